@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { family } from '../../generated/families/core';
+import { executeFamily } from '../shared/executor';
+import { buildProperties } from '../shared/fields';
+
+/** Stripe Core: every operation comes from the generated Core Resources descriptor. */
+export class StripeCore implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Core',
+		name: 'stripeCore',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Balance, charges, customers, disputes, events, files, payment and setup intents, payouts, refunds and tokens',
+		defaults: { name: 'Stripe Core' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeKeyApi', required: true }],
+		properties: buildProperties(family),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeFamily(this, family);
+	}
+}

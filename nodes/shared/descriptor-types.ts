@@ -1,0 +1,78 @@
+/**
+ * The descriptor format: everything a family node knows about a Stripe operation is data of these shapes.
+ * scripts/generate-descriptors.js writes them (generated/families/*.ts) from stripe@17.4.0; hand-authored
+ * operations (descriptors/hand-authored/*.json) use the same format.
+ */
+
+export type ParamType =
+	| 'string'
+	| 'number'
+	| 'boolean'
+	| 'enum'
+	| 'object'
+	| 'array'
+	| 'metadata'
+	| 'map'
+	| 'union'
+	| 'file'
+	| 'any';
+
+export interface ParamSchema {
+	name: string;
+	type: ParamType;
+	required?: boolean;
+	description?: string;
+	/** Allowed values of an enum (Stripe's string literal unions). */
+	enum?: string[];
+	/** `''` may be sent to unset the value (Stripe.Emptyable). */
+	emptyable?: boolean;
+	nullable?: boolean;
+	/** Item type of an array, value type of a map. */
+	items?: ParamSchema | Omit<ParamSchema, 'name'>;
+	/** Members of an object (absent below the generator's depth limit: then any object is accepted). */
+	members?: ParamSchema[];
+	/** Alternatives of a union. */
+	anyOf?: Array<Omit<ParamSchema, 'name'>>;
+}
+
+export type OperationKind = 'plain' | 'list' | 'search' | 'v2list';
+export type HostKind = 'api' | 'files' | 'meterEvents';
+export type Badge = 'testHelper' | 'deprecated' | 'preview';
+
+export interface OperationDescriptor {
+	/** Value of the Operation dropdown (unique inside its resource). */
+	value: string;
+	name: string;
+	description: string;
+	/** The stripe-node method that sends the same request (absent for hand-authored operations). */
+	sdk?: string;
+	method: 'GET' | 'POST' | 'DELETE';
+	/** Path with `{placeholder}` path parameters, e.g. `/v1/customers/{customer}`. */
+	path: string;
+	apiMode: 'v1' | 'v2';
+	host: HostKind;
+	kind: OperationKind;
+	pathParams: ParamSchema[];
+	params: ParamSchema[];
+	bodyEncoding?: 'form' | 'multipart' | 'json';
+	response?: 'json' | 'binary';
+	badges?: Badge[];
+	docUrl?: string;
+	handAuthored?: boolean;
+}
+
+export interface ResourceDescriptor {
+	value: string;
+	name: string;
+	docUrl?: string;
+	operations: OperationDescriptor[];
+}
+
+export interface FamilyDescriptor {
+	family: string;
+	displayName: string;
+	className: string;
+	stripeVersion: string;
+	apiVersion: string;
+	resources: ResourceDescriptor[];
+}

@@ -1,0 +1,250 @@
+/**
+ * The executor: descriptor + node parameters → Stripe request(s) → output items. One for every family node.
+ *
+ * Every item's request is built and validated first; only when all are valid (or, with "continue on fail",
+ * for the valid ones) is anything sent, so bad input never leaves a half-done batch behind.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { FamilyDescriptor, OperationDescriptor } from './descriptor-types';
+import { toNodeError } from './errors';
+import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
+import { ADDITIONAL_FIELDS, fieldShape, findOperation, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
+import { checkId, fromField, ParamError } from './params';
+import type { StripeRequest, StripeSettings } from './transport';
+import { getStripeSettings, newIdempotencyKey, RETRY, stripeRequest } from './transport';
+
+const PAGE_SIZE = 100;
+
+export interface BuiltRequest {
+	itemIndex: number;
+	operation: OperationDescriptor;
+	/** Path with placeholders filled, without query. */
+	path: string;
+	data: Record<string, unknown>;
+	files?: Record<string, { data: Buffer; name?: string; type?: string }>;
+	returnAll: boolean;
+	limit: number;
+	idempotencyKey?: string;
+	stripeAccount?: string;
+	maxRetries: number;
+}
+
+/** Encode a built request the way stripe-node does, for one page. */
+export function encodeRequest(built: BuiltRequest, data: Record<string, unknown> = built.data): StripeRequest {
+	const op = built.operation;
+	const inQuery = op.method === 'GET' || op.method === 'DELETE';
+	const req: StripeRequest = {
+		method: op.method,
+		path: built.path,
+		host: op.host,
+		apiMode: op.apiMode,
+		idempotencyKey: built.idempotencyKey,
+		stripeAccount: built.stripeAccount,
+		maxRetries: built.maxRetries,
+		binaryResponse: op.response === 'binary',
+		itemIndex: built.itemIndex,
+	};
+	if (inQuery) {
+		const qs = encodeForm(data, op.apiMode === 'v2' ? 'repeat' : 'indices');
+		if (Object.keys(data).length) req.path += `?${qs}`;
+		if (op.apiMode === 'v1') req.body = '';
+	} else if (op.bodyEncoding === 'multipart') {
+		const boundary = `n8nStripe${newIdempotencyKey().replace(/-/g, '')}`;
+		const { body, contentType } = encodeMultipart({ ...data, ...built.files }, boundary);
+		req.body = body;
+		req.contentType = contentType;
+	} else if (op.apiMode === 'v2') {
+		req.body = JSON.stringify(data);
+	} else {
+		req.body = encodeForm(data);
+	}
+	return req;
+}
+
+function paramFailure(ctx: IExecuteFunctions, e: ParamError, itemIndex: number, op: OperationDescriptor): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `Invalid parameter in item ${itemIndex}: ${e.field} ${e.reason}`, {
+		itemIndex,
+		description: `Nothing was sent to Stripe for this item (${op.method} ${op.path}).`,
+	});
+}
+
+/** Read and validate one item's parameters into a request. Throws NodeOperationError naming item and field. */
+export async function buildRequest(
+	ctx: IExecuteFunctions,
+	family: FamilyDescriptor,
+	itemIndex: number,
+): Promise<BuiltRequest> {
+	const resourceValue = ctx.getNodeParameter('resource', itemIndex) as string;
+	const operationValue = ctx.getNodeParameter('operation', itemIndex) as string;
+	const found = findOperation(family, resourceValue, operationValue);
+	if (!found) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operationValue}" for resource "${resourceValue}"`, { itemIndex });
+	}
+	const op = found.operation;
+	try {
+		const pathValues: Record<string, string> = {};
+		for (const p of op.pathParams) {
+			const name = pathFieldName(op, p.name);
+			pathValues[p.name] = checkId(ctx.getNodeParameter(name, itemIndex, ''), `"${labelOf(name)}" (${name})`);
+		}
+		const data: Record<string, unknown> = {};
+		const files: BuiltRequest['files'] = {};
+		for (const p of requiredParams(op)) {
+			if (fieldShape(p) === 'binary') {
+				const property = String(ctx.getNodeParameter(p.name, itemIndex, 'data'));
+				const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
+				if (!binary) throw new ParamError(`"Input Binary Field" (${p.name})`, `the input item has no binary property "${property}"`);
+				const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+				files[p.name] = { data: buffer, name: binary.fileName ?? 'file', type: binary.mimeType || 'application/octet-stream' };
+				continue;
+			}
+			const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
+			if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
+				throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
+			}
+			data[p.name] = fromField(raw, p);
+		}
+		const additional = ctx.getNodeParameter(ADDITIONAL_FIELDS, itemIndex, {}) as INodeParameters;
+		const optional = optionalParams(op);
+		for (const [name, raw] of Object.entries(additional)) {
+			const schema = optional.find((p) => p.name === name);
+			if (!schema) throw new ParamError(`"${labelOf(name)}" (${name})`, `is not a parameter of ${op.name}`);
+			data[name] = fromField(raw, schema);
+		}
+		let returnAll = false;
+		let limit = 0;
+		if (op.kind !== 'plain') {
+			returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			if (!returnAll) {
+				limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+				if (!Number.isInteger(limit) || limit < 1) throw new ParamError('"Limit" (limit)', `must be a whole number of at least 1, got ${limit}`);
+			}
+		}
+		const options = ctx.getNodeParameter(REQUEST_OPTIONS, itemIndex, {}) as IDataObject;
+		let stripeAccount: string | undefined;
+		if (options.stripeAccount) {
+			stripeAccount = String(options.stripeAccount).trim();
+			if (!/^acct_[A-Za-z0-9]+$/.test(stripeAccount)) throw new ParamError('"Connected Account" (stripeAccount)', `"${stripeAccount}" is not an account ID (acct_…)`);
+		}
+		const maxRetries = options.maxRetries === undefined ? RETRY.defaultMaxRetries : Number(options.maxRetries);
+		if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
+		const idempotencyKey = options.idempotencyKey ? String(options.idempotencyKey) : undefined;
+		if (idempotencyKey && idempotencyKey.length > 255) throw new ParamError('"Idempotency Key" (idempotencyKey)', 'is longer than 255 characters');
+		return {
+			itemIndex,
+			operation: op,
+			path: interpolatePath(op.path, pathValues),
+			data,
+			files: Object.keys(files).length ? files : undefined,
+			returnAll,
+			limit,
+			idempotencyKey,
+			stripeAccount,
+			maxRetries,
+		};
+	} catch (e) {
+		throw e instanceof ParamError ? paramFailure(ctx, e, itemIndex, op) : toNodeError(ctx.getNode(), e, itemIndex);
+	}
+}
+
+type Page = { data?: IDataObject[]; has_more?: boolean; next_page?: string | null; next_page_url?: string | null };
+
+/** Run one built request, paging through list/search results as asked. */
+export async function runRequest(
+	ctx: IExecuteFunctions,
+	settings: StripeSettings,
+	built: BuiltRequest,
+): Promise<INodeExecutionData[]> {
+	const op = built.operation;
+	const pairedItem = { item: built.itemIndex };
+	if (op.kind === 'plain') {
+		const res = await stripeRequest(ctx, settings, encodeRequest(built));
+		if (op.response === 'binary') {
+			const fileName = `${op.path.split('/').filter((s) => !s.startsWith('{')).pop() ?? 'file'}.pdf`;
+			const binary = await ctx.helpers.prepareBinaryData(Buffer.from(res.body as ArrayBuffer), fileName);
+			return [{ json: {}, binary: { data: binary }, pairedItem }];
+		}
+		return [{ json: res.body as IDataObject, pairedItem }];
+	}
+
+	const out: INodeExecutionData[] = [];
+	const wanted = built.returnAll ? Infinity : built.limit;
+	const backwards = op.kind === 'list' && built.data.ending_before !== undefined;
+	let data: Record<string, unknown> = { ...built.data };
+	let nextUrl: string | undefined;
+	for (;;) {
+		const pageSize = Math.min(PAGE_SIZE, wanted - out.length);
+		let req: StripeRequest;
+		if (nextUrl) {
+			req = { ...encodeRequest(built, {}), path: nextUrl };
+		} else {
+			req = encodeRequest(built, { ...data, limit: pageSize });
+		}
+		const page = (await stripeRequest(ctx, settings, req)).body as Page;
+		const rows = Array.isArray(page.data) ? page.data : [];
+		for (const row of rows) {
+			if (out.length >= wanted) break;
+			out.push({ json: row, pairedItem });
+		}
+		if (out.length >= wanted || rows.length === 0) break;
+		if (op.kind === 'v2list') {
+			if (!page.next_page_url) break;
+			nextUrl = page.next_page_url;
+		} else if (op.kind === 'search') {
+			if (!page.has_more || !page.next_page) break;
+			data = { ...data, page: page.next_page };
+		} else {
+			if (!page.has_more) break;
+			const cursor = backwards ? rows[0].id : rows[rows.length - 1].id;
+			data = backwards ? { ...data, ending_before: cursor } : { ...data, starting_after: cursor };
+		}
+	}
+	return out;
+}
+
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.description) json.description = error.description;
+		if (error instanceof NodeApiError) {
+			if (error.httpCode) json.httpCode = error.httpCode;
+			const details = (error.errorResponse ?? {}) as IDataObject;
+			for (const k of ['type', 'code', 'decline_code', 'param', 'doc_url', 'request_id']) if (details[k] !== undefined) json[k] = details[k];
+		}
+	}
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** `execute()` of every family node. */
+export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescriptor): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const built: Array<BuiltRequest | Error> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			built.push(await buildRequest(ctx, family, i));
+		} catch (e) {
+			const error = toNodeError(ctx.getNode(), e, i);
+			if (!ctx.continueOnFail()) throw error;
+			built.push(error);
+		}
+	}
+	const settings = await getStripeSettings(ctx);
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < built.length; i++) {
+		const b = built[i];
+		if (b instanceof Error) {
+			out.push(errorItem(b, i));
+			continue;
+		}
+		try {
+			out.push(...(await runRequest(ctx, settings, b)));
+		} catch (e) {
+			const error = toNodeError(ctx.getNode(), e, i);
+			if (!ctx.continueOnFail()) throw error;
+			out.push(errorItem(error, i));
+		}
+	}
+	return [out];
+}

@@ -1,0 +1,330 @@
+/**
+ * Descriptor → n8n node properties. Every Resource/Operation dropdown and every field a family node shows is
+ * produced here from its family descriptor; nothing is written per operation.
+ *
+ * Field shapes:
+ * - path IDs and required parameters: top-level fields;
+ * - optional parameters: the operation's "Additional Fields" collection;
+ * - enums: options (arrays of enums: multi-options); booleans, numbers, string lists as such;
+ * - metadata (and other string maps): key/value pairs;
+ * - nested objects, arrays of objects and unions with objects: JSON fields (validated at run time);
+ * - list/search operations: Return All + Limit.
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
+
+/** Parameters the node handles itself instead of showing them as fields. */
+const PAGINATION_PARAMS = new Set(['limit']);
+
+export type FieldShape =
+	| 'string'
+	| 'number'
+	| 'boolean'
+	| 'options'
+	| 'multiOptions'
+	| 'stringList'
+	| 'keyValue'
+	| 'json'
+	| 'binary';
+
+/** How a parameter of this schema is shown (and, mirrored in params.ts, read back). */
+export function fieldShape(schema: Omit<ParamSchema, 'name'>): FieldShape {
+	switch (schema.type) {
+		case 'string':
+			return 'string';
+		case 'number':
+			return 'number';
+		case 'boolean':
+			return 'boolean';
+		case 'enum':
+			return 'options';
+		case 'metadata':
+		case 'map':
+			return 'keyValue';
+		case 'file':
+			return 'binary';
+		case 'array': {
+			const item = schema.items;
+			if (item?.type === 'enum') return 'multiOptions';
+			if (item && (item.type === 'string' || item.type === 'number')) return 'stringList';
+			return 'json';
+		}
+		case 'union': {
+			const alts = schema.anyOf ?? [];
+			if (alts.every((a) => ['string', 'number', 'enum', 'boolean'].includes(a.type))) return 'string';
+			return 'json';
+		}
+		default:
+			return 'json';
+	}
+}
+
+const ACRONYMS: Record<string, string> = {
+	id: 'ID',
+	ids: 'IDs',
+	url: 'URL',
+	urls: 'URLs',
+	ip: 'IP',
+	api: 'API',
+	cvc: 'CVC',
+	iban: 'IBAN',
+	bic: 'BIC',
+	pdf: 'PDF',
+	sku: 'SKU',
+	tos: 'ToS',
+	mcc: 'MCC',
+	ach: 'ACH',
+	sepa: 'SEPA',
+	bacs: 'Bacs',
+	us: 'US',
+	eu: 'EU',
+	uk: 'UK',
+	gb: 'GB',
+	au: 'AU',
+	jp: 'JP',
+	vat: 'VAT',
+	upi: 'UPI',
+};
+
+/** `payment_method_types` → `Payment Method Types`. */
+export function labelOf(name: string): string {
+	return name
+		.split(/[_.]+/)
+		.filter(Boolean)
+		.map((w) => ACRONYMS[w.toLowerCase()] ?? w[0].toUpperCase() + w.slice(1))
+		.join(' ');
+}
+
+function enumOptions(values: string[]): INodePropertyOptions[] {
+	return values.filter((v) => v !== '').map((v) => ({ name: labelOf(v) || v, value: v }));
+}
+
+/** Field description: the parameter's own text, and what kind of JSON a JSON field takes. */
+function describe(schema: Omit<ParamSchema, 'name'>, shape: FieldShape): string | undefined {
+	let d = schema.description ?? '';
+	if (shape === 'json') {
+		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
+		const kind = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
+		const hint = members?.length ? ` with keys such as ${members.slice(0, 6).join(', ')}` : '';
+		d = `${d}${d ? ' ' : ''}(${kind}${hint}.)`;
+	}
+	if (schema.emptyable && shape !== 'keyValue') d = `${d}${d ? ' ' : ''}An empty value unsets it.`;
+	return d || undefined;
+}
+
+/** One parameter as an n8n field (its name is the Stripe parameter name). */
+export function paramField(schema: ParamSchema, required: boolean): INodeProperties {
+	const shape = fieldShape(schema);
+	const base = {
+		displayName: labelOf(schema.name),
+		name: schema.name,
+		description: describe(schema, shape),
+		...(required ? { required: true } : {}),
+	};
+	switch (shape) {
+		case 'number':
+			return { ...base, type: 'number', default: 0 };
+		case 'boolean':
+			return { ...base, type: 'boolean', default: false };
+		case 'options': {
+			const options = enumOptions(schema.enum ?? []);
+			return { ...base, type: 'options', options, default: options[0]?.value ?? '' };
+		}
+		case 'multiOptions':
+			return { ...base, type: 'multiOptions', options: enumOptions(schema.items?.enum ?? []), default: [] };
+		case 'stringList':
+			return { ...base, type: 'string', typeOptions: { multipleValues: true }, default: [] };
+		case 'keyValue':
+			return {
+				...base,
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Entry',
+				default: {},
+				options: [
+					{
+						displayName: 'Entry',
+						name: 'entries',
+						values: [
+							{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			};
+		case 'json':
+			return { ...base, type: 'json', default: schema.type === 'array' ? '[]' : '{}' };
+		case 'binary':
+			return {
+				...base,
+				displayName: 'Input Binary Field',
+				description: `Name of the input item's binary property holding the ${labelOf(schema.name).toLowerCase()} to upload`,
+				type: 'string',
+				default: 'data',
+				required: true,
+			};
+		default:
+			return { ...base, type: 'string', default: '' };
+	}
+}
+
+/** Name of the node field for a path parameter. */
+export function pathFieldName(op: OperationDescriptor, placeholder: string): string {
+	// A body parameter of the same name would clash with the path field.
+	return op.params.some((p) => p.name === placeholder) ? `${placeholder}Id` : placeholder;
+}
+
+function pathFieldLabel(resource: ResourceDescriptor, op: OperationDescriptor, placeholder: string): string {
+	if (placeholder === 'id' && op.pathParams.length === 1) return `${resource.name.replace(/ \(v2\)$/, '')} ID`;
+	return `${labelOf(placeholder.replace(/_id$/, ''))} ID`;
+}
+
+export function requiredParams(op: OperationDescriptor): ParamSchema[] {
+	return op.params.filter((p) => p.required || fieldShape(p) === 'binary');
+}
+
+export function optionalParams(op: OperationDescriptor): ParamSchema[] {
+	return op.params.filter(
+		(p) => !p.required && fieldShape(p) !== 'binary' && !(op.kind !== 'plain' && PAGINATION_PARAMS.has(p.name)),
+	);
+}
+
+export const ADDITIONAL_FIELDS = 'additionalFields';
+export const REQUEST_OPTIONS = 'requestOptions';
+
+function operationFields(resource: ResourceDescriptor, op: OperationDescriptor): INodeProperties[] {
+	const show = { displayOptions: { show: { resource: [resource.value], operation: [op.value] } } };
+	const fields: INodeProperties[] = [];
+	for (const p of op.pathParams) {
+		fields.push({
+			displayName: pathFieldLabel(resource, op, p.name),
+			name: pathFieldName(op, p.name),
+			type: 'string',
+			required: true,
+			default: '',
+			description: p.description,
+			...show,
+		});
+	}
+	for (const p of requiredParams(op)) fields.push({ ...paramField(p, true), ...show });
+	if (op.kind !== 'plain') {
+		fields.push({
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			...show,
+		});
+		fields.push({
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show.displayOptions.show, returnAll: [false] } },
+		});
+	}
+	const optional = optionalParams(op);
+	if (optional.length) {
+		fields.push({
+			displayName: 'Additional Fields',
+			name: ADDITIONAL_FIELDS,
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: optional.map((p) => paramField(p, false)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			...show,
+		});
+	}
+	return fields;
+}
+
+function operationOption(resource: ResourceDescriptor, op: OperationDescriptor): INodePropertyOptions {
+	const verb = op.name.replace(/ \((Test Mode Only|Preview|Deprecated)\)/g, '');
+	return {
+		name: op.name,
+		value: op.value,
+		description: op.description || `${op.name} ${resource.name}`,
+		action: `${verb} ${resource.name.toLowerCase()}`.replace(/\s+/g, ' '),
+	};
+}
+
+/** Request options every operation has: idempotency key, connected account, retries. */
+function requestOptionsField(): INodeProperties {
+	return {
+		displayName: 'Request Options',
+		name: REQUEST_OPTIONS,
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Connected Account',
+				name: 'stripeAccount',
+				type: 'string',
+				default: '',
+				placeholder: 'acct_…',
+				description:
+					'Make this request on behalf of a connected account (overrides the credential’s Stripe-Account)',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				description:
+					'Key for safely retrying POST requests (used instead of the generated one). Use an expression to make it unique per item.',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 2,
+				description: 'How often a request is retried on network errors, 409, 429 and 5xx answers',
+			},
+		],
+	};
+}
+
+/** All properties of a family node, generated from its descriptor. */
+export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
+	const resources = family.resources;
+	const props: INodeProperties[] = [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: resources.map((r) => ({ name: r.name, value: r.value })),
+			default: resources[0].value,
+		},
+	];
+	for (const r of resources) {
+		props.push({
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [r.value] } },
+			options: r.operations.map((op) => operationOption(r, op)),
+			default: r.operations[0].value,
+		});
+	}
+	for (const r of resources) for (const op of r.operations) props.push(...operationFields(r, op));
+	props.push(requestOptionsField());
+	return props;
+}
+
+export function findOperation(
+	family: FamilyDescriptor,
+	resource: string,
+	operation: string,
+): { resource: ResourceDescriptor; operation: OperationDescriptor } | undefined {
+	const r = family.resources.find((x) => x.value === resource);
+	const op = r?.operations.find((x) => x.value === operation);
+	return r && op ? { resource: r, operation: op } : undefined;
+}

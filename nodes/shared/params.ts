@@ -1,0 +1,236 @@
+/**
+ * Node parameters → Stripe request data, validated against the operation's parameter schema.
+ * Every problem is reported as a ParamError naming the field and the reason; the executor adds the item.
+ */
+import type { ParamSchema } from './descriptor-types';
+import { fieldShape, labelOf } from './fields';
+
+export class ParamError extends Error {
+	constructor(
+		readonly field: string,
+		readonly reason: string,
+	) {
+		super(`${field}: ${reason}`);
+	}
+}
+
+/** Stripe's documented limits on metadata. */
+export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 };
+
+type Schema = Omit<ParamSchema, 'name'> & { name?: string };
+
+function show(value: unknown): string {
+	let s: string;
+	try {
+		s = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+	} catch {
+		s = String(value);
+	}
+	return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+function fieldLabel(path: string): string {
+	const last = path.split(/[.[\]]+/).filter(Boolean).pop() ?? path;
+	return `"${labelOf(last)}" (${path})`;
+}
+
+function typeError(path: string, expected: string, value: unknown): ParamError {
+	return new ParamError(fieldLabel(path), `expected ${expected}, got ${show(value)}`);
+}
+
+function toNumber(value: unknown, path: string): number {
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw typeError(path, 'a finite number', value);
+		return value;
+	}
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	throw typeError(path, 'a number', value);
+}
+
+function toBoolean(value: unknown, path: string): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw typeError(path, 'true or false', value);
+}
+
+function toEnum(value: unknown, schema: Schema, path: string): string {
+	const allowed = (schema.enum ?? []).filter((v) => v !== '');
+	if (typeof value === 'string' && (allowed.includes(value) || (value === '' && schema.emptyable))) return value;
+	const list = allowed.length > 25 ? `${allowed.slice(0, 25).join(', ')}, …` : allowed.join(', ');
+	return failEnum(path, value, list);
+}
+
+function failEnum(path: string, value: unknown, list: string): never {
+	throw new ParamError(fieldLabel(path), `${show(value)} is not an allowed value (allowed: ${list})`);
+}
+
+/** Key/value pairs from the fixedCollection UI, or an object given by an expression. */
+function toKeyValue(value: unknown, schema: Schema, path: string): Record<string, string> | '' {
+	let pairs: Array<[string, unknown]>;
+	if (typeof value === 'string') {
+		if (value === '' && schema.emptyable) return '';
+		return toKeyValue(parseJson(value, path), schema, path);
+	}
+	if (value && typeof value === 'object' && !Array.isArray(value)) {
+		const v = value as Record<string, unknown>;
+		if (Array.isArray(v.entries) && Object.keys(v).length === 1) {
+			pairs = (v.entries as Array<{ key?: unknown; value?: unknown }>).map((e) => [String(e.key ?? ''), e.value ?? '']);
+		} else if (Object.keys(v).length === 0) {
+			pairs = [];
+		} else {
+			pairs = Object.entries(v);
+		}
+	} else {
+		throw typeError(path, 'key/value pairs', value);
+	}
+	const out: Record<string, string> = {};
+	for (const [k, raw] of pairs) {
+		if (k === '') throw new ParamError(fieldLabel(path), 'a key is empty');
+		if (raw !== null && typeof raw === 'object') throw typeError(`${path}[${k}]`, 'a text value', raw);
+		const val = raw === null || raw === undefined ? '' : String(raw);
+		if (schema.type === 'metadata') {
+			if (k.length > METADATA_LIMITS.maxKeyLength)
+				throw new ParamError(fieldLabel(path), `key "${k.slice(0, 20)}…" is ${k.length} characters long (Stripe allows ${METADATA_LIMITS.maxKeyLength})`);
+			if (/[[\]]/.test(k)) throw new ParamError(fieldLabel(path), `key "${k}" must not contain square brackets`);
+			if (val.length > METADATA_LIMITS.maxValueLength)
+				throw new ParamError(fieldLabel(path), `the value of "${k}" is ${val.length} characters long (Stripe allows ${METADATA_LIMITS.maxValueLength})`);
+		}
+		if (Object.prototype.hasOwnProperty.call(out, k)) throw new ParamError(fieldLabel(path), `key "${k}" is given twice`);
+		out[k] = val;
+	}
+	if (schema.type === 'metadata' && Object.keys(out).length > METADATA_LIMITS.maxKeys)
+		throw new ParamError(fieldLabel(path), `${Object.keys(out).length} keys given (Stripe allows ${METADATA_LIMITS.maxKeys})`);
+	return out;
+}
+
+export function parseJson(text: string, path: string): unknown {
+	let parsed: unknown;
+	let failure: string | undefined;
+	try {
+		parsed = JSON.parse(text);
+	} catch (e) {
+		failure = (e as Error).message;
+	}
+	if (failure !== undefined) throw new ParamError(fieldLabel(path), `invalid JSON: ${failure}`);
+	return parsed;
+}
+
+function toList(value: unknown, schema: Schema, path: string): unknown[] | '' {
+	let list: unknown;
+	if (Array.isArray(value)) list = value;
+	else if (typeof value === 'string') {
+		const t = value.trim();
+		if (t === '' && schema.emptyable) return '';
+		if (t.startsWith('[')) list = parseJson(t, path);
+		else list = t === '' ? [] : t.split(',').map((s) => s.trim());
+	} else throw typeError(path, 'a list', value);
+	if (!Array.isArray(list)) throw typeError(path, 'a list', list);
+	const item = (schema.items ?? { type: 'any' }) as Schema;
+	return list.map((v, i) => coerce(v, item, `${path}[${i}]`));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+	return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function toObject(value: unknown, schema: Schema, path: string): Record<string, unknown> | '' {
+	if (value === '' && schema.emptyable) return '';
+	if (!isPlainObject(value)) throw typeError(path, 'a JSON object', value);
+	if (!schema.members) return value;
+	const out: Record<string, unknown> = {};
+	for (const m of schema.members) {
+		if (m.required && value[m.name] === undefined) throw new ParamError(fieldLabel(`${path}.${m.name}`), 'is required');
+	}
+	for (const [k, v] of Object.entries(value)) {
+		const member = schema.members.find((m) => m.name === k);
+		out[k] = member ? coerce(v, member, `${path}.${k}`) : v;
+	}
+	return out;
+}
+
+function matches(value: unknown, alt: Schema): boolean {
+	switch (alt.type) {
+		case 'number':
+			return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
+		case 'boolean':
+			return typeof value === 'boolean' || value === 'true' || value === 'false';
+		case 'enum':
+			return typeof value === 'string' && (alt.enum ?? []).includes(value);
+		case 'string':
+			return typeof value === 'string';
+		case 'array':
+			return Array.isArray(value);
+		case 'object':
+		case 'metadata':
+		case 'map':
+			return isPlainObject(value);
+		default:
+			return true;
+	}
+}
+
+function toUnion(value: unknown, schema: Schema, path: string): unknown {
+	const alts = (schema.anyOf ?? []) as Schema[];
+	if (value === '' && schema.emptyable) return '';
+	let v = value;
+	// A JSON field's text: parse it unless a scalar alternative takes the text as it is.
+	if (typeof v === 'string' && /^\s*[[{]/.test(v) && alts.some((a) => ['object', 'array', 'metadata', 'map'].includes(a.type)))
+		v = parseJson(v, path);
+	for (const alt of alts) if (alt.type === 'enum' && matches(v, alt)) return v;
+	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && matches(v, alt)) return coerce(v, alt, path);
+	for (const alt of alts) if (alt.type === 'string' && matches(v, alt)) return v;
+	const kinds = alts.map((a) => (a.type === 'enum' ? `one of ${(a.enum ?? []).join(', ')}` : a.type)).join(' or ');
+	throw typeError(path, kinds, value);
+}
+
+/** Convert and check one value against its schema. `path` is the Stripe parameter path, for messages. */
+export function coerce(value: unknown, schema: Schema, path: string): unknown {
+	if (value === null && schema.nullable) return null;
+	switch (schema.type) {
+		case 'string':
+			if (typeof value === 'string') return value;
+			if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+			throw typeError(path, 'text', value);
+		case 'number':
+			if (value === '' && schema.emptyable) return '';
+			return toNumber(value, path);
+		case 'boolean':
+			if (value === '' && schema.emptyable) return '';
+			return toBoolean(value, path);
+		case 'enum':
+			return toEnum(value, schema, path);
+		case 'metadata':
+		case 'map':
+			return toKeyValue(value, schema, path);
+		case 'array':
+			return toList(value, schema, path);
+		case 'object':
+			return toObject(typeof value === 'string' && value.trim() !== '' ? parseJson(value, path) : value, schema, path);
+		case 'union':
+			return toUnion(value, schema, path);
+		default:
+			return typeof value === 'string' && /^\s*[[{]/.test(value) ? parseJson(value, path) : value;
+	}
+}
+
+/** Value of a node field for a parameter → request value (field shapes as in fields.ts). */
+export function fromField(value: unknown, schema: ParamSchema): unknown {
+	const shape = fieldShape(schema);
+	if (shape === 'json' && typeof value === 'string') {
+		const parsed = value.trim() === '' ? (schema.emptyable ? '' : undefined) : parseJson(value, schema.name);
+		if (parsed === undefined) throw new ParamError(fieldLabel(schema.name), 'is empty');
+		return coerce(parsed, schema, schema.name);
+	}
+	return coerce(value, schema, schema.name);
+}
+
+/** Stripe IDs: non-empty, no whitespace, slashes, or control characters. */
+export function checkId(value: unknown, label: string): string {
+	if (typeof value !== 'string' && typeof value !== 'number') throw new ParamError(label, `expected an ID, got ${show(value)}`);
+	const id = String(value).trim();
+	if (id === '') throw new ParamError(label, 'is required');
+	if (id.length > 255) throw new ParamError(label, `is ${id.length} characters long; Stripe IDs are at most 255`);
+	if (/[\s/\\?#%\u0000-\u001f]/.test(id))
+		throw new ParamError(label, `${show(id)} is not a valid Stripe ID (it contains spaces, slashes or other characters IDs never have)`);
+	return id;
+}

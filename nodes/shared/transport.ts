@@ -1,0 +1,258 @@
+/**
+ * The one place that talks to Stripe. Adds Stripe-Version, Stripe-Account / Stripe-Context and
+ * Idempotency-Key headers, retries like stripe-node (plus 429), and turns Stripe errors into NodeApiErrors.
+ * Authorization comes from the credential type (n8n's httpRequestWithAuthentication), so the key never
+ * passes through this module.
+ */
+import { randomUUID } from 'crypto';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { HostKind } from './descriptor-types';
+
+export const CREDENTIAL_TYPE = 'stripeKeyApi';
+export const DEFAULT_API_VERSION = '2024-11-20.acacia';
+export const DEFAULT_BASE_URL = 'https://api.stripe.com';
+const SPECIAL_HOSTS: Record<HostKind, string> = {
+	api: DEFAULT_BASE_URL,
+	files: 'https://files.stripe.com',
+	meterEvents: 'https://meter-events.stripe.com',
+};
+
+/** Retry timing, as stripe-node: min(0.5·2ⁿ⁻¹, 5) s with jitter, at least 0.5 s, honouring Retry-After ≤ 60 s. */
+export const RETRY = { initialDelaySec: 0.5, maxDelaySec: 5, maxRetryAfterSec: 60, defaultMaxRetries: 2 };
+const REQUEST_TIMEOUT_MS = 80_000;
+
+export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
+
+export interface StripeSettings {
+	apiVersion: string;
+	baseUrl: string;
+	stripeAccount: string;
+}
+
+export interface StripeRequest {
+	method: IHttpRequestMethods;
+	/** Path with its query string already encoded, e.g. `/v1/customers?limit=3`. */
+	path: string;
+	host?: HostKind;
+	apiMode: 'v1' | 'v2';
+	body?: string | Buffer;
+	contentType?: string;
+	idempotencyKey?: string;
+	/** Connected account for this request; overrides the credential's. */
+	stripeAccount?: string;
+	maxRetries?: number;
+	binaryResponse?: boolean;
+	itemIndex?: number;
+}
+
+export interface StripeResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	attempts: number;
+}
+
+const KEY_PATTERN = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
+
+/** Reads and checks the credential once per execution. Never returns the key itself. */
+export async function getStripeSettings(ctx: StripeContext): Promise<StripeSettings> {
+	const cred = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
+	const key = String(cred.secretKey ?? '').trim();
+	if (!KEY_PATTERN.test(key)) {
+		const kind = key.startsWith('pk_')
+			? 'a publishable key (pk_…), which cannot call the API from a server'
+			: key === ''
+				? 'empty'
+				: 'not a Stripe secret or restricted key';
+		throw new NodeOperationError(ctx.getNode(), `The Stripe credential's key is ${kind}`, {
+			description: 'Use a secret key (sk_test_…, sk_live_…) or a restricted key (rk_test_…, rk_live_…).',
+		});
+	}
+	const account = String(cred.stripeAccount ?? '').trim();
+	if (account !== '' && !/^acct_[A-Za-z0-9]+$/.test(account)) {
+		throw new NodeOperationError(ctx.getNode(), `The Stripe credential's connected account "${account}" is not an account ID`, {
+			description: 'Connected account IDs look like acct_1A2b3C… (or leave the field empty).',
+		});
+	}
+	return {
+		apiVersion: String(cred.apiVersion ?? '').trim() || DEFAULT_API_VERSION,
+		baseUrl: (String(cred.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(/\/+$/, ''),
+		stripeAccount: account,
+	};
+}
+
+export function baseUrlFor(settings: StripeSettings, host: HostKind = 'api'): string {
+	// A custom base URL (proxy, emulator) serves every host; Stripe's own API has separate hosts.
+	return settings.baseUrl === DEFAULT_BASE_URL ? SPECIAL_HOSTS[host] : settings.baseUrl;
+}
+
+/** A fresh idempotency key (UUID v4 shaped), as stripe-node sends one for every retried POST. */
+export function newIdempotencyKey(): string {
+	return `n8n-${randomUUID()}`;
+}
+
+/** stripe-node sends a key on v1 POSTs that may be retried, and on every v2 POST and DELETE. */
+export function needsIdempotencyKey(req: Pick<StripeRequest, 'method' | 'apiMode'>, maxRetries: number): boolean {
+	if (req.apiMode === 'v2') return req.method === 'POST' || req.method === 'DELETE';
+	return req.method === 'POST' && maxRetries > 0;
+}
+
+function header(headers: StripeResponse['headers'], name: string): string | undefined {
+	const v = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+/** Whether an answer (or a network failure, when `statusCode` is undefined) is worth retrying. */
+export function shouldRetry(statusCode: number | undefined, headers: StripeResponse['headers']): boolean {
+	if (statusCode === undefined) return true;
+	const advice = header(headers, 'stripe-should-retry');
+	if (advice === 'false') return false;
+	if (advice === 'true') return true;
+	return statusCode === 409 || statusCode === 429 || statusCode >= 500;
+}
+
+export function retryDelayMs(retryNumber: number, retryAfterHeader?: string): number {
+	let seconds = Math.min(RETRY.initialDelaySec * Math.pow(2, retryNumber - 1), RETRY.maxDelaySec);
+	seconds *= 0.5 * (1 + Math.random());
+	seconds = Math.max(RETRY.initialDelaySec, seconds);
+	const retryAfter = retryAfterHeader !== undefined && /^\d+$/.test(retryAfterHeader.trim()) ? Number(retryAfterHeader) : NaN;
+	if (Number.isInteger(retryAfter) && retryAfter <= RETRY.maxRetryAfterSec) seconds = Math.max(seconds, retryAfter);
+	return seconds * 1000;
+}
+
+interface NetworkFailure {
+	code?: string;
+	message: string;
+}
+
+function networkFailure(e: unknown): NetworkFailure {
+	const err = e as { code?: string; cause?: { code?: string }; message?: string };
+	return { code: err?.code ?? err?.cause?.code, message: String(err?.message ?? e) };
+}
+
+/** Stripe's error object (v1 `{error: {...}}`; v2 uses the same envelope) → a NodeApiError. */
+export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?: number): NodeApiError {
+	const requestId = header(res.headers, 'request-id');
+	const body = res.body;
+	const err: Record<string, unknown> =
+		body && typeof body === 'object' && 'error' in body && typeof (body as JsonObject).error === 'object'
+			? ((body as JsonObject).error as Record<string, unknown>)
+			: { message: typeof body === 'string' && body.length < 500 ? body : `Stripe answered HTTP ${res.statusCode} with an unreadable body` };
+	const fields = ['type', 'code', 'decline_code', 'param', 'message', 'doc_url'] as const;
+	const details: JsonObject = { httpCode: res.statusCode };
+	for (const f of fields) if (err[f] !== undefined && err[f] !== null) details[f] = err[f] as string;
+	if (requestId) details.request_id = requestId;
+	const type = String(err.type ?? 'api_error');
+	const message = `Stripe ${type}${err.code ? ` (${String(err.code)})` : ''}: ${String(err.message ?? 'request failed')}`;
+	const description = [
+		err.param ? `Parameter: ${String(err.param)}` : '',
+		err.decline_code ? `Decline code: ${String(err.decline_code)}` : '',
+		err.doc_url ? `Docs: ${String(err.doc_url)}` : '',
+		requestId ? `Request ID: ${requestId}` : '',
+		res.attempts > 1 ? `Attempts: ${res.attempts}` : '',
+	]
+		.filter(Boolean)
+		.join(' · ');
+	const apiError = new NodeApiError(ctx.getNode(), details, {
+		message,
+		description: description || undefined,
+		httpCode: String(res.statusCode),
+		itemIndex,
+	});
+	// NodeApiError may replace the message with a generic one for some status codes: keep Stripe's words.
+	apiError.message = message;
+	return apiError;
+}
+
+/**
+ * Send one request (with retries). Returns the final answer, whatever its status, for the caller to read;
+ * `stripeRequest` below throws on errors.
+ */
+export async function sendStripeRequest(
+	ctx: StripeContext,
+	settings: StripeSettings,
+	req: StripeRequest,
+): Promise<StripeResponse> {
+	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
+	const headers: Record<string, string> = {
+		Accept: 'application/json',
+		'Stripe-Version': settings.apiVersion,
+	};
+	if (req.contentType) headers['Content-Type'] = req.contentType;
+	else headers['Content-Type'] = req.apiMode === 'v2' ? 'application/json' : 'application/x-www-form-urlencoded';
+	const account = req.stripeAccount || settings.stripeAccount;
+	if (account) headers[req.apiMode === 'v2' ? 'Stripe-Context' : 'Stripe-Account'] = account;
+	const idempotencyKey = req.idempotencyKey || (needsIdempotencyKey(req, maxRetries) ? newIdempotencyKey() : undefined);
+	if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+
+	const options: IHttpRequestOptions = {
+		method: req.method,
+		url: baseUrlFor(settings, req.host) + req.path,
+		headers,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: REQUEST_TIMEOUT_MS,
+		json: !req.binaryResponse,
+		...(req.binaryResponse ? { encoding: 'arraybuffer' as const } : {}),
+	};
+	if (req.body !== undefined && req.method !== 'GET') options.body = req.body;
+
+	for (let attempt = 1; ; attempt++) {
+		let res: StripeResponse | undefined;
+		let failure: NetworkFailure | undefined;
+		try {
+			const raw = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options })) as {
+				statusCode: number;
+				headers: StripeResponse['headers'];
+				body: unknown;
+			};
+			res = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body, attempts: attempt };
+		} catch (e) {
+			failure = networkFailure(e);
+		}
+		const retryable = res ? res.statusCode >= 400 && shouldRetry(res.statusCode, res.headers) : true;
+		if (retryable && attempt <= maxRetries) {
+			await sleep(retryDelayMs(attempt, res ? header(res.headers, 'retry-after') : undefined));
+			continue;
+		}
+		if (res) return res;
+		const timedOut = failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
+		throw new NodeApiError(
+			ctx.getNode(),
+			{ code: failure?.code ?? 'network_error' },
+			{
+				message: timedOut
+					? `Stripe did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+					: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${failure?.code ?? failure?.message ?? 'network error'})`,
+				description: `${req.method} ${req.path.split('?')[0]} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}.`,
+				itemIndex: req.itemIndex,
+			},
+		);
+	}
+}
+
+/** Send a request and return Stripe's JSON (or bytes), throwing a NodeApiError for any error answer. */
+export async function stripeRequest(ctx: StripeContext, settings: StripeSettings, req: StripeRequest): Promise<StripeResponse> {
+	const res = await sendStripeRequest(ctx, settings, req);
+	if (res.statusCode >= 400) throw stripeError(ctx, res, req.itemIndex);
+	if (!req.binaryResponse && typeof res.body === 'string') {
+		if (res.body === '') return { ...res, body: {} };
+		throw new NodeApiError(
+			ctx.getNode(),
+			{ httpCode: res.statusCode },
+			{ message: 'Stripe answered with a body that is not JSON', description: `HTTP ${res.statusCode}, ${res.body.length} bytes`, itemIndex: req.itemIndex },
+		);
+	}
+	return res;
+}

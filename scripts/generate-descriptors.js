@@ -1,0 +1,472 @@
+#!/usr/bin/env node
+/*
+ * Descriptor generator.
+ *
+ * Reads the pinned devDependency stripe@17.4.0 — its method tables (cjs/resources/**, captured by loading the
+ * SDK with a recording stand-in for StripeResource.method) and its typings (types/**, read with the TypeScript
+ * compiler API) — plus the committed family map (descriptors/family-map.json) and hand-authored operations
+ * (descriptors/hand-authored/*.json), and writes one descriptor per family to generated/families/<family>.ts.
+ *
+ * The output is build output (git-ignored). `npm run build` runs this first.
+ *
+ *   node scripts/generate-descriptors.js [--out DIR] [--check]
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const ts = require('typescript');
+
+const ROOT = path.join(__dirname, '..');
+const STRIPE_DIR = path.join(ROOT, 'node_modules/stripe');
+const STRIPE_VERSION = JSON.parse(fs.readFileSync(path.join(STRIPE_DIR, 'package.json'), 'utf8')).version;
+const FAMILY_MAP = JSON.parse(fs.readFileSync(path.join(ROOT, 'descriptors/family-map.json'), 'utf8'));
+const OVERRIDES_FILE = path.join(ROOT, 'descriptors/overrides.json');
+const OVERRIDES = fs.existsSync(OVERRIDES_FILE) ? JSON.parse(fs.readFileSync(OVERRIDES_FILE, 'utf8')) : {};
+const HAND_DIR = path.join(ROOT, 'descriptors/hand-authored');
+
+const args = process.argv.slice(2);
+const OUT_DIR = args.includes('--out') ? path.resolve(args[args.indexOf('--out') + 1]) : path.join(ROOT, 'generated');
+
+/** How deep nested object members are described (deeper levels are accepted as free-form JSON). */
+const MAX_MEMBER_DEPTH = 4;
+/** Descriptions longer than this are cut at a sentence boundary: they are shown in the editor. */
+const MAX_DESCRIPTION = 300;
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. The SDK's method tables: which HTTP method, path, host and pagination kind every method uses.
+// ---------------------------------------------------------------------------------------------------------
+
+function loadMethodTable() {
+	const { StripeResource } = require(path.join(STRIPE_DIR, 'cjs/StripeResource.js'));
+	const original = StripeResource.method;
+	StripeResource.method = (spec) => {
+		const recorder = function () {
+			return { __spec: spec };
+		};
+		recorder.__spec = spec;
+		return recorder;
+	};
+	let Stripe;
+	try {
+		Stripe = require(path.join(STRIPE_DIR, 'cjs/stripe.cjs.node.js'));
+		Stripe = Stripe.default || Stripe;
+	} finally {
+		StripeResource.method = original;
+	}
+	const client = new Stripe('sk_test_generator', { apiVersion: FAMILY_MAP.apiVersion });
+	const table = new Map();
+	const seen = new Set();
+
+	const walk = (obj, prefix) => {
+		for (const key of Object.keys(obj)) {
+			// `account` is the SDK's untyped legacy alias of `accounts`.
+			if (key.startsWith('_') || ['errors', 'webhooks', 'StripeResource', 'account'].includes(key)) continue;
+			const value = obj[key];
+			if (!value || typeof value !== 'object' || seen.has(value)) continue;
+			seen.add(value);
+			const sdkPrefix = prefix ? `${prefix}.${key}` : key;
+			if (value instanceof StripeResource) {
+				const proto = Object.getPrototypeOf(value);
+				const multipart = typeof proto.requestDataProcessor === 'function';
+				for (const name of Object.getOwnPropertyNames(proto)) {
+					if (name === 'constructor' || name.startsWith('_') || name === 'addFetchRelatedObjectIfNeeded') continue;
+					const fn = proto[name];
+					if (typeof fn !== 'function') continue;
+					let spec = fn.__spec;
+					if (!spec) {
+						// Hand-maintained SDK methods build their spec when called.
+						try {
+							const r = fn.call(value, 'placeholder_id');
+							spec = r && r.__spec;
+						} catch {
+							spec = undefined;
+						}
+					}
+					if (!spec) continue;
+					table.set(`${sdkPrefix}.${name}`, {
+						method: spec.method,
+						fullPath: spec.fullPath,
+						methodType: spec.methodType || null,
+						host: spec.host || null,
+						streaming: !!spec.streaming,
+						multipart: multipart && spec.method === 'POST',
+					});
+				}
+			} else if (Object.getPrototypeOf(value) === Object.prototype || value.constructor.name === 'ResourceNamespace') {
+				walk(value, sdkPrefix);
+			}
+		}
+	};
+	walk(client, '');
+	return table;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. The SDK's typings: every method's positional (path) arguments and its params interface.
+// ---------------------------------------------------------------------------------------------------------
+
+function createChecker() {
+	const program = ts.createProgram([path.join(STRIPE_DIR, 'types/index.d.ts')], {
+		noEmit: true,
+		skipLibCheck: true,
+		types: [],
+		lib: ['lib.es2020.d.ts'],
+		target: ts.ScriptTarget.ES2020,
+	});
+	return { program, checker: program.getTypeChecker() };
+}
+
+function findStripeClass(program) {
+	const sf = program.getSourceFile(path.join(STRIPE_DIR, 'types/index.d.ts'));
+	let found;
+	const visit = (node) => {
+		if (ts.isClassDeclaration(node) && node.name && node.name.text === 'Stripe') found = node;
+		else ts.forEachChild(node, visit);
+	};
+	visit(sf);
+	if (!found) throw new Error('class Stripe not found in stripe typings');
+	return found;
+}
+
+function docOf(symbol, checker) {
+	if (!symbol) return '';
+	return ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+}
+
+function shorten(text) {
+	if (!text) return undefined;
+	let t = text
+		.replace(/\[([^\]]+)\]\((?:https?:\/\/[^)]+|\/[^)]*)\)/g, '$1') // markdown links → their text
+		.replace(/<[^>]+>/g, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+	if (t.length <= MAX_DESCRIPTION) return t;
+	const cut = t.slice(0, MAX_DESCRIPTION);
+	const stop = cut.lastIndexOf('. ');
+	return stop > 80 ? cut.slice(0, stop + 1) : cut.replace(/\s+\S*$/, '') + '…';
+}
+
+function isStringLiteral(t) {
+	return !!(t.flags & ts.TypeFlags.StringLiteral);
+}
+
+function typeName(t) {
+	const s = t.aliasSymbol || t.getSymbol();
+	return s ? s.getName() : '';
+}
+
+/**
+ * Turn a TypeScript parameter type into our schema: { type, enum?, members?, items?, anyOf?, emptyable? }.
+ */
+function schemaOf(type, checker, depth, stack) {
+	let parts = type.isUnion() ? type.types.slice() : [type];
+	const schema = {};
+	const emptyString = parts.some((t) => isStringLiteral(t) && t.value === '');
+	const hasNull = parts.some((t) => t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined));
+	parts = parts.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+	if (emptyString) {
+		schema.emptyable = true;
+		parts = parts.filter((t) => !(isStringLiteral(t) && t.value === ''));
+	}
+	if (hasNull) schema.nullable = true;
+
+	const literals = parts.filter(isStringLiteral);
+	const booleans = parts.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
+	const rest = parts.filter((t) => !isStringLiteral(t) && !(t.flags & ts.TypeFlags.BooleanLiteral));
+
+	const variants = [];
+	if (literals.length) variants.push({ type: 'enum', enum: literals.map((t) => t.value) });
+	if (booleans.length) variants.push({ type: 'boolean' });
+	for (const t of rest) variants.push(single(t, checker, depth, stack));
+
+	// Merge duplicate scalar variants (e.g. string | string literal → string).
+	const merged = [];
+	for (const v of variants) {
+		if (v.type === 'enum' && variants.some((o) => o.type === 'string')) continue;
+		if (!merged.some((m) => m.type === v.type && v.type !== 'object' && v.type !== 'array')) merged.push(v);
+	}
+	if (merged.length === 1) return Object.assign(schema, merged[0]);
+	return Object.assign(schema, { type: 'union', anyOf: merged });
+}
+
+function single(t, checker, depth, stack) {
+	if (t.flags & ts.TypeFlags.String) return { type: 'string' };
+	if (t.flags & ts.TypeFlags.Number) return { type: 'number' };
+	if (t.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) return { type: 'boolean' };
+	if (t.flags & ts.TypeFlags.NumberLiteral) return { type: 'number' };
+	if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { type: 'any' };
+	const name = typeName(t);
+	if (name === 'Date') return { type: 'number' };
+	if (name === 'MetadataParam' || name === 'Metadata') return { type: 'metadata' };
+	if (checker.isArrayType(t) || checker.isTupleType(t)) {
+		const [item] = checker.getTypeArguments(t);
+		return { type: 'array', items: item ? schemaOf(item, checker, depth, stack) : { type: 'any' } };
+	}
+	if (t.flags & ts.TypeFlags.Object) {
+		if (['Buffer', 'Uint8Array', 'Readable', 'Stream'].includes(name)) return { type: 'file' };
+		const index = checker.getIndexInfosOfType(t);
+		const props = checker.getPropertiesOfType(t);
+		if (index.length && !props.length) {
+			return { type: 'map', items: schemaOf(index[0].type, checker, depth + 1, stack) };
+		}
+		if (depth >= MAX_MEMBER_DEPTH || stack.includes(t)) return { type: 'object' };
+		return { type: 'object', members: membersOf(t, checker, depth + 1, stack.concat([t])) };
+	}
+	return { type: 'any' };
+}
+
+function membersOf(type, checker, depth, stack) {
+	const out = [];
+	for (const prop of checker.getPropertiesOfType(type)) {
+		const decl = prop.valueDeclaration || (prop.declarations && prop.declarations[0]);
+		if (!decl) continue;
+		const pt = checker.getTypeOfSymbolAtLocation(prop, decl);
+		const s = schemaOf(pt, checker, depth, stack);
+		const member = { name: prop.getName(), ...s };
+		if (!(prop.flags & ts.SymbolFlags.Optional)) member.required = true;
+		const d = shorten(docOf(prop, checker));
+		if (d) member.description = d;
+		// Keep the member order stable: required first is decided by the UI layer.
+		out.push(orderKeys(member));
+	}
+	return out;
+}
+
+function orderKeys(o) {
+	const order = ['name', 'type', 'required', 'description', 'enum', 'emptyable', 'nullable', 'items', 'members', 'anyOf'];
+	const r = {};
+	for (const k of order) if (o[k] !== undefined) r[k] = o[k];
+	for (const k of Object.keys(o)) if (r[k] === undefined) r[k] = o[k];
+	return r;
+}
+
+function loadSignatures(program, checker) {
+	const cls = findStripeClass(program);
+	const result = new Map();
+	const walkType = (type, prefix) => {
+		for (const prop of checker.getPropertiesOfType(type)) {
+			const decl = prop.valueDeclaration || (prop.declarations && prop.declarations[0]);
+			if (!decl) continue;
+			const pt = checker.getTypeOfSymbolAtLocation(prop, decl);
+			const name = prop.getName();
+			const sdkPrefix = prefix ? `${prefix}.${name}` : name;
+			const sym = pt.getSymbol();
+			if (sym && /Resource$/.test(sym.getName()) && sym.flags & ts.SymbolFlags.Class) {
+				for (const m of checker.getPropertiesOfType(pt)) {
+					const mdecl = m.valueDeclaration || (m.declarations && m.declarations[0]);
+					if (!mdecl) continue;
+					const mt = checker.getTypeOfSymbolAtLocation(m, mdecl);
+					const sigs = mt.getCallSignatures();
+					if (!sigs.length) continue;
+					// The richest overload: the one with a `params` argument.
+					const sig =
+						sigs.find((s) => s.getParameters().some((p) => p.getName() === 'params')) || sigs[0];
+					const pathArgs = [];
+					let paramsType = null;
+					for (const p of sig.getParameters()) {
+						const pdecl = p.valueDeclaration;
+						const ptype = checker.getTypeOfSymbolAtLocation(p, pdecl);
+						if (p.getName() === 'params') paramsType = ptype;
+						else if (p.getName() !== 'options' && (ptype.flags & ts.TypeFlags.String || checker.typeToString(ptype) === 'string')) {
+							pathArgs.push(p.getName());
+						}
+					}
+					result.set(`${sdkPrefix}.${m.getName()}`, {
+						description: shorten(docOf(m, checker)) || '',
+						longDescription: docOf(m, checker),
+						pathArgs,
+						paramsType,
+						deprecated: !!ts.getJSDocTags(mdecl).find((t) => t.tagName.text === 'deprecated'),
+					});
+				}
+			} else if (pt.flags & ts.TypeFlags.Object && !pt.getCallSignatures().length) {
+				walkType(pt, sdkPrefix);
+			}
+		}
+	};
+	walkType(checker.getTypeAtLocation(cls), '');
+	return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. Assemble family descriptors.
+// ---------------------------------------------------------------------------------------------------------
+
+const OPERATION_WORDS = { del: 'Delete', retrieve: 'Retrieve', list: 'List', create: 'Create', update: 'Update' };
+
+function humanize(method) {
+	if (OPERATION_WORDS[method]) return OPERATION_WORDS[method];
+	const words = method.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(' ');
+	return words.map((w, i) => (i === 0 ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
+}
+
+function singularWord(w) {
+	return w.replace(/ies$/, 'y').replace(/s$/, '');
+}
+
+function operationKind(entry) {
+	if (entry.methodType === 'search') return 'search';
+	if (entry.methodType === 'list') return entry.fullPath.startsWith('/v2/') ? 'v2list' : 'list';
+	return 'plain';
+}
+
+function hostKind(host) {
+	if (!host) return 'api';
+	if (host.startsWith('files.')) return 'files';
+	if (host.startsWith('meter-events.')) return 'meterEvents';
+	throw new Error(`unknown host ${host}`);
+}
+
+function badgeOf(mapEntry, sdkPath, sig) {
+	const badges = [];
+	if (sdkPath.startsWith('testHelpers.') || (mapEntry && mapEntry.badge === 'Test helper')) badges.push('testHelper');
+	if ((mapEntry && mapEntry.badge === 'Deprecated') || (sig && sig.deprecated)) badges.push('deprecated');
+	if (mapEntry && mapEntry.badge === 'Preview feature') badges.push('preview');
+	return badges;
+}
+
+function operationValue(method, badges) {
+	const base = method === 'del' ? 'delete' : method;
+	return badges.includes('testHelper') ? 'testHelper' + base[0].toUpperCase() + base.slice(1) : base;
+}
+
+function operationName(method, badges) {
+	let name = humanize(method);
+	if (badges.includes('testHelper')) name += ' (Test Mode Only)';
+	if (badges.includes('preview')) name += ' (Preview)';
+	if (badges.includes('deprecated')) name += ' (Deprecated)';
+	return name;
+}
+
+function buildOperation(sdkPath, entry, sig, mapEntry, checker) {
+	const method = sdkPath.split('.').pop();
+	const badges = badgeOf(mapEntry, sdkPath, sig);
+	const placeholders = (entry.fullPath.match(/\{\w+\}/g) || []).map((p) => p.slice(1, -1));
+	const params = sig && sig.paramsType ? membersOf(sig.paramsType, checker, 1, []) : [];
+	const op = {
+		value: operationValue(method, badges),
+		name: operationName(method, badges),
+		description: sig ? sig.description : '',
+		sdk: sdkPath,
+		method: entry.method,
+		path: entry.fullPath,
+		apiMode: entry.fullPath.startsWith('/v2/') ? 'v2' : 'v1',
+		host: hostKind(entry.host),
+		kind: operationKind(entry),
+		pathParams: placeholders.map((p, i) => ({
+			name: p,
+			type: 'string',
+			required: true,
+			description: pathParamDescription(p, sig && sig.pathArgs[i]),
+		})),
+		params,
+	};
+	if (entry.multipart) op.bodyEncoding = 'multipart';
+	if (entry.streaming) op.response = 'binary';
+	if (badges.length) op.badges = badges;
+	if (mapEntry && mapEntry.docSlug) op.docUrl = `https://docs.stripe.com${mapEntry.docSlug}`;
+	return applyOverrides(op);
+}
+
+function pathParamDescription(placeholder, argName) {
+	const words = placeholder.replace(/_/g, ' ');
+	if (placeholder === 'id') return argName && argName !== 'id' ? `The ID of the ${argName.replace(/Id$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()}` : 'The object ID';
+	return `The ${words} ID`;
+}
+
+function applyOverrides(op) {
+	const o = OVERRIDES[op.sdk];
+	if (!o) return op;
+	const merged = { ...op, ...o };
+	if (o.params) merged.params = op.params.map((p) => (o.params[p.name] ? { ...p, ...o.params[p.name] } : p));
+	return merged;
+}
+
+function loadHandAuthored() {
+	const ops = [];
+	if (!fs.existsSync(HAND_DIR)) return ops;
+	for (const f of fs.readdirSync(HAND_DIR).filter((f) => f.endsWith('.json')).sort()) {
+		const data = JSON.parse(fs.readFileSync(path.join(HAND_DIR, f), 'utf8'));
+		for (const op of data.operations) ops.push({ ...op, handAuthored: true, family: data.family, resource: op.resource });
+	}
+	return ops;
+}
+
+function main() {
+	const t0 = Date.now();
+	const table = loadMethodTable();
+	const { program, checker } = createChecker();
+	const sigs = loadSignatures(program, checker);
+
+	const missingTypes = [...table.keys()].filter((k) => !sigs.has(k));
+	if (missingTypes.length) throw new Error(`no typings found for SDK methods: ${missingTypes.join(', ')}`);
+
+	const families = {};
+	for (const [key, fam] of Object.entries(FAMILY_MAP.families)) {
+		families[key] = { family: key, displayName: fam.displayName, className: fam.className, stripeVersion: STRIPE_VERSION, apiVersion: FAMILY_MAP.apiVersion, resources: [] };
+		for (const [resKey, res] of Object.entries(fam.resources)) {
+			families[key].resources.push({ value: resKey, name: res.name, docUrl: `https://docs.stripe.com${res.docSlug}`, operations: [] });
+		}
+	}
+	const resourceOf = (famKey, resKey) => {
+		const fam = families[famKey];
+		if (!fam) throw new Error(`unknown family ${famKey}`);
+		const r = fam.resources.find((x) => x.value === resKey);
+		if (!r) throw new Error(`unknown resource ${famKey}/${resKey}`);
+		return r;
+	};
+
+	// Two SDK resources can put a method of the same name into one of our resources (customers.deleteDiscount
+	// and subscriptions.deleteDiscount both belong to Products → Discount): those are qualified by their owner.
+	const methodCount = new Map();
+	for (const sdkPath of table.keys()) {
+		const m = FAMILY_MAP.operations[sdkPath];
+		if (!m) continue;
+		const k = `${m.family}/${m.resource}/${sdkPath.split('.').pop()}`;
+		methodCount.set(k, (methodCount.get(k) || 0) + 1);
+	}
+
+	const unmapped = [];
+	for (const [sdkPath, entry] of table) {
+		const mapEntry = FAMILY_MAP.operations[sdkPath];
+		if (!mapEntry) {
+			unmapped.push(sdkPath);
+			continue;
+		}
+		const op = buildOperation(sdkPath, entry, sigs.get(sdkPath), mapEntry, checker);
+		if (methodCount.get(`${mapEntry.family}/${mapEntry.resource}/${sdkPath.split('.').pop()}`) > 1) {
+			const owner = singularWord(sdkPath.split('.').slice(-2)[0]);
+			op.value = owner + op.value[0].toUpperCase() + op.value.slice(1);
+			op.name = `${op.name} (${humanize(owner)})`;
+		}
+		const res = resourceOf(mapEntry.family, mapEntry.resource);
+		if (res.operations.some((o) => o.value === op.value)) throw new Error(`duplicate operation ${op.value} in ${mapEntry.family}/${mapEntry.resource}`);
+		res.operations.push(op);
+	}
+	for (const op of loadHandAuthored()) {
+		const res = resourceOf(op.family, op.resource);
+		const { family, resource, ...rest } = op;
+		res.operations.push(rest);
+	}
+
+	fs.mkdirSync(path.join(OUT_DIR, 'families'), { recursive: true });
+	const summary = [];
+	for (const fam of Object.values(families)) {
+		fam.resources = fam.resources.filter((r) => r.operations.length);
+		if (!fam.resources.length) continue;
+		const json = JSON.stringify(fam);
+		const file = path.join(OUT_DIR, 'families', `${fam.family}.ts`);
+		const body =
+			`// Generated by scripts/generate-descriptors.js from stripe@${STRIPE_VERSION}. Do not edit.\n` +
+			`import type { FamilyDescriptor } from '../../nodes/shared/descriptor-types';\n\n` +
+			`export const family: FamilyDescriptor = JSON.parse(${JSON.stringify(json)});\n`;
+		fs.writeFileSync(file, body);
+		const ops = fam.resources.reduce((n, r) => n + r.operations.length, 0);
+		summary.push(`${fam.family}: ${fam.resources.length} resources, ${ops} operations, ${(json.length / 1024).toFixed(0)} KiB`);
+	}
+	fs.writeFileSync(path.join(OUT_DIR, 'unmapped-sdk-methods.json'), JSON.stringify(unmapped, null, 1));
+	console.log(`[generate] stripe@${STRIPE_VERSION}: ${table.size} SDK methods, ${unmapped.length} not in the family map (generated/unmapped-sdk-methods.json), ${Date.now() - t0} ms`);
+	for (const s of summary) console.log(`[generate]   ${s}`);
+}
+
+main();

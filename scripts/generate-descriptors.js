@@ -342,7 +342,15 @@ function buildOperation(sdkPath, entry, sig, mapEntry, checker) {
 	const method = sdkPath.split('.').pop();
 	const badges = badgeOf(mapEntry, sdkPath, sig);
 	const placeholders = (entry.fullPath.match(/\{\w+\}/g) || []).map((p) => p.slice(1, -1));
-	const params = sig && sig.paramsType ? membersOf(sig.paramsType, checker, 1, []) : [];
+	let params = sig && sig.paramsType ? membersOf(sig.paramsType, checker, 1, []) : [];
+	if (entry.multipart) {
+		// A file part ({data, name, type} with Buffer data) is uploaded from an n8n binary property.
+		params = params.map((p) =>
+			p.type === 'object' && (p.members || []).some((m) => m.name === 'data' && (m.type === 'file' || (m.anyOf || []).some((a) => a.type === 'file')))
+				? orderKeys({ name: p.name, type: 'file', required: p.required, description: p.description })
+				: p,
+		);
+	}
 	const op = {
 		value: operationValue(method, badges),
 		name: operationName(method, badges),

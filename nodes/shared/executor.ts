@@ -31,9 +31,21 @@ export interface BuiltRequest {
 	maxRetries: number;
 }
 
+/**
+ * Parameters in the order the Stripe typings declare them, whatever order the editor stored them in, so
+ * the encoded request is the same for the same parameters.
+ */
+export function canonicalOrder(op: OperationDescriptor, data: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const p of op.params) if (data[p.name] !== undefined) out[p.name] = data[p.name];
+	for (const [k, v] of Object.entries(data)) if (!(k in out) && v !== undefined) out[k] = v;
+	return out;
+}
+
 /** Encode a built request the way stripe-node does, for one page. */
-export function encodeRequest(built: BuiltRequest, data: Record<string, unknown> = built.data): StripeRequest {
+export function encodeRequest(built: BuiltRequest, pageData: Record<string, unknown> = built.data): StripeRequest {
 	const op = built.operation;
+	const data = canonicalOrder(op, { ...pageData, ...built.files });
 	const inQuery = op.method === 'GET' || op.method === 'DELETE';
 	const req: StripeRequest = {
 		method: op.method,
@@ -52,7 +64,7 @@ export function encodeRequest(built: BuiltRequest, data: Record<string, unknown>
 		if (op.apiMode === 'v1') req.body = '';
 	} else if (op.bodyEncoding === 'multipart') {
 		const boundary = `n8nStripe${newIdempotencyKey().replace(/-/g, '')}`;
-		const { body, contentType } = encodeMultipart({ ...data, ...built.files }, boundary);
+		const { body, contentType } = encodeMultipart(data, boundary);
 		req.body = body;
 		req.contentType = contentType;
 	} else if (op.apiMode === 'v2') {

@@ -30,8 +30,8 @@ function show(value: unknown): string {
 }
 
 function fieldLabel(path: string): string {
-	const last = path.split(/[.[\]]+/).filter(Boolean).pop() ?? path;
-	return `"${labelOf(last)}" (${path})`;
+	const named = path.split(/[.[\]]+/).filter((s) => s && !/^\d+$/.test(s));
+	return `"${labelOf(named.pop() ?? path)}" (${path})`;
 }
 
 function typeError(path: string, expected: string, value: unknown): ParamError {
@@ -65,11 +65,12 @@ function failEnum(path: string, value: unknown, list: string): never {
 }
 
 /** Key/value pairs from the fixedCollection UI, or an object given by an expression. */
-function toKeyValue(value: unknown, schema: Schema, path: string): Record<string, string> | '' {
+function toKeyValue(value: unknown, schema: Schema, path: string, fromText: boolean): Record<string, string> | '' {
 	let pairs: Array<[string, unknown]>;
 	if (typeof value === 'string') {
 		if (value === '' && schema.emptyable) return '';
-		return toKeyValue(parseJson(value, path), schema, path);
+		if (!fromText) throw typeError(path, 'key/value pairs', value);
+		return toKeyValue(parseJson(value, path), schema, path, false);
 	}
 	if (value && typeof value === 'object' && !Array.isArray(value)) {
 		const v = value as Record<string, unknown>;
@@ -115,10 +116,10 @@ export function parseJson(text: string, path: string): unknown {
 	return parsed;
 }
 
-function toList(value: unknown, schema: Schema, path: string): unknown[] | '' {
+function toList(value: unknown, schema: Schema, path: string, fromText: boolean): unknown[] | '' {
 	let list: unknown;
 	if (Array.isArray(value)) list = value;
-	else if (typeof value === 'string') {
+	else if (typeof value === 'string' && fromText) {
 		const t = value.trim();
 		if (t === '' && schema.emptyable) return '';
 		if (t.startsWith('[')) list = parseJson(t, path);
@@ -126,7 +127,7 @@ function toList(value: unknown, schema: Schema, path: string): unknown[] | '' {
 	} else throw typeError(path, 'a list', value);
 	if (!Array.isArray(list)) throw typeError(path, 'a list', list);
 	const item = (schema.items ?? { type: 'any' }) as Schema;
-	return list.map((v, i) => coerce(v, item, `${path}[${i}]`));
+	return list.map((v, i) => coerce(v, item, `${path}[${i}]`, false));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -143,7 +144,7 @@ function toObject(value: unknown, schema: Schema, path: string): Record<string, 
 	}
 	for (const [k, v] of Object.entries(value)) {
 		const member = schema.members.find((m) => m.name === k);
-		out[k] = member ? coerce(v, member, `${path}.${k}`) : v;
+		out[k] = member ? coerce(v, member, `${path}.${k}`, false) : v;
 	}
 	return out;
 }
@@ -177,14 +178,18 @@ function toUnion(value: unknown, schema: Schema, path: string): unknown {
 	if (typeof v === 'string' && /^\s*[[{]/.test(v) && alts.some((a) => ['object', 'array', 'metadata', 'map'].includes(a.type)))
 		v = parseJson(v, path);
 	for (const alt of alts) if (alt.type === 'enum' && matches(v, alt)) return v;
-	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && matches(v, alt)) return coerce(v, alt, path);
+	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && matches(v, alt)) return coerce(v, alt, path, false);
 	for (const alt of alts) if (alt.type === 'string' && matches(v, alt)) return v;
 	const kinds = alts.map((a) => (a.type === 'enum' ? `one of ${(a.enum ?? []).join(', ')}` : a.type)).join(' or ');
 	throw typeError(path, kinds, value);
 }
 
-/** Convert and check one value against its schema. `path` is the Stripe parameter path, for messages. */
-export function coerce(value: unknown, schema: Schema, path: string): unknown {
+/**
+ * Convert and check one value against its schema. `path` is the Stripe parameter path, for messages.
+ * `fromText`: the value comes straight from a node field, so text may stand for a list or an object;
+ * inside parsed JSON a string is only ever a string.
+ */
+export function coerce(value: unknown, schema: Schema, path: string, fromText = true): unknown {
 	if (value === null && schema.nullable) return null;
 	switch (schema.type) {
 		case 'string':
@@ -201,11 +206,11 @@ export function coerce(value: unknown, schema: Schema, path: string): unknown {
 			return toEnum(value, schema, path);
 		case 'metadata':
 		case 'map':
-			return toKeyValue(value, schema, path);
+			return toKeyValue(value, schema, path, fromText);
 		case 'array':
-			return toList(value, schema, path);
+			return toList(value, schema, path, fromText);
 		case 'object':
-			return toObject(typeof value === 'string' && value.trim() !== '' ? parseJson(value, path) : value, schema, path);
+			return toObject(fromText && typeof value === 'string' && value.trim() !== '' ? parseJson(value, path) : value, schema, path);
 		case 'union':
 			return toUnion(value, schema, path);
 		default:
@@ -226,6 +231,7 @@ export function fromField(value: unknown, schema: ParamSchema): unknown {
 
 /** Stripe IDs: non-empty, no whitespace, slashes, or control characters. */
 export function checkId(value: unknown, label: string): string {
+	if (value === undefined || value === null || value === '') throw new ParamError(label, 'is required');
 	if (typeof value !== 'string' && typeof value !== 'number') throw new ParamError(label, `expected an ID, got ${show(value)}`);
 	const id = String(value).trim();
 	if (id === '') throw new ParamError(label, 'is required');

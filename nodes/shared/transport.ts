@@ -228,17 +228,21 @@ export async function sendStripeRequest(
 		}
 		if (res) return res;
 		const timedOut = failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
-		throw new NodeApiError(
+		const message = timedOut
+			? `Stripe did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${failure?.code ?? failure?.message ?? 'network error'})`;
+		const error = new NodeApiError(
 			ctx.getNode(),
 			{ code: failure?.code ?? 'network_error' },
 			{
-				message: timedOut
-					? `Stripe did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`
-					: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${failure?.code ?? failure?.message ?? 'network error'})`,
+				message,
 				description: `${req.method} ${req.path.split('?')[0]} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}.`,
 				itemIndex: req.itemIndex,
 			},
 		);
+		// NodeApiError maps some error codes to generic texts: keep ours, which names the host.
+		error.message = message;
+		throw error;
 	}
 }
 

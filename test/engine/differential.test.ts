@@ -153,5 +153,5 @@ for (const { family, nodeType } of FAMILY_NODES) {
 }
 
 after(() => {
-	console.log(`# differential: ${totals.matched}/${totals.cases} cases matched stripe@17.4.0 over ${totals.operations} SDK operations`);
+	console.log(`differential: ${totals.matched}/${totals.cases} cases matched stripe@17.4.0 over ${totals.operations} SDK operations`);
 });

@@ -57,6 +57,8 @@ export interface OperationDescriptor {
 	bodyEncoding?: 'form' | 'multipart' | 'json';
 	response?: 'json' | 'binary';
 	badges?: Badge[];
+	/** Parameters sent as request headers (e.g. an ephemeral key's Stripe-Version). */
+	headerParams?: Array<ParamSchema & { header: string }>;
 	docUrl?: string;
 	handAuthored?: boolean;
 }

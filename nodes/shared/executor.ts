@@ -24,6 +24,7 @@ export interface BuiltRequest {
 	path: string;
 	data: Record<string, unknown>;
 	files?: Record<string, { data: Buffer; name?: string; type?: string }>;
+	headers?: Record<string, string>;
 	returnAll: boolean;
 	limit: number;
 	idempotencyKey?: string;
@@ -54,6 +55,7 @@ export function encodeRequest(built: BuiltRequest, pageData: Record<string, unkn
 		apiMode: op.apiMode,
 		idempotencyKey: built.idempotencyKey,
 		stripeAccount: built.stripeAccount,
+		headers: built.headers,
 		maxRetries: built.maxRetries,
 		binaryResponse: op.response === 'binary',
 		itemIndex: built.itemIndex,
@@ -100,6 +102,13 @@ export async function buildRequest(
 		for (const p of op.pathParams) {
 			const name = pathFieldName(op, p.name);
 			pathValues[p.name] = checkId(ctx.getNodeParameter(name, itemIndex, ''), `"${labelOf(name)}" (${name})`);
+		}
+		const headers: Record<string, string> = {};
+		for (const p of op.headerParams ?? []) {
+			const value = String(ctx.getNodeParameter(p.name, itemIndex, '') ?? '').trim();
+			if (value === '' && p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
+			if (/[\r\n]/.test(value)) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'must be a single line');
+			if (value !== '') headers[p.header] = value;
 		}
 		const data: Record<string, unknown> = {};
 		const files: BuiltRequest['files'] = {};
@@ -150,6 +159,7 @@ export async function buildRequest(
 			path: interpolatePath(op.path, pathValues),
 			data,
 			files: Object.keys(files).length ? files : undefined,
+			headers: Object.keys(headers).length ? headers : undefined,
 			returnAll,
 			limit,
 			idempotencyKey,

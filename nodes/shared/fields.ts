@@ -207,6 +207,7 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 			...show,
 		});
 	}
+	for (const p of op.headerParams ?? []) fields.push({ ...paramField(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) fields.push({ ...paramField(p, true), ...show });
 	if (op.kind !== 'plain') {
 		fields.push({

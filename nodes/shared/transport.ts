@@ -49,6 +49,8 @@ export interface StripeRequest {
 	body?: string | Buffer;
 	contentType?: string;
 	idempotencyKey?: string;
+	/** Extra headers (from an operation's header parameters); they win over the defaults. */
+	headers?: Record<string, string>;
 	/** Connected account for this request; overrides the credential's. */
 	stripeAccount?: string;
 	maxRetries?: number;
@@ -195,6 +197,7 @@ export async function sendStripeRequest(
 	if (account) headers[req.apiMode === 'v2' ? 'Stripe-Context' : 'Stripe-Account'] = account;
 	const idempotencyKey = req.idempotencyKey || (needsIdempotencyKey(req, maxRetries) ? newIdempotencyKey() : undefined);
 	if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+	Object.assign(headers, req.headers);
 
 	const options: IHttpRequestOptions = {
 		method: req.method,

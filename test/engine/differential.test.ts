@@ -84,7 +84,7 @@ async function sendWithSdk(server: CaptureServer, op: OperationDescriptor, c: Op
 	if (op.kind !== 'plain') given.limit = 50;
 	// Parameters in the order the typings declare them (the node encodes in that order too).
 	const params = Object.fromEntries(op.params.filter((p) => p.name in given).map((p) => [p.name, given[p.name]]));
-	const options: Record<string, unknown> = { host: '127.0.0.1' };
+	const options: Record<string, unknown> = { host: '127.0.0.1', ...c.sdkOptions };
 	if (op.apiMode === 'v2') options.stripeContext = ACCOUNT;
 	else options.stripeAccount = ACCOUNT;
 	if (extra.idempotencyKey) options.idempotencyKey = extra.idempotencyKey;

@@ -83,6 +83,8 @@ export interface OperationCase {
 	pathArgs: string[];
 	/** Request parameters as passed to the SDK. */
 	sdkParams: Record<string, unknown>;
+	/** Request options for the SDK (header parameters such as an ephemeral key's apiVersion). */
+	sdkOptions: Record<string, unknown>;
 	/** Node parameters (resource/operation added by the caller). */
 	nodeParams: Record<string, unknown>;
 	/** Binary input for file uploads. */
@@ -98,6 +100,11 @@ export function casesFor(op: OperationDescriptor): OperationCase[] {
 		const nodeParams: Record<string, unknown> = {};
 		op.pathParams.forEach((p, i) => (nodeParams[pathFieldName(op, p.name)] = pathArgs[i]));
 		const sdkParams: Record<string, unknown> = {};
+		const sdkOptions: Record<string, unknown> = {};
+		for (const h of op.headerParams ?? []) {
+			nodeParams[h.name] = '2020-08-27';
+			sdkOptions[h.name] = '2020-08-27';
+		}
 		let file: OperationCase['file'];
 		for (const p of requiredParams(op)) {
 			const v = sampleValue(p, p.name);
@@ -115,7 +122,7 @@ export function casesFor(op: OperationDescriptor): OperationCase[] {
 			if (!Object.keys(additional).length) continue;
 			nodeParams.additionalFields = additional;
 		}
-		cases.push({ label: full ? 'all parameters' : 'required parameters', pathArgs, sdkParams, nodeParams, file });
+		cases.push({ label: full ? 'all parameters' : 'required parameters', pathArgs, sdkParams, sdkOptions, nodeParams, file });
 	}
 	return cases;
 }

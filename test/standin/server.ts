@@ -1,0 +1,884 @@
+/**
+ * A local stand-in for the Stripe API, for tests. It listens on a loopback address only and answers
+ * like api.stripe.com for:
+ *
+ *   v1 (form-encoded, bracket syntax): the resources in ./resources.ts — by default customers, products
+ *      and prices — with create / retrieve / update / delete / list (limit, starting_after, ending_before,
+ *      created, filters) / search (query, limit, page); GET /v1/balance.
+ *   v2 (JSON): /v2/core/event_destinations create / retrieve / list / update / delete / enable / disable /
+ *      ping.
+ *
+ * Like Stripe it checks `Authorization: Bearer <key>` (or Basic with the key as user name; any key starting
+ * with sk_test_ or rk_test_ is accepted), answers errors in Stripe's JSON format (401, 404
+ * resource_missing, 400 parameter_unknown/parameter_missing/idempotency_error), sends a Request-Id header
+ * on every response, replays responses for a repeated Idempotency-Key with the same body (and rejects it
+ * with a different body), and keeps separate data per Stripe-Account header.
+ *
+ * For tests it records every request and has control endpoints (no authentication):
+ *   GET  /__standin/requests[?since=<seq>]   the recorded requests (JSON array)
+ *   POST /__standin/reset                    forget requests, objects, idempotency keys and faults
+ *   POST /__standin/faults                   JSON {method?, path?, status, body?, headers?, times?}: the next
+ *                                            `times` (default 1) matching requests get this response
+ *   GET  /__standin/health                   {ok: true}
+ *
+ * Use it as a module:  const s = await startStandin({ port: 0, latencyMs: 5 }); s.url; s.requests; await s.close();
+ * or from the command line:  node dist-test/test/standin/server.js --port 12111 [--host 127.0.0.1] [--latency 20]
+ */
+
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { FormParseError, parseForm, type FormObject } from './form';
+import { coerce, ParamError, resources as defaultResources, singletons as defaultSingletons } from './resources';
+import type { ResourceDef, SingletonDef, StripeObject } from './resources';
+import { matchesQuery, parseSearchQuery, SearchSyntaxError } from './search';
+
+export type { ResourceDef, SingletonDef, StripeObject } from './resources';
+
+export interface StandinOptions {
+	/** 0 or omitted: a random free port. */
+	port?: number;
+	/** A loopback address; default 127.0.0.1. */
+	host?: string;
+	/** Fixed delay before every API response, in milliseconds. */
+	latencyMs?: number;
+	/** v1 resources (default: ./resources.ts). */
+	resources?: ResourceDef[];
+	singletons?: SingletonDef[];
+	/** Log each request to stderr. */
+	verbose?: boolean;
+}
+
+export interface RecordedRequest {
+	seq: number;
+	time: string;
+	method: string;
+	/** Path without the query string, e.g. /v1/customers/cus_123. */
+	path: string;
+	rawQuery: string;
+	query: FormObject;
+	headers: http.IncomingHttpHeaders;
+	rawBody: string;
+	/** Parsed body: form-decoded for v1, JSON for v2 (undefined if it could not be parsed). */
+	body: unknown;
+	/** Filled in when the response is sent. */
+	status?: number;
+	requestId: string;
+}
+
+export interface Fault {
+	method?: string;
+	/** Exact path, or a prefix when it ends with '*'. */
+	path?: string;
+	status: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	times?: number;
+}
+
+export interface Standin {
+	url: string;
+	port: number;
+	/** Live list of recorded requests (cleared in place by reset()). */
+	requests: RecordedRequest[];
+	reset(): void;
+	addFault(fault: Fault): void;
+	close(): Promise<void>;
+}
+
+type Json = unknown;
+
+interface Reply {
+	status: number;
+	body: Json;
+	headers?: Record<string, string>;
+}
+
+class ApiError extends Error {
+	constructor(
+		public status: number,
+		public error: { type: string; message: string; code?: string; param?: string; doc_url?: string },
+	) {
+		super(error.message);
+	}
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+function randomId(n: number): string {
+	const bytes = randomBytes(n);
+	let s = '';
+	for (let i = 0; i < n; i++) s += ALNUM[bytes[i] % ALNUM.length];
+	return s;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function isLoopback(host: string): boolean {
+	return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function unrecognizedUrl(method: string, path: string): ApiError {
+	return new ApiError(404, {
+		type: 'invalid_request_error',
+		message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+	});
+}
+
+function resourceMissing(objectName: string, id: string, param = 'id'): ApiError {
+	return new ApiError(404, {
+		type: 'invalid_request_error',
+		code: 'resource_missing',
+		doc_url: 'https://stripe.com/docs/error-codes/resource-missing',
+		message: `No such ${objectName}: '${id}'`,
+		param,
+	});
+}
+
+function paramError(code: string, message: string, param?: string): ApiError {
+	return new ApiError(400, {
+		type: 'invalid_request_error',
+		code,
+		doc_url: `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}`,
+		message,
+		...(param !== undefined ? { param } : {}),
+	});
+}
+
+function maskKey(key: string): string {
+	if (key.length <= 12) return key.replace(/./g, '*');
+	const prefixEnd = key.indexOf('_', key.indexOf('_') + 1) + 1;
+	const prefix = prefixEnd > 0 ? key.slice(0, prefixEnd) : '';
+	return prefix + '*'.repeat(Math.max(0, key.length - prefix.length - 4)) + key.slice(-4);
+}
+
+/** Deep-merge for updates: objects merge, '' (v1) / null (v2) unsets, metadata keys are removed by ''/null. */
+function applyParams(target: StripeObject, params: { [key: string]: unknown }, unset: '' | null): void {
+	for (const [k, v] of Object.entries(params)) {
+		if (k === 'metadata') {
+			if (v === unset) {
+				target.metadata = {};
+				continue;
+			}
+			const md = { ...((target.metadata as StripeObject | null) ?? {}) };
+			for (const [mk, mv] of Object.entries((v as StripeObject) ?? {})) {
+				if (mv === unset || mv === null) delete md[mk];
+				else md[mk] = String(mv);
+			}
+			target.metadata = md;
+		} else if (v === unset) {
+			target[k] = null;
+		} else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+			const cur = target[k];
+			const base: StripeObject = cur !== null && typeof cur === 'object' && !Array.isArray(cur) ? { ...(cur as StripeObject) } : {};
+			applyParams(base, v as StripeObject, unset);
+			target[k] = base;
+		} else {
+			target[k] = v;
+		}
+	}
+}
+
+interface Stored {
+	seq: number;
+	obj: StripeObject;
+}
+
+/** Objects of one Stripe account. */
+class AccountData {
+	v1 = new Map<string, Map<string, Stored>>(); // resource path -> id -> object
+	deleted = new Map<string, Set<string>>(); // resource path -> deleted ids
+	v2Destinations = new Map<string, Stored>();
+	seq = 0;
+
+	table(path: string): Map<string, Stored> {
+		let t = this.v1.get(path);
+		if (!t) this.v1.set(path, (t = new Map()));
+		return t;
+	}
+
+	tombstones(path: string): Set<string> {
+		let t = this.deleted.get(path);
+		if (!t) this.deleted.set(path, (t = new Set()));
+		return t;
+	}
+}
+
+interface RequestContext {
+	method: string;
+	path: string;
+	query: FormObject;
+	rawBody: string;
+	headers: http.IncomingHttpHeaders;
+	data: AccountData;
+}
+
+const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
+
+function parseLimit(raw: unknown, max = 100, def = 10): number {
+	if (raw === undefined) return def;
+	if (typeof raw !== 'string' || !/^\d+$/.test(raw)) {
+		throw paramError('parameter_invalid_integer', 'Invalid integer: ' + String(raw), 'limit');
+	}
+	const n = Number(raw);
+	if (n < 1 || n > max) {
+		throw paramError('parameter_invalid_integer', `This value must be greater than or equal to 1 and less than or equal to ${max}.`, 'limit');
+	}
+	return n;
+}
+
+function matchesCreated(created: number, filter: unknown): boolean {
+	if (filter === undefined) return true;
+	if (typeof filter === 'string') return created === Number(filter);
+	const f = filter as { [k: string]: string };
+	if (f.gt !== undefined && !(created > Number(f.gt))) return false;
+	if (f.gte !== undefined && !(created >= Number(f.gte))) return false;
+	if (f.lt !== undefined && !(created < Number(f.lt))) return false;
+	if (f.lte !== undefined && !(created <= Number(f.lte))) return false;
+	return true;
+}
+
+function encodePage(offset: number, limit?: number): string {
+	return Buffer.from(JSON.stringify(limit === undefined ? { o: offset } : { o: offset, l: limit })).toString('base64url');
+}
+
+function decodePage(token: unknown, param = 'page'): { o: number; l?: number } {
+	if (typeof token !== 'string') throw paramError('parameter_invalid', 'Invalid page token', param);
+	try {
+		const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o: number; l?: number };
+		if (typeof v.o !== 'number') throw new Error('bad');
+		return v;
+	} catch {
+		throw paramError('parameter_invalid', `Invalid ${param} token: ${token}`, param);
+	}
+}
+
+// ------------------------------------------------------------------------------------------------ v1
+
+function handleV1(ctx: RequestContext, resources: ResourceDef[], singletons: SingletonDef[]): Reply {
+	const { method, path } = ctx;
+	const segments = path.split('/').filter(Boolean).slice(1); // drop 'v1'
+	const joined = segments.join('/');
+
+	if (method === 'POST' || method === 'DELETE') {
+		const ct = String(ctx.headers['content-type'] ?? '');
+		if (ctx.rawBody && !ct.startsWith('application/x-www-form-urlencoded')) {
+			throw new ApiError(400, {
+				type: 'invalid_request_error',
+				message: `Invalid request (check that your POST content type is application/x-www-form-urlencoded). If you have any questions, we can help at https://support.stripe.com/.`,
+			});
+		}
+	}
+	let body: FormObject;
+	try {
+		body = parseForm(ctx.rawBody);
+	} catch (e) {
+		if (e instanceof FormParseError) throw new ApiError(400, { type: 'invalid_request_error', message: e.message });
+		throw e;
+	}
+
+	const singleton = singletons.find((s) => s.path === joined);
+	if (singleton) {
+		if (method !== 'GET') throw unrecognizedUrl(method, path);
+		return { status: 200, body: singleton.get() };
+	}
+
+	const sorted = [...resources].sort((a, b) => b.path.length - a.path.length);
+	const def = sorted.find((r) => {
+		const parts = r.path.split('/');
+		return parts.every((p, i) => segments[i] === p);
+	});
+	if (!def) throw unrecognizedUrl(method, path);
+	const rest = segments.slice(def.path.split('/').length);
+	const table = ctx.data.table(def.path);
+
+	if (rest.length === 0 && method === 'POST') return { status: 200, body: create(def, ctx.data, table, body) };
+	if (rest.length === 0 && method === 'GET') return { status: 200, body: list(def, table, ctx.query) };
+	if (rest.length === 1 && rest[0] === 'search' && method === 'GET' && def.searchable) {
+		return { status: 200, body: search(def, table, ctx.query) };
+	}
+	if (rest.length === 1) {
+		const id = decodeURIComponent(rest[0]);
+		const found = table.get(id);
+		if (method === 'GET') {
+			if (found) return { status: 200, body: found.obj };
+			if (def.retrieveDeleted && ctx.data.tombstones(def.path).has(id)) {
+				return { status: 200, body: { id, object: def.object, deleted: true } };
+			}
+			throw resourceMissing(def.object, id);
+		}
+		if (method === 'POST') {
+			if (!found) throw resourceMissing(def.object, id);
+			checkParams(def, body, def.updateParams);
+			const params = coerceOr400(def, body);
+			applyParams(found.obj, stripWriteOnly(def, params), '');
+			def.onWrite?.(found.obj, nowSeconds());
+			return { status: 200, body: found.obj };
+		}
+		if (method === 'DELETE' && def.deletable !== false) {
+			if (!found) throw resourceMissing(def.object, id);
+			table.delete(id);
+			ctx.data.tombstones(def.path).add(id);
+			return { status: 200, body: { id, object: def.object, deleted: true } };
+		}
+	}
+	throw unrecognizedUrl(method, path);
+}
+
+function checkParams(def: ResourceDef, body: FormObject, allowed: string[] | undefined): void {
+	if (!allowed) return;
+	for (const k of Object.keys(body)) {
+		if (!allowed.includes(k)) throw paramError('parameter_unknown', `Received unknown parameter: ${k}`, k);
+	}
+	void def;
+}
+
+function coerceOr400(def: ResourceDef, body: FormObject): { [key: string]: unknown } {
+	try {
+		return coerce(def, body);
+	} catch (e) {
+		if (e instanceof ParamError) throw paramError(e.code, e.message, e.param);
+		throw e;
+	}
+}
+
+function stripWriteOnly(def: ResourceDef, params: { [key: string]: unknown }): { [key: string]: unknown } {
+	const out = { ...params };
+	for (const k of def.writeOnly ?? []) delete out[k];
+	return out;
+}
+
+function create(def: ResourceDef, data: AccountData, table: Map<string, Stored>, body: FormObject): StripeObject {
+	checkParams(def, body, def.createParams);
+	for (const r of def.required ?? []) {
+		if (body[r] === undefined || body[r] === '') throw paramError('parameter_missing', `Missing required param: ${r}.`, r);
+	}
+	const params = stripWriteOnly(def, coerceOr400(def, body));
+	let id: string;
+	do id = `${def.idPrefix}_${randomId(14)}`;
+	while (table.has(id));
+	const created = nowSeconds();
+	const obj: StripeObject = def.defaults
+		? def.defaults({ id, created })
+		: { id, object: def.object, created, livemode: false, metadata: {} };
+	applyParams(obj, params, '');
+	def.onWrite?.(obj, created);
+	table.set(id, { seq: ++data.seq, obj });
+	return obj;
+}
+
+/** Newest first, like Stripe. */
+function ordered(table: Map<string, Stored>): Stored[] {
+	return [...table.values()].sort((a, b) => (b.obj.created as number) - (a.obj.created as number) || b.seq - a.seq);
+}
+
+function list(def: ResourceDef, table: Map<string, Stored>, query: FormObject): StripeObject {
+	const allowed = [...LIST_PARAMS, ...(def.listFilters ?? [])];
+	for (const k of Object.keys(query)) {
+		if (!allowed.includes(k)) throw paramError('parameter_unknown', `Received unknown parameter: ${k}`, k);
+	}
+	const limit = parseLimit(query.limit);
+	if (query.starting_after !== undefined && query.ending_before !== undefined) {
+		throw paramError('parameter_invalid', 'You may only specify one of these parameters: ending_before, starting_after.');
+	}
+	const filters = coerceOr400(def, Object.fromEntries((def.listFilters ?? []).filter((f) => query[f] !== undefined).map((f) => [f, query[f]])) as FormObject);
+	const all = ordered(table)
+		.map((s) => s.obj)
+		.filter((o) => matchesCreated(o.created as number, query.created))
+		.filter((o) => Object.entries(filters).every(([k, v]) => String(o[k]) === String(v)));
+	let data: StripeObject[];
+	let hasMore: boolean;
+	if (typeof query.starting_after === 'string') {
+		const idx = all.findIndex((o) => o.id === query.starting_after);
+		if (idx === -1 && !table.has(query.starting_after)) throw resourceMissing(def.object, query.starting_after, 'starting_after');
+		const after = all.slice(idx + 1);
+		data = after.slice(0, limit);
+		hasMore = after.length > limit;
+	} else if (typeof query.ending_before === 'string') {
+		const idx = all.findIndex((o) => o.id === query.ending_before);
+		if (idx === -1 && !table.has(query.ending_before)) throw resourceMissing(def.object, query.ending_before, 'ending_before');
+		const before = all.slice(0, Math.max(0, idx));
+		data = before.slice(Math.max(0, before.length - limit));
+		hasMore = before.length > limit;
+	} else {
+		data = all.slice(0, limit);
+		hasMore = all.length > limit;
+	}
+	return { object: 'list', data, has_more: hasMore, url: `/v1/${def.path}` };
+}
+
+function search(def: ResourceDef, table: Map<string, Stored>, query: FormObject): StripeObject {
+	for (const k of Object.keys(query)) {
+		if (!['query', 'limit', 'page', 'expand'].includes(k)) throw paramError('parameter_unknown', `Received unknown parameter: ${k}`, k);
+	}
+	if (typeof query.query !== 'string' || query.query === '') throw paramError('parameter_missing', 'Missing required param: query.', 'query');
+	let parsed;
+	try {
+		parsed = parseSearchQuery(query.query);
+	} catch (e) {
+		if (e instanceof SearchSyntaxError) throw paramError('parameter_invalid', `Invalid search query: ${e.message}`, 'query');
+		throw e;
+	}
+	const limit = parseLimit(query.limit);
+	const offset = query.page === undefined ? 0 : decodePage(query.page).o;
+	const hits = ordered(table)
+		.map((s) => s.obj)
+		.filter((o) => matchesQuery(o, parsed));
+	const data = hits.slice(offset, offset + limit);
+	const hasMore = hits.length > offset + limit;
+	const result: StripeObject = {
+		object: 'search_result',
+		data,
+		has_more: hasMore,
+		next_page: hasMore ? encodePage(offset + limit) : null,
+		url: `/v1/${def.path}/search`,
+	};
+	const expand = query.expand;
+	if ((Array.isArray(expand) && expand.includes('total_count')) || expand === 'total_count') result.total_count = hits.length;
+	return result;
+}
+
+// ------------------------------------------------------------------------------------------------ v2
+
+const V2_BASE = '/v2/core/event_destinations';
+
+function v2Error(status: number, code: string, message: string, type = 'invalid_request_error'): ApiError {
+	return new ApiError(status, { type, code, message });
+}
+
+function includes(v: unknown): string[] {
+	if (v === undefined || v === null) return [];
+	return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+interface DestinationRecord extends StripeObject {
+	_secret: string;
+	_url: string | null;
+}
+
+function renderDestination(rec: DestinationRecord, include: string[]): StripeObject {
+	const { _secret, _url, ...pub } = rec;
+	if (pub.type === 'webhook_endpoint') {
+		pub.webhook_endpoint = {
+			signing_secret: include.includes('webhook_endpoint.signing_secret') ? _secret : null,
+			url: include.includes('webhook_endpoint.url') ? _url : null,
+		};
+	}
+	return pub;
+}
+
+function handleV2(ctx: RequestContext): Reply {
+	const { method, path } = ctx;
+	if (path !== V2_BASE && !path.startsWith(V2_BASE + '/')) throw unrecognizedUrl(method, path);
+	let body: { [key: string]: unknown } = {};
+	if (ctx.rawBody) {
+		try {
+			const parsed = JSON.parse(ctx.rawBody) as unknown;
+			if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+			body = parsed as { [key: string]: unknown };
+		} catch {
+			throw v2Error(400, 'invalid_json', 'The request body could not be parsed as a JSON object.');
+		}
+	}
+	const rest = path.slice(V2_BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
+	const table = ctx.data.v2Destinations;
+	const now = new Date().toISOString();
+	const find = (id: string): DestinationRecord => {
+		const s = table.get(id);
+		if (!s) throw v2Error(404, 'resource_missing', `No such event destination: '${id}'`);
+		return s.obj as DestinationRecord;
+	};
+
+	if (rest.length === 0 && method === 'POST') {
+		for (const k of ['name', 'type', 'event_payload', 'enabled_events']) {
+			if (body[k] === undefined) throw v2Error(400, 'parameter_missing', `Missing required param: ${k}.`);
+		}
+		const allowed = [
+			'enabled_events', 'event_payload', 'name', 'type', 'amazon_eventbridge', 'description',
+			'events_from', 'include', 'metadata', 'snapshot_api_version', 'webhook_endpoint',
+		];
+		for (const k of Object.keys(body)) if (!allowed.includes(k)) throw v2Error(400, 'parameter_unknown', `Received unknown parameter: ${k}`);
+		if (!Array.isArray(body.enabled_events) || body.enabled_events.length === 0) {
+			throw v2Error(400, 'parameter_invalid', 'enabled_events must be a non-empty array of event types.');
+		}
+		if (!['thin', 'snapshot'].includes(String(body.event_payload))) throw v2Error(400, 'parameter_invalid', 'event_payload must be one of: thin, snapshot.');
+		const type = String(body.type);
+		const we = body.webhook_endpoint as { url?: string } | undefined;
+		const eb = body.amazon_eventbridge as { aws_account_id?: string; aws_region?: string } | undefined;
+		if (type === 'webhook_endpoint' && !we?.url) throw v2Error(400, 'parameter_missing', 'Missing required param: webhook_endpoint.url.');
+		if (type === 'amazon_eventbridge' && (!eb?.aws_account_id || !eb?.aws_region)) {
+			throw v2Error(400, 'parameter_missing', 'Missing required param: amazon_eventbridge.aws_account_id, amazon_eventbridge.aws_region.');
+		}
+		if (!['webhook_endpoint', 'amazon_eventbridge'].includes(type)) throw v2Error(400, 'parameter_invalid', 'type must be one of: webhook_endpoint, amazon_eventbridge.');
+		const id = `ed_test_${randomId(44)}`;
+		const metadata: StripeObject = {};
+		for (const [k, v] of Object.entries((body.metadata as StripeObject) ?? {})) if (v !== null) metadata[k] = String(v);
+		const rec: DestinationRecord = {
+			id,
+			object: 'v2.core.event_destination',
+			amazon_eventbridge:
+				type === 'amazon_eventbridge'
+					? {
+							aws_account_id: eb!.aws_account_id,
+							aws_event_source_arn: `arn:aws:events:${eb!.aws_region}::event-source/aws.partner/stripe.com/${id}`,
+							aws_event_source_status: 'pending',
+						}
+					: null,
+			created: now,
+			description: typeof body.description === 'string' ? body.description : '',
+			enabled_events: body.enabled_events,
+			event_payload: body.event_payload,
+			events_from: Array.isArray(body.events_from) ? body.events_from : ['self'],
+			livemode: false,
+			metadata,
+			name: String(body.name),
+			snapshot_api_version: body.event_payload === 'snapshot' ? (body.snapshot_api_version ?? '2024-11-20.acacia') : null,
+			status: 'enabled',
+			status_details: null,
+			type,
+			updated: now,
+			webhook_endpoint: null,
+			_secret: `whsec_${randomId(32)}`,
+			_url: type === 'webhook_endpoint' ? String(we!.url) : null,
+		};
+		table.set(id, { seq: ++ctx.data.seq, obj: rec });
+		return { status: 200, body: renderDestination(rec, includes(body.include)) };
+	}
+	if (rest.length === 0 && method === 'GET') {
+		for (const k of Object.keys(ctx.query)) if (!['include', 'limit', 'page'].includes(k)) throw v2Error(400, 'parameter_unknown', `Received unknown parameter: ${k}`);
+		let offset = 0;
+		let limit = 20;
+		if (ctx.query.page !== undefined) {
+			const p = decodePage(ctx.query.page);
+			offset = p.o;
+			limit = p.l ?? limit;
+		}
+		if (ctx.query.limit !== undefined) limit = parseLimit(ctx.query.limit, 100, 20);
+		const all = [...table.values()].sort((a, b) => b.seq - a.seq).map((s) => s.obj as DestinationRecord);
+		const inc = includes(ctx.query.include);
+		const data = all.slice(offset, offset + limit).map((r) => renderDestination(r, inc));
+		const incQs = inc.map((i) => `&include=${encodeURIComponent(i)}`).join('');
+		return {
+			status: 200,
+			body: {
+				data,
+				next_page_url: all.length > offset + limit ? `${V2_BASE}?page=${encodePage(offset + limit, limit)}${incQs}` : null,
+				previous_page_url: offset > 0 ? `${V2_BASE}?page=${encodePage(Math.max(0, offset - limit), limit)}${incQs}` : null,
+			},
+		};
+	}
+	if (rest.length >= 1) {
+		const rec = find(rest[0]);
+		if (rest.length === 1 && method === 'GET') return { status: 200, body: renderDestination(rec, includes(ctx.query.include)) };
+		if (rest.length === 1 && method === 'POST') {
+			const allowed = ['description', 'enabled_events', 'include', 'metadata', 'name', 'webhook_endpoint'];
+			for (const k of Object.keys(body)) if (!allowed.includes(k)) throw v2Error(400, 'parameter_unknown', `Received unknown parameter: ${k}`);
+			if (typeof body.name === 'string') rec.name = body.name;
+			if (typeof body.description === 'string') rec.description = body.description;
+			if (Array.isArray(body.enabled_events)) rec.enabled_events = body.enabled_events;
+			if (body.metadata && typeof body.metadata === 'object') {
+				const md = { ...((rec.metadata as StripeObject) ?? {}) };
+				for (const [k, v] of Object.entries(body.metadata as StripeObject)) {
+					if (v === null) delete md[k];
+					else md[k] = String(v);
+				}
+				rec.metadata = md;
+			}
+			const we = body.webhook_endpoint as { url?: string } | undefined;
+			if (we?.url) {
+				if (rec.type !== 'webhook_endpoint') throw v2Error(400, 'parameter_invalid', 'webhook_endpoint can only be set on webhook_endpoint destinations.');
+				rec._url = we.url;
+			}
+			rec.updated = now;
+			return { status: 200, body: renderDestination(rec, includes(body.include)) };
+		}
+		if (rest.length === 1 && method === 'DELETE') {
+			table.delete(rec.id as string);
+			return { status: 200, body: { ...renderDestination(rec, []), deleted: true } };
+		}
+		if (rest.length === 2 && method === 'POST' && (rest[1] === 'enable' || rest[1] === 'disable')) {
+			rec.status = rest[1] === 'enable' ? 'enabled' : 'disabled';
+			rec.status_details = rest[1] === 'enable' ? null : { disabled: { reason: 'user' } };
+			rec.updated = now;
+			return { status: 200, body: renderDestination(rec, []) };
+		}
+		if (rest.length === 2 && method === 'POST' && rest[1] === 'ping') {
+			return {
+				status: 200,
+				body: {
+					id: `evt_test_${randomId(44)}`,
+					object: 'v2.core.event',
+					context: null,
+					created: now,
+					livemode: false,
+					reason: null,
+					related_object: { id: rec.id, type: 'v2.core.event_destination', url: `${V2_BASE}/${rec.id as string}` },
+					type: 'v2.core.event_destination.ping',
+				},
+			};
+		}
+	}
+	throw unrecognizedUrl(method, path);
+}
+
+// ------------------------------------------------------------------------------------------------ server
+
+function authenticate(headers: http.IncomingHttpHeaders): { key: string } {
+	const auth = headers.authorization;
+	let key: string | undefined;
+	if (typeof auth === 'string') {
+		const bearer = /^Bearer\s+(.+)$/i.exec(auth);
+		const basic = /^Basic\s+(.+)$/i.exec(auth);
+		if (bearer) key = bearer[1].trim();
+		else if (basic) key = Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0];
+	}
+	if (!key) {
+		throw new ApiError(401, {
+			type: 'invalid_request_error',
+			message:
+				"You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
+		});
+	}
+	if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key)) {
+		throw new ApiError(401, {
+			type: 'invalid_request_error',
+			message: `Invalid API Key provided: ${maskKey(key)}`,
+		});
+	}
+	return { key };
+}
+
+export async function startStandin(options: StandinOptions = {}): Promise<Standin> {
+	const host = options.host ?? '127.0.0.1';
+	if (!isLoopback(host)) throw new Error(`The Stripe stand-in only listens on loopback addresses, not ${host}`);
+	const resources = options.resources ?? defaultResources;
+	const singletons = options.singletons ?? defaultSingletons;
+	const latency = options.latencyMs ?? 0;
+	const requests: RecordedRequest[] = [];
+	const accounts = new Map<string, AccountData>();
+	const idempotency = new Map<string, { fingerprint: string; reply: Reply; requestId: string }>();
+	let faults: Fault[] = [];
+	let seq = 0;
+
+	const account = (id: string) => {
+		let a = accounts.get(id);
+		if (!a) accounts.set(id, (a = new AccountData()));
+		return a;
+	};
+	const reset = () => {
+		requests.length = 0;
+		accounts.clear();
+		idempotency.clear();
+		faults = [];
+	};
+	const addFault = (f: Fault) => {
+		if (typeof f.status !== 'number') throw new Error('fault.status is required');
+		faults.push({ ...f, times: f.times ?? 1 });
+	};
+
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const rawBody = Buffer.concat(chunks).toString('utf8');
+			const url = new URL(req.url ?? '/', 'http://standin');
+			const path = url.pathname;
+			const rawQuery = url.search.replace(/^\?/, '');
+			const method = (req.method ?? 'GET').toUpperCase();
+			const requestId = `req_${randomId(14)}`;
+
+			const send = (reply: Reply, record?: RecordedRequest) => {
+				const text = JSON.stringify(reply.body, null, 2);
+				const headers: Record<string, string> = {
+					'Content-Type': 'application/json',
+					'Content-Length': String(Buffer.byteLength(text)),
+					'Request-Id': requestId,
+					'Cache-Control': 'no-cache, no-store',
+					...(req.headers['stripe-version'] ? { 'Stripe-Version': String(req.headers['stripe-version']) } : {}),
+					...(reply.headers ?? {}),
+				};
+				if (record) record.status = reply.status;
+				const doSend = () => {
+					res.writeHead(reply.status, headers);
+					res.end(text);
+				};
+				if (latency > 0 && record) setTimeout(doSend, latency);
+				else doSend();
+				if (options.verbose) process.stderr.write(`[standin] ${method} ${req.url} -> ${reply.status}\n`);
+			};
+
+			// Control endpoints (not recorded).
+			if (path.startsWith('/__standin/')) {
+				try {
+					if (path === '/__standin/requests' && method === 'GET') {
+						const since = Number(url.searchParams.get('since') ?? 0);
+						return send({ status: 200, body: requests.filter((r) => r.seq > since) });
+					}
+					if (path === '/__standin/reset' && method === 'POST') {
+						reset();
+						return send({ status: 200, body: { ok: true } });
+					}
+					if (path === '/__standin/faults' && method === 'POST') {
+						addFault(JSON.parse(rawBody) as Fault);
+						return send({ status: 200, body: { ok: true } });
+					}
+					if (path === '/__standin/health') return send({ status: 200, body: { ok: true } });
+				} catch (e) {
+					return send({ status: 400, body: { error: { message: (e as Error).message } } });
+				}
+				return send({ status: 404, body: { error: { message: `Unknown control endpoint ${method} ${path}` } } });
+			}
+
+			let query: FormObject = {};
+			try {
+				query = parseForm(rawQuery);
+			} catch {
+				query = {};
+			}
+			let parsedBody: unknown;
+			try {
+				parsedBody = path.startsWith('/v2/') ? (rawBody ? JSON.parse(rawBody) : undefined) : parseForm(rawBody);
+			} catch {
+				parsedBody = undefined;
+			}
+			const record: RecordedRequest = {
+				seq: ++seq,
+				time: new Date().toISOString(),
+				method,
+				path,
+				rawQuery,
+				query,
+				headers: req.headers,
+				rawBody,
+				body: parsedBody,
+				requestId,
+			};
+			requests.push(record);
+
+			try {
+				const fault = faults.find(
+					(f) =>
+						(f.times ?? 1) > 0 &&
+						(!f.method || f.method.toUpperCase() === method) &&
+						(!f.path || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : f.path === path)),
+				);
+				if (fault) {
+					fault.times = (fault.times ?? 1) - 1;
+					faults = faults.filter((f) => (f.times ?? 1) > 0);
+					return send(
+						{
+							status: fault.status,
+							body: fault.body ?? { error: { type: fault.status >= 500 ? 'api_error' : 'invalid_request_error', message: `Injected ${fault.status}` } },
+							headers: fault.headers,
+						},
+						record,
+					);
+				}
+
+				const { key } = authenticate(req.headers);
+				const acct = String(req.headers['stripe-account'] ?? req.headers['stripe-context'] ?? '');
+				const idemKey = req.headers['idempotency-key'];
+				let idemSlot: string | undefined;
+				const fingerprint = `${method} ${path}?${rawQuery}\n${rawBody}`;
+				if (typeof idemKey === 'string' && (method === 'POST' || method === 'DELETE')) {
+					if (idemKey.length > 255) throw paramError('idempotency_key_too_long', 'Idempotency-Key must be 255 characters or fewer.');
+					idemSlot = `${key}\n${acct}\n${idemKey}`;
+					const prev = idempotency.get(idemSlot);
+					if (prev) {
+						if (prev.fingerprint !== fingerprint) {
+							throw new ApiError(400, {
+								type: 'idempotency_error',
+								message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
+							});
+						}
+						return send(
+							{
+								...prev.reply,
+								headers: { ...(prev.reply.headers ?? {}), 'Idempotent-Replayed': 'true', 'Original-Request': prev.requestId },
+							},
+							record,
+						);
+					}
+				}
+				const ctx: RequestContext = { method, path, query, rawBody, headers: req.headers, data: account(acct) };
+				let reply: Reply;
+				if (path.startsWith('/v1/')) reply = handleV1(ctx, resources, singletons);
+				else if (path.startsWith('/v2/')) reply = handleV2(ctx);
+				else throw unrecognizedUrl(method, path);
+				if (idemSlot) {
+					idempotency.set(idemSlot, { fingerprint, reply: { ...reply, body: JSON.parse(JSON.stringify(reply.body)) }, requestId });
+					reply = { ...reply, headers: { ...(reply.headers ?? {}), 'Idempotency-Key': String(idemKey), 'Original-Request': requestId } };
+				}
+				return send(reply, record);
+			} catch (e) {
+				if (e instanceof ApiError) {
+					const error: StripeObject = { ...e.error };
+					if (path.startsWith('/v1/') || !path.startsWith('/v2/')) {
+						error.request_log_url = `https://dashboard.stripe.com/test/logs/${requestId}?t=${nowSeconds()}`;
+					}
+					for (const k of Object.keys(error)) if (error[k] === undefined) delete error[k];
+					const headers: Record<string, string> = e.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="Stripe"' } : {};
+					return send({ status: e.status, body: { error }, headers }, record);
+				}
+				const message = (e as Error)?.stack ?? String(e);
+				process.stderr.write(`[standin] internal error for ${method} ${path}: ${message}\n`);
+				return send({ status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred in the Stripe stand-in.' } } }, record);
+			}
+		});
+	});
+	server.keepAliveTimeout = 5000;
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	const urlHost = host.includes(':') ? `[${host}]` : host;
+	return {
+		url: `http://${urlHost}:${port}`,
+		port,
+		requests,
+		reset,
+		addFault,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections?.();
+			}),
+	};
+}
+
+function parseArgs(argv: string[]): StandinOptions {
+	const opts: StandinOptions = {};
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+		const value = () => inline ?? argv[++i];
+		if (flag === '--port' || flag === '-p') opts.port = Number(value());
+		else if (flag === '--host') opts.host = value();
+		else if (flag === '--latency') opts.latencyMs = Number(value());
+		else if (flag === '--verbose' || flag === '-v') opts.verbose = true;
+		else if (flag === '--help' || flag === '-h') {
+			process.stdout.write('Usage: node dist-test/test/standin/server.js [--port 12111] [--host 127.0.0.1] [--latency ms] [--verbose]\n');
+			process.exit(0);
+		} else throw new Error(`Unknown argument: ${a}`);
+	}
+	return opts;
+}
+
+if (require.main === module) {
+	startStandin(parseArgs(process.argv.slice(2)))
+		.then((s) => {
+			process.stdout.write(`Stripe stand-in listening on ${s.url}\n`);
+			const stop = () => void s.close().then(() => process.exit(0));
+			process.on('SIGINT', stop);
+			process.on('SIGTERM', stop);
+		})
+		.catch((e: Error) => {
+			process.stderr.write(`${e.message}\n`);
+			process.exit(1);
+		});
+}

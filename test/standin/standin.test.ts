@@ -1,0 +1,285 @@
+/**
+ * Self-test of the Stripe stand-in, partly through the official stripe-node SDK (a dev dependency), so the
+ * stand-in's answers are checked against what a real Stripe client expects.
+ *
+ *   node --test dist-test/test/standin/
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import Stripe from 'stripe';
+
+import { parseForm } from './form';
+import { startStandin, type Standin } from './server';
+
+const KEY = 'sk_test_standin_selftest';
+
+describe('form parsing (Stripe bracket syntax)', () => {
+	it('nests objects and arrays', () => {
+		assert.deepEqual(parseForm('email=a%40b.c&metadata[k]=v&metadata[x+y]=1&a[0]=x&a[1]=y&items[0][price]=p&items[0][quantity]=2&expand[]=e1&expand[]=e2'), {
+			email: 'a@b.c',
+			metadata: { k: 'v', 'x y': '1' },
+			a: ['x', 'y'],
+			items: [{ price: 'p', quantity: '2' }],
+			expand: ['e1', 'e2'],
+		});
+	});
+	it('collects repeated keys (v2 query strings)', () => {
+		assert.deepEqual(parseForm('include=a&include=b&limit=3'), { include: ['a', 'b'], limit: '3' });
+	});
+	it('keeps empty values (they unset fields)', () => {
+		assert.deepEqual(parseForm('description=&metadata[old]='), { description: '', metadata: { old: '' } });
+	});
+});
+
+describe('stand-in server', () => {
+	let s: Standin;
+	let stripe: Stripe;
+	const raw = async (method: string, p: string, opts: { key?: string | null; body?: string; headers?: Record<string, string> } = {}) => {
+		const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+		if (opts.key !== null) headers.Authorization = `Bearer ${opts.key ?? KEY}`;
+		if (opts.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+		const res = await fetch(s.url + p, { method, headers, body: opts.body });
+		return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> };
+	};
+
+	before(async () => {
+		s = await startStandin({ port: 0 });
+		stripe = new Stripe(KEY, { host: '127.0.0.1', port: s.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+	});
+	after(async () => {
+		await s.close();
+	});
+	beforeEach(() => s.reset());
+
+	it('listens on loopback only', async () => {
+		assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+		await assert.rejects(startStandin({ host: '0.0.0.0' }), /loopback/);
+	});
+
+	it('401 without a key, and for keys that are not test keys, in Stripe format', async () => {
+		const none = await raw('GET', '/v1/customers', { key: null });
+		assert.equal(none.status, 401);
+		assert.equal(none.json.error.type, 'invalid_request_error');
+		assert.match(none.json.error.message, /You did not provide an API key/);
+		assert.match(none.headers.get('request-id') ?? '', /^req_/);
+		const live = await raw('GET', '/v1/customers', { key: 'sk_live_abcdefghijklmnop' });
+		assert.equal(live.status, 401);
+		assert.match(live.json.error.message, /^Invalid API Key provided: sk_live_\*+mnop$/);
+		assert.equal((await raw('GET', '/v1/balance', { key: 'rk_test_restricted' })).status, 200);
+		await assert.rejects(new Stripe('sk_live_nope', { host: '127.0.0.1', port: s.port, protocol: 'http' }).balance.retrieve(), (e: any) => e.type === 'StripeAuthenticationError');
+	});
+
+	it('customers: create / retrieve / update / delete through stripe-node', async () => {
+		const c = await stripe.customers.create({ email: 'a@example.com', name: 'A', metadata: { tier: 'gold' }, preferred_locales: ['en', 'de'], balance: 5 });
+		assert.match(c.id, /^cus_[A-Za-z0-9]{14}$/);
+		assert.equal(c.object, 'customer');
+		assert.deepEqual(c.metadata, { tier: 'gold' });
+		assert.deepEqual(c.preferred_locales, ['en', 'de']);
+		assert.equal(c.balance, 5);
+		assert.match(c.lastResponse.requestId, /^req_/);
+		const got = await stripe.customers.retrieve(c.id);
+		assert.equal((got as Stripe.Customer).email, 'a@example.com');
+		const upd = await stripe.customers.update(c.id, { name: 'B', metadata: { tier: '', extra: '1' }, description: 'd' });
+		assert.equal(upd.name, 'B');
+		assert.deepEqual(upd.metadata, { extra: '1' });
+		assert.equal(upd.description, 'd');
+		const unset = await stripe.customers.update(c.id, { description: '' });
+		assert.equal(unset.description, null);
+		const del = await stripe.customers.del(c.id);
+		assert.deepEqual({ ...del, lastResponse: undefined }, { id: c.id, object: 'customer', deleted: true, lastResponse: undefined });
+		const again = await stripe.customers.retrieve(c.id);
+		assert.equal((again as Stripe.DeletedCustomer).deleted, true);
+		await assert.rejects(stripe.customers.del(c.id), (e: any) => e.statusCode === 404 && e.code === 'resource_missing');
+	});
+
+	it('404 resource_missing and unrecognized URLs like Stripe', async () => {
+		await assert.rejects(stripe.customers.retrieve('cus_missing'), (e: any) => {
+			assert.equal(e.type, 'StripeInvalidRequestError');
+			assert.equal(e.statusCode, 404);
+			assert.equal(e.code, 'resource_missing');
+			assert.equal(e.param, 'id');
+			assert.equal(e.message, "No such customer: 'cus_missing'");
+			assert.match(e.requestId, /^req_/);
+			return true;
+		});
+		const r = await raw('GET', '/v1/nothing_here');
+		assert.equal(r.status, 404);
+		assert.match(r.json.error.message, /^Unrecognized request URL \(GET: \/v1\/nothing_here\)/);
+		assert.equal((await raw('DELETE', '/v1/prices/price_x')).status, 404);
+	});
+
+	it('400 for unknown and missing parameters, and for JSON bodies on v1', async () => {
+		const unknown = await raw('POST', '/v1/customers', { body: 'emali=x' });
+		assert.equal(unknown.status, 400);
+		assert.equal(unknown.json.error.code, 'parameter_unknown');
+		assert.equal(unknown.json.error.param, 'emali');
+		const missing = await raw('POST', '/v1/products', { body: 'description=x' });
+		assert.equal(missing.json.error.code, 'parameter_missing');
+		const json = await raw('POST', '/v1/customers', { body: '{"email":"x"}', headers: { 'Content-Type': 'application/json' } });
+		assert.equal(json.status, 400);
+	});
+
+	it('lists: newest first, limit, has_more, starting_after, ending_before, autopagination', async () => {
+		const ids: string[] = [];
+		for (let i = 0; i < 5; i++) ids.push((await stripe.customers.create({ email: `c${i}@x.io` })).id);
+		const newest = [...ids].reverse();
+		const p1 = await stripe.customers.list({ limit: 2 });
+		assert.equal(p1.object, 'list');
+		assert.equal(p1.url, '/v1/customers');
+		assert.deepEqual(p1.data.map((c) => c.id), newest.slice(0, 2));
+		assert.equal(p1.has_more, true);
+		const p2 = await stripe.customers.list({ limit: 2, starting_after: newest[1] });
+		assert.deepEqual(p2.data.map((c) => c.id), newest.slice(2, 4));
+		const p3 = await stripe.customers.list({ limit: 2, starting_after: newest[3] });
+		assert.deepEqual(p3.data.map((c) => c.id), newest.slice(4));
+		assert.equal(p3.has_more, false);
+		const back = await stripe.customers.list({ limit: 2, ending_before: newest[4] });
+		assert.deepEqual(back.data.map((c) => c.id), newest.slice(2, 4));
+		assert.equal(back.has_more, true);
+		const all = await stripe.customers.list({ limit: 2 }).autoPagingToArray({ limit: 100 });
+		assert.deepEqual(all.map((c) => c.id), newest);
+		const byEmail = await stripe.customers.list({ email: 'c3@x.io' });
+		assert.deepEqual(byEmail.data.map((c) => c.id), [ids[3]]);
+		await assert.rejects(stripe.customers.list({ limit: 101 }), (e: any) => e.param === 'limit');
+		await assert.rejects(stripe.customers.list({ starting_after: 'cus_nope' }), (e: any) => e.code === 'resource_missing' && e.param === 'starting_after');
+	});
+
+	it('search: query language, page / next_page, autopagination', async () => {
+		for (const [email, name, tier] of [['ann@x.io', 'Ann Lee', 'gold'], ['bob@x.io', 'Bob Stone', 'gold'], ['cy@y.io', 'Cy Lee', 'free']]) {
+			await stripe.customers.create({ email, name, metadata: { tier } });
+		}
+		const gold = await stripe.customers.search({ query: "metadata['tier']:'gold'" });
+		assert.equal(gold.object, 'search_result');
+		assert.equal(gold.url, '/v1/customers/search');
+		assert.deepEqual(gold.data.map((c) => c.email).sort(), ['ann@x.io', 'bob@x.io']);
+		const lee = await stripe.customers.search({ query: "name~'lee' AND -email:'cy@y.io'" });
+		assert.deepEqual(lee.data.map((c) => c.email), ['ann@x.io']);
+		const either = await stripe.customers.search({ query: "email:'ANN@x.io' OR email:'cy@y.io'" });
+		assert.equal(either.data.length, 2);
+		const page1 = await stripe.customers.search({ query: 'created>0', limit: 2 });
+		assert.equal(page1.has_more, true);
+		assert.ok(page1.next_page);
+		const page2 = await stripe.customers.search({ query: 'created>0', limit: 2, page: page1.next_page! });
+		assert.equal(page2.data.length, 1);
+		assert.equal(page2.next_page, null);
+		const all = await stripe.customers.search({ query: 'created>0', limit: 1 }).autoPagingToArray({ limit: 10 });
+		assert.equal(all.length, 3);
+		await assert.rejects(stripe.customers.search({ query: 'name:unquoted' }), (e: any) => e.param === 'query');
+		await assert.rejects(stripe.customers.search({} as Stripe.CustomerSearchParams), (e: any) => e.code === 'parameter_missing');
+	});
+
+	it('balance', async () => {
+		const b = await stripe.balance.retrieve();
+		assert.equal(b.object, 'balance');
+		assert.equal(b.available[0].currency, 'usd');
+	});
+
+	it('idempotency: same key + same body replays, different body is rejected', async () => {
+		const a = await raw('POST', '/v1/customers', { body: 'email=i%40x.io', headers: { 'Idempotency-Key': 'k-1' } });
+		const b = await raw('POST', '/v1/customers', { body: 'email=i%40x.io', headers: { 'Idempotency-Key': 'k-1' } });
+		assert.equal(b.json.id, a.json.id);
+		assert.equal(b.headers.get('idempotent-replayed'), 'true');
+		assert.equal(b.headers.get('original-request'), a.headers.get('request-id'));
+		assert.notEqual(b.headers.get('request-id'), a.headers.get('request-id'));
+		const c = await raw('POST', '/v1/customers', { body: 'email=other%40x.io', headers: { 'Idempotency-Key': 'k-1' } });
+		assert.equal(c.status, 400);
+		assert.equal(c.json.error.type, 'idempotency_error');
+		assert.equal((await stripe.customers.list()).data.length, 1);
+		// stripe-node retries with the same key: still one customer
+		const viaSdk = await stripe.customers.create({ email: 'sdk@x.io' }, { idempotencyKey: 'k-2' });
+		const viaSdk2 = await stripe.customers.create({ email: 'sdk@x.io' }, { idempotencyKey: 'k-2' });
+		assert.equal(viaSdk.id, viaSdk2.id);
+	});
+
+	it('keeps data per Stripe-Account', async () => {
+		await stripe.customers.create({ email: 'platform@x.io' });
+		await stripe.customers.create({ email: 'connected@x.io' }, { stripeAccount: 'acct_123' });
+		assert.deepEqual((await stripe.customers.list()).data.map((c) => c.email), ['platform@x.io']);
+		assert.deepEqual((await stripe.customers.list({}, { stripeAccount: 'acct_123' })).data.map((c) => c.email), ['connected@x.io']);
+	});
+
+	it('v2 event destinations through stripe-node', async () => {
+		const ed = await stripe.v2.core.eventDestinations.create({
+			name: 'n8n',
+			type: 'webhook_endpoint',
+			event_payload: 'thin',
+			enabled_events: ['v1.billing.meter.error_report_triggered'],
+			webhook_endpoint: { url: 'https://example.test/hook' },
+			include: ['webhook_endpoint.signing_secret', 'webhook_endpoint.url'],
+			metadata: { a: '1' },
+		});
+		assert.match(ed.id, /^ed_test_/);
+		assert.equal(ed.object, 'v2.core.event_destination');
+		assert.equal(ed.status, 'enabled');
+		assert.match(ed.webhook_endpoint?.signing_secret ?? '', /^whsec_/);
+		assert.equal(ed.webhook_endpoint?.url, 'https://example.test/hook');
+		const plain = await stripe.v2.core.eventDestinations.retrieve(ed.id);
+		assert.equal(plain.webhook_endpoint?.signing_secret, null);
+		assert.equal(plain.webhook_endpoint?.url, null);
+		const withUrl = await stripe.v2.core.eventDestinations.retrieve(ed.id, { include: ['webhook_endpoint.url'] });
+		assert.equal(withUrl.webhook_endpoint?.url, 'https://example.test/hook');
+		const upd = await stripe.v2.core.eventDestinations.update(ed.id, { name: 'renamed', metadata: { a: null as unknown as string, b: '2' } });
+		assert.equal(upd.name, 'renamed');
+		assert.deepEqual(upd.metadata, { b: '2' });
+		const dis = await stripe.v2.core.eventDestinations.disable(ed.id);
+		assert.equal(dis.status, 'disabled');
+		assert.deepEqual(dis.status_details, { disabled: { reason: 'user' } });
+		assert.equal((await stripe.v2.core.eventDestinations.enable(ed.id)).status, 'enabled');
+		const ping = await stripe.v2.core.eventDestinations.ping(ed.id);
+		assert.equal(ping.object, 'v2.core.event');
+		assert.equal(ping.type, 'v2.core.event_destination.ping');
+		for (let i = 0; i < 3; i++) {
+			await stripe.v2.core.eventDestinations.create({ name: `e${i}`, type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['*'], webhook_endpoint: { url: 'https://e.test' } });
+		}
+		const page = await stripe.v2.core.eventDestinations.list({ limit: 2 });
+		assert.equal(page.data.length, 2);
+		const all = await stripe.v2.core.eventDestinations.list({ limit: 2 }).autoPagingToArray({ limit: 10 });
+		assert.equal(all.length, 4);
+		await stripe.v2.core.eventDestinations.del(ed.id);
+		await assert.rejects(stripe.v2.core.eventDestinations.retrieve(ed.id), (e: any) => e.statusCode === 404);
+		const reqs = s.requests.filter((r) => r.path.startsWith('/v2/'));
+		assert.ok(reqs.filter((r) => r.method === 'POST').every((r) => typeof r.headers['idempotency-key'] === 'string'));
+		assert.equal(reqs[0].headers['content-type'], 'application/json');
+	});
+
+	it('records requests, exposes them over HTTP, and resets', async () => {
+		await stripe.customers.create({ email: 'r@x.io', metadata: { k: 'v' } });
+		const rec = s.requests[s.requests.length - 1];
+		assert.equal(rec.method, 'POST');
+		assert.equal(rec.path, '/v1/customers');
+		assert.match(rec.rawBody, /metadata\[k\]=v/);
+		assert.deepEqual(rec.body, { email: 'r@x.io', metadata: { k: 'v' } });
+		assert.equal(rec.status, 200);
+		assert.equal(rec.headers.authorization, `Bearer ${KEY}`);
+		const over = (await (await fetch(`${s.url}/__standin/requests`)).json()) as unknown[];
+		assert.equal(over.length, s.requests.length);
+		await fetch(`${s.url}/__standin/reset`, { method: 'POST' });
+		assert.equal(s.requests.length, 0);
+		assert.equal((await stripe.customers.list()).data.length, 0);
+	});
+
+	it('injected faults (e.g. 429 then success) and stripe-node retries', async () => {
+		const res = await fetch(`${s.url}/__standin/faults`, {
+			method: 'POST',
+			body: JSON.stringify({ method: 'GET', path: '/v1/balance', status: 429, headers: { 'Stripe-Should-Retry': 'true' }, times: 1 }),
+		});
+		assert.equal(res.status, 200);
+		const retrying = new Stripe(KEY, { host: '127.0.0.1', port: s.port, protocol: 'http', maxNetworkRetries: 2 });
+		const b = await retrying.balance.retrieve();
+		assert.equal(b.object, 'balance');
+		assert.deepEqual(s.requests.map((r) => r.status), [429, 200]);
+	});
+
+	it('fixed latency option', async () => {
+		const slow = await startStandin({ latencyMs: 120 });
+		try {
+			const t = Date.now();
+			const r = await fetch(`${slow.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
+			assert.equal(r.status, 200);
+			assert.ok(Date.now() - t >= 110);
+		} finally {
+			await slow.close();
+		}
+	});
+});

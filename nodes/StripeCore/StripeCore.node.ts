@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { family } from '../../generated/families/core';
 import { executeFamily } from '../shared/executor';
 import { buildProperties } from '../shared/fields';
+import { familyMethods } from '../shared/methods';
 
 /** Stripe Core: every operation comes from the generated Core Resources descriptor. */
 export class StripeCore implements INodeType {
@@ -23,6 +24,8 @@ export class StripeCore implements INodeType {
 		credentials: [{ name: 'stripeKeyApi', required: true }],
 		properties: buildProperties(family),
 	};
+
+	methods = familyMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeFamily(this, family);

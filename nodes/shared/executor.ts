@@ -11,7 +11,7 @@ import type { FamilyDescriptor, OperationDescriptor } from './descriptor-types';
 import { toNodeError } from './errors';
 import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
 import { ADDITIONAL_FIELDS, fieldShape, findOperation, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
-import { checkId, fromField, ParamError } from './params';
+import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
 import { getStripeSettings, newIdempotencyKey, RETRY, stripeRequest } from './transport';
 
@@ -121,7 +121,7 @@ export async function buildRequest(
 				files[p.name] = { data: buffer, name: binary.fileName ?? 'file', type: binary.mimeType || 'application/octet-stream' };
 				continue;
 			}
-			const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
+			const raw = unwrapLocator(ctx.getNodeParameter(p.name, itemIndex, undefined));
 			if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
 				throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
 			}

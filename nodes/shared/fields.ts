@@ -113,9 +113,62 @@ function describe(schema: Omit<ParamSchema, 'name'>, shape: FieldShape): string 
 	return d || undefined;
 }
 
+/** Objects users pick from a searchable list (resource locators); see methods.ts. */
+export const LOCATOR_SEARCH: Record<string, { method: string; placeholder: string; label: string }> = {
+	customer: { method: 'searchCustomers', placeholder: 'cus_…', label: 'Customer' },
+	product: { method: 'searchProducts', placeholder: 'prod_…', label: 'Product' },
+	price: { method: 'searchPrices', placeholder: 'price_…', label: 'Price' },
+	meter: { method: 'searchMeters', placeholder: 'mtr_…', label: 'Meter' },
+};
+
+/** Which kind of object an ID parameter or path parameter refers to, if users can pick it from a list. */
+export function locatorKind(name: string, resourceValue?: string): string | undefined {
+	if (LOCATOR_SEARCH[name]) return name;
+	if (name === 'id' && resourceValue && LOCATOR_SEARCH[resourceValue]) return resourceValue;
+	return undefined;
+}
+
+export function locatorField(base: Omit<INodeProperties, 'type' | 'default'>, kind: string): INodeProperties {
+	const l = LOCATOR_SEARCH[kind];
+	return {
+		...base,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: `From List`,
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${l.label.toLowerCase()}…`,
+				typeOptions: { searchListMethod: l.method, searchable: true },
+			},
+			{ displayName: 'ID', name: 'id', type: 'string', placeholder: l.placeholder },
+		],
+	};
+}
+
+/** Event-type fields get Stripe's event types as choices (loadOptions `getEventTypes`). */
+function isEventTypeList(schema: ParamSchema): boolean {
+	return schema.name === 'enabled_events' && schema.type === 'array' && schema.items?.type === 'string';
+}
+
 /** One parameter as an n8n field (its name is the Stripe parameter name). */
 export function paramField(schema: ParamSchema, required: boolean): INodeProperties {
 	const shape = fieldShape(schema);
+	if (shape === 'string' && schema.type === 'string' && LOCATOR_SEARCH[schema.name]) {
+		return locatorField({ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) }, schema.name);
+	}
+	if (isEventTypeList(schema)) {
+		return {
+			displayName: labelOf(schema.name),
+			name: schema.name,
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getEventTypes' },
+			default: [],
+			description: `${describe(schema, shape) ?? ''} Choose from the list, or use an expression.`.trim(),
+			...(required ? { required: true } : {}),
+		};
+	}
 	const base = {
 		displayName: labelOf(schema.name),
 		name: schema.name,
@@ -197,15 +250,9 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	const show = { displayOptions: { show: { resource: [resource.value], operation: [op.value] } } };
 	const fields: INodeProperties[] = [];
 	for (const p of op.pathParams) {
-		fields.push({
-			displayName: pathFieldLabel(resource, op, p.name),
-			name: pathFieldName(op, p.name),
-			type: 'string',
-			required: true,
-			default: '',
-			description: p.description,
-			...show,
-		});
+		const base = { displayName: pathFieldLabel(resource, op, p.name), name: pathFieldName(op, p.name), required: true, description: p.description, ...show };
+		const kind = locatorKind(p.name, resource.value);
+		fields.push(kind ? locatorField(base, kind) : { ...base, type: 'string', default: '' });
 	}
 	for (const p of op.headerParams ?? []) fields.push({ ...paramField(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) fields.push({ ...paramField(p, true), ...show });

@@ -218,8 +218,15 @@ export function coerce(value: unknown, schema: Schema, path: string, fromText = 
 	}
 }
 
+/** A resource locator's value ({__rl, mode, value}) is its `value`; anything else is itself. */
+export function unwrapLocator(value: unknown): unknown {
+	if (value && typeof value === 'object' && (value as { __rl?: boolean }).__rl) return (value as { value?: unknown }).value;
+	return value;
+}
+
 /** Value of a node field for a parameter → request value (field shapes as in fields.ts). */
-export function fromField(value: unknown, schema: ParamSchema): unknown {
+export function fromField(fieldValue: unknown, schema: ParamSchema): unknown {
+	const value = unwrapLocator(fieldValue);
 	const shape = fieldShape(schema);
 	if (shape === 'json' && typeof value === 'string') {
 		const parsed = value.trim() === '' ? (schema.emptyable ? '' : undefined) : parseJson(value, schema.name);
@@ -230,7 +237,8 @@ export function fromField(value: unknown, schema: ParamSchema): unknown {
 }
 
 /** Stripe IDs: non-empty, no whitespace, slashes, or control characters. */
-export function checkId(value: unknown, label: string): string {
+export function checkId(fieldValue: unknown, label: string): string {
+	const value = unwrapLocator(fieldValue);
 	if (value === undefined || value === null || value === '') throw new ParamError(label, 'is required');
 	if (typeof value !== 'string' && typeof value !== 'number') throw new ParamError(label, `expected an ID, got ${show(value)}`);
 	const id = String(value).trim();

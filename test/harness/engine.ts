@@ -21,6 +21,7 @@ import {
 	ExecutionLifecycleHooks,
 	ExternalSecretsProxy,
 	InstanceSettings,
+	LoadOptionsContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
@@ -383,4 +384,68 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const taskData = runs?.[runs.length - 1];
 	const items = (taskData?.data?.[NodeConnectionTypes.Main] ?? []).map((output) => output ?? []);
 	return { ...result, items, nodeError: taskData?.error, taskData, nodeName };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editor-side methods (listSearch / loadOptions) through n8n-core's LoadOptionsContext
+// ---------------------------------------------------------------------------------------------
+
+export interface CallMethodOptions {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** `listSearch` (resource locator lists) or `loadOptions` (dropdown options). */
+	kind: 'listSearch' | 'loadOptions';
+	method: string;
+	filter?: string;
+	paginationToken?: string;
+}
+
+/** Calls a node's listSearch/loadOptions method the way the editor's backend does. */
+export async function callNodeMethod(options: CallMethodOptions): Promise<unknown> {
+	await ensureEngineEnvironment();
+	const { nodeType } = options;
+	const typeName = `n8n-nodes-stripe.${nodeType.description.name}`;
+	const credentials = options.credentials ?? {};
+	const node: INode = {
+		id: 'harness-method-node',
+		name: String(nodeType.description.defaults.name ?? nodeType.description.displayName),
+		type: typeName,
+		typeVersion: defaultTypeVersion(nodeType),
+		position: [0, 0],
+		parameters: options.parameters,
+	};
+	for (const credentialType of declaredCredentialTypes(nodeType, node.typeVersion)) {
+		if (credentials[credentialType] === undefined) continue;
+		node.credentials ??= {};
+		node.credentials[credentialType] = harnessCredentialRef(credentialType);
+	}
+	const workflow = new Workflow({
+		id: 'harness-method-workflow',
+		name: 'Harness workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new HarnessNodeTypes({ [typeName]: nodeType }),
+		settings: { executionOrder: 'v1', timezone: 'UTC' },
+	});
+	const now = new Date();
+	const hooks = new ExecutionLifecycleHooks('manual', 'harness-method', {
+		id: 'harness-method-workflow',
+		name: 'Harness workflow',
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: now,
+		updatedAt: now,
+		nodes: [node],
+		connections: {},
+	});
+	const credentialsHelper = new HarnessCredentialsHelper([new StripeKeyApi()], credentials);
+	const additionalData = createAdditionalData(credentialsHelper, hooks, 'harness-method', 'harness-method-workflow');
+	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, '');
+	const methods = (nodeType.methods ?? {}) as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
+	const fn = methods[options.kind]?.[options.method];
+	if (!fn) throw new UnexpectedError(`${nodeType.description.name} has no ${options.kind} method ${options.method}`);
+	return options.kind === 'listSearch' ? fn.call(context, options.filter, options.paginationToken) : fn.call(context);
 }

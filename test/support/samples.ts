@@ -3,7 +3,7 @@
  * generated case can be sent both through our node and through stripe-node.
  */
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import { fieldShape, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/fields';
+import { fieldShape, LOCATOR_SEARCH, locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/fields';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
@@ -61,6 +61,7 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 
 /** The value a user would put into the node field for this sample. */
 export function fieldValue(schema: ParamSchema, sample: unknown): unknown {
+	if (schema.type === 'string' && LOCATOR_SEARCH[schema.name]) return { __rl: true, mode: 'id', value: sample };
 	switch (fieldShape(schema)) {
 		case 'keyValue':
 			return { entries: Object.entries(sample as Record<string, string>).map(([key, value]) => ({ key, value })) };
@@ -92,13 +93,16 @@ export interface OperationCase {
 }
 
 /** Two cases per operation: required parameters only, and every parameter. */
-export function casesFor(op: OperationDescriptor): OperationCase[] {
+export function casesFor(op: OperationDescriptor, resourceValue?: string): OperationCase[] {
 	const cases: OperationCase[] = [];
 	trickyText = op.apiMode === 'v2' ? TRICKY_TEXT_ASCII : TRICKY_TEXT;
 	for (const full of [false, true]) {
 		const pathArgs = op.pathParams.map((p, i) => `${p.name === 'id' ? 'obj' : p.name}_Test${i}`);
 		const nodeParams: Record<string, unknown> = {};
-		op.pathParams.forEach((p, i) => (nodeParams[pathFieldName(op, p.name)] = pathArgs[i]));
+		op.pathParams.forEach((p, i) => {
+			const value = pathArgs[i];
+			nodeParams[pathFieldName(op, p.name)] = locatorKind(p.name, resourceValue) ? { __rl: true, mode: 'id', value } : value;
+		});
 		const sdkParams: Record<string, unknown> = {};
 		const sdkOptions: Record<string, unknown> = {};
 		for (const h of op.headerParams ?? []) {

@@ -1,0 +1,126 @@
+/**
+ * Dynamic choices shared by every family node: searchable, paged lists of customers, products, prices and
+ * meters for resource locators, and Stripe's event types for event-type fields.
+ */
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
+import { encodeForm } from './encoding';
+import { getStripeSettings, stripeRequest } from './transport';
+
+interface Lookup {
+	/** List endpoint (paged with starting_after). */
+	listPath: string;
+	/** Search endpoint and query for a filter text, when Stripe has one for this object. */
+	search?: { path: string; query: (text: string) => string };
+	/** Dashboard path for links. */
+	dashboard: string;
+	label: (o: IDataObject) => string;
+	/** Client-side match when there is no search endpoint. */
+	matches?: (o: IDataObject, text: string) => boolean;
+}
+
+/** Stripe's search query language wants quotes and backslashes escaped inside strings. */
+function quote(text: string): string {
+	return `"${text.replace(/["\\]/g, '\\$&')}"`;
+}
+
+function includes(values: unknown[], text: string): boolean {
+	const t = text.toLowerCase();
+	return values.some((v) => typeof v === 'string' && v.toLowerCase().includes(t));
+}
+
+export const LOOKUPS: Record<string, Lookup> = {
+	customer: {
+		listPath: '/v1/customers',
+		search: { path: '/v1/customers/search', query: (t) => `email~${quote(t)} OR name~${quote(t)} OR phone~${quote(t)}` },
+		dashboard: 'customers',
+		label: (o) => `${String(o.name || o.email || o.id)}${o.name && o.email ? ` <${String(o.email)}>` : ''}`,
+	},
+	product: {
+		listPath: '/v1/products',
+		search: { path: '/v1/products/search', query: (t) => `name~${quote(t)}` },
+		dashboard: 'products',
+		label: (o) => String(o.name || o.id),
+	},
+	price: {
+		listPath: '/v1/prices',
+		dashboard: 'prices',
+		label: (o) => {
+			const amount = typeof o.unit_amount === 'number' ? `${o.unit_amount} ${String(o.currency ?? '').toUpperCase()}` : '';
+			return [o.nickname || o.lookup_key || o.id, amount].filter(Boolean).join(' · ');
+		},
+		matches: (o, t) => includes([o.id, o.nickname, o.lookup_key, o.product], t),
+	},
+	meter: {
+		listPath: '/v1/billing/meters',
+		dashboard: 'meters',
+		label: (o) => `${String(o.display_name || o.id)} (${String(o.event_name ?? '')})`,
+		matches: (o, t) => includes([o.id, o.display_name, o.event_name], t),
+	},
+};
+
+async function searchObjects(
+	ctx: ILoadOptionsFunctions,
+	kind: keyof typeof LOOKUPS,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const lookup = LOOKUPS[kind];
+	const settings = await getStripeSettings(ctx);
+	const text = filter?.trim() ?? '';
+	let path: string;
+	if (text && lookup.search) {
+		path = `${lookup.search.path}?${encodeForm({ query: lookup.search.query(text), limit: 100, page: paginationToken })}`;
+	} else {
+		path = `${lookup.listPath}?${encodeForm({ limit: 100, starting_after: paginationToken })}`;
+	}
+	const page = (await stripeRequest(ctx, settings, { method: 'GET', path, apiMode: 'v1' })).body as {
+		data?: IDataObject[];
+		has_more?: boolean;
+		next_page?: string | null;
+	};
+	const rows = page.data ?? [];
+	const shown = text && !lookup.search && lookup.matches ? rows.filter((o) => lookup.matches!(o, text)) : rows;
+	const results: INodeListSearchItems[] = shown.map((o) => ({
+		name: lookup.label(o),
+		value: String(o.id),
+		url: `https://dashboard.stripe.com/${lookup.dashboard}/${String(o.id)}`,
+	}));
+	let next: string | undefined;
+	if (page.has_more) next = text && lookup.search ? (page.next_page ?? undefined) : rows.length ? String(rows[rows.length - 1].id) : undefined;
+	return { results, paginationToken: next };
+}
+
+export const familyMethods = {
+	listSearch: {
+		async searchCustomers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			return searchObjects(this, 'customer', filter, paginationToken);
+		},
+		async searchProducts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			return searchObjects(this, 'product', filter, paginationToken);
+		},
+		async searchPrices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			return searchObjects(this, 'price', filter, paginationToken);
+		},
+		async searchMeters(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			return searchObjects(this, 'meter', filter, paginationToken);
+		},
+	},
+	loadOptions: {
+		/** Every event type: `*`, the v1 (snapshot) types and the thin v2 types. */
+		async getEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+			return [
+				{ name: 'All Events (*)', value: '*' },
+				...SNAPSHOT_EVENT_TYPES.map((t) => ({ name: t, value: t })),
+				...THIN_EVENT_TYPES.map((t) => ({ name: `${t} (thin)`, value: t })),
+			];
+		},
+	},
+};

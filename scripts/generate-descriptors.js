@@ -463,7 +463,7 @@ function main() {
 			continue;
 		}
 		const op = buildOperation(sdkPath, entry, sigs.get(sdkPath), mapEntry, checker);
-		if (methodCount.get(`${mapEntry.family}/${mapEntry.resource}/${sdkPath.split('.').pop()}`) > 1) {
+		if (methodCount.get(`${mapEntry.family}/${mapEntry.resource}/${sdkPath.split('.').pop()}`) > 1 && !(OVERRIDES[sdkPath] || {}).value) {
 			const owner = singularWord(sdkPath.split('.').slice(-2)[0]);
 			op.value = owner + op.value[0].toUpperCase() + op.value.slice(1);
 			op.name = `${op.name} (${humanize(owner)})`;
@@ -475,6 +475,7 @@ function main() {
 	for (const op of loadHandAuthored()) {
 		const res = resourceOf(op.family, op.resource);
 		const { family, resource, ...rest } = op;
+		if (res.operations.some((o) => o.value === rest.value)) throw new Error(`duplicate operation ${rest.value} in ${family}/${resource} (hand-authored)`);
 		res.operations.push(rest);
 	}
 

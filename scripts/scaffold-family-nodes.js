@@ -40,6 +40,10 @@ const ABOUT = {
 
 const nodes = [];
 for (const [key, fam] of Object.entries(map.families)) {
+	if (!fs.existsSync(path.join(ROOT, 'generated/families', `${key}.ts`))) {
+		console.warn(`[scaffold] ${key}: no generated descriptor (run npm run generate; a family needs operations), skipped`);
+		continue;
+	}
 	const about = ABOUT[key];
 	if (!about) throw new Error(`no description for family ${key}`);
 	const cls = fam.className;
@@ -98,7 +102,9 @@ export class ${cls} implements INodeType {
 
 const pkgFile = path.join(ROOT, 'package.json');
 const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-const others = pkg.n8n.nodes.filter((n) => !nodes.includes(n) && !/\/Stripe[A-Z]\w*\/Stripe\w*\.node\.js$/.test(n) ? true : !nodes.includes(n) && /Trigger/.test(n));
+// Keep the package's other nodes (the trigger); family nodes come first, in family-map order.
+const familyClasses = Object.values(map.families).map((f) => f.className);
+const others = pkg.n8n.nodes.filter((n) => !familyClasses.some((c) => n === `dist/nodes/${c}/${c}.node.js`));
 pkg.n8n.nodes = [...nodes, ...others];
 fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
 console.log(`[scaffold] ${nodes.length} family nodes written`);

@@ -15,8 +15,7 @@ export class StripeCore implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description:
-			'Balance, charges, customers, disputes, events, files, payment and setup intents, payouts, refunds and tokens',
+		description: 'Balance, charges, customers, disputes, events, files, payment and setup intents, payouts, refunds and tokens',
 		defaults: { name: 'Stripe Core' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

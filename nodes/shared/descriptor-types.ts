@@ -57,6 +57,11 @@ export interface OperationDescriptor {
 	bodyEncoding?: 'form' | 'multipart' | 'json';
 	response?: 'json' | 'binary';
 	badges?: Badge[];
+	/**
+	 * How the request is authorised: the credential's key (default), or a meter event session token
+	 * (created with the key via POST /v2/billing/meter_event_session, renewed when it expires).
+	 */
+	auth?: 'key' | 'meterEventSession';
 	/** Parameters sent as request headers (e.g. an ephemeral key's Stripe-Version). */
 	headerParams?: Array<ParamSchema & { header: string }>;
 	docUrl?: string;

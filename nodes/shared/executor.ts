@@ -171,6 +171,44 @@ export async function buildRequest(
 	}
 }
 
+/** State shared by the requests of one node execution. */
+export interface RunState {
+	/** The current meter event session (token and expiry, seconds since epoch). */
+	meterSession?: { token: string; expiresAt: number };
+}
+
+const METER_SESSION_PATH = '/v2/billing/meter_event_session';
+
+/** A valid meter event session token: created on first use, renewed a minute before it expires. */
+async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState): Promise<string> {
+	const now = Date.now() / 1000;
+	if (!state.meterSession || state.meterSession.expiresAt - 60 <= now) {
+		const res = await stripeRequest(ctx, settings, {
+			method: 'POST',
+			path: METER_SESSION_PATH,
+			apiMode: 'v2',
+			body: '{}',
+			stripeAccount: built.stripeAccount,
+			maxRetries: built.maxRetries,
+			itemIndex: built.itemIndex,
+		});
+		const session = res.body as { authentication_token?: string; expires_at?: string | number };
+		if (!session.authentication_token) {
+			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: built.itemIndex });
+		}
+		const expires = typeof session.expires_at === 'number' ? session.expires_at : Date.parse(String(session.expires_at)) / 1000;
+		state.meterSession = { token: session.authentication_token, expiresAt: Number.isFinite(expires) ? expires : now + 15 * 60 };
+	}
+	return state.meterSession.token;
+}
+
+/** File name for a downloaded body: the object's ID and an extension from the content type. */
+function downloadName(built: BuiltRequest, contentType: string | undefined): string {
+	const id = built.path.split('/').filter(Boolean).find((s, i, all) => i === all.length - 2) ?? 'download';
+	const ext = /pdf/.test(contentType ?? '') ? 'pdf' : /csv/.test(contentType ?? '') ? 'csv' : /json/.test(contentType ?? '') ? 'json' : /png/.test(contentType ?? '') ? 'png' : /jpe?g/.test(contentType ?? '') ? 'jpg' : 'bin';
+	return `${decodeURIComponent(id)}.${ext}`;
+}
+
 type Page = { data?: IDataObject[]; has_more?: boolean; next_page?: string | null; next_page_url?: string | null };
 
 /** Run one built request, paging through list/search results as asked. */
@@ -178,21 +216,31 @@ export async function runRequest(
 	ctx: IExecuteFunctions,
 	settings: StripeSettings,
 	built: BuiltRequest,
+	state: RunState = {},
 ): Promise<INodeExecutionData[]> {
 	const op = built.operation;
 	const pairedItem = { item: built.itemIndex };
 	if (op.kind === 'plain') {
-		const res = await stripeRequest(ctx, settings, encodeRequest(built));
+		const req = encodeRequest(built);
+		if (op.auth === 'meterEventSession') req.bearerToken = await meterSessionToken(ctx, settings, built, state);
+		const res = await stripeRequest(ctx, settings, req);
 		if (op.response === 'binary') {
-			const fileName = `${op.path.split('/').filter((s) => !s.startsWith('{')).pop() ?? 'file'}.pdf`;
-			const binary = await ctx.helpers.prepareBinaryData(Buffer.from(res.body as ArrayBuffer), fileName);
-			return [{ json: {}, binary: { data: binary }, pairedItem }];
+			const contentType = String(res.headers['content-type'] ?? '').split(';')[0] || undefined;
+			const data = Buffer.from(res.body as ArrayBuffer);
+			const binary = await ctx.helpers.prepareBinaryData(data, downloadName(built, contentType), contentType);
+			return [{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem }];
 		}
 		return [{ json: res.body as IDataObject, pairedItem }];
 	}
 
 	const out: INodeExecutionData[] = [];
 	const wanted = built.returnAll ? Infinity : built.limit;
+	// A few list endpoints (an account's capabilities, report types) return everything at once and take no
+	// `limit`: one request, the limit applied here.
+	if (!op.params.some((p) => p.name === 'limit')) {
+		const page = (await stripeRequest(ctx, settings, encodeRequest(built))).body as Page;
+		return (Array.isArray(page.data) ? page.data : []).slice(0, wanted).map((row) => ({ json: row, pairedItem }));
+	}
 	const backwards = op.kind === 'list' && built.data.ending_before !== undefined;
 	let data: Record<string, unknown> = { ...built.data };
 	let nextUrl: string | undefined;
@@ -253,6 +301,7 @@ export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescri
 		}
 	}
 	const settings = await getStripeSettings(ctx);
+	const state: RunState = {};
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < built.length; i++) {
 		const b = built[i];
@@ -261,7 +310,7 @@ export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescri
 			continue;
 		}
 		try {
-			out.push(...(await runRequest(ctx, settings, b)));
+			out.push(...(await runRequest(ctx, settings, b, state)));
 		} catch (e) {
 			const error = toNodeError(ctx.getNode(), e, i);
 			if (!ctx.continueOnFail()) throw error;

@@ -149,7 +149,7 @@ export function locatorField(base: Omit<INodeProperties, 'type' | 'default'>, ki
 
 /** Event-type fields get Stripe's event types as choices (loadOptions `getEventTypes`). */
 function isEventTypeList(schema: ParamSchema): boolean {
-	return schema.name === 'enabled_events' && schema.type === 'array' && schema.items?.type === 'string';
+	return schema.name === 'enabled_events' && schema.type === 'array' && (schema.items?.type === 'string' || schema.items?.type === 'enum');
 }
 
 /** One parameter as an n8n field (its name is the Stripe parameter name). */

@@ -56,6 +56,8 @@ export interface StripeRequest {
 	maxRetries?: number;
 	binaryResponse?: boolean;
 	itemIndex?: number;
+	/** Authorise with this bearer token instead of the credential's key (meter event sessions). */
+	bearerToken?: string;
 }
 
 export interface StripeResponse {
@@ -215,11 +217,11 @@ export async function sendStripeRequest(
 		let res: StripeResponse | undefined;
 		let failure: NetworkFailure | undefined;
 		try {
-			const raw = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options })) as {
-				statusCode: number;
-				headers: StripeResponse['headers'];
-				body: unknown;
-			};
+			const raw = (
+				req.bearerToken
+					? await ctx.helpers.httpRequest({ ...options, headers: { ...headers, Authorization: `Bearer ${req.bearerToken}` } })
+					: await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options })
+			) as { statusCode: number; headers: StripeResponse['headers']; body: unknown };
 			res = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body, attempts: attempt };
 		} catch (e) {
 			failure = networkFailure(e);

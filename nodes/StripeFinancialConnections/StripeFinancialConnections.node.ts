@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { family } from '../../generated/families/financialConnections';
+import { executeFamily } from '../shared/executor';
+import { buildProperties } from '../shared/fields';
+import { familyMethods } from '../shared/methods';
+
+/** Stripe Financial Connections: every operation comes from the generated Financial Connections descriptor. */
+export class StripeFinancialConnections implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Financial Connections',
+		name: 'stripeFinancialConnections',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Financial Connections accounts, account owners, sessions and transactions',
+		defaults: { name: 'Stripe Financial Connections' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeKeyApi', required: true }],
+		properties: buildProperties(family),
+	};
+
+	methods = familyMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeFamily(this, family);
+	}
+}

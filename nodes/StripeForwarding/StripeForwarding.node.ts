@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { family } from '../../generated/families/forwarding';
+import { executeFamily } from '../shared/executor';
+import { buildProperties } from '../shared/fields';
+import { familyMethods } from '../shared/methods';
+
+/** Stripe Forwarding: every operation comes from the generated Forwarding descriptor. */
+export class StripeForwarding implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Forwarding',
+		name: 'stripeForwarding',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Forwarding requests that send card details to third-party endpoints',
+		defaults: { name: 'Stripe Forwarding' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeKeyApi', required: true }],
+		properties: buildProperties(family),
+	};
+
+	methods = familyMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeFamily(this, family);
+	}
+}

@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { family } from '../../generated/families/issuing';
+import { executeFamily } from '../shared/executor';
+import { buildProperties } from '../shared/fields';
+import { familyMethods } from '../shared/methods';
+
+/** Stripe Issuing: every operation comes from the generated Issuing descriptor. */
+export class StripeIssuing implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Issuing',
+		name: 'stripeIssuing',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Issuing cards, cardholders, authorizations, transactions, disputes, tokens, personalization designs and funding',
+		defaults: { name: 'Stripe Issuing' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeKeyApi', required: true }],
+		properties: buildProperties(family),
+	};
+
+	methods = familyMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeFamily(this, family);
+	}
+}

@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { family } from '../../generated/families/paymentLinks';
+import { executeFamily } from '../shared/executor';
+import { buildProperties } from '../shared/fields';
+import { familyMethods } from '../shared/methods';
+
+/** Stripe Payment Links: every operation comes from the generated Payment Links descriptor. */
+export class StripePaymentLinks implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Payment Links',
+		name: 'stripePaymentLinks',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Payment Links and their line items',
+		defaults: { name: 'Stripe Payment Links' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeKeyApi', required: true }],
+		properties: buildProperties(family),
+	};
+
+	methods = familyMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeFamily(this, family);
+	}
+}

@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { family } from '../../generated/families/paymentMethods';
+import { executeFamily } from '../shared/executor';
+import { buildProperties } from '../shared/fields';
+import { familyMethods } from '../shared/methods';
+
+/** Stripe Payment Methods: every operation comes from the generated Payment Methods descriptor. */
+export class StripePaymentMethods implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Stripe Payment Methods',
+		name: 'stripePaymentMethods',
+		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Payment methods and their configurations and domains, customer cards, bank accounts, sources and cash balances',
+		defaults: { name: 'Stripe Payment Methods' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'stripeKeyApi', required: true }],
+		properties: buildProperties(family),
+	};
+
+	methods = familyMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeFamily(this, family);
+	}
+}

@@ -21,6 +21,7 @@ import { startStandin, type RecordedRequest, type Standin } from '../standin/ser
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/e2e/fixtures');
+const REPO_ROOT_DIR = path.resolve(__dirname, '../../..');
 const WORKFLOW_FILE = path.join(FIXTURES, 'stripe-core-customers.workflow.json');
 const PACKAGE = 'n8n-nodes-stripe';
 const NODE_TYPE = `${PACKAGE}.stripeCore`;
@@ -135,6 +136,13 @@ async function main(): Promise<void> {
 		const nodeTypes = typesFile(withPackage, 'nodes').map((t) => t.name);
 		const credTypes = typesFile(withPackage, 'credentials').map((t) => t.name);
 		check(`n8n lists node type ${NODE_TYPE}`, nodeTypes.includes(NODE_TYPE), nodeTypes.filter((n) => n.startsWith(PACKAGE)));
+		// Every node the package declares (package.json n8n.nodes) is loaded by n8n.
+		const declared = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT_DIR, 'package.json'), 'utf8')).n8n.nodes as string[]).map((f) => {
+			const cls = path.basename(f, '.node.js');
+			return `${PACKAGE}.${cls[0].toLowerCase()}${cls.slice(1)}`;
+		});
+		const notLoaded = declared.filter((t) => !nodeTypes.includes(t));
+		check(`n8n lists all ${declared.length} nodes of the package`, notLoaded.length === 0, notLoaded);
 		check('n8n lists credential type stripeKeyApi', credTypes.includes('stripeKeyApi'));
 		const editor = await fetch(`http://127.0.0.1:${server.port}/`).then((r) => r.status).catch(() => 0);
 		check('editor UI answers on the server port', editor === 200, `HTTP ${editor}`);

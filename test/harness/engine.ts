@@ -160,7 +160,7 @@ function notAvailable(what: string): never {
 	throw new UnexpectedError(`${what} is not available in the test harness`);
 }
 
-function createAdditionalData(
+export function createAdditionalData(
 	credentialsHelper: HarnessCredentialsHelper,
 	hooks: ExecutionLifecycleHooks,
 	executionId: string,

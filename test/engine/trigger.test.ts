@@ -1,0 +1,244 @@
+/**
+ * Stripe Events Trigger through n8n-core's hook and webhook contexts against the loopback Stripe stand-in:
+ * activation / checkExists / deactivation sequences (exact requests, never a second destination, no
+ * orphans), signature acceptance and every rejection, event filtering, thin-event fetches.
+ */
+import '../harness/engine';
+
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import nock from 'nock';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { signatureHeader } from '../../nodes/shared/signature';
+import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
+import type { TriggerSetup } from '../harness/webhook';
+import { deliver, runHook, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
+import type { Standin } from '../standin/server';
+import { startStandin } from '../standin/server';
+
+nock.restore();
+
+const URL_PROD = `${WEBHOOK_BASE}/${WEBHOOK_ID}/webhook`;
+const SECRET_KEY = 'sk_test_trigger0123456789';
+
+let standin: Standin;
+
+function setup(parameters: INodeParameters = {}, staticData: IDataObject = {}): TriggerSetup {
+	return {
+		nodeType: new StripeEventsTrigger(),
+		parameters: { eventPayload: 'snapshot', snapshotEvents: ['customer.created', 'invoice.paid'], ...parameters },
+		credentials: { stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: standin.url } },
+		staticData,
+	};
+}
+
+function destinationCalls() {
+	return standin.requests.filter((r) => r.path.startsWith('/v2/core/event_destinations')).map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''}`);
+}
+
+async function liveDestinations(): Promise<IDataObject[]> {
+	const res = await fetch(`${standin.url}/v2/core/event_destinations?include=webhook_endpoint.url`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+	return ((await res.json()) as { data: IDataObject[] }).data;
+}
+
+function nodeStatic(s: TriggerSetup): IDataObject {
+	return (s.staticData['node:Stripe Events Trigger'] ?? {}) as IDataObject;
+}
+
+describe('Stripe Events Trigger: activation lifecycle', () => {
+	before(async () => {
+		standin = await startStandin();
+	});
+	after(async () => standin.close());
+	beforeEach(() => standin.reset());
+
+	it('activation creates exactly one destination with the secret requested; deactivation deletes it', async () => {
+		const s = setup({ eventsFrom: ['self', 'other_accounts'] });
+		assert.equal(await runHook(s, 'checkExists'), false);
+		assert.equal(await runHook(s, 'create'), true);
+		const create = standin.requests.find((r) => r.method === 'POST' && r.path === '/v2/core/event_destinations')!;
+		assert.deepEqual(create.body, {
+			name: 'n8n Stripe orders',
+			description: 'Created by n8n for workflow "Stripe orders" (wf-trigger-1), node "Stripe Events Trigger". Deleted when the workflow is deactivated.',
+			type: 'webhook_endpoint',
+			event_payload: 'snapshot',
+			enabled_events: ['customer.created', 'invoice.paid'],
+			events_from: ['other_accounts', 'self'],
+			snapshot_api_version: '2024-11-20.acacia',
+			webhook_endpoint: { url: URL_PROD },
+			include: ['webhook_endpoint.signing_secret', 'webhook_endpoint.url'],
+		});
+		assert.equal(create.headers['content-type'], 'application/json');
+		assert.ok(create.headers['idempotency-key']);
+		const data = nodeStatic(s);
+		assert.match(String(data.destinationId), /^ed_/);
+		assert.match(String(data.signingSecret), /^whsec_/);
+		assert.equal((await liveDestinations()).length, 1);
+
+		// n8n restarts / re-checks: the destination is still right, nothing is created.
+		standin.requests.length = 0;
+		assert.equal(await runHook(s, 'checkExists'), true);
+		assert.deepEqual(destinationCalls(), [`GET /v2/core/event_destinations/${String(data.destinationId)}?include=webhook_endpoint.url`]);
+
+		standin.requests.length = 0;
+		assert.equal(await runHook(s, 'delete'), true);
+		assert.deepEqual(destinationCalls(), [`DELETE /v2/core/event_destinations/${String(data.destinationId)}`]);
+		assert.deepEqual(nodeStatic(s), {});
+		assert.equal((await liveDestinations()).length, 0);
+	});
+
+	it('editing the events replaces the destination: the stale one is deleted, never two at once', async () => {
+		const s = setup();
+		await runHook(s, 'create');
+		const first = String(nodeStatic(s).destinationId);
+		s.parameters = { ...s.parameters, snapshotEvents: ['charge.refunded'] };
+		assert.equal(await runHook(s, 'checkExists'), false);
+		await runHook(s, 'create');
+		const second = String(nodeStatic(s).destinationId);
+		assert.notEqual(first, second);
+		const live = await liveDestinations();
+		assert.deepEqual(live.map((d) => d.id), [second]);
+		assert.deepEqual(live[0].enabled_events, ['charge.refunded']);
+	});
+
+	it('a disabled or deleted destination is recreated; a destination whose static data was lost is cleaned up', async () => {
+		const s = setup();
+		await runHook(s, 'create');
+		const id = String(nodeStatic(s).destinationId);
+		await fetch(`${standin.url}/v2/core/event_destinations/${id}/disable`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		assert.equal(await runHook(s, 'checkExists'), false);
+		await runHook(s, 'create');
+		assert.equal((await liveDestinations()).length, 1);
+
+		// Deleted behind n8n's back: checkExists notices and forgets it.
+		const id2 = String(nodeStatic(s).destinationId);
+		await fetch(`${standin.url}/v2/core/event_destinations/${id2}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		assert.equal(await runHook(s, 'checkExists'), false);
+		assert.equal(nodeStatic(s).destinationId, undefined);
+
+		// Static data lost (e.g. a restored workflow) while a destination for this URL still exists.
+		const orphanMaker = setup();
+		await runHook(orphanMaker, 'create');
+		const fresh = setup();
+		await runHook(fresh, 'create');
+		const live = await liveDestinations();
+		assert.deepEqual(live.map((d) => d.id), [nodeStatic(fresh).destinationId]);
+	});
+
+	it('re-activating many times leaves one destination at most', async () => {
+		const s = setup();
+		for (let i = 0; i < 5; i++) {
+			if (!(await runHook(s, 'checkExists'))) await runHook(s, 'create');
+			assert.equal((await liveDestinations()).length, 1);
+			if (i % 2) await runHook(s, 'delete');
+		}
+		await runHook(s, 'delete');
+		assert.equal((await liveDestinations()).length, 0);
+	});
+
+	it('thin payloads: thin event types, no snapshot version', async () => {
+		const s = setup({ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'] });
+		await runHook(s, 'create');
+		const create = standin.requests.find((r) => r.method === 'POST')!;
+		assert.equal((create.body as IDataObject).event_payload, 'thin');
+		assert.deepEqual((create.body as IDataObject).enabled_events, ['v1.billing.meter.no_meter_found']);
+		assert.equal((create.body as IDataObject).snapshot_api_version, undefined);
+		assert.equal(await runHook(s, 'checkExists'), true);
+	});
+});
+
+describe('Stripe Events Trigger: deliveries', () => {
+	const secret = 'whsec_test_delivery_secret_0123456789';
+	const staticData = () => ({ 'node:Stripe Events Trigger': { destinationId: 'ed_1', signingSecret: secret } });
+	const event = { id: 'evt_1', object: 'event', type: 'customer.created', account: 'acct_1Conn', data: { object: { id: 'cus_1' } } };
+	const raw = Buffer.from(JSON.stringify(event));
+	const now = () => Math.floor(Date.now() / 1000);
+
+	before(async () => {
+		standin = await startStandin();
+	});
+	after(async () => standin.close());
+
+	it('a correctly signed delivery starts the workflow with the event, connected account exposed', async () => {
+		const r = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now(), raw) }, rawBody: raw });
+		assert.equal(r.status, 200);
+		assert.deepEqual(r.items, [{ ...event }]);
+		assert.equal(r.items?.[0].account, 'acct_1Conn');
+	});
+
+	it('several v1 signatures: any one may match (secret rolling)', async () => {
+		const t = now();
+		const good = signatureHeader(secret, t, raw).split(',')[1];
+		const r = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': `t=${t},v1=${'0'.repeat(64)},${good},v0=abc` }, rawBody: raw });
+		assert.equal(r.items?.length, 1);
+	});
+
+	const rejections: Array<[string, () => Record<string, string | string[]>, Buffer | undefined, number]> = [
+		['missing header', () => ({}), undefined, 400],
+		['no v1 signature', () => ({ 'Stripe-Signature': `t=${now()},v0=${'a'.repeat(64)}` }), undefined, 400],
+		['malformed header', () => ({ 'Stripe-Signature': 'garbage' }), undefined, 400],
+		['wrong secret', () => ({ 'Stripe-Signature': signatureHeader('whsec_other', now(), raw) }), undefined, 401],
+		['tampered body', () => ({ 'Stripe-Signature': signatureHeader(secret, now(), raw) }), Buffer.from(JSON.stringify({ ...event, type: 'invoice.paid' })), 401],
+		['old timestamp', () => ({ 'Stripe-Signature': signatureHeader(secret, now() - 301, raw) }), undefined, 401],
+		['future timestamp beyond tolerance', () => ({ 'Stripe-Signature': signatureHeader(secret, now() + 301, raw) }), undefined, 401],
+		['header given twice', () => ({ 'Stripe-Signature': [signatureHeader(secret, now(), raw), signatureHeader(secret, now(), raw)] }), undefined, 400],
+		['header given twice, joined', () => ({ 'Stripe-Signature': `${signatureHeader(secret, now(), raw)}, ${signatureHeader(secret, now(), raw)}` }), undefined, 400],
+		['truncated signature', () => ({ 'Stripe-Signature': signatureHeader(secret, now(), raw).slice(0, -2) }), undefined, 401],
+	];
+	for (const [label, headers, body, status] of rejections) {
+		it(`rejects: ${label} (${status}), no execution`, async () => {
+			const r = await deliver(setup({}, staticData()), { headers: headers(), rawBody: body ?? raw });
+			assert.equal(r.status, status);
+			assert.equal(r.items, undefined);
+			assert.equal(r.response.noWebhookResponse, true);
+			assert.ok(!JSON.stringify(r.body).includes(secret), 'the signing secret is not echoed');
+		});
+	}
+
+	it('the tolerance is configurable', async () => {
+		const r = await deliver(setup({ options: { tolerance: 1000 } }, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now() - 600, raw) }, rawBody: raw });
+		assert.equal(r.items?.length, 1);
+	});
+
+	it('a signed event of a type that is not selected is acknowledged without an execution', async () => {
+		const other = Buffer.from(JSON.stringify({ ...event, type: 'charge.refunded' }));
+		const r = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now(), other) }, rawBody: other });
+		assert.equal(r.status, 200);
+		assert.equal(r.items, undefined);
+	});
+
+	it('thin events: fetches the full event and the related object with the event context as account', async () => {
+		const meterSetup = setup({ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'], options: { fetchEvent: true, fetchRelatedObject: true } }, staticData());
+		const thin = { id: 'evt_thin_1', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found', context: 'acct_1Ctx', related_object: { id: 'cus_x', type: 'customer', url: '/v1/customers/cus_x' } };
+		const thinRaw = Buffer.from(JSON.stringify(thin));
+		const seen: Array<{ path: string; account?: string; context?: string }> = [];
+		const server = await import('node:http').then(
+			(http) =>
+				new Promise<{ url: string; close: () => void }>((resolve) => {
+					const srv = http.createServer((req, res) => {
+						seen.push({ path: String(req.url), account: req.headers['stripe-account'] as string, context: req.headers['stripe-context'] as string });
+						res.setHeader('Content-Type', 'application/json');
+						if (String(req.url).startsWith('/v2/core/events/')) res.end(JSON.stringify({ ...thin, data: { developer_message_summary: 'no meter' } }));
+						else res.end(JSON.stringify({ id: 'cus_x', object: 'customer', email: 'x@y.z' }));
+					});
+					srv.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`, close: () => srv.close() }));
+				}),
+		);
+		try {
+			meterSetup.credentials = { stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: server.url } };
+			const r = await deliver(meterSetup, { headers: { 'Stripe-Signature': signatureHeader(secret, now(), thinRaw) }, rawBody: thinRaw });
+			assert.equal(r.status, 200);
+			assert.deepEqual(seen, [
+				{ path: '/v2/core/events/evt_thin_1', account: undefined, context: 'acct_1Ctx' },
+				{ path: '/v1/customers/cus_x', account: 'acct_1Ctx', context: undefined },
+			]);
+			const item = r.items![0];
+			assert.deepEqual(item.data, { developer_message_summary: 'no meter' });
+			assert.equal((item.related_object_data as IDataObject).email, 'x@y.z');
+			assert.equal(item.context, 'acct_1Ctx');
+		} finally {
+			server.close();
+		}
+	});
+});

@@ -1,0 +1,157 @@
+/**
+ * Trigger nodes through n8n-core's own contexts: the activation hooks (checkExists / create / delete) in a
+ * HookContext, and deliveries in a WebhookContext with an express-like request (headers, raw body) and a
+ * response that records what the node answered. Static data persists across calls like n8n keeps it
+ * between activations, so sequences (activate, restart, edit, deactivate) can be replayed.
+ */
+import { ensureEngineEnvironment, HarnessCredentialsHelper, createAdditionalData } from './engine';
+
+import { ExecutionLifecycleHooks, HookContext, WebhookContext } from 'n8n-core';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType, IWebhookData, IWebhookResponseData, WorkflowActivateMode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { StripeKeyApi } from '../../credentials/StripeKeyApi.credentials';
+import { harnessCredentialRef } from './credentials-helper';
+import { defaultTypeVersion, HarnessNodeTypes } from './node-types';
+
+export const WEBHOOK_BASE = 'http://localhost:5678/webhook';
+export const WEBHOOK_ID = '6f1e2d3c-aaaa-4bbb-8ccc-0123456789ab';
+
+export interface TriggerSetup {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Static data of the workflow, kept between calls (n8n stores it in the database). */
+	staticData: IDataObject;
+	workflowName?: string;
+	isTest?: boolean;
+}
+
+function build(setup: TriggerSetup) {
+	const typeName = `n8n-nodes-stripe.${setup.nodeType.description.name}`;
+	const node: INode = {
+		id: 'trigger-node',
+		name: String(setup.nodeType.description.defaults.name),
+		type: typeName,
+		typeVersion: defaultTypeVersion(setup.nodeType),
+		position: [0, 0],
+		parameters: setup.parameters,
+		webhookId: WEBHOOK_ID,
+		credentials: { stripeKeyApi: harnessCredentialRef('stripeKeyApi') },
+	};
+	const workflow = new Workflow({
+		id: 'wf-trigger-1',
+		name: setup.workflowName ?? 'Stripe orders',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: new HarnessNodeTypes({ [typeName]: setup.nodeType }),
+		staticData: setup.staticData,
+		settings: { executionOrder: 'v1', timezone: 'UTC' },
+	});
+	const now = new Date();
+	const hooks = new ExecutionLifecycleHooks('trigger', 'trigger-exec', {
+		id: 'wf-trigger-1',
+		name: 'Stripe orders',
+		active: true,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: now,
+		updatedAt: now,
+		nodes: [node],
+		connections: {},
+	});
+	const additionalData = createAdditionalData(new HarnessCredentialsHelper([new StripeKeyApi()], setup.credentials), hooks, 'trigger-exec', 'wf-trigger-1');
+	const webhookDescription = setup.nodeType.description.webhooks![0];
+	const webhookData: IWebhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: `${WEBHOOK_ID}/webhook`,
+		webhookDescription,
+		workflowId: 'wf-trigger-1',
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: WEBHOOK_ID,
+		isTest: setup.isTest,
+	};
+	return { workflow, node: workflow.getNode(node.name)!, additionalData, webhookData };
+}
+
+/** Copy what the node changed in the workflow's static data back into the setup. */
+function keepStaticData(setup: TriggerSetup, workflow: Workflow) {
+	const data = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+	delete data.__dataChanged;
+	for (const k of Object.keys(setup.staticData)) delete setup.staticData[k];
+	Object.assign(setup.staticData, data);
+}
+
+export async function runHook(setup: TriggerSetup, method: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode = 'activate'): Promise<boolean> {
+	await ensureEngineEnvironment();
+	const { workflow, node, additionalData, webhookData } = build(setup);
+	const ctx = new HookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'trigger', activation, webhookData);
+	const fn = (setup.nodeType.webhookMethods as Record<string, Record<string, (this: HookContext) => Promise<boolean>>>).default[method];
+	try {
+		return await fn.call(ctx);
+	} finally {
+		keepStaticData(setup, workflow);
+	}
+}
+
+export interface Delivery {
+	headers: Record<string, string | string[]>;
+	rawBody: Buffer;
+}
+
+export interface DeliveryResult {
+	status: number;
+	body: unknown;
+	response: IWebhookResponseData;
+	/** Items the workflow would start with (undefined: no execution). */
+	items?: IDataObject[];
+}
+
+export async function deliver(setup: TriggerSetup, delivery: Delivery): Promise<DeliveryResult> {
+	await ensureEngineEnvironment();
+	const { workflow, node, additionalData, webhookData } = build(setup);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(delivery.rawBody.toString('utf8'));
+	} catch {
+		parsed = {};
+	}
+	const headers: Record<string, string | string[]> = {};
+	for (const [k, v] of Object.entries(delivery.headers)) headers[k.toLowerCase()] = v;
+	const answer: { status: number; body: unknown } = { status: 200, body: undefined };
+	const res = {
+		status(code: number) {
+			answer.status = code;
+			return res;
+		},
+		json(body: unknown) {
+			answer.body = body;
+			return res;
+		},
+		send(body: unknown) {
+			answer.body = body;
+			return res;
+		},
+		end() {
+			return res;
+		},
+		setHeader() {
+			return res;
+		},
+		headersSent: false,
+	};
+	additionalData.httpRequest = { headers, rawBody: delivery.rawBody, body: parsed, query: {}, params: {} } as never;
+	additionalData.httpResponse = res as never;
+	const ctx = new WebhookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'webhook', webhookData, [], null);
+	const response = await setup.nodeType.webhook!.call(ctx);
+	keepStaticData(setup, workflow);
+	if (!response.noWebhookResponse && response.webhookResponse !== undefined) answer.body = response.webhookResponse;
+	return {
+		status: answer.status,
+		body: answer.body,
+		response,
+		items: response.workflowData ? response.workflowData[0].map((i) => i.json) : undefined,
+	};
+}

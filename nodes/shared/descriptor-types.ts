@@ -33,9 +33,14 @@ export interface ParamSchema {
 	members?: ParamSchema[];
 	/** Alternatives of a union. */
 	anyOf?: Array<Omit<ParamSchema, 'name'>>;
+	/** UI hints for hand-authored operations: display names of enum values, a default, a date-time field, when to show. */
+	enumNames?: Record<string, string>;
+	default?: string | number | boolean;
+	format?: 'date-time';
+	show?: Record<string, string[]>;
 }
 
-export type OperationKind = 'plain' | 'list' | 'search' | 'v2list';
+export type OperationKind = 'plain' | 'list' | 'search' | 'v2list' | 'report';
 export type HostKind = 'api' | 'files' | 'meterEvents';
 export type Badge = 'testHelper' | 'deprecated' | 'preview';
 
@@ -66,6 +71,8 @@ export interface OperationDescriptor {
 	headerParams?: Array<ParamSchema & { header: string }>;
 	docUrl?: string;
 	handAuthored?: boolean;
+	/** For kind `report`: which report of nodes/shared/reports runs it. */
+	report?: 'creditGrants';
 }
 
 export interface ResourceDescriptor {

@@ -10,7 +10,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { FamilyDescriptor, OperationDescriptor } from './descriptor-types';
 import { toNodeError } from './errors';
 import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
-import { ADDITIONAL_FIELDS, fieldShape, findOperation, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
+import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
+import { runCreditGrantReport } from './reports/credit-grants';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
 import { getStripeSettings, newIdempotencyKey, RETRY, stripeRequest } from './transport';
@@ -112,7 +113,10 @@ export async function buildRequest(
 		}
 		const data: Record<string, unknown> = {};
 		const files: BuiltRequest['files'] = {};
+		const shown = (p: { show?: Record<string, string[]> }) =>
+			!p.show || Object.entries(p.show).every(([k, values]) => values.includes(String(ctx.getNodeParameter(k.replace(/^\//, ''), itemIndex, ''))));
 		for (const p of requiredParams(op)) {
+			if (!shown(p)) continue;
 			if (fieldShape(p) === 'binary') {
 				const property = String(ctx.getNodeParameter(p.name, itemIndex, 'data'));
 				const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
@@ -136,7 +140,7 @@ export async function buildRequest(
 		}
 		let returnAll = false;
 		let limit = 0;
-		if (op.kind !== 'plain') {
+		if (isPaged(op)) {
 			returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			if (!returnAll) {
 				limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
@@ -220,6 +224,9 @@ export async function runRequest(
 ): Promise<INodeExecutionData[]> {
 	const op = built.operation;
 	const pairedItem = { item: built.itemIndex };
+	if (op.kind === 'report') {
+		return runCreditGrantReport(ctx, settings, built.data, built.itemIndex, built.stripeAccount, built.maxRetries);
+	}
 	if (op.kind === 'plain') {
 		const req = encodeRequest(built);
 		if (op.auth === 'meterEventSession') req.bearerToken = await meterSessionToken(ctx, settings, built, state);

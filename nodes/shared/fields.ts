@@ -96,8 +96,13 @@ export function labelOf(name: string): string {
 		.join(' ');
 }
 
-function enumOptions(values: string[]): INodePropertyOptions[] {
-	return values.filter((v) => v !== '').map((v) => ({ name: labelOf(v) || v, value: v }));
+function enumOptions(values: string[], names?: Record<string, string>): INodePropertyOptions[] {
+	return values.filter((v) => v !== '').map((v) => ({ name: names?.[v] ?? (labelOf(v) || v), value: v }));
+}
+
+/** List, search and v2 list operations page; they get Return All + Limit. */
+export function isPaged(op: OperationDescriptor): boolean {
+	return op.kind === 'list' || op.kind === 'search' || op.kind === 'v2list';
 }
 
 /** Field description: the parameter's own text, and what kind of JSON a JSON field takes. */
@@ -152,8 +157,16 @@ function isEventTypeList(schema: ParamSchema): boolean {
 	return schema.name === 'enabled_events' && schema.type === 'array' && (schema.items?.type === 'string' || schema.items?.type === 'enum');
 }
 
-/** One parameter as an n8n field (its name is the Stripe parameter name). */
+/** One parameter as an n8n field (its name is the Stripe parameter name), with its UI hints applied. */
 export function paramField(schema: ParamSchema, required: boolean): INodeProperties {
+	const field = baseField(schema, required);
+	if (schema.default !== undefined) field.default = schema.default;
+	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
+	if (schema.show) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
+	return field;
+}
+
+function baseField(schema: ParamSchema, required: boolean): INodeProperties {
 	const shape = fieldShape(schema);
 	if (shape === 'string' && schema.type === 'string' && LOCATOR_SEARCH[schema.name]) {
 		return locatorField({ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) }, schema.name);
@@ -181,7 +194,7 @@ export function paramField(schema: ParamSchema, required: boolean): INodePropert
 		case 'boolean':
 			return { ...base, type: 'boolean', default: false };
 		case 'options': {
-			const options = enumOptions(schema.enum ?? []);
+			const options = enumOptions(schema.enum ?? [], schema.enumNames);
 			return { ...base, type: 'options', options, default: options[0]?.value ?? '' };
 		}
 		case 'multiOptions':
@@ -238,9 +251,7 @@ export function requiredParams(op: OperationDescriptor): ParamSchema[] {
 }
 
 export function optionalParams(op: OperationDescriptor): ParamSchema[] {
-	return op.params.filter(
-		(p) => !p.required && fieldShape(p) !== 'binary' && !(op.kind !== 'plain' && PAGINATION_PARAMS.has(p.name)),
-	);
+	return op.params.filter((p) => !p.required && fieldShape(p) !== 'binary' && !(isPaged(op) && PAGINATION_PARAMS.has(p.name)));
 }
 
 export const ADDITIONAL_FIELDS = 'additionalFields';
@@ -255,8 +266,11 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 		fields.push(kind ? locatorField(base, kind) : { ...base, type: 'string', default: '' });
 	}
 	for (const p of op.headerParams ?? []) fields.push({ ...paramField(p, !!p.required), ...show });
-	for (const p of requiredParams(op)) fields.push({ ...paramField(p, true), ...show });
-	if (op.kind !== 'plain') {
+	for (const p of requiredParams(op)) {
+		const f = paramField(p, true);
+		fields.push({ ...f, displayOptions: { show: { ...show.displayOptions.show, ...f.displayOptions?.show } } });
+	}
+	if (isPaged(op)) {
 		fields.push({
 			displayName: 'Return All',
 			name: 'returnAll',

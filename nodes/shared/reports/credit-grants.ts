@@ -1,0 +1,250 @@
+/**
+ * Credit Grant Report (Stripe Billing → Credit Grant → Credit Grant Report): per customer and currency,
+ * what was granted, what is left (balance summary), what moved in a period (balance transactions), what
+ * expires soon, what was voided or expired, and which invoices credits were applied to. Built only from
+ * the plain Billing endpoints; pages through everything.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { encodeForm } from '../encoding';
+import { toNodeError } from '../errors';
+import type { StripeSettings } from '../transport';
+import { stripeRequest } from '../transport';
+
+/** Currencies Stripe counts in whole units, and those counted in thousandths. */
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+export function decimalsOf(currency: string): number {
+	const c = currency.toLowerCase();
+	return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
+}
+
+/** Minor units → exact decimal string (no floating point): 1050 usd → "10.50", 1050 jpy → "1050". */
+export function toDecimal(minor: number, currency: string): string {
+	const d = decimalsOf(currency);
+	const negative = minor < 0;
+	const abs = Math.abs(Math.trunc(minor));
+	if (d === 0) return `${negative ? '-' : ''}${abs}`;
+	const scale = 10 ** d;
+	return `${negative ? '-' : ''}${Math.floor(abs / scale)}.${String(abs % scale).padStart(d, '0')}`;
+}
+
+interface Money {
+	currency: string;
+	value: number;
+}
+
+function money(amount: unknown): Money | undefined {
+	const m = (amount as { monetary?: { currency?: string; value?: number } } | undefined)?.monetary;
+	return m && typeof m.value === 'number' && m.currency ? { currency: m.currency.toLowerCase(), value: m.value } : undefined;
+}
+
+export interface ReportOptions {
+	customers?: string[];
+	category?: 'paid' | 'promotional';
+	currency?: string;
+	from: number;
+	to: number;
+	expiringWithinDays: number;
+	perGrant: boolean;
+	now: number;
+}
+
+type Get = (path: string, query?: Record<string, unknown>) => Promise<IDataObject>;
+
+/** Every object of a list endpoint (starting_after paging, 100 a page). */
+async function listAll(get: Get, path: string, query: Record<string, unknown> = {}): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	let startingAfter: string | undefined;
+	for (;;) {
+		const page = await get(path, { ...query, limit: 100, starting_after: startingAfter });
+		const rows = (page.data as IDataObject[] | undefined) ?? [];
+		out.push(...rows);
+		if (!page.has_more || rows.length === 0) return out;
+		startingAfter = String(rows[rows.length - 1].id);
+	}
+}
+
+function customerId(grant: IDataObject): string {
+	const c = grant.customer;
+	return typeof c === 'string' ? c : String((c as IDataObject | undefined)?.id ?? '');
+}
+
+function grantStatus(g: IDataObject, now: number): 'voided' | 'expired' | 'pending' | 'active' {
+	if (g.voided_at) return 'voided';
+	if (typeof g.expires_at === 'number' && g.expires_at <= now) return 'expired';
+	if (typeof g.effective_at === 'number' && g.effective_at > now) return 'pending';
+	return 'active';
+}
+
+function amountFields(prefix: string, minor: number, currency: string): IDataObject {
+	return { [prefix]: minor, [`${prefix}_decimal`]: toDecimal(minor, currency) };
+}
+
+/** The report rows of one customer (one per currency, or one per grant). */
+export async function customerReport(get: Get, customer: string, grants: IDataObject[], o: ReportOptions): Promise<IDataObject[]> {
+	const profile = await get(`/v1/customers/${encodeURIComponent(customer)}`);
+	const summary = await get('/v1/billing/credit_balance_summary', {
+		customer,
+		filter: { type: 'applicability_scope', applicability_scope: { price_type: 'metered' } },
+	});
+	const transactions = await listAll(get, '/v1/billing/credit_balance_transactions', { customer });
+	const grantIds = new Set(grants.map((g) => String(g.id)));
+	const horizon = o.now + o.expiringWithinDays * 86400;
+
+	const currencies = new Set<string>();
+	for (const g of grants) {
+		const m = money(g.amount);
+		if (m) currencies.add(m.currency);
+	}
+	for (const b of (summary.balances as IDataObject[] | undefined) ?? []) {
+		const m = money(b.available_balance) ?? money(b.ledger_balance);
+		if (m && (!o.currency || m.currency === o.currency) && !o.category) currencies.add(m.currency);
+	}
+
+	const base: IDataObject = {
+		customer,
+		customer_name: profile.name ?? null,
+		customer_email: profile.email ?? null,
+		period_start: new Date(o.from * 1000).toISOString(),
+		period_end: new Date(o.to * 1000).toISOString(),
+	};
+
+	if (o.perGrant) {
+		return grants.map((g) => {
+			const m = money(g.amount) ?? { currency: '', value: 0 };
+			const applied = transactions.filter((t) => t.credit_grant === g.id && t.type === 'debit' && inPeriod(t, o));
+			const debited = applied.reduce((n, t) => n + (money((t.debit as IDataObject | undefined)?.amount)?.value ?? 0), 0);
+			const status = grantStatus(g, o.now);
+			return {
+				...base,
+				grant: g.id,
+				grant_name: g.name ?? null,
+				category: g.category,
+				currency: m.currency,
+				...amountFields('amount', m.value, m.currency),
+				...amountFields('debits_in_period', debited, m.currency),
+				status,
+				effective_at: g.effective_at ?? null,
+				expires_at: g.expires_at ?? null,
+				voided_at: g.voided_at ?? null,
+				expiring_soon: status === 'active' && typeof g.expires_at === 'number' && g.expires_at <= horizon,
+				invoices: [...new Set(applied.map((t) => appliedInvoice(t)).filter(Boolean))],
+			};
+		});
+	}
+
+	const rows: IDataObject[] = [];
+	for (const currency of [...currencies].sort()) {
+		const inCurrency = grants.filter((g) => money(g.amount)?.currency === currency);
+		const balance = ((summary.balances as IDataObject[] | undefined) ?? []).find((b) => (money(b.available_balance) ?? money(b.ledger_balance))?.currency === currency);
+		// With a category chosen, only that category's grants' transactions count.
+		const relevant = transactions.filter(
+			(t) => inPeriod(t, o) && (!o.category || grantIds.has(String(t.credit_grant))) && transactionMoney(t)?.currency === currency,
+		);
+		const credits = relevant.filter((t) => t.type === 'credit');
+		const debits = relevant.filter((t) => t.type === 'debit');
+		const sum = (list: IDataObject[]) => list.reduce((n, t) => n + (transactionMoney(t)?.value ?? 0), 0);
+		const expiring = inCurrency.filter((g) => grantStatus(g, o.now) === 'active' && typeof g.expires_at === 'number' && g.expires_at <= horizon);
+		const granted = inCurrency.filter((g) => !g.voided_at).reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0);
+		rows.push({
+			...base,
+			currency,
+			grants: inCurrency.length,
+			...amountFields('granted_total', granted, currency),
+			...amountFields('available_balance', money(balance?.available_balance)?.value ?? 0, currency),
+			...amountFields('ledger_balance', money(balance?.ledger_balance)?.value ?? 0, currency),
+			...amountFields('credits_in_period', sum(credits), currency),
+			...amountFields('debits_in_period', sum(debits), currency),
+			expiring_grants: expiring.map((g) => ({ id: g.id, name: g.name ?? null, expires_at: g.expires_at, ...amountFields('amount', money(g.amount)?.value ?? 0, currency) })),
+			...amountFields('expiring_total', expiring.reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0), currency),
+			voided_grants: inCurrency.filter((g) => g.voided_at).map((g) => g.id),
+			expired_grants: inCurrency.filter((g) => grantStatus(g, o.now) === 'expired').map((g) => g.id),
+			invoices: [...new Set(debits.map((t) => appliedInvoice(t)).filter(Boolean))],
+		});
+	}
+	return rows;
+}
+
+function transactionMoney(t: IDataObject): Money | undefined {
+	const side = (t.type === 'credit' ? t.credit : t.debit) as IDataObject | undefined;
+	return money(side?.amount);
+}
+
+function appliedInvoice(t: IDataObject): string | undefined {
+	const applied = ((t.debit as IDataObject | undefined)?.credits_applied ?? undefined) as IDataObject | undefined;
+	return applied?.invoice ? String(applied.invoice) : undefined;
+}
+
+function inPeriod(t: IDataObject, o: ReportOptions): boolean {
+	const at = typeof t.effective_at === 'number' ? t.effective_at : Number(t.created);
+	return at >= o.from && at < o.to;
+}
+
+/** Runs the report for one input item; rows carry pairedItem of that item. */
+export async function runCreditGrantReport(
+	ctx: IExecuteFunctions,
+	settings: StripeSettings,
+	data: Record<string, unknown>,
+	itemIndex: number,
+	stripeAccount?: string,
+	maxRetries?: number,
+): Promise<INodeExecutionData[]> {
+	const now = Math.floor(Date.now() / 1000);
+	const toSeconds = (v: unknown, fallback: number) => {
+		if (v === undefined || v === '') return fallback;
+		const ms = typeof v === 'number' ? v * 1000 : Date.parse(String(v));
+		if (!Number.isFinite(ms)) throw new NodeOperationError(ctx.getNode(), `Invalid date "${String(v)}" in the report period`, { itemIndex });
+		return Math.floor(ms / 1000);
+	};
+	const o: ReportOptions = {
+		customers: data.scope === 'customers' ? ((data.customers as string[] | undefined) ?? []) : undefined,
+		category: data.category === 'paid' || data.category === 'promotional' ? data.category : undefined,
+		currency: typeof data.currency === 'string' && data.currency ? data.currency.toLowerCase() : undefined,
+		from: toSeconds(data.period_start, now - 7 * 86400),
+		to: toSeconds(data.period_end, now),
+		expiringWithinDays: typeof data.expiring_within_days === 'number' ? data.expiring_within_days : 30,
+		perGrant: data.output === 'grant',
+		now,
+	};
+	if (o.from >= o.to) throw new NodeOperationError(ctx.getNode(), 'The report period must start before it ends', { itemIndex });
+	if (o.customers && !o.customers.length) throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: "Customers" is empty; give customer IDs or choose All Customers With Grants`, { itemIndex });
+
+	const get: Get = async (path, query) => {
+		const qs = query ? encodeForm(query) : '';
+		const res = await stripeRequest(ctx, settings, { method: 'GET', path: qs ? `${path}?${qs}` : path, apiMode: 'v1', stripeAccount, maxRetries, itemIndex });
+		return res.body as IDataObject;
+	};
+
+	// Grants: all of them once (scope "all"), or each given customer's.
+	const byCustomer = new Map<string, IDataObject[]>();
+	const keep = (g: IDataObject) => (!o.category || g.category === o.category) && (!o.currency || money(g.amount)?.currency === o.currency);
+	if (!o.customers) {
+		for (const g of await listAll(get, '/v1/billing/credit_grants')) {
+			if (!keep(g)) continue;
+			const id = customerId(g);
+			if (!byCustomer.has(id)) byCustomer.set(id, []);
+			byCustomer.get(id)!.push(g);
+		}
+	} else {
+		for (const c of [...new Set(o.customers.map((x) => x.trim()).filter(Boolean))]) byCustomer.set(c, []);
+	}
+
+	const out: INodeExecutionData[] = [];
+	for (const [customer, listed] of byCustomer) {
+		try {
+			const grants = o.customers ? (await listAll(get, '/v1/billing/credit_grants', { customer })).filter(keep) : listed;
+			for (const row of await customerReport(get, customer, grants, o)) out.push({ json: row, pairedItem: { item: itemIndex } });
+		} catch (e) {
+			const error = toNodeError(ctx.getNode(), e, itemIndex);
+			if (!ctx.continueOnFail()) {
+				error.message = `Credit grant report, customer ${customer}: ${error.message}`;
+				throw error;
+			}
+			out.push({ json: { customer, error: error.message, description: error.description ?? null }, pairedItem: { item: itemIndex } });
+		}
+	}
+	return out;
+}

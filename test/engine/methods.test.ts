@@ -2,7 +2,7 @@
  * The editor's dynamic choices (resource locator lists and event types) through n8n-core's
  * LoadOptionsContext, with Stripe intercepted.
  */
-import { assertAllMocksUsed, blockRealNetwork, callNodeMethod } from '../harness/engine';
+import { interceptStripe, callNodeMethod } from '../harness/engine';
 
 import assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'node:test';
@@ -17,14 +17,7 @@ const nodeType = new StripeCore();
 const parameters = { resource: 'customer', operation: 'retrieve' };
 
 describe('dynamic choices', () => {
-	before(() => blockRealNetwork());
-	afterEach(() => {
-		try {
-			assertAllMocksUsed();
-		} finally {
-			nock.cleanAll();
-		}
-	});
+	interceptStripe({ before, afterEach });
 
 	it('customers: a page of the list, then the next page by its cursor', async () => {
 		nock(STRIPE)

@@ -3,7 +3,7 @@
  * file contents) from the files host, the meter event stream's session-token flow on meter-events.stripe.com,
  * and v2 events.
  */
-import { assertAllMocksUsed, blockRealNetwork, readBinary, runNode } from '../harness/engine';
+import { interceptStripe, readBinary, runNode } from '../harness/engine';
 
 import assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'node:test';
@@ -16,14 +16,7 @@ const SECRET = 'sk_test_special0123456789';
 const credentials = { stripeKeyApi: { secretKey: SECRET } };
 
 describe('special hosts, bodies and answers', () => {
-	before(() => blockRealNetwork());
-	afterEach(() => {
-		try {
-			assertAllMocksUsed();
-		} finally {
-			nock.cleanAll();
-		}
-	});
+	interceptStripe({ before, afterEach });
 
 	it('quote PDF: files host, binary output with the quote ID as file name', async () => {
 		const pdf = Buffer.from('%PDF-1.7\n%binary\u00ff\u00fe\n');

@@ -64,7 +64,7 @@ export { HarnessCredentialsHelper, harnessCredentialRef } from './credentials-he
 export type { CredentialsHelperCall } from './credentials-helper';
 export { harnessBinaryDataDir, harnessTempDir } from './env';
 export type { BinaryDataMode } from './env';
-export { assertAllMocksUsed, blockRealNetwork, RequestRecorder } from './http';
+export { assertAllMocksUsed, blockRealNetwork, interceptStripe, RequestRecorder } from './http';
 export type { RecordedRequest } from './http';
 export { HARNESS_INPUT_NODE_TYPE } from './node-types';
 export type { BinaryInput, HarnessInputItem } from './node-types';
@@ -160,6 +160,19 @@ function notAvailable(what: string): never {
 	throw new UnexpectedError(`${what} is not available in the test harness`);
 }
 
+/** n8n-core's lifecycle hooks for a workflow of these nodes (what an execution reports to). */
+export function createHooks(mode: WorkflowExecuteMode, executionId: string, workflow: Pick<IWorkflowBase, 'id' | 'name' | 'nodes' | 'connections' | 'settings' | 'staticData'> & { active?: boolean }): ExecutionLifecycleHooks {
+	const now = new Date();
+	return new ExecutionLifecycleHooks(mode, executionId, {
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: now,
+		updatedAt: now,
+		...workflow,
+	});
+}
+
 export function createAdditionalData(
 	credentialsHelper: HarnessCredentialsHelper,
 	hooks: ExecutionLifecycleHooks,
@@ -248,21 +261,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		credentials,
 	);
 
-	const now = new Date();
-	const workflowData: IWorkflowBase = {
-		id: workflowId,
-		name: 'Harness workflow',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: now,
-		updatedAt: now,
-		nodes,
-		connections: options.connections,
-		settings,
-		staticData: options.staticData,
-	};
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	const hooks = createHooks(mode, executionId, { id: workflowId, name: 'Harness workflow', nodes, connections: options.connections, settings, staticData: options.staticData });
 	const executedNodes: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		executedNodes.push(nodeName);
@@ -429,18 +428,7 @@ export async function callNodeMethod(options: CallMethodOptions): Promise<unknow
 		nodeTypes: new HarnessNodeTypes({ [typeName]: nodeType }),
 		settings: { executionOrder: 'v1', timezone: 'UTC' },
 	});
-	const now = new Date();
-	const hooks = new ExecutionLifecycleHooks('manual', 'harness-method', {
-		id: 'harness-method-workflow',
-		name: 'Harness workflow',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: now,
-		updatedAt: now,
-		nodes: [node],
-		connections: {},
-	});
+	const hooks = createHooks('manual', 'harness-method', { id: 'harness-method-workflow', name: 'Harness workflow', nodes: [node], connections: {} });
 	const credentialsHelper = new HarnessCredentialsHelper([new StripeKeyApi()], credentials);
 	const additionalData = createAdditionalData(credentialsHelper, hooks, 'harness-method', 'harness-method-workflow');
 	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, '');

@@ -47,3 +47,18 @@ export class RequestRecorder {
 		});
 	}
 }
+
+/**
+ * The usual nock lifecycle of an engine test file: no real network from the start, and after each test
+ * every mock must have been used (then all are cleared).
+ */
+export function interceptStripe(hooks: { before: (fn: () => void) => void; afterEach: (fn: () => void) => void }): void {
+	hooks.before(() => blockRealNetwork());
+	hooks.afterEach(() => {
+		try {
+			assertAllMocksUsed();
+		} finally {
+			nock.cleanAll();
+		}
+	});
+}

@@ -4,9 +4,9 @@
  * response that records what the node answered. Static data persists across calls like n8n keeps it
  * between activations, so sequences (activate, restart, edit, deactivate) can be replayed.
  */
-import { ensureEngineEnvironment, HarnessCredentialsHelper, createAdditionalData } from './engine';
+import { createAdditionalData, createHooks, ensureEngineEnvironment, HarnessCredentialsHelper } from './engine';
 
-import { ExecutionLifecycleHooks, HookContext, WebhookContext } from 'n8n-core';
+import { HookContext, WebhookContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType, IWebhookData, IWebhookResponseData, WorkflowActivateMode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
@@ -49,18 +49,7 @@ function build(setup: TriggerSetup) {
 		staticData: setup.staticData,
 		settings: { executionOrder: 'v1', timezone: 'UTC' },
 	});
-	const now = new Date();
-	const hooks = new ExecutionLifecycleHooks('trigger', 'trigger-exec', {
-		id: 'wf-trigger-1',
-		name: 'Stripe orders',
-		active: true,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: now,
-		updatedAt: now,
-		nodes: [node],
-		connections: {},
-	});
+	const hooks = createHooks('trigger', 'trigger-exec', { id: 'wf-trigger-1', name: workflow.name ?? '', active: true, nodes: [node], connections: {} });
 	const additionalData = createAdditionalData(new HarnessCredentialsHelper([new StripeKeyApi()], setup.credentials), hooks, 'trigger-exec', 'wf-trigger-1');
 	const webhookDescription = setup.nodeType.description.webhooks![0];
 	const webhookData: IWebhookData = {

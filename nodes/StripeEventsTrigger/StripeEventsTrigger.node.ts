@@ -27,10 +27,19 @@ interface DesiredDestination {
 	snapshotApiVersion?: string;
 }
 
-interface TriggerStaticData {
-	destinationId?: string;
-	signingSecret?: string;
-	webhookUrl?: string;
+type TriggerStaticData = Record<string, string | undefined>;
+
+/**
+ * Static-data keys of the destination: the production webhook's, or the test webhook's ("Listen for test
+ * event" runs in manual mode), so listening for a test event never replaces an active workflow's destination.
+ */
+function slot(ctx: IHookFunctions | IWebhookFunctions) {
+	const test = ctx.getMode() === 'manual';
+	return {
+		id: test ? 'testDestinationId' : 'destinationId',
+		secret: test ? 'testSigningSecret' : 'signingSecret',
+		url: test ? 'testWebhookUrl' : 'webhookUrl',
+	};
 }
 
 function desiredDestination(ctx: IHookFunctions, settings: StripeSettings): DesiredDestination {
@@ -205,32 +214,36 @@ export class StripeEventsTrigger implements INodeType {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
-				if (!data.destinationId) return false;
+				const key = slot(this);
+				const id = data[key.id];
+				if (!id) return false;
 				const settings = await getStripeSettings(this);
 				const want = desiredDestination(this, settings);
-				const path = `${DESTINATIONS}/${encodeURIComponent(data.destinationId)}?${encodeForm({ include: ['webhook_endpoint.url'] }, 'repeat')}`;
+				const path = `${DESTINATIONS}/${encodeURIComponent(id)}?${encodeForm({ include: ['webhook_endpoint.url'] }, 'repeat')}`;
 				const res = await sendStripeRequest(this, settings, { method: 'GET', path, apiMode: 'v2' });
 				if (res.statusCode === 404) {
-					delete data.destinationId;
-					delete data.signingSecret;
+					delete data[key.id];
+					delete data[key.secret];
 					return false;
 				}
 				if (res.statusCode >= 400) throw stripeError(this, res);
-				if (data.signingSecret && matches(res.body as IDataObject, want)) return true;
+				if (data[key.secret] && matches(res.body as IDataObject, want)) return true;
 				// Disabled, or no longer what the node asks for: replace it (create() deletes the stale one).
 				return false;
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+				const key = slot(this);
 				const settings = await getStripeSettings(this);
 				const want = desiredDestination(this, settings);
 				if (!want.enabledEvents.length) {
 					throw new NodeApiError(this.getNode(), {}, { message: 'Choose at least one event type to receive' });
 				}
-				if (data.destinationId) await deleteDestination(this, settings, data.destinationId);
-				delete data.destinationId;
-				delete data.signingSecret;
+				const stale = data[key.id];
+				if (stale) await deleteDestination(this, settings, stale);
+				delete data[key.id];
+				delete data[key.secret];
 				await deleteOrphans(this, settings, want.url);
 				const workflow = this.getWorkflow();
 				const body: IDataObject = {
@@ -251,21 +264,23 @@ export class StripeEventsTrigger implements INodeType {
 					if (created.id) await deleteDestination(this, settings, String(created.id));
 					throw new NodeApiError(this.getNode(), {}, { message: 'Stripe created the event destination without returning its signing secret' });
 				}
-				data.destinationId = String(created.id);
-				data.signingSecret = secret;
-				data.webhookUrl = want.url;
+				data[key.id] = String(created.id);
+				data[key.secret] = secret;
+				data[key.url] = want.url;
 				return true;
 			},
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
-				if (data.destinationId) {
+				const key = slot(this);
+				const id = data[key.id];
+				if (id) {
 					const settings = await getStripeSettings(this);
-					await deleteDestination(this, settings, data.destinationId);
+					await deleteDestination(this, settings, id);
 				}
-				delete data.destinationId;
-				delete data.signingSecret;
-				delete data.webhookUrl;
+				delete data[key.id];
+				delete data[key.secret];
+				delete data[key.url];
 				return true;
 			},
 		},
@@ -277,7 +292,7 @@ export class StripeEventsTrigger implements INodeType {
 		const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const tolerance = Number(options.tolerance ?? DEFAULT_TOLERANCE_SECONDS);
-		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data.signingSecret ?? '', tolerance);
+		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[slot(this).secret] ?? '', tolerance);
 		if (!check.ok) {
 			res.status(check.status).json({ error: { message: `Invalid Stripe-Signature: ${check.reason}` } });
 			return { noWebhookResponse: true };

@@ -137,6 +137,25 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		assert.equal((await liveDestinations()).length, 0);
 	});
 
+	it('listening for a test event uses its own destination and leaves the production one alone', async () => {
+		const staticData: IDataObject = {};
+		const prod = setup({}, staticData);
+		await runHook(prod, 'create');
+		const prodId = nodeStatic(prod).destinationId;
+		const test = { ...setup({}, staticData), isTest: true };
+		assert.equal(await runHook(test, 'checkExists', 'manual'), false);
+		await runHook(test, 'create', 'manual');
+		const data = nodeStatic(test);
+		assert.equal(data.destinationId, prodId);
+		assert.match(String(data.testDestinationId), /^ed_/);
+		const live = await liveDestinations();
+		assert.equal(live.length, 2);
+		assert.ok(live.some((d) => String((d.webhook_endpoint as IDataObject).url).includes('/webhook-test/')));
+		await runHook(test, 'delete', 'manual');
+		assert.deepEqual((await liveDestinations()).map((d) => d.id), [prodId]);
+		assert.equal(nodeStatic(test).destinationId, prodId);
+	});
+
 	it('thin payloads: thin event types, no snapshot version', async () => {
 		const s = setup({ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'] });
 		await runHook(s, 'create');

@@ -64,8 +64,13 @@ function failEnum(path: string, value: unknown, list: string): never {
 	throw new ParamError(fieldLabel(path), `${show(value)} is not an allowed value (allowed: ${list})`);
 }
 
-/** Key/value pairs from the fixedCollection UI, or an object given by an expression. */
-function toKeyValue(value: unknown, schema: Schema, path: string, fromText: boolean): Record<string, string> | '' {
+/**
+ * Key/value pairs from the fixedCollection UI, or an object given by an expression. Values are text, except
+ * for maps whose values are objects (e.g. a price's `currency_options`): each value is then a JSON object,
+ * given as JSON text in the UI, and checked against the map's value schema.
+ */
+function toKeyValue(value: unknown, schema: Schema, path: string, fromText: boolean): Record<string, unknown> | '' {
+	const structured = schema.type === 'map' && schema.items !== undefined && fieldShape(schema.items) === 'json';
 	let pairs: Array<[string, unknown]>;
 	if (typeof value === 'string') {
 		if (value === '' && schema.emptyable) return '';
@@ -84,9 +89,16 @@ function toKeyValue(value: unknown, schema: Schema, path: string, fromText: bool
 	} else {
 		throw typeError(path, 'key/value pairs', value);
 	}
-	const out: Record<string, string> = {};
+	const out: Record<string, unknown> = {};
 	for (const [k, raw] of pairs) {
 		if (k === '') throw new ParamError(fieldLabel(path), 'a key is empty');
+		if (structured) {
+			if (Object.prototype.hasOwnProperty.call(out, k)) throw new ParamError(fieldLabel(path), `key "${k}" is given twice`);
+			// Plain text (not JSON) still passes through unchanged, as before, for Stripe to judge.
+			const parsed = typeof raw === 'string' && /^\s*[[{]/.test(raw) ? parseJson(raw, `${path}[${k}]`) : raw;
+			out[k] = typeof parsed === 'string' ? parsed : coerce(parsed, schema.items as Schema, `${path}[${k}]`, false);
+			continue;
+		}
 		if (raw !== null && typeof raw === 'object') throw typeError(`${path}[${k}]`, 'a text value', raw);
 		const val = raw === null || raw === undefined ? '' : String(raw);
 		if (schema.type === 'metadata') {

@@ -30,7 +30,22 @@ const SPECIAL_HOSTS: Record<HostKind, string> = {
 
 /** Retry timing, as stripe-node: min(0.5·2ⁿ⁻¹, 5) s with jitter, at least 0.5 s, honouring Retry-After ≤ 60 s. */
 export const RETRY = { initialDelaySec: 0.5, maxDelaySec: 5, maxRetryAfterSec: 60, defaultMaxRetries: 2 };
-const REQUEST_TIMEOUT_MS = 80_000;
+
+/**
+ * How long one attempt may take before it counts as a network failure (and is retried), as stripe-node's
+ * default. An object rather than a constant so that tests can shorten it; nodes never change it.
+ */
+export const TIMEOUT = { requestMs: 80_000 };
+
+/**
+ * Pacing after rate limiting. Stripe answers 429 when an account sends more requests per second than it
+ * allows (25/s in test mode, 100/s live). Retrying each 429 on its own leads to bursts and 429s in turn, and
+ * a long run (Return All, thousands of items) could run out of retries. So, once a 429 follows a burst of at
+ * least `minBurst` answered requests in the last `windowMs`, the requests of that node execution are spaced to
+ * `targetShare` of the rate Stripe just accepted, starting when that burst has left Stripe's one-second window;
+ * every further 429 slows them down by `slowdown` (and waits for the window to empty again). Nothing changes for runs that are never rate limited.
+ */
+export const RATE_LIMIT = { windowMs: 1000, minBurst: 3, targetShare: 0.9, slowdown: 1.25 };
 
 export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
@@ -38,6 +53,18 @@ export interface StripeSettings {
 	apiVersion: string;
 	baseUrl: string;
 	stripeAccount: string;
+	/** Rate-limit pacing state, shared by the requests made with these settings (one node execution). */
+	pacing?: Pacing;
+}
+
+/** See RATE_LIMIT. Times are Date.now() milliseconds. */
+export interface Pacing {
+	/** When the answered (not rate-limited) requests of the last window arrived. */
+	answered: number[];
+	/** Minimum spacing between requests; 0 until Stripe rate-limits a burst. */
+	intervalMs: number;
+	/** Earliest time for the next request. */
+	nextAt: number;
 }
 
 export interface StripeRequest {
@@ -135,6 +162,33 @@ export function retryDelayMs(retryNumber: number, retryAfterHeader?: string): nu
 	return seconds * 1000;
 }
 
+/**
+ * Delay before the next attempt: `delayMs` (0, or the retry backoff), or longer when paced. Reserves the
+ * attempt's slot, so consecutive requests stay `intervalMs` apart.
+ */
+export function pacedDelayMs(pacing: Pacing, delayMs: number, now = Date.now()): number {
+	if (pacing.intervalMs <= 0) return delayMs;
+	const at = Math.max(now + delayMs, pacing.nextAt);
+	pacing.nextAt = at + pacing.intervalMs;
+	return at - now;
+}
+
+/** Learn from an answer (undefined: a network failure, which says nothing about the rate). */
+export function observeAnswer(pacing: Pacing, statusCode: number | undefined, now = Date.now()): void {
+	if (statusCode === undefined) return;
+	const answered = pacing.answered;
+	while (answered.length && answered[0] <= now - RATE_LIMIT.windowMs) answered.shift();
+	if (statusCode !== 429) {
+		answered.push(now);
+		return;
+	}
+	if (pacing.intervalMs > 0) pacing.intervalMs *= RATE_LIMIT.slowdown;
+	else if (answered.length >= RATE_LIMIT.minBurst) pacing.intervalMs = RATE_LIMIT.windowMs / (answered.length * RATE_LIMIT.targetShare);
+	else return;
+	// Start (again) once every request that filled Stripe's window has left it.
+	if (answered.length) pacing.nextAt = Math.max(pacing.nextAt, answered[answered.length - 1] + RATE_LIMIT.windowMs);
+}
+
 interface NetworkFailure {
 	code?: string;
 	message: string;
@@ -145,20 +199,48 @@ function networkFailure(e: unknown): NetworkFailure {
 	return { code: err?.code ?? err?.cause?.code, message: String(err?.message ?? e) };
 }
 
-/** Stripe's error object (v1 `{error: {...}}`; v2 uses the same envelope) → a NodeApiError. */
+/**
+ * Masks anything that looks like a credential in text received from a server (an error page of a proxy in
+ * front of the API may echo the request, Authorization header included) before it goes into an error.
+ */
+export function maskSecrets(text: string): string {
+	return text
+		.replace(/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_…')
+		.replace(/\bwhsec_[A-Za-z0-9+/=]+/g, 'whsec_…')
+		.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 …');
+}
+
+/** Server text for an error message: one line, at most 200 characters, secrets masked. */
+function quote(text: string): string {
+	const line = maskSecrets(text.replace(/\s+/g, ' ').trim());
+	return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/**
+ * Stripe's error object (v1 `{error: {...}}`; v2 uses the same envelope) → a NodeApiError. Any other body (a
+ * proxy's HTML page, truncated JSON) is quoted, shortened, in the message.
+ */
 export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?: number): NodeApiError {
 	const requestId = header(res.headers, 'request-id');
 	const body = res.body;
-	const err: Record<string, unknown> =
-		body && typeof body === 'object' && 'error' in body && typeof (body as JsonObject).error === 'object'
-			? ((body as JsonObject).error as Record<string, unknown>)
-			: { message: typeof body === 'string' && body.length < 500 ? body : `Stripe answered HTTP ${res.statusCode} with an unreadable body` };
+	const isStripeError = !!body && typeof body === 'object' && 'error' in body && typeof (body as JsonObject).error === 'object';
+	const err: Record<string, unknown> = isStripeError
+		? { ...((body as JsonObject).error as Record<string, unknown>) }
+		: {
+				message:
+					typeof body === 'string' && body.trim() !== ''
+						? `Stripe answered HTTP ${res.statusCode} with a body that is not JSON: ${quote(body)}`
+						: `Stripe answered HTTP ${res.statusCode} without an error object`,
+			};
+	if (typeof err.message === 'string') err.message = maskSecrets(err.message);
 	const fields = ['type', 'code', 'decline_code', 'param', 'message', 'doc_url'] as const;
 	const details: JsonObject = { httpCode: res.statusCode };
 	for (const f of fields) if (err[f] !== undefined && err[f] !== null) details[f] = err[f] as string;
 	if (requestId) details.request_id = requestId;
 	const type = String(err.type ?? 'api_error');
-	const message = `Stripe ${type}${err.code ? ` (${String(err.code)})` : ''}: ${String(err.message ?? 'request failed')}`;
+	const message = isStripeError
+		? `Stripe ${type}${err.code ? ` (${String(err.code)})` : ''}: ${String(err.message ?? 'request failed')}`
+		: String(err.message);
 	const description = [
 		err.param ? `Parameter: ${String(err.param)}` : '',
 		err.decline_code ? `Decline code: ${String(err.decline_code)}` : '',
@@ -189,6 +271,7 @@ export async function sendStripeRequest(
 	req: StripeRequest,
 ): Promise<StripeResponse> {
 	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
+	const timeoutMs = TIMEOUT.requestMs;
 	const headers: Record<string, string> = {
 		Accept: 'application/json',
 		'Stripe-Version': settings.apiVersion,
@@ -207,13 +290,18 @@ export async function sendStripeRequest(
 		headers,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: timeoutMs,
 		json: !req.binaryResponse,
 		...(req.binaryResponse ? { encoding: 'arraybuffer' as const } : {}),
 	};
 	if (req.body !== undefined && req.method !== 'GET') options.body = req.body;
 
+	settings.pacing ??= { answered: [], intervalMs: 0, nextAt: 0 };
+	const pacing = settings.pacing;
+	let delayMs = 0;
 	for (let attempt = 1; ; attempt++) {
+		const waitMs = pacedDelayMs(pacing, delayMs);
+		if (waitMs > 0) await sleep(waitMs);
 		let res: StripeResponse | undefined;
 		let failure: NetworkFailure | undefined;
 		try {
@@ -226,15 +314,16 @@ export async function sendStripeRequest(
 		} catch (e) {
 			failure = networkFailure(e);
 		}
+		observeAnswer(pacing, res?.statusCode);
 		const retryable = res ? res.statusCode >= 400 && shouldRetry(res.statusCode, res.headers) : true;
 		if (retryable && attempt <= maxRetries) {
-			await sleep(retryDelayMs(attempt, res ? header(res.headers, 'retry-after') : undefined));
+			delayMs = retryDelayMs(attempt, res ? header(res.headers, 'retry-after') : undefined);
 			continue;
 		}
 		if (res) return res;
 		const timedOut = failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
 		const message = timedOut
-			? `Stripe did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`
+			? `Stripe did not answer within ${timeoutMs / 1000} s`
 			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${failure?.code ?? failure?.message ?? 'network error'})`;
 		const error = new NodeApiError(
 			ctx.getNode(),
@@ -257,10 +346,17 @@ export async function stripeRequest(ctx: StripeContext, settings: StripeSettings
 	if (res.statusCode >= 400) throw stripeError(ctx, res, req.itemIndex);
 	if (!req.binaryResponse && typeof res.body === 'string') {
 		if (res.body === '') return { ...res, body: {} };
+		const requestId = header(res.headers, 'request-id');
+		const description = [
+			`HTTP ${res.statusCode}, ${res.body.length} bytes`,
+			requestId ? `Request ID: ${requestId}` : '',
+			// Not retried: Stripe may have carried the request out; a retry would only replay the same answer.
+			req.method === 'GET' ? '' : 'Stripe may have carried the request out: check before sending it again',
+		];
 		throw new NodeApiError(
 			ctx.getNode(),
 			{ httpCode: res.statusCode },
-			{ message: 'Stripe answered with a body that is not JSON', description: `HTTP ${res.statusCode}, ${res.body.length} bytes`, itemIndex: req.itemIndex },
+			{ message: 'Stripe answered with a body that is not JSON', description: description.filter(Boolean).join(' · '), itemIndex: req.itemIndex },
 		);
 	}
 	return res;

@@ -17,8 +17,13 @@
  * For tests it records every request and has control endpoints (no authentication):
  *   GET  /__standin/requests[?since=<seq>]   the recorded requests (JSON array)
  *   POST /__standin/reset                    forget requests, objects, idempotency keys and faults
- *   POST /__standin/faults                   JSON {method?, path?, status, body?, headers?, times?}: the next
- *                                            `times` (default 1) matching requests get this response
+ *   POST /__standin/faults                   JSON {method?, path?, status, body?, rawBody?, headers?, times?, action?}:
+ *                                            the next `times` (default 1) matching requests get this response
+ *                                            (or this network fault: action reset / reset-after / hang / hang-after)
+ *   POST /__standin/chaos                    JSON {rate, seed?, faults}: a seeded share of all requests gets one of
+ *                                            the faults (`{}` switches it off)
+ *   POST /__standin/rate-limit               JSON {perSecond}: 429 rate_limit above that many requests in any
+ *                                            second (`{}` switches it off)
  *   GET  /__standin/health                   {ok: true}
  *
  * Use it as a module:  const s = await startStandin({ port: 0, latencyMs: 5 }); s.url; s.requests; await s.close();
@@ -62,19 +67,50 @@ export interface RecordedRequest {
 	rawBody: string;
 	/** Parsed body: form-decoded for v1, JSON for v2 (undefined if it could not be parsed). */
 	body: unknown;
-	/** Filled in when the response is sent. */
+	/** Filled in when the response is sent (stays undefined when the connection was reset or left hanging). */
 	status?: number;
 	requestId: string;
+	/** When the request arrived (ms since the epoch). */
+	at: number;
+	/** What was injected instead of normal processing: a fault's status or action, or `rate_limit`. */
+	fault?: string;
+	/** The answer was replayed from the idempotency store (a repeated Idempotency-Key). */
+	replayed?: boolean;
 }
+
+/**
+ * Network-level faults:
+ * - `reset`: the socket is destroyed as soon as the request has arrived; nothing is processed or stored.
+ * - `reset-after`: the request is processed normally (objects stored, idempotency key recorded), then the
+ *   socket is destroyed instead of answering: the client cannot know that it succeeded.
+ * - `hang`: no answer ever (nothing processed); the client has to time out.
+ * - `hang-after`: processed like `reset-after`, then no answer ever.
+ */
+export type FaultAction = 'reset' | 'reset-after' | 'hang' | 'hang-after';
 
 export interface Fault {
 	method?: string;
 	/** Exact path, or a prefix when it ends with '*'. */
 	path?: string;
-	status: number;
+	/** Only requests whose raw body contains this text (e.g. `metadata[row]=1`). */
+	bodyContains?: string;
+	/** Status of the injected answer; required unless `action` is given. */
+	status?: number;
 	body?: unknown;
+	/** Sent verbatim instead of the JSON of `body` (e.g. malformed JSON). */
+	rawBody?: string;
 	headers?: Record<string, string>;
 	times?: number;
+	/** A network fault instead of an HTTP answer. */
+	action?: FaultAction;
+}
+
+/** Random faults: each API request gets, with probability `rate`, one of `faults` (picked at random). */
+export interface Chaos {
+	rate: number;
+	/** Seed of the pseudo-random sequence, so a run is reproducible (default 1). */
+	seed?: number;
+	faults: Array<Omit<Fault, 'times'>>;
 }
 
 export interface Standin {
@@ -84,7 +120,27 @@ export interface Standin {
 	requests: RecordedRequest[];
 	reset(): void;
 	addFault(fault: Fault): void;
+	/** Random faults on every API request (undefined: off). Explicit faults (addFault) are checked first. */
+	setChaos(chaos?: Chaos): void;
+	/** Answer 429 `rate_limit` when more than `perSecond` requests were accepted in the last 1000 ms (undefined: off). */
+	setRateLimit(perSecond?: number): void;
+	/** The stored objects of a v1 resource (e.g. `customers`) of an account ('' = the platform), oldest first. */
+	objects(resourcePath: string, account?: string): StripeObject[];
+	/** Store objects directly (as if created through the API), e.g. to seed a long list quickly. */
+	seed(resourcePath: string, params: Array<{ [key: string]: unknown }>, account?: string): StripeObject[];
 	close(): Promise<void>;
+}
+
+/** mulberry32: a small seeded PRNG, so chaos runs are reproducible. */
+function seededRandom(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
 }
 
 type Json = unknown;
@@ -658,6 +714,10 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 	const accounts = new Map<string, AccountData>();
 	const idempotency = new Map<string, { fingerprint: string; reply: Reply; requestId: string }>();
 	let faults: Fault[] = [];
+	let chaos: { rate: number; faults: Chaos['faults']; random: () => number } | undefined;
+	let rateLimit: number | undefined;
+	/** Arrival times of the requests accepted in the last second (rate-limit mode). */
+	let acceptedTimes: number[] = [];
 	let seq = 0;
 
 	const account = (id: string) => {
@@ -670,11 +730,44 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		accounts.clear();
 		idempotency.clear();
 		faults = [];
+		chaos = undefined;
+		rateLimit = undefined;
+		acceptedTimes = [];
+	};
+	const checkFault = (f: Omit<Fault, 'times'>) => {
+		if (f.action !== undefined && !['reset', 'reset-after', 'hang', 'hang-after'].includes(f.action)) throw new Error(`unknown fault action ${String(f.action)}`);
+		if (f.action === undefined && typeof f.status !== 'number') throw new Error('fault.status (or fault.action) is required');
 	};
 	const addFault = (f: Fault) => {
-		if (typeof f.status !== 'number') throw new Error('fault.status is required');
+		checkFault(f);
 		faults.push({ ...f, times: f.times ?? 1 });
 	};
+	const setChaos = (c?: Chaos) => {
+		if (!c || !c.faults?.length || !(c.rate > 0)) {
+			chaos = undefined;
+			return;
+		}
+		c.faults.forEach(checkFault);
+		chaos = { rate: c.rate, faults: c.faults, random: seededRandom(c.seed ?? 1) };
+	};
+	const setRateLimit = (perSecond?: number) => {
+		rateLimit = perSecond !== undefined && perSecond > 0 ? perSecond : undefined;
+		acceptedTimes = [];
+	};
+	const findDef = (resourcePath: string) => {
+		const def = resources.find((r) => r.path === resourcePath);
+		if (!def) throw new Error(`The stand-in has no resource ${resourcePath}`);
+		return def;
+	};
+	const objects = (resourcePath: string, acct = '') =>
+		[...account(acct).table(findDef(resourcePath).path).values()].sort((a, b) => a.seq - b.seq).map((st) => st.obj);
+	const seed = (resourcePath: string, params: Array<{ [key: string]: unknown }>, acct = '') => {
+		const def = findDef(resourcePath);
+		const data = account(acct);
+		return params.map((p) => create(def, data, data.table(def.path), p as FormObject));
+	};
+	/** Sockets left hanging on purpose, destroyed on close. */
+	const hanging = new Set<http.ServerResponse>();
 
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -687,8 +780,18 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 			const method = (req.method ?? 'GET').toUpperCase();
 			const requestId = `req_${randomId(14)}`;
 
-			const send = (reply: Reply, record?: RecordedRequest) => {
-				const text = JSON.stringify(reply.body, null, 2);
+			/** A network fault to apply instead of sending the (processed) answer. */
+			let afterProcessing: FaultAction | undefined;
+			const send = (reply: Reply, record?: RecordedRequest, rawText?: string) => {
+				if (afterProcessing === 'reset-after' || afterProcessing === 'reset') {
+					req.socket.destroy();
+					return;
+				}
+				if (afterProcessing === 'hang-after' || afterProcessing === 'hang') {
+					hanging.add(res);
+					return;
+				}
+				const text = rawText ?? JSON.stringify(reply.body, null, 2);
 				const headers: Record<string, string> = {
 					'Content-Type': 'application/json',
 					'Content-Length': String(Buffer.byteLength(text)),
@@ -697,7 +800,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					...(req.headers['stripe-version'] ? { 'Stripe-Version': String(req.headers['stripe-version']) } : {}),
 					...(reply.headers ?? {}),
 				};
-				if (record) record.status = reply.status;
+				if (record && !afterProcessing) record.status = reply.status;
 				const doSend = () => {
 					res.writeHead(reply.status, headers);
 					res.end(text);
@@ -720,6 +823,15 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					}
 					if (path === '/__standin/faults' && method === 'POST') {
 						addFault(JSON.parse(rawBody) as Fault);
+						return send({ status: 200, body: { ok: true } });
+					}
+					if (path === '/__standin/chaos' && method === 'POST') {
+						const c = JSON.parse(rawBody || '{}') as Chaos;
+						setChaos(c.faults ? c : undefined);
+						return send({ status: 200, body: { ok: true } });
+					}
+					if (path === '/__standin/rate-limit' && method === 'POST') {
+						setRateLimit((JSON.parse(rawBody || '{}') as { perSecond?: number }).perSecond);
 						return send({ status: 200, body: { ok: true } });
 					}
 					if (path === '/__standin/health') return send({ status: 200, body: { ok: true } });
@@ -752,27 +864,67 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 				rawBody,
 				body: parsedBody,
 				requestId,
+				at: Date.now(),
 			};
 			requests.push(record);
 
 			try {
-				const fault = faults.find(
+				if (rateLimit !== undefined) {
+					const now = record.at;
+					while (acceptedTimes.length && acceptedTimes[0] <= now - 1000) acceptedTimes.shift();
+					if (acceptedTimes.length >= rateLimit) {
+						record.fault = 'rate_limit';
+						return send(
+							{
+								status: 429,
+								body: {
+									error: {
+										type: 'invalid_request_error',
+										code: 'rate_limit',
+										doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+										message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
+									},
+								},
+							},
+							record,
+						);
+					}
+					acceptedTimes.push(now);
+				}
+				let fault: Omit<Fault, 'times'> | undefined = faults.find(
 					(f) =>
 						(f.times ?? 1) > 0 &&
 						(!f.method || f.method.toUpperCase() === method) &&
-						(!f.path || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : f.path === path)),
+						(!f.path || (f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : f.path === path)) &&
+						(f.bodyContains === undefined || rawBody.includes(f.bodyContains)),
 				);
 				if (fault) {
-					fault.times = (fault.times ?? 1) - 1;
+					const matched = fault as Fault;
+					matched.times = (matched.times ?? 1) - 1;
 					faults = faults.filter((f) => (f.times ?? 1) > 0);
-					return send(
-						{
-							status: fault.status,
-							body: fault.body ?? { error: { type: fault.status >= 500 ? 'api_error' : 'invalid_request_error', message: `Injected ${fault.status}` } },
-							headers: fault.headers,
-						},
-						record,
-					);
+				} else if (chaos && chaos.random() < chaos.rate) {
+					fault = chaos.faults[Math.floor(chaos.random() * chaos.faults.length)];
+				}
+				if (fault) {
+					record.fault = fault.action ?? String(fault.status);
+					if (fault.action === 'reset' || fault.action === 'hang') {
+						afterProcessing = fault.action;
+						return send({ status: 0, body: null }, record);
+					}
+					if (fault.action === 'reset-after' || fault.action === 'hang-after') {
+						afterProcessing = fault.action; // processed below, then not answered
+					} else {
+						const status = fault.status as number;
+						return send(
+							{
+								status,
+								body: fault.body ?? { error: { type: status >= 500 ? 'api_error' : 'invalid_request_error', message: `Injected ${status}` } },
+								headers: fault.headers,
+							},
+							record,
+							fault.rawBody,
+						);
+					}
 				}
 
 				const { key } = authenticate(req.headers);
@@ -791,6 +943,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 								message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.`,
 							});
 						}
+						record.replayed = true;
 						return send(
 							{
 								...prev.reply,
@@ -843,8 +996,14 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		requests,
 		reset,
 		addFault,
+		setChaos,
+		setRateLimit,
+		objects,
+		seed,
 		close: () =>
 			new Promise<void>((resolve) => {
+				for (const r of hanging) r.socket?.destroy();
+				hanging.clear();
 				server.close(() => resolve());
 				server.closeAllConnections?.();
 			}),

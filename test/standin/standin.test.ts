@@ -271,6 +271,75 @@ describe('stand-in server', () => {
 		assert.deepEqual(s.requests.map((r) => r.status), [429, 200]);
 	});
 
+	it('network faults: reset before / after processing, hang', async () => {
+		const post = (body: string, signal?: AbortSignal) =>
+			fetch(`${s.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': `k-${body}` }, body, signal });
+		s.addFault({ path: '/v1/customers', action: 'reset' });
+		await assert.rejects(post('email=a%40x.io'));
+		assert.equal(s.objects('customers').length, 0, 'reset: nothing stored');
+		s.addFault({ path: '/v1/customers', action: 'reset-after' });
+		await assert.rejects(post('email=a%40x.io'));
+		assert.equal(s.objects('customers').length, 1, 'reset-after: stored');
+		const again = await post('email=a%40x.io');
+		assert.equal(again.headers.get('idempotent-replayed'), 'true');
+		assert.equal(((await again.json()) as { id: string }).id, s.objects('customers')[0].id);
+		assert.equal(s.requests[s.requests.length - 1].replayed, true);
+		s.addFault({ path: '/v1/customers', action: 'hang-after', bodyContains: 'b%40x.io' });
+		await assert.rejects(post('email=b%40x.io', AbortSignal.timeout(150)), /abort|timeout/i);
+		assert.equal(s.objects('customers').length, 2, 'hang-after: stored');
+		assert.deepEqual(s.requests.map((r) => r.fault ?? r.status), ['reset', 'reset-after', 200, 'hang-after']);
+		assert.throws(() => s.addFault({ action: 'explode' as never }), /unknown fault action/);
+	});
+
+	it('raw (malformed) bodies, and faults matched by body text', async () => {
+		s.addFault({ path: '/v1/customers', bodyContains: 'metadata[row]=2', status: 200, rawBody: '{"id": "cus_' });
+		const form = (row: number) => `metadata[row]=${row}`;
+		const send = (row: number) => fetch(`${s.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form(row) });
+		assert.equal((await send(1)).status, 200);
+		const bad = await send(2);
+		assert.equal(await bad.text(), '{"id": "cus_');
+		assert.equal(s.objects('customers').length, 1);
+	});
+
+	it('chaos: a seeded share of requests gets random faults, reproducibly', async () => {
+		const pattern = async () => {
+			s.reset();
+			s.setChaos({ rate: 0.3, seed: 42, faults: [{ status: 500 }, { status: 503 }] });
+			for (let i = 0; i < 40; i++) await fetch(`${s.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
+			return s.requests.map((r) => r.status).join(',');
+		};
+		const first = await pattern();
+		assert.equal(await pattern(), first);
+		const faulted = first.split(',').filter((x) => x !== '200').length;
+		assert.ok(faulted >= 4 && faulted <= 20, `${faulted} of 40`);
+		const res = await fetch(`${s.url}/__standin/chaos`, { method: 'POST', body: '{}' });
+		assert.equal(res.status, 200);
+		s.requests.length = 0;
+		for (let i = 0; i < 10; i++) await fetch(`${s.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
+		assert.ok(s.requests.every((r) => r.status === 200), 'switched off');
+	});
+
+	it('rate limit: 429 rate_limit above N accepted requests in the last second', async () => {
+		await fetch(`${s.url}/__standin/rate-limit`, { method: 'POST', body: JSON.stringify({ perSecond: 5 }) });
+		const statuses: number[] = [];
+		for (let i = 0; i < 8; i++) statuses.push((await fetch(`${s.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } })).status);
+		assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
+		const limited = await fetch(`${s.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
+		assert.equal(((await limited.json()) as { error: { code: string } }).error.code, 'rate_limit');
+		assert.equal(s.requests[s.requests.length - 1].fault, 'rate_limit');
+		s.setRateLimit(undefined);
+		assert.equal((await fetch(`${s.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } })).status, 200);
+	});
+
+	it('seed and objects: store and read objects without HTTP', async () => {
+		const seeded = s.seed('customers', [{ email: 'a@x.io' }, { email: 'b@x.io' }]);
+		assert.match(String(seeded[0].id), /^cus_/);
+		assert.deepEqual(s.objects('customers').map((c) => c.email), ['a@x.io', 'b@x.io']);
+		assert.equal((await stripe.customers.list()).data.length, 2);
+		assert.deepEqual(s.objects('customers', 'acct_other'), []);
+		assert.throws(() => s.objects('nothing'), /no resource nothing/);
+	});
+
 	it('fixed latency option', async () => {
 		const slow = await startStandin({ latencyMs: 120 });
 		try {

@@ -40,8 +40,10 @@ export function fieldShape(schema: Omit<ParamSchema, 'name'>): FieldShape {
 		case 'enum':
 			return 'options';
 		case 'metadata':
-		case 'map':
 			return 'keyValue';
+		case 'map':
+			// Maps of objects (a price's currency_options) are JSON; maps of text are key/value pairs.
+			return schema.items && !['string', 'number', 'boolean', 'enum'].includes(schema.items.type) ? 'json' : 'keyValue';
 		case 'file':
 			return 'binary';
 		case 'array': {

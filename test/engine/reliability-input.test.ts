@@ -28,11 +28,12 @@ nock.restore();
 const SECRET = 'sk_test_51InputValidationSecret0123456789';
 
 /** A finer shape than fieldShape: text maps and object maps, scalar unions, behave differently. */
-type Kind = FieldShape | 'keyValue:map' | 'keyValue:objectMap' | 'string:union' | 'json:array';
+type Kind = FieldShape | 'keyValue:map' | 'json:objectMap' | 'string:union' | 'json:array';
 
 function kindOf(p: ParamSchema): Kind {
 	const shape = fieldShape(p);
-	if (shape === 'keyValue' && p.type === 'map') return p.items && fieldShape(p.items) === 'json' ? 'keyValue:objectMap' : 'keyValue:map';
+	if (shape === 'keyValue' && p.type === 'map') return 'keyValue:map';
+	if (shape === 'json' && p.type === 'map') return 'json:objectMap';
 	if (shape === 'string' && p.type === 'union') return 'string:union';
 	if (shape === 'json' && p.type === 'array') return 'json:array';
 	return shape;
@@ -92,10 +93,10 @@ function badValues(kind: Kind, p: ParamSchema): BadValue[] {
 				{ label: 'an empty key', value: entries([['', 'v']]), reason: /a key is empty/ },
 				{ label: 'an object as a value', value: entries([['k', '={{ { "a": 1 } }}']]), reason: /expected a text value, got \{"a":1\}/, at: `${p.name}[k]` },
 			];
-		case 'keyValue:objectMap':
+		case 'json:objectMap':
 			return [
-				{ label: 'invalid JSON as a value', value: entries([['eur', '{"unit_amount": ']]), reason: /invalid JSON/, at: `${p.name}[eur]` },
-				{ label: 'a list as a value', value: entries([['eur', '[1]']]), reason: /expected a JSON object, got \[1\]/, at: `${p.name}[eur]` },
+				{ label: 'invalid JSON', value: '{"eur": ', reason: /invalid JSON/ },
+				{ label: 'a list as a value', value: '{"eur": [1]}', reason: /expected a JSON object, got \[1\]/, at: `${p.name}[eur]` },
 			];
 		case 'json':
 			return [
@@ -161,7 +162,7 @@ function parametersWith(t: Target, value: unknown): INodeParameters {
 }
 
 function validValue(t: Target): unknown {
-	if (t.kind === 'keyValue:objectMap') return entries([['eur', '{"unit_amount": 900}']]);
+	if (t.kind === 'json:objectMap') return '{"eur": {"unit_amount": 900}}';
 	return fieldValue(t.param, sampleValue(t.param, t.param.name));
 }
 
@@ -189,7 +190,7 @@ describe('bad input, for every field shape the descriptors produce', () => {
 		for (const shape of ['string', 'number', 'boolean', 'options', 'multiOptions', 'stringList', 'keyValue', 'json', 'binary'] as FieldShape[]) {
 			assert.ok([...kinds].some((k) => k.startsWith(`${shape} `)), `a ${shape} field`);
 		}
-		assert.ok(kinds.has('keyValue optional') && kinds.has('keyValue:objectMap optional') && kinds.has('keyValue:map required'));
+		assert.ok(kinds.has('keyValue optional') && kinds.has('json:objectMap optional') && kinds.has('keyValue:map required'));
 		assert.ok(TARGETS.length >= 18, `${TARGETS.length} targets`);
 	});
 

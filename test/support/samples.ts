@@ -30,8 +30,11 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 			return (schema.enum ?? []).find((v) => v !== '') ?? '';
 		case 'metadata':
 			return { order_id: '6735', 'note key': 'a&b=c' };
-		case 'map':
+		case 'map': {
+			const item = schema.items as Schema | undefined;
+			if (item && !['string', 'number', 'boolean', 'enum'].includes(item.type)) return { eur: sampleValue(item, 'eur', depth + 1) };
 			return { alpha: 'one', beta: 'two' };
+		}
 		case 'array': {
 			const item = (schema.items ?? { type: 'string' }) as Schema;
 			if (item.type === 'enum') return (item.enum ?? []).filter((v) => v !== '').slice(0, 2);

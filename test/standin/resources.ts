@@ -42,7 +42,36 @@ export interface ResourceDef {
 export interface SingletonDef {
 	/** Path under /v1, e.g. 'balance'. */
 	path: string;
-	get: () => StripeObject;
+	/** The object, from the query and the stored objects of the requesting account. */
+	get: (ctx: { query: FormObject; objects: (resourcePath: string) => StripeObject[] }) => StripeObject;
+}
+
+interface Monetary {
+	monetary?: { currency?: string; value?: number };
+}
+
+/**
+ * Credit balance summary of a customer, computed from the stored credit balance transactions: per
+ * currency, credits minus debits (ledger); available is the same here (the stand-in has no pending credit).
+ */
+function creditBalanceSummary(ctx: { query: FormObject; objects: (resourcePath: string) => StripeObject[] }): StripeObject {
+	const customer = String(ctx.query.customer ?? '');
+	if (!customer) throw new ParamError('parameter_missing', 'Missing required param: customer.', 'customer');
+	if (!ctx.query.filter) throw new ParamError('parameter_missing', 'Missing required param: filter.', 'filter');
+	const totals = new Map<string, number>();
+	for (const t of ctx.objects('billing/credit_balance_transactions').filter((x) => x.customer === customer)) {
+		const side = (t.type === 'credit' ? t.credit : t.debit) as { amount?: Monetary } | null;
+		const m = side?.amount?.monetary;
+		if (!m?.currency || typeof m.value !== 'number') continue;
+		totals.set(m.currency, (totals.get(m.currency) ?? 0) + (t.type === 'credit' ? m.value : -m.value));
+	}
+	const money = (currency: string, value: number) => ({ type: 'monetary', monetary: { currency, value } });
+	return {
+		object: 'billing.credit_balance_summary',
+		customer,
+		livemode: false,
+		balances: [...totals].map(([currency, value]) => ({ available_balance: money(currency, value), ledger_balance: money(currency, value) })),
+	};
 }
 
 const EXPAND = ['expand'];
@@ -226,9 +255,49 @@ export const resources: ResourceDef[] = [
 			if (obj.recurring) obj.type = 'recurring';
 		},
 	},
+	{
+		path: 'billing/credit_grants',
+		object: 'billing.credit_grant',
+		idPrefix: 'credgr_test',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'billing.credit_grant',
+			amount: null,
+			applicability_config: { scope: { price_type: 'metered' } },
+			category: 'paid',
+			created,
+			customer: null,
+			effective_at: created,
+			expires_at: null,
+			livemode: false,
+			metadata: {},
+			name: null,
+			test_clock: null,
+			updated: created,
+			voided_at: null,
+		}),
+		createParams: ['amount', 'applicability_config', 'category', 'customer', 'effective_at', 'expand', 'expires_at', 'metadata', 'name'],
+		updateParams: ['expand', 'expires_at', 'metadata'],
+		required: ['amount', 'applicability_config', 'category', 'customer'],
+		writeOnly: [...EXPAND],
+		integers: ['effective_at', 'expires_at'],
+		listFilters: ['customer'],
+		deletable: false,
+	},
+	{
+		// Written by Stripe, not by API users: the stand-in's tests and e2e seed them.
+		path: 'billing/credit_balance_transactions',
+		object: 'billing.credit_balance_transaction',
+		idPrefix: 'cbtxn_test',
+		// Seeded objects carry `customer` too (Stripe's object has none), so lists can filter by customer.
+		defaults: ({ id, created }) => ({ id, object: 'billing.credit_balance_transaction', created, credit: null, credit_grant: null, debit: null, effective_at: created, livemode: false, test_clock: null, type: null }),
+		listFilters: ['customer', 'credit_grant'],
+		deletable: false,
+	},
 ];
 
 export const singletons: SingletonDef[] = [
+	{ path: 'billing/credit_balance_summary', get: creditBalanceSummary },
 	{
 		path: 'balance',
 		get: () => ({

@@ -25,12 +25,17 @@
  *   POST /__standin/rate-limit               JSON {perSecond}: 429 rate_limit above that many requests in any
  *                                            second (`{}` switches it off)
  *   GET  /__standin/health                   {ok: true}
+ *   GET  /__standin/destinations             every v2 event destination (all accounts), URLs included
+ *   POST /__standin/deliver                  JSON {destination?, event, forge?, signature?, timestamp?}: POST the
+ *                                            event to the destination's (loopback) webhook URL, signed with its
+ *                                            secret (forge: a wrong one); answers what the webhook answered
+ *   GET  /__standin/deliveries               deliveries made so far (pings are delivered after they are answered)
  *
  * Use it as a module:  const s = await startStandin({ port: 0, latencyMs: 5 }); s.url; s.requests; await s.close();
  * or from the command line:  node dist-test/test/standin/server.js --port 12111 [--host 127.0.0.1] [--latency 20]
  */
 
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -119,6 +124,10 @@ export interface Standin {
 	/** Live list of recorded requests (cleared in place by reset()). */
 	requests: RecordedRequest[];
 	reset(): void;
+	/** Event deliveries made so far (pings, deliver()). */
+	deliveries: Delivery[];
+	/** Deliver an event to a webhook destination (default: the newest enabled one), signed as Stripe does. */
+	deliver(body: { destination?: string; event?: StripeObject; forge?: boolean; signature?: string; timestamp?: number }): Promise<Delivery>;
 	addFault(fault: Fault): void;
 	/** Random faults on every API request (undefined: off). Explicit faults (addFault) are checked first. */
 	setChaos(chaos?: Chaos): void;
@@ -149,6 +158,57 @@ interface Reply {
 	status: number;
 	body: Json;
 	headers?: Record<string, string>;
+	/** An event to deliver to a destination once this reply is sent (ping). */
+	deliver?: { destination: DestinationRecord; event: StripeObject };
+}
+
+/** What a webhook answered to one event delivery. */
+export interface Delivery {
+	destination: string;
+	url: string;
+	eventId: string;
+	eventType: string;
+	forged: boolean;
+	status: number;
+	body: string;
+}
+
+function isLoopbackUrl(url: string): boolean {
+	try {
+		const host = new URL(url).hostname;
+		return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * POST an event to a destination's webhook URL as Stripe does: JSON body, `Stripe-Signature:
+ * t=<now>,v1=<HMAC-SHA256(secret, t.body)>`. `forge` signs with a wrong secret; `signature` sends that header
+ * as it is. Only loopback URLs are called.
+ */
+export async function deliverEvent(
+	destination: DestinationRecord,
+	event: StripeObject,
+	opts: { forge?: boolean; signature?: string; timestamp?: number } = {},
+): Promise<Delivery> {
+	const url = destination._url;
+	const base = { destination: String(destination.id), url: String(url), eventId: String(event.id), eventType: String(event.type), forged: !!opts.forge };
+	if (!url || !isLoopbackUrl(url)) return { ...base, status: 0, body: 'not delivered: the stand-in only calls loopback URLs' };
+	const body = JSON.stringify(event);
+	const t = opts.timestamp ?? nowSeconds();
+	const secret = opts.forge ? `whsec_forged_${randomId(8)}` : destination._secret;
+	const signature = opts.signature ?? `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+	return await new Promise<Delivery>((resolve) => {
+		const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': signature, 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => resolve({ ...base, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+		});
+		req.on('error', (e) => resolve({ ...base, status: 0, body: e.message }));
+		req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+		req.end(body);
+	});
 }
 
 class ApiError extends Error {
@@ -336,7 +396,7 @@ function handleV1(ctx: RequestContext, resources: ResourceDef[], singletons: Sin
 	const singleton = singletons.find((s) => s.path === joined);
 	if (singleton) {
 		if (method !== 'GET') throw unrecognizedUrl(method, path);
-		return { status: 200, body: singleton.get() };
+		return { status: 200, body: singleton.get({ query: ctx.query, objects: (p) => ordered(ctx.data.table(p)).map((st) => st.obj) }) };
 	}
 
 	const sorted = [...resources].sort((a, b) => b.path.length - a.path.length);
@@ -659,19 +719,17 @@ function handleV2(ctx: RequestContext): Reply {
 			return { status: 200, body: renderDestination(rec, []) };
 		}
 		if (rest.length === 2 && method === 'POST' && rest[1] === 'ping') {
-			return {
-				status: 200,
-				body: {
-					id: `evt_test_${randomId(44)}`,
-					object: 'v2.core.event',
-					context: null,
-					created: now,
-					livemode: false,
-					reason: null,
-					related_object: { id: rec.id, type: 'v2.core.event_destination', url: `${V2_BASE}/${rec.id as string}` },
-					type: 'v2.core.event_destination.ping',
-				},
+			const event: StripeObject = {
+				id: `evt_test_${randomId(44)}`,
+				object: 'v2.core.event',
+				context: null,
+				created: now,
+				livemode: false,
+				reason: null,
+				related_object: { id: rec.id, type: 'v2.core.event_destination', url: `${V2_BASE}/${rec.id as string}` },
+				type: 'v2.core.event_destination.ping',
 			};
+			return { status: 200, body: event, deliver: { destination: rec, event } };
 		}
 	}
 	throw unrecognizedUrl(method, path);
@@ -712,6 +770,18 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 	const latency = options.latencyMs ?? 0;
 	const requests: RecordedRequest[] = [];
 	const accounts = new Map<string, AccountData>();
+	/** Event deliveries made (pings, and POST /__standin/deliver), oldest first. */
+	const deliveries: Delivery[] = [];
+	const allDestinations = () => [...accounts.values()].flatMap((a) => [...a.v2Destinations.values()].map((st) => st.obj as DestinationRecord));
+	const deliver = async (body: { destination?: string; event?: StripeObject; forge?: boolean; signature?: string; timestamp?: number }) => {
+		const all = allDestinations().filter((d) => d.status === 'enabled' && d.type === 'webhook_endpoint');
+		const destination = body.destination ? all.find((d) => d.id === body.destination) : all[all.length - 1];
+		if (!destination) throw new Error(body.destination ? `no enabled webhook destination ${body.destination}` : 'no enabled webhook destination');
+		const event: StripeObject = { id: `evt_test_${randomId(24)}`, object: 'event', created: nowSeconds(), livemode: false, ...(body.event ?? {}) };
+		const result = await deliverEvent(destination, event, body);
+		deliveries.push(result);
+		return result;
+	};
 	const idempotency = new Map<string, { fingerprint: string; reply: Reply; requestId: string }>();
 	let faults: Fault[] = [];
 	let chaos: { rate: number; faults: Chaos['faults']; random: () => number } | undefined;
@@ -727,6 +797,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 	};
 	const reset = () => {
 		requests.length = 0;
+		deliveries.length = 0;
 		accounts.clear();
 		idempotency.clear();
 		faults = [];
@@ -835,6 +906,14 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 						return send({ status: 200, body: { ok: true } });
 					}
 					if (path === '/__standin/health') return send({ status: 200, body: { ok: true } });
+					if (path === '/__standin/deliveries' && method === 'GET') return send({ status: 200, body: deliveries });
+					if (path === '/__standin/destinations' && method === 'GET') return send({ status: 200, body: allDestinations().map((d) => renderDestination(d, ['webhook_endpoint.url'])) });
+					if (path === '/__standin/deliver' && method === 'POST') {
+						deliver(JSON.parse(rawBody || '{}'))
+							.then((result) => send({ status: 200, body: result }))
+							.catch((e: Error) => send({ status: 400, body: { error: { message: e.message } } }));
+						return;
+					}
 				} catch (e) {
 					return send({ status: 400, body: { error: { message: (e as Error).message } } });
 				}
@@ -962,7 +1041,13 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					idempotency.set(idemSlot, { fingerprint, reply: { ...reply, body: JSON.parse(JSON.stringify(reply.body)) }, requestId });
 					reply = { ...reply, headers: { ...(reply.headers ?? {}), 'Idempotency-Key': String(idemKey), 'Original-Request': requestId } };
 				}
-				return send(reply, record);
+				send(reply, record);
+				// Like Stripe, a ping is delivered after it is answered.
+				if (reply.deliver) {
+					const { destination, event } = reply.deliver;
+					void deliverEvent(destination, event).then((d) => deliveries.push(d));
+				}
+				return;
 			} catch (e) {
 				if (e instanceof ApiError) {
 					const error: StripeObject = { ...e.error };
@@ -995,6 +1080,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		port,
 		requests,
 		reset,
+		deliveries,
+		deliver,
 		addFault,
 		setChaos,
 		setRateLimit,

@@ -351,4 +351,46 @@ describe('stand-in server', () => {
 			await slow.close();
 		}
 	});
+
+	it('event deliveries: a ping is delivered signed to the webhook URL; deliver() can forge', async () => {
+		const http = await import('node:http');
+		const { createHmac } = await import('node:crypto');
+		const received: Array<{ sig: string; body: string }> = [];
+		const hook = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				received.push({ sig: String(req.headers['stripe-signature']), body: Buffer.concat(chunks).toString() });
+				res.writeHead(received.length === 1 ? 200 : 401).end('{}');
+			});
+		});
+		await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+		try {
+			const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
+			const created = await stripe.v2.core.eventDestinations.create({
+				name: 'd', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v1.billing.meter.no_meter_found'], webhook_endpoint: { url }, include: ['webhook_endpoint.signing_secret'],
+			});
+			const secret = String(created.webhook_endpoint?.signing_secret);
+			await stripe.v2.core.eventDestinations.ping(created.id);
+			for (let i = 0; i < 50 && s.deliveries.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+			assert.equal(s.deliveries[0].status, 200);
+			const [t, v1] = received[0].sig.split(',').map((p) => p.split('=')[1]);
+			assert.equal(v1, createHmac('sha256', secret).update(`${t}.${received[0].body}`).digest('hex'));
+			assert.equal(JSON.parse(received[0].body).type, 'v2.core.event_destination.ping');
+			const forged = await s.deliver({ event: { type: 'customer.created' }, forge: true });
+			assert.equal(forged.status, 401);
+			assert.notEqual(received[1].sig.split(',')[1].split('=')[1], createHmac('sha256', secret).update(`${received[1].sig.split(',')[0].split('=')[1]}.${received[1].body}`).digest('hex'));
+		} finally {
+			hook.close();
+		}
+	});
+
+	it('credit balance summary is computed from the seeded balance transactions', async () => {
+		s.seed('billing/credit_balance_transactions', [
+			{ customer: 'cus_1', type: 'credit', credit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 1000 } }, type: 'credits_granted' } },
+			{ customer: 'cus_1', type: 'debit', debit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 300 } }, type: 'credits_applied' } },
+		]);
+		const summary = await stripe.billing.creditBalanceSummary.retrieve({ customer: 'cus_1', filter: { type: 'applicability_scope', applicability_scope: { price_type: 'metered' } } });
+		assert.deepEqual(summary.balances, [{ available_balance: { type: 'monetary', monetary: { currency: 'usd', value: 700 } }, ledger_balance: { type: 'monetary', monetary: { currency: 'usd', value: 700 } } }]);
+	});
 });

@@ -70,8 +70,9 @@ async function httpStatus(url: string): Promise<number | undefined> {
 	}
 }
 
-export async function startN8n(userFolder: string, logFile: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<N8nInstance> {
-	const port = await freePort();
+export async function startN8n(userFolder: string, logFile: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<N8nInstance> {
+	// A given port: a restart keeps the instance's URLs (webhook URLs included), as a real restart does.
+	const port = opts.port ?? (await freePort());
 	let brokerPort = await freePort();
 	while (brokerPort === port) brokerPort = await freePort();
 	const out = fs.openSync(logFile, 'w');

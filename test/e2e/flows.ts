@@ -1,0 +1,251 @@
+/**
+ * End-to-end flows in a real n8n:
+ * - the Stripe Events Trigger: activation through n8n's REST API creates exactly one event destination on the
+ *   stand-in; a correctly signed delivery to the production webhook URL starts an execution with the event;
+ *   forged, unsigned and stale deliveries are rejected and start nothing; a restart does not create a second
+ *   destination; deactivation deletes it;
+ * - the example credit-grant workflows of examples/, imported and executed headlessly against seeded data.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Standin } from '../standin/server';
+import { n8nCli, nodeOutput, readLatestExecution, startN8n, stopN8n, type N8nInstance } from './n8n';
+
+export type Check = (name: string, ok: boolean, detail?: unknown) => boolean;
+
+const OWNER = { email: 'trigger-e2e@example.com', firstName: 'Trigger', lastName: 'E2E', password: 'Trigger-e2e-Passw0rd' };
+const WEBHOOK_ID = '0b5c7d1e-2f3a-4b4c-8d5e-6f7a8b9c0d1e';
+
+async function sleep(ms: number) {
+	await new Promise((r) => setTimeout(r, ms));
+}
+
+/** A signed-in REST client for one n8n instance. */
+async function restClient(baseUrl: string) {
+	let res = await fetch(`${baseUrl}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
+	if (res.status !== 200) {
+		res = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+		});
+	}
+	const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+	if (res.status !== 200 || !cookie) throw new Error(`could not sign in to n8n: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+	return async (method: string, p: string, body?: unknown) => {
+		const r = await fetch(`${baseUrl}/rest${p}`, {
+			method,
+			headers: { Cookie: cookie, 'Content-Type': 'application/json', 'browser-id': 'e2e' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await r.text();
+		let json: unknown;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = text;
+		}
+		if (r.status >= 400) throw new Error(`${method} /rest${p}: HTTP ${r.status} ${text.slice(0, 500)}`);
+		return ((json as { data?: unknown })?.data ?? json) as Record<string, unknown>;
+	};
+}
+
+function executionsOf(userFolder: string, workflowId: string) {
+	return readLatestExecution(userFolder, workflowId);
+}
+
+async function waitFor<T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> {
+	const until = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v !== undefined) return v;
+		if (Date.now() > until) return undefined;
+		await sleep(200);
+	}
+}
+
+export async function runTriggerFlow(opts: { userFolder: string; logs: string; standin: Standin; secretKey: string; check: Check }): Promise<void> {
+	const { standin, check, userFolder } = opts;
+	let server: N8nInstance | undefined = await startN8n(userFolder, path.join(opts.logs, 'n8n-trigger-1.log'));
+	try {
+		const baseUrl = `http://127.0.0.1:${server.port}`;
+		const rest = await restClient(baseUrl);
+		const credential = await rest('POST', '/credentials', {
+			name: 'Stripe stand-in (trigger)',
+			type: 'stripeKeyApi',
+			data: { secretKey: opts.secretKey, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: standin.url },
+		});
+		const workflow = await rest('POST', '/workflows', {
+			name: 'E2E Stripe events',
+			nodes: [
+				{
+					id: 'c0ffee00-0000-4000-8000-000000000001',
+					name: 'Stripe Events Trigger',
+					type: 'n8n-nodes-stripe.stripeEventsTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: WEBHOOK_ID,
+					parameters: { eventPayload: 'snapshot', snapshotEvents: ['customer.created', 'invoice.paid'], eventsFrom: ['self'] },
+					credentials: { stripeKeyApi: { id: credential.id, name: credential.name } },
+				},
+			],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		const workflowId = String(workflow.id);
+		const destinations = () => standin.requests.filter((r) => r.path.startsWith('/v2/core/event_destinations'));
+		const createdBefore = destinations().filter((r) => r.method === 'POST').length;
+		await rest('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
+		const live = async () => (await (await fetch(`${standin.url}/__standin/destinations`)).json()) as Array<{ id: string; webhook_endpoint?: { url?: string } }>;
+		// n8n registers the trigger's webhook (and so calls create()) right after answering the activation.
+		const until = async (ok: (d: Awaited<ReturnType<typeof live>>) => boolean) => {
+			for (let i = 0; i < 100; i++) {
+				const d = await live();
+				if (ok(d)) return d;
+				await sleep(200);
+			}
+			return await live();
+		};
+		const afterActivation = await until((d) => d.length > 0);
+		await sleep(500);
+		const creates = destinations().filter((r) => r.method === 'POST' && r.path === '/v2/core/event_destinations').length - createdBefore;
+		const expectedUrl = `http://localhost:${server.port}/webhook/${WEBHOOK_ID}/webhook`;
+		check('trigger: activation created exactly one event destination', creates === 1 && afterActivation.length === 1, afterActivation);
+		check('trigger: the destination points at the production webhook URL', afterActivation[0]?.webhook_endpoint?.url === expectedUrl, afterActivation[0]?.webhook_endpoint);
+
+		const good = await standin.deliver({ event: { id: 'evt_e2e_good', type: 'customer.created', data: { object: { id: 'cus_e2e', object: 'customer' } } } });
+		check('trigger: a correctly signed delivery is answered 200', good.status === 200, good);
+		const exec = await waitFor(() => {
+			const e = executionsOf(userFolder, workflowId);
+			return e && e.finished !== undefined && !['new', 'running'].includes(e.status) ? e : undefined;
+		});
+		const items = exec ? nodeOutput(exec, 'Stripe Events Trigger') : undefined;
+		check('trigger: the delivery started an execution with the event', exec?.status === 'success' && items?.[0]?.id === 'evt_e2e_good' && items?.[0]?.type === 'customer.created', { status: exec?.status, items });
+		const executionId = exec?.id;
+
+		const forged = await standin.deliver({ event: { id: 'evt_e2e_forged', type: 'customer.created' }, forge: true });
+		const unsigned = await standin.deliver({ event: { id: 'evt_e2e_unsigned', type: 'customer.created' }, signature: '' });
+		const stale = await standin.deliver({ event: { id: 'evt_e2e_stale', type: 'customer.created' }, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+		const ignored = await standin.deliver({ event: { id: 'evt_e2e_other', type: 'charge.refunded' } });
+		check('trigger: a forged signature is rejected (401)', forged.status === 401, forged);
+		check('trigger: a missing signature is rejected (400)', unsigned.status === 400, unsigned);
+		check('trigger: a stale signature is rejected (401)', stale.status === 401, stale);
+		check('trigger: an unselected event type is acknowledged (200)', ignored.status === 200, ignored);
+		await sleep(1500);
+		check('trigger: none of those started an execution', executionsOf(userFolder, workflowId)?.id === executionId, executionsOf(userFolder, workflowId)?.id);
+
+		// Restart n8n (same URL): the destination is checked, not duplicated.
+		const port = server.port;
+		await stopN8n(server);
+		const seenBefore = standin.requests.length;
+		server = await startN8n(userFolder, path.join(opts.logs, 'n8n-trigger-2.log'), { port });
+		// (n8n keeps an active workflow's webhooks registered across restarts; it does not re-run create().)
+		await sleep(1500);
+		const startupCalls = standin.requests.slice(seenBefore).filter((r) => r.path.startsWith('/v2/core/event_destinations') && r.method !== 'GET');
+		check('trigger: the restart created or deleted no destination', startupCalls.length === 0, startupCalls.map((r) => `${r.method} ${r.path}`));
+		const afterRestart = await live();
+		check('trigger: after a restart there is still exactly one destination, the same one', afterRestart.length === 1 && afterRestart[0].id === afterActivation[0]?.id, afterRestart);
+		const again = await standin.deliver({ event: { id: 'evt_e2e_after_restart', type: 'invoice.paid' } });
+		check('trigger: deliveries still verify after the restart', again.status === 200, again);
+
+		const rest2 = await restClient(`http://127.0.0.1:${server.port}`);
+		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
+		const afterDeactivation = await until((d) => d.length === 0);
+		check('trigger: deactivation deleted the destination', afterDeactivation.length === 0, afterDeactivation);
+	} finally {
+		if (server) await stopN8n(server);
+	}
+}
+
+const DAY = 86400;
+
+/** Seeds the stand-in with customers, credit grants and balance transactions for the example workflows. */
+function seedCredits(standin: Standin) {
+	const now = Math.floor(Date.now() / 1000);
+	const [a, b] = standin.seed('customers', [
+		{ name: 'Ada Credits', email: 'ada@example.com' },
+		{ name: 'Bo Credits', email: 'bo@example.com' },
+	]);
+	const money = (currency: string, value: number) => ({ type: 'monetary', monetary: { currency, value } });
+	const scope = { scope: { price_type: 'metered' } };
+	const [g1, g2, g3] = standin.seed('billing/credit_grants', [
+		{ customer: a.id, amount: money('usd', 5000), category: 'paid', applicability_config: scope, name: 'Starter credits', expires_at: now + 3 * DAY },
+		{ customer: a.id, amount: money('usd', 2000), category: 'promotional', applicability_config: scope, name: 'Promo', expires_at: now + 60 * DAY },
+		{ customer: b.id, amount: money('jpy', 1000), category: 'paid', applicability_config: scope, name: 'Yen credits' },
+	]);
+	standin.seed('billing/credit_balance_transactions', [
+		{ customer: a.id, credit_grant: g1.id, type: 'credit', effective_at: now - DAY, credit: { amount: money('usd', 5000), type: 'credits_granted' } },
+		{ customer: a.id, credit_grant: g1.id, type: 'debit', effective_at: now - 3600, debit: { amount: money('usd', 1500), type: 'credits_applied', credits_applied: { invoice: 'in_e2e_1', invoice_line_item: 'il_e2e_1' } } },
+		{ customer: b.id, credit_grant: g3.id, type: 'credit', effective_at: now - 2 * DAY, credit: { amount: money('jpy', 1000), type: 'credits_granted' } },
+	]);
+	return { a: String(a.id), b: String(b.id), g1: String(g1.id), g2: String(g2.id) };
+}
+
+export async function runExampleWorkflows(opts: { userFolder: string; logs: string; repoRoot: string; standin: Standin; secretKey: string; check: Check }): Promise<void> {
+	const { check, userFolder, standin } = opts;
+	const ids = seedCredits(standin);
+	const log = path.join(opts.logs, 'n8n-examples-cli.log');
+	const tmp = fs.mkdtempSync(path.join(opts.logs, 'examples-'));
+	// The examples reference the credential "stripeExampleCred": import one with that ID, pointing at the stand-in.
+	const credFile = path.join(tmp, 'credential.json');
+	fs.writeFileSync(credFile, JSON.stringify([{ id: 'stripeExampleCred', name: 'Stripe account', type: 'stripeKeyApi', data: { secretKey: opts.secretKey, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: standin.url } }]));
+	const imp = await n8nCli(userFolder, ['import:credentials', `--input=${credFile}`], log);
+	check('examples: credential imported', imp.code === 0, imp.output.slice(-800));
+	const examples = [
+		{ file: 'weekly-credit-grant-report.json', id: 'exWeeklyCreditRpt' },
+		{ file: 'credit-grants-expiring-alert.json', id: 'exExpiringAlert01' },
+	];
+	const triggers: Record<string, string> = {};
+	for (const ex of examples) {
+		// The files as they are in examples/, with an ID so they can be found again.
+		const wf = JSON.parse(fs.readFileSync(path.join(opts.repoRoot, 'examples', ex.file), 'utf8'));
+		triggers[ex.id] = wf.nodes.find((n: { type: string }) => /scheduleTrigger$/.test(n.type)).name;
+		const copy = path.join(tmp, ex.file);
+		fs.writeFileSync(copy, JSON.stringify({ ...wf, id: ex.id }));
+		const i = await n8nCli(userFolder, ['import:workflow', `--input=${copy}`], log);
+		check(`examples: ${ex.file} imports`, i.code === 0, i.output.slice(-800));
+	}
+
+	// Run each like the editor's "Execute workflow" button: a manual run from its Schedule Trigger.
+	const server = await startN8n(userFolder, path.join(opts.logs, 'n8n-examples.log'));
+	try {
+		const rest = await restClient(`http://127.0.0.1:${server.port}`);
+		const run = async (id: string) => {
+			await rest('POST', `/workflows/${id}/run`, { triggerToStartFrom: { name: triggers[id] } });
+			const exec = await waitFor(() => {
+				const e = readLatestExecution(userFolder, id);
+				return e && !['new', 'running', 'waiting'].includes(e.status) ? e : undefined;
+			}, 60_000);
+			check(`examples: ${id} runs successfully in n8n`, exec?.status === 'success', { status: exec?.status, error: exec?.data.resultData.error });
+			return exec;
+		};
+
+		const weekly = await run('exWeeklyCreditRpt');
+		if (weekly) {
+			const rows = nodeOutput(weekly, 'Credit Grant Report') ?? [];
+			const ada = rows.find((r) => r.customer === ids.a && r.currency === 'usd');
+			const bo = rows.find((r) => r.customer === ids.b && r.currency === 'jpy');
+			check('examples: weekly report has one row per customer and currency', rows.length === 2, rows.map((r) => [r.customer, r.currency]));
+			check(
+				'examples: weekly report figures (USD customer)',
+				ada?.granted_total_decimal === '70.00' && ada?.available_balance_decimal === '35.00' && ada?.credits_in_period === 5000 && ada?.debits_in_period_decimal === '15.00' && JSON.stringify(ada?.invoices) === '["in_e2e_1"]' && (ada?.expiring_grants as unknown[])?.length === 1,
+				ada,
+			);
+			check('examples: weekly report figures (zero-decimal JPY customer)', bo?.granted_total_decimal === '1000' && bo?.available_balance === 1000 && bo?.credits_in_period_decimal === '1000', bo);
+			const csvRuns = weekly.data.resultData.runData['Convert to CSV'];
+			const binary = (csvRuns?.[0]?.data?.main?.[0]?.[0] as unknown as { binary?: { data?: { fileName?: string; mimeType?: string } } })?.binary?.data;
+			check('examples: weekly report is converted to a CSV file', !!binary && /^credit-grants-\d{4}-\d{2}-\d{2}\.csv$/.test(String(binary.fileName)), binary);
+		}
+
+		const alert = await run('exExpiringAlert01');
+		if (alert) {
+			const all = nodeOutput(alert, 'Credit Grant Report (per grant)') ?? [];
+			const passed = nodeOutput(alert, 'Expiring Within 7 Days') ?? [];
+			check('examples: alert reports every grant', all.length === 3, all.map((r) => r.grant));
+			check('examples: alert passes only the grant expiring within 7 days', passed.length === 1 && passed[0].grant === ids.g1 && passed[0].expiring_soon === true, passed);
+		}
+	} finally {
+		await stopN8n(server);
+	}
+}

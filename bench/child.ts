@@ -1,0 +1,372 @@
+/**
+ * One benchmark measurement in a fresh process: `node dist-test/bench/child.js '<json Task>'`.
+ * Prints one line `BENCH_RESULT <json Result>` on stdout. Started by bench/run.ts, one process per
+ * (scenario, contender, round), so contenders never share a heap, a JIT or a connection pool, and peak RSS
+ * (VmHWM) belongs to one contender only.
+ *
+ * Modules are loaded lazily per contender: the stripe-node and raw contenders never load n8n.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+
+export type Scenario = 'create' | 'list';
+export type Contender = 'core' | 'builtin' | 'http' | 'stripe-node' | 'raw';
+
+export interface Task {
+	scenario: Scenario;
+	contender: Contender;
+	/** Stand-in base URL, http://127.0.0.1:<port>. */
+	standinUrl: string;
+	/** create: items per measured run. list: objects expected. */
+	items: number;
+	/** create: items in the warm-up run (not measured). */
+	warmupItems: number;
+	/** Where to write a CPU profile (passed to node as --cpu-prof-dir by run.ts); informational. */
+	label?: string;
+}
+
+export interface Result {
+	scenario: Scenario;
+	contender: Contender;
+	wallMs: number;
+	cpuUserMs: number;
+	cpuSystemMs: number;
+	/** Output items the contender produced (create: customers; list: items as the node emits them). */
+	outputItems: number;
+	/** Customer objects received (list: objects in all pages). */
+	objects: number;
+	/** HTTP requests sent to the stand-in during the measured run. */
+	requests: number;
+	/** Requests of the built-in Stripe node redirected from https://api.stripe.com to the stand-in. */
+	redirected?: number;
+	rssBeforeMb: number;
+	/** VmHWM at the end: the process's peak resident set size over its whole life. */
+	peakRssMb: number;
+	/** Peak RSS during the measured run only (VmHWM reset through /proc/self/clear_refs before it). */
+	runPeakRssMb?: number;
+	heapUsedAfterMb: number;
+	nodeVersion: string;
+}
+
+const REPO = path.resolve(__dirname, '..', '..');
+const STRIPE_API = 'https://api.stripe.com';
+const KEY = 'sk_test_bench_0123456789';
+
+function procStatusMb(field: 'VmHWM' | 'VmRSS'): number {
+	const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
+	return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Resets the kernel's peak-RSS counter (Linux ≥ 4.0); false where that is not allowed. */
+function resetPeakRss(): boolean {
+	try {
+		fs.writeFileSync('/proc/self/clear_refs', '5');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function inputItems(n: number, offset: number): Array<{ json: { name: string; email: string } }> {
+	return Array.from({ length: n }, (_, i) => ({ json: { name: `Bench Customer ${offset + i}`, email: `bench${offset + i}@example.com` } }));
+}
+
+// ------------------------------------------------------------------------------------ request counting
+
+let requestCount = 0;
+function countRequests(): void {
+	// Counts requests at the socket layer's entry point for all contenders alike (http.request and
+	// http.Agent are what axios, stripe-node and the raw loop all end up in).
+	const proto = http.Agent.prototype as unknown as { addRequest: (...args: unknown[]) => void };
+	const orig = proto.addRequest;
+	proto.addRequest = function (this: http.Agent, ...args: unknown[]) {
+		requestCount++;
+		return orig.apply(this, args);
+	};
+}
+
+// ------------------------------------------------------------------------------------ the built-in node's traffic
+
+let redirected = 0;
+/**
+ * n8n's built-in Stripe node hard-codes https://api.stripe.com. All of n8n's outbound HTTP (the legacy
+ * `request*` helpers the built-in node uses, and `httpRequest*`) goes through one axios instance, the one
+ * @n8n/backend-network requires. An axios request interceptor on that instance rewrites the URL's origin to
+ * the stand-in's; everything else — n8n's agents (a fresh http.Agent per request, as for every n8n node),
+ * headers, body encoding, response parsing — is n8n's own, and the request crosses a real loopback socket
+ * exactly like the other n8n contenders' requests, which are addressed to the stand-in directly.
+ */
+function redirectStripeApiTo(standinUrl: string): void {
+	const backendNetwork = path.dirname(require.resolve('@n8n/backend-network'));
+	const axios = require(require.resolve('axios', { paths: [backendNetwork] })) as {
+		interceptors: { request: { use: (fn: (config: { url?: string; baseURL?: string }) => unknown) => void } };
+	};
+	axios.interceptors.request.use((config) => {
+		if (config.url?.startsWith(STRIPE_API)) {
+			config.url = standinUrl + config.url.slice(STRIPE_API.length);
+			redirected++;
+		}
+		return config;
+	});
+}
+
+// ------------------------------------------------------------------------------------ contenders
+
+type Runner = (items: number, offset: number) => Promise<{ outputItems: number; objects: number }>;
+
+interface HarnessNodeOutput {
+	items: Array<Array<{ json: Record<string, unknown> }>>;
+	error?: { message?: string };
+	nodeError?: { message?: string; description?: string | null };
+}
+
+function checkNodeRun(label: string, result: HarnessNodeOutput): Array<{ json: Record<string, unknown> }> {
+	const err = result.nodeError ?? result.error;
+	if (err) throw new Error(`${label}: the node failed: ${err.message ?? String(err)}`);
+	return result.items[0] ?? [];
+}
+
+function countCustomers(rows: Array<Record<string, unknown>>): number {
+	return rows.filter((r) => typeof r.id === 'string' && r.id.startsWith('cus_')).length;
+}
+
+async function makeRunner(task: Task): Promise<Runner> {
+	const { standinUrl, scenario } = task;
+	const port = Number(new URL(standinUrl).port);
+
+	if (task.contender === 'raw') {
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const call = (method: 'GET' | 'POST', pathAndQuery: string, body?: string) =>
+			new Promise<Record<string, unknown>>((resolve, reject) => {
+				const req = http.request(
+					{
+						host: '127.0.0.1',
+						port,
+						method,
+						path: pathAndQuery,
+						agent,
+						headers: {
+							Authorization: `Bearer ${KEY}`,
+							...(body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } : {}),
+						},
+					},
+					(res) => {
+						const chunks: Buffer[] = [];
+						res.on('data', (c: Buffer) => chunks.push(c));
+						res.on('end', () => {
+							const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+							if ((res.statusCode ?? 0) >= 400) reject(new Error(`raw: HTTP ${res.statusCode}: ${JSON.stringify(parsed)}`));
+							else resolve(parsed);
+						});
+						res.on('error', reject);
+					},
+				);
+				req.on('error', reject);
+				req.end(body);
+			});
+		if (scenario === 'create') {
+			return async (n, offset) => {
+				let objects = 0;
+				for (const { json } of inputItems(n, offset)) {
+					const body = new URLSearchParams({ name: json.name, email: json.email }).toString();
+					const c = await call('POST', '/v1/customers', body);
+					if (String(c.id).startsWith('cus_')) objects++;
+				}
+				return { outputItems: objects, objects };
+			};
+		}
+		return async () => {
+			const all: Array<Record<string, unknown>> = [];
+			let after: string | undefined;
+			for (;;) {
+				const page = (await call('GET', `/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`)) as { data: Array<Record<string, unknown>>; has_more: boolean };
+				all.push(...page.data);
+				if (!page.has_more || page.data.length === 0) break;
+				after = String(page.data[page.data.length - 1].id);
+			}
+			keep = all;
+			return { outputItems: all.length, objects: countCustomers(all) };
+		};
+	}
+
+	if (task.contender === 'stripe-node') {
+		const StripeCtor = require('stripe') as new (key: string, config: Record<string, unknown>) => {
+			customers: {
+				create: (p: Record<string, string>) => Promise<{ id: string }>;
+				list: (p: Record<string, unknown>) => { autoPagingToArray: (o: { limit: number }) => Promise<Array<Record<string, unknown>>> };
+			};
+		};
+		// stripe-node 17.4.0 with its defaults (keep-alive agent, maxNetworkRetries 2 → an Idempotency-Key on
+		// every POST, telemetry headers), pointed at the stand-in.
+		const stripe = new StripeCtor(KEY, { host: '127.0.0.1', port, protocol: 'http' });
+		if (scenario === 'create') {
+			return async (n, offset) => {
+				let objects = 0;
+				for (const { json } of inputItems(n, offset)) {
+					const c = await stripe.customers.create({ name: json.name, email: json.email });
+					if (c.id.startsWith('cus_')) objects++;
+				}
+				return { outputItems: objects, objects };
+			};
+		}
+		return async (n) => {
+			const all = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: n });
+			keep = all;
+			return { outputItems: all.length, objects: countCustomers(all) };
+		};
+	}
+
+	// n8n contenders: the harness first (it prepares n8n-core's environment), then the node types.
+	const engine = await import('../test/harness/engine');
+	// The harness re-exports nock helpers, and requiring nock (14, @mswjs/interceptors) patches node:http so
+	// that every request runs through its interceptor sockets. Real n8n has no such layer: undo it.
+	const nock = require('nock') as { restore: () => void; isActive: () => boolean };
+	nock.restore();
+	if (nock.isActive()) throw new Error('nock is still intercepting HTTP');
+	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
+	let run: (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
+
+	if (task.contender === 'core') {
+		const { StripeCore } = require(path.join(REPO, 'dist/nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
+		const nodeType = new StripeCore();
+		const parameters =
+			scenario === 'create'
+				? { resource: 'customer', operation: 'create', additionalFields: { name: '={{ $json.name }}', email: '={{ $json.email }}' } }
+				: { resource: 'customer', operation: 'list', returnAll: true };
+		run = async (inputs) =>
+			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: standinUrl } } });
+	} else if (task.contender === 'builtin') {
+		redirectStripeApiTo(standinUrl);
+		const { Stripe } = require('n8n-nodes-base/dist/nodes/Stripe/Stripe.node.js') as { Stripe: new () => import('n8n-workflow').INodeType };
+		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as { StripeApi: new () => import('n8n-workflow').ICredentialType };
+		credentialTypes.push(new StripeApi());
+		const nodeType = new Stripe();
+		const parameters =
+			scenario === 'create'
+				? { resource: 'customer', operation: 'create', name: '={{ $json.name }}', additionalFields: { email: '={{ $json.email }}' } }
+				: { resource: 'customer', operation: 'getAll', returnAll: true };
+		run = async (inputs) =>
+			await engine.runNode({
+				nodeType,
+				nodeTypeName: 'n8n-nodes-base.stripe',
+				parameters,
+				inputItems: inputs,
+				credentials: { stripeApi: { secretKey: KEY } },
+				credentialTypes,
+			});
+	} else {
+		const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js') as { HttpRequest: new () => import('n8n-workflow').IVersionedNodeType };
+		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as { StripeApi: new () => import('n8n-workflow').ICredentialType };
+		credentialTypes.push(new StripeApi());
+		const nodeType = new HttpRequest();
+		// Predefined credential type "Stripe API" (stripeApi), as a user would pick it in the HTTP Request node.
+		const auth = { authentication: 'predefinedCredentialType', nodeCredentialType: 'stripeApi' };
+		const parameters =
+			scenario === 'create'
+				? {
+						method: 'POST',
+						url: `${standinUrl}/v1/customers`,
+						...auth,
+						sendBody: true,
+						contentType: 'form-urlencoded',
+						bodyParameters: { parameters: [{ name: 'name', value: '={{ $json.name }}' }, { name: 'email', value: '={{ $json.email }}' }] },
+						options: {},
+					}
+				: {
+						method: 'GET',
+						url: `${standinUrl}/v1/customers`,
+						...auth,
+						sendQuery: true,
+						queryParameters: { parameters: [{ name: 'limit', value: '100' }] },
+						options: {
+							pagination: {
+								pagination: {
+									paginationMode: 'updateAParameterInEachRequest',
+									parameters: { parameters: [{ type: 'qs', name: 'starting_after', value: '={{ $response.body.data[$response.body.data.length - 1].id }}' }] },
+									paginationCompleteWhen: 'other',
+									completeExpression: '={{ !$response.body.has_more }}',
+								},
+							},
+						},
+					};
+		run = async (inputs) =>
+			await engine.runNode({
+				nodeType,
+				nodeTypeName: 'n8n-nodes-base.httpRequest',
+				typeVersion: nodeType.currentVersion,
+				parameters,
+				inputItems: inputs,
+				credentials: { stripeApi: { secretKey: KEY } },
+				credentialTypes,
+				nodeSettings: { credentials: { stripeApi: engine.harnessCredentialRef('stripeApi') } },
+			});
+	}
+
+	if (scenario === 'create') {
+		return async (n, offset) => {
+			const out = checkNodeRun(task.contender, await run(inputItems(n, offset)));
+			const objects = countCustomers(out.map((i) => i.json));
+			return { outputItems: out.length, objects };
+		};
+	}
+	return async () => {
+		const out = checkNodeRun(task.contender, await run([{ json: {} }]));
+		keep = out;
+		// The HTTP Request node emits one item per page (the page's body); the Stripe nodes one per customer.
+		const rows = out.flatMap((i) => (Array.isArray(i.json.data) ? (i.json.data as Array<Record<string, unknown>>) : [i.json]));
+		return { outputItems: out.length, objects: countCustomers(rows) };
+	};
+}
+
+/** Holds the last list result until the measurement is over, so the peak includes it for every contender. */
+let keep: unknown;
+
+async function main(): Promise<void> {
+	const task = JSON.parse(process.argv[2]) as Task;
+	countRequests();
+	const runner = await makeRunner(task);
+	if (task.scenario === 'create' && task.warmupItems > 0) {
+		const warm = await runner(task.warmupItems, 1_000_000);
+		if (warm.objects !== task.warmupItems) throw new Error(`${task.contender}: warm-up created ${warm.objects} of ${task.warmupItems} customers`);
+	}
+	(globalThis as { gc?: () => void }).gc?.();
+	const rssBeforeMb = procStatusMb('VmRSS');
+	const peakBeforeRun = procStatusMb('VmHWM');
+	const canReset = resetPeakRss();
+	const requestsBefore = requestCount;
+	const redirectedBefore = redirected;
+	const cpu0 = process.cpuUsage();
+	const t0 = process.hrtime.bigint();
+	const { outputItems, objects } = await runner(task.items, 0);
+	const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+	const cpu = process.cpuUsage(cpu0);
+	const runPeak = procStatusMb('VmHWM');
+	if (objects !== task.items) throw new Error(`${task.contender}: expected ${task.items} customers, got ${objects}`);
+	const result: Result = {
+		scenario: task.scenario,
+		contender: task.contender,
+		wallMs,
+		cpuUserMs: cpu.user / 1000,
+		cpuSystemMs: cpu.system / 1000,
+		outputItems,
+		objects,
+		requests: requestCount - requestsBefore,
+		...(task.contender === 'builtin' ? { redirected: redirected - redirectedBefore } : {}),
+		rssBeforeMb,
+		peakRssMb: canReset ? Math.max(peakBeforeRun, runPeak) : runPeak,
+		...(canReset ? { runPeakRssMb: runPeak } : {}),
+		heapUsedAfterMb: process.memoryUsage().heapUsed / 1048576,
+		nodeVersion: process.version,
+	};
+	void keep;
+	process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(e: Error) => {
+		process.stderr.write(`${e.stack ?? e.message}\n`);
+		process.exit(1);
+	},
+);

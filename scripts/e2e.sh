@@ -9,10 +9,15 @@
 #      self-test (test/standin/standin.test.ts, partly through the official stripe-node client)
 #   3. installs the built package into a fresh temporary n8n user folder, like a community package
 #   4. runs dist-test/test/e2e/run.js (see test/e2e/run.ts), which prints PASS/FAIL lines, start-up timings
-#      and "N passed, N failed", and exits non-zero on any failure
+#      and "N passed, N failed", and exits non-zero on any failure; it includes the editor smoke test
+#      (test/e2e/editor.ts: n8n's editor in headless Chromium, driven by playwright-core), which needs a
+#      Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium; .ci/run installs it) and saves
+#      screenshots to test-artifacts/e2e/
 #
 # Options (environment): E2E_SKIP_BUILD=1, E2E_SKIP_BASELINE=1 (don't time a start without the package),
-# E2E_KEEP=1 (keep the temporary folder with n8n's logs and database), E2E_STANDIN_LATENCY_MS (default 5).
+# E2E_SKIP_EDITOR=1 (no browser test), E2E_CHROMIUM (browser path, default /usr/bin/chromium),
+# E2E_ARTIFACTS_DIR (default test-artifacts/e2e), E2E_KEEP=1 (keep the temporary folder with n8n's logs and
+# database), E2E_STANDIN_LATENCY_MS (default 5).
 # Every n8n it starts gets a fresh temporary user folder (never the persistent one of `npm start`).
 set -euo pipefail
 
@@ -50,6 +55,10 @@ n8n_install_package "$WORK/with-package"
 export E2E_WORK_DIR="$WORK"
 
 echo "[e2e] n8n $("$N8N_BIN" --version) on Node $(node --version); build took ${build_secs}s" >&2
+if [ "${E2E_SKIP_EDITOR:-0}" != "1" ] && [ ! -x "${E2E_CHROMIUM:-/usr/bin/chromium}" ]; then
+	echo "[e2e] no Chromium at ${E2E_CHROMIUM:-/usr/bin/chromium}: the editor smoke test will fail" \
+		"(install it: apt-get install -y chromium; or set E2E_SKIP_EDITOR=1)" >&2
+fi
 set +e
 node dist-test/test/e2e/run.js
 e2e_status=$?

@@ -10,14 +10,21 @@
  *      `n8n execute --id`, and reads the execution record from n8n's SQLite database;
  *   4. asserts the node outputs and the requests the stand-in received.
  *
+ * Between 2 and 3, while the warm n8n runs, the editor smoke test (editor.ts) drives the editor in headless
+ * Chromium: owner set-up + sign-in, node creator search, Stripe Billing fields, the credential dialog, every
+ * node's parameter panel (timed); screenshots go to test-artifacts/e2e/ (E2E_ARTIFACTS_DIR).
+ *
  * Run it with `npm run test:e2e` (scripts/e2e.sh builds everything and sets the environment).
  * Environment: E2E_WORK_DIR (temp folder with `with-package/` prepared by e2e.sh, `baseline/` created here),
- * N8N_BIN, N8N_INSTALL_DIR; E2E_SKIP_BASELINE=1 skips the start without the package.
+ * N8N_BIN, N8N_INSTALL_DIR; E2E_SKIP_BASELINE=1 skips the start without the package; E2E_SKIP_EDITOR=1 skips
+ * the editor smoke test; E2E_CHROMIUM (default /usr/bin/chromium); E2E_ARTIFACTS_DIR.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { startStandin, type RecordedRequest, type Standin } from '../standin/server';
+import { runEditorSmoke, timingsTable } from './editor';
+import { runExampleWorkflows, runTriggerFlow } from './flows';
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/e2e/fixtures');
@@ -146,6 +153,38 @@ async function main(): Promise<void> {
 		check('n8n lists credential type stripeKeyApi', credTypes.includes('stripeKeyApi'));
 		const editor = await fetch(`http://127.0.0.1:${server.port}/`).then((r) => r.status).catch(() => 0);
 		check('editor UI answers on the server port', editor === 200, `HTTP ${editor}`);
+
+		// ---------------------------------------------------------------- the editor, in headless Chromium
+		if (process.env.E2E_SKIP_EDITOR === '1') {
+			console.log('\n(editor smoke test skipped: E2E_SKIP_EDITOR=1)');
+		} else {
+			section('editor smoke test (headless Chromium)');
+			const artifactsDir = process.env.E2E_ARTIFACTS_DIR || path.join(REPO_ROOT_DIR, 'test-artifacts', 'e2e');
+			const balanceBefore = standin.requests.length;
+			const ed = await runEditorSmoke({
+				baseUrl: `http://127.0.0.1:${server.port}`,
+				repoRoot: REPO_ROOT_DIR,
+				artifactsDir,
+				check,
+				standinUrl: standin.url,
+				secretKey: CREDENTIAL.secretKey,
+			});
+			const credTest = standin.requests.slice(balanceBefore).filter((r) => r.method === 'GET' && r.path === '/v1/balance');
+			check(
+				'editor: saving the credential tested it against the stand-in (GET /v1/balance -> 200, Bearer <key>)',
+				credTest.length > 0 && credTest.every((r) => r.status === 200 && header(r, 'authorization') === `Bearer ${CREDENTIAL.secretKey}`),
+				credTest.map((r) => `${r.method} ${r.path} -> ${r.status}`),
+			);
+			timings['editor smoke test (headless Chromium)'] = secs(ed.totalMs);
+			if (ed.timings.length) {
+				console.log('\nparameter panel of every node (add node in the node creator -> panel open with its fields):');
+				console.log(timingsTable(ed.timings));
+			}
+			const blocked = [...new Set(ed.blockedRequests)];
+			if (blocked.length) console.log(`\nbrowser requests outside n8n, blocked: ${blocked.join(', ')}`);
+			if (ed.schemaRequests) console.log(`optional output schemas asked for by the editor (GET /schemas/…json -> 404, none shipped): ${ed.schemaRequests}`);
+			console.log(`screenshots (${ed.screenshots.length} PNG): ${artifactsDir}`);
+		}
 		await stopN8n(server);
 		server = undefined;
 		const serverLogText = fs.readFileSync(path.join(logs, 'n8n-with-package-1.log'), 'utf8') + fs.readFileSync(serverLog, 'utf8');
@@ -242,6 +281,25 @@ async function main(): Promise<void> {
 		check(`all requests: Stripe-Version ${CREDENTIAL.apiVersion}`, reqs.every((r) => header(r, 'stripe-version') === CREDENTIAL.apiVersion), reqs.map((r) => header(r, 'stripe-version')));
 		check(`all requests: Stripe-Account ${CREDENTIAL.stripeAccount}`, reqs.every((r) => header(r, 'stripe-account') === CREDENTIAL.stripeAccount), reqs.map((r) => header(r, 'stripe-account')));
 		check('GET requests carry no Idempotency-Key', [list, get].every((r) => r && !header(r, 'idempotency-key')));
+
+		// Fresh user folders with the same installed package (a copy of with-package's community-node folder).
+		const freshFolder = (name: string) => {
+			const folder = path.join(work, name);
+			fs.cpSync(path.join(withPackage, '.n8n', 'nodes'), path.join(folder, '.n8n', 'nodes'), { recursive: true });
+			return folder;
+		};
+
+		// ---------------------------------------------------------------- the trigger, in a running n8n
+		section('Stripe Events Trigger: activation, deliveries, restart, deactivation');
+		let t = Date.now();
+		await runTriggerFlow({ userFolder: freshFolder('trigger'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+		timings['trigger flow (2 n8n starts)'] = secs(Date.now() - t);
+
+		// ---------------------------------------------------------------- the example workflows
+		section('example workflows: credit-grant reports');
+		t = Date.now();
+		await runExampleWorkflows({ userFolder: freshFolder('examples'), logs, repoRoot: REPO_ROOT_DIR, standin, secretKey: CREDENTIAL.secretKey, check });
+		timings['example workflows'] = secs(Date.now() - t);
 	} catch (e) {
 		check('e2e run completed without an unexpected error', false, (e as Error).stack ?? String(e));
 	} finally {

@@ -215,6 +215,43 @@ describe('Stripe Events Trigger: deliveries', () => {
 		});
 	}
 
+	it('fuzzing: random and mangled signature headers, replays and oversize bodies never start an execution', async () => {
+		let seed = 7;
+		const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+		const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+		const t = now();
+		const valid = signatureHeader(secret, t, raw);
+		const v1 = valid.split(',')[1].slice(3);
+		const generators: Array<() => string> = [
+			() => Array.from({ length: Math.floor(rnd() * 80) }, () => String.fromCharCode(32 + Math.floor(rnd() * 95))).join(''),
+			() => valid.slice(0, Math.floor(rnd() * valid.length)),
+			() => valid.replace(/[0-9a-f]/, (c) => (c === 'a' ? 'b' : 'a')),
+			() => `t=${t},v2=${v1}`,
+			() => `t=${t},V1=${v1}`,
+			() => `t=${t};v1=${v1}`,
+			() => `t=${t},v1=${v1.toUpperCase().replace(/./, 'Z')}`,
+			() => `t=${t + Math.floor(rnd() * 10)},v1=${v1}`,
+			() => `t=${pick(['', 'abc', '-1', '1e9', String(t) + '0'])},v1=${v1}`,
+			() => `v1=${v1},t=${t},t=${t}`,
+			() => `t=${t},v1=${v1}`.replace('=', ''),
+			() => signatureHeader(secret, t - 3600, raw),
+		];
+		for (let i = 0; i < 300; i++) {
+			const header = pick(generators)();
+			if (header === valid) continue;
+			const r = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': header }, rawBody: raw });
+			assert.equal(r.items, undefined, `header ${JSON.stringify(header)} started an execution`);
+			assert.ok(r.status === 400 || r.status === 401, `header ${JSON.stringify(header)} answered ${r.status}`);
+		}
+		// Oversize body, signed for a different (the original) body, and a replay of an old valid delivery.
+		const big = Buffer.concat([raw, Buffer.alloc(2 * 1024 * 1024, 32)]);
+		assert.equal((await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': valid }, rawBody: big })).items, undefined);
+		const old = now() - 3600;
+		const replay = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, old, raw) }, rawBody: raw });
+		assert.equal(replay.items, undefined);
+		assert.equal(replay.status, 401);
+	});
+
 	it('the tolerance is configurable', async () => {
 		const r = await deliver(setup({ options: { tolerance: 1000 } }, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now() - 600, raw) }, rawBody: raw });
 		assert.equal(r.items?.length, 1);

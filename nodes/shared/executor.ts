@@ -309,20 +309,36 @@ export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescri
 	}
 	const settings = await getStripeSettings(ctx);
 	const state: RunState = {};
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < built.length; i++) {
-		const b = built[i];
-		if (b instanceof Error) {
-			out.push(errorItem(b, i));
-			continue;
+	// Items are sent one at a time unless "Parallel Requests" asks for more; output keeps the input order.
+	const options = (items.length ? ctx.getNodeParameter(REQUEST_OPTIONS, 0, {}) : {}) as IDataObject;
+	const parallel = Math.min(MAX_PARALLEL, Math.max(1, Math.floor(Number(options.parallelRequests ?? 1)) || 1));
+	const results: INodeExecutionData[][] = new Array(built.length);
+	let next = 0;
+	let failure: NodeApiError | NodeOperationError | undefined;
+	const worker = async () => {
+		while (failure === undefined && next < built.length) {
+			const i = next++;
+			const b = built[i];
+			if (b instanceof Error) {
+				results[i] = [errorItem(b, i)];
+				continue;
+			}
+			try {
+				results[i] = await runRequest(ctx, settings, b, state);
+			} catch (e) {
+				const error = toNodeError(ctx.getNode(), e, i);
+				if (!ctx.continueOnFail()) {
+					failure ??= error;
+					return;
+				}
+				results[i] = [errorItem(error, i)];
+			}
 		}
-		try {
-			out.push(...(await runRequest(ctx, settings, b, state)));
-		} catch (e) {
-			const error = toNodeError(ctx.getNode(), e, i);
-			if (!ctx.continueOnFail()) throw error;
-			out.push(errorItem(error, i));
-		}
-	}
-	return [out];
+	};
+	await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, built.length)) }, worker));
+	if (failure) throw failure;
+	return [results.flat()];
 }
+
+/** At most this many requests of one node execution in flight ("Parallel Requests"). */
+export const MAX_PARALLEL = 10;

@@ -343,6 +343,15 @@ function requestOptionsField(): INodeProperties {
 					'Key for safely retrying POST requests (used instead of the generated one). Use an expression to make it unique per item.',
 			},
 			{
+				displayName: 'Parallel Requests',
+				name: 'parallelRequests',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10 },
+				default: 1,
+				description:
+					'How many items are sent to Stripe at once (taken from the first item). Output keeps the input order; rate limits slow requests down by themselves.',
+			},
+			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',

@@ -335,6 +335,32 @@ describe('Stripe Core node in the engine', () => {
 		});
 	});
 
+	it('Parallel Requests: several items in flight, output in input order, every request keyed', async () => {
+		let inFlight = 0;
+		let maxInFlight = 0;
+		const keys = new Set<string>();
+		nock(STRIPE)
+			.post('/v1/customers')
+			.times(12)
+			.reply(function (_uri, body, callback) {
+				inFlight++;
+				maxInFlight = Math.max(maxInFlight, inFlight);
+				keys.add(String(this.req.headers['idempotency-key']));
+				const email = decodeURIComponent(String(body).split('=')[1]);
+				setTimeout(() => {
+					inFlight--;
+					callback(null, [200, { id: `cus_${email.split('@')[0]}`, object: 'customer' }]);
+				}, 15);
+			});
+		const inputItems = Array.from({ length: 12 }, (_, i) => ({ json: { email: `u${i}@example.com` } }));
+		const result = await run({ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}' }, requestOptions: { parallelRequests: 4 } }, { inputItems });
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		assert.deepEqual(result.items[0].map((i) => i.json.id), inputItems.map((_, i) => `cus_u${i}`));
+		assert.deepEqual(result.items[0].map((i) => i.pairedItem), inputItems.map((_, i) => ({ item: i })));
+		assert.equal(keys.size, 12);
+		assert.ok(maxInFlight > 1 && maxInFlight <= 4, `in flight at most 4 (saw ${maxInFlight})`);
+	});
+
 	it('refuses a key that is not a secret or restricted key, without echoing it', async () => {
 		const result = await runNode({
 			nodeType: node,

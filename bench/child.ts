@@ -232,7 +232,13 @@ async function makeRunner(task: Task): Promise<Runner> {
 		const nodeType = new StripeCore();
 		const parameters =
 			scenario === 'create'
-				? { resource: 'customer', operation: 'create', additionalFields: { name: '={{ $json.name }}', email: '={{ $json.email }}' } }
+				? {
+						resource: 'customer',
+						operation: 'create',
+						additionalFields: { name: '={{ $json.name }}', email: '={{ $json.email }}' },
+						// BENCH_CORE_PARALLEL=N measures the node's "Parallel Requests" option (default 1).
+						...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
+					}
 				: { resource: 'customer', operation: 'list', returnAll: true };
 		run = async (inputs) =>
 			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: standinUrl } } });

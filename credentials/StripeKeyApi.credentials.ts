@@ -9,6 +9,9 @@ import type {
 /** The Stripe API version this package's operations were generated for (stripe@17.4.0). */
 export const STRIPE_DEFAULT_API_VERSION = '2024-11-20.acacia';
 
+/** Where requests go unless the credential says otherwise. */
+export const STRIPE_DEFAULT_BASE_URL = 'https://api.stripe.com';
+
 /**
  * One credential for every n8n-nodes-stripe node. Named `stripeKeyApi` so it never clashes with
  * n8n's built-in `stripeApi`.
@@ -55,7 +58,7 @@ export class StripeKeyApi implements ICredentialType {
 			displayName: 'API Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.stripe.com',
+			default: STRIPE_DEFAULT_BASE_URL,
 			description:
 				'Advanced: where API requests go. Change it only to use a proxy or a local Stripe emulator. File uploads use files.stripe.com and meter event streams meter-events.stripe.com when this is left at its default.',
 		},

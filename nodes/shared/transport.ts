@@ -17,11 +17,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { STRIPE_DEFAULT_API_VERSION, STRIPE_DEFAULT_BASE_URL } from '../../credentials/StripeKeyApi.credentials';
 import type { HostKind } from './descriptor-types';
 
 export const CREDENTIAL_TYPE = 'stripeKeyApi';
-export const DEFAULT_API_VERSION = '2024-11-20.acacia';
-export const DEFAULT_BASE_URL = 'https://api.stripe.com';
+// The credential's defaults, so a blank field means the same here as in the credential dialog.
+export const DEFAULT_API_VERSION = STRIPE_DEFAULT_API_VERSION;
+export const DEFAULT_BASE_URL = STRIPE_DEFAULT_BASE_URL;
 const SPECIAL_HOSTS: Record<HostKind, string> = {
 	api: DEFAULT_BASE_URL,
 	files: 'https://files.stripe.com',

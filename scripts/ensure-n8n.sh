@@ -64,7 +64,7 @@ fi
 n8n_check() {
 	(
 		cd "$N8N_DIR" 2>/dev/null || exit 1
-		mapfile -t copies < <(find node_modules -maxdepth 6 -path '*/node_modules/sqlite3/package.json' 2>/dev/null)
+		mapfile -t copies < <(find node_modules -maxdepth 6 \( -path 'node_modules/sqlite3/package.json' -o -path '*/node_modules/sqlite3/package.json' \) 2>/dev/null)
 		[ "${#copies[@]}" -gt 0 ] || { echo "no sqlite3 package in the n8n install"; exit 1; }
 		for pj in "${copies[@]}"; do
 			PATH="$NODE_BIN_DIR:$PATH" node -e '

@@ -8,7 +8,14 @@
 //      `files`, so it reaches every file ESLint lints here: our TypeScript sources, the codex
 //      *.node.json files and package.json (a dozen of its rules only look at package.json).
 //   2. `no-console`, which the n8n scanner adds on top of the preset.
-//   3. A guard the preset lacks: its no-restricted-imports rule lets through anything listed
+//   3. The three rule sets of eslint-plugin-n8n-nodes-base that `n8n-node lint` and the scanner
+//      (@n8n/scan-community-package `buildScanConfig`) apply: `community` on package.json,
+//      `credentials` on credentials/**/*.ts and `nodes` on nodes/**/*.ts, with the same rules
+//      switched off as they switch off. These rules read descriptions written as literals; the
+//      properties our generator builds at run time are checked against the same rules by
+//      test/engine/description-rules.test.ts. `.ci/run` also runs the scanner itself
+//      (scripts/scan-package.mjs) on the source and on the packed tarball.
+//   4. A guard the preset lacks: its no-restricted-imports rule lets through anything listed
 //      in devDependencies, but this package is compiled with plain tsc (no bundler), so a
 //      devDependency imported from nodes/ or credentials/ would be missing at runtime once
 //      the package is installed into n8n. Type-only imports stay allowed.
@@ -19,6 +26,7 @@
 // `project` is configured (which also keeps half-written files from breaking the run).
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';
 
 // Packages that are devDependencies only: present while building and testing, absent once the
@@ -69,6 +77,38 @@ export default defineConfig([
 					],
 				},
 			],
+		},
+	},
+
+	{
+		name: 'n8n-nodes-stripe/n8n-nodes-base',
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+	},
+	{
+		name: 'n8n-nodes-stripe/n8n-nodes-base/community',
+		files: ['package.json'],
+		rules: { ...n8nNodesBase.configs.community.rules },
+	},
+	{
+		name: 'n8n-nodes-stripe/n8n-nodes-base/credentials',
+		files: ['credentials/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			// Switched off by n8n-node lint and the scanner alike (not valid for community packages, or
+			// covered more precisely by @n8n/eslint-plugin-community-nodes).
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+		},
+	},
+	{
+		name: 'n8n-nodes-stripe/n8n-nodes-base/nodes',
+		files: ['nodes/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.nodes.rules,
+			// Switched off by n8n-node lint and the scanner alike.
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
 	},
 

@@ -45,7 +45,7 @@ const SINGULAR_EXCEPTIONS = {
 	Person: 'Person',
 	Address: 'Address',
 	Settings: 'Settings',
-	'Tax Settings': 'Tax Settings',
+	'Tax Settings': 'Tax Setting', // n8n's resource names are singular (node-param-resource-with-plural-option)
 	Features: 'Feature',
 };
 

@@ -13,6 +13,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
+import { applyN8nStyle } from './n8n-style';
 
 /** Parameters the node handles itself instead of showing them as fields. */
 const PAGINATION_PARAMS = new Set(['limit']);
@@ -113,8 +114,8 @@ function describe(schema: Omit<ParamSchema, 'name'>, shape: FieldShape): string 
 	if (shape === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
 		const kind = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
-		const hint = members?.length ? ` with keys such as ${members.slice(0, 6).join(', ')}` : '';
-		d = `${d}${d ? ' ' : ''}(${kind}${hint}.)`;
+		const hint = members?.length ? ` with keys such as ${members.slice(0, 6).map((m) => `\`${m}\``).join(', ')}` : '';
+		d = `${d}${d ? ' ' : ''}(${kind}${hint})`;
 	}
 	if (schema.emptyable && shape !== 'keyValue') d = `${d}${d ? ' ' : ''}An empty value unsets it.`;
 	return d || undefined;
@@ -174,13 +175,16 @@ function baseField(schema: ParamSchema, required: boolean): INodeProperties {
 		return locatorField({ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) }, schema.name);
 	}
 	if (isEventTypeList(schema)) {
+		// n8n's convention for dynamic multi-options: "… Names or IDs", and the standard description last.
+		const about = describe(schema, shape);
+		const prefix = about ? `${about.replace(/\.$/, '')}. ` : '';
 		return {
-			displayName: labelOf(schema.name),
+			displayName: `${labelOf(schema.name).replace(/s$/, '')} Names or IDs`,
 			name: schema.name,
 			type: 'multiOptions',
 			typeOptions: { loadOptionsMethod: 'getEventTypes' },
 			default: [],
-			description: `${describe(schema, shape) ?? ''} Choose from the list, or use an expression.`.trim(),
+			description: `${prefix}Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 			...(required ? { required: true } : {}),
 		};
 	}
@@ -307,12 +311,19 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 }
 
 function operationOption(resource: ResourceDescriptor, op: OperationDescriptor): INodePropertyOptions {
-	const verb = op.name.replace(/ \((Test Mode Only|Preview|Deprecated)\)/g, '');
+	const verb = op.name
+		.replace(/ \((Test Mode Only|Preview|Deprecated)\)/g, '')
+		// sentence case, as n8n writes actions: "Apply customer balance"; acronyms stay upper case
+		.split(' ')
+		.map((w, i) => (i === 0 || w === w.toUpperCase() ? w : w.toLowerCase()))
+		.join(' ')
+		// sentence case has no room for punctuation: "Delete discount (customer)" → "Delete discount customer"
+		.replace(/\(([a-z][a-z ]*)\)/g, '$1');
 	return {
 		name: op.name,
 		value: op.value,
 		description: op.description || `${op.name} ${resource.name}`,
-		action: `${verb} ${resource.name.toLowerCase()}`.replace(/\s+/g, ' '),
+		action: `${verb} ${resource.name.toLowerCase()}`.replace(/\s+/g, ' ').replace(/([a-z])-([a-z])/g, '$1 $2'),
 	};
 }
 
@@ -366,6 +377,7 @@ function requestOptionsField(): INodeProperties {
 /** All properties of a family node, generated from its descriptor. */
 export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 	const resources = family.resources;
+	const firstResource = resources[0].value;
 	const props: INodeProperties[] = [
 		{
 			displayName: 'Resource',
@@ -373,10 +385,11 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			options: resources.map((r) => ({ name: r.name, value: r.value })),
-			default: resources[0].value,
+			default: firstResource,
 		},
 	];
 	for (const r of resources) {
+		const firstOperation = r.operations[0].value;
 		props.push({
 			displayName: 'Operation',
 			name: 'operation',
@@ -384,12 +397,12 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 			noDataExpression: true,
 			displayOptions: { show: { resource: [r.value] } },
 			options: r.operations.map((op) => operationOption(r, op)),
-			default: r.operations[0].value,
+			default: firstOperation,
 		});
 	}
 	for (const r of resources) for (const op of r.operations) props.push(...operationFields(r, op));
 	props.push(requestOptionsField());
-	return props;
+	return applyN8nStyle(props);
 }
 
 export function findOperation(

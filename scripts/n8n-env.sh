@@ -72,17 +72,14 @@ _n8n_default N8N_USER_FOLDER "$HOME/.n8n-nodes-stripe"
 
 unset -f _n8n_default
 
-# n8n_build_package: install the repository's dev dependencies if missing, then `npm run build` (dist/).
-# Uses the machine's own node/npm (the package targets Node >= 20.15), not Node 24.
+# n8n_build_package: install the repository's dev dependencies if missing or stale (scripts/ensure-deps.sh),
+# then `npm run build` (dist/). Uses the machine's own node/npm (the package targets Node >= 20.15), not Node 24.
 n8n_build_package() {
 	local sys_path="${PATH#"$N8N_NODE_BIN_DIR:"}"
 	(
 		cd "$REPO_ROOT" || exit 1
 		export PATH="$sys_path"
-		if [ ! -d node_modules ] || [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/gulp ]; then
-			echo "[n8n-env] installing the repository's dependencies (npm ci)" >&2
-			if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi || exit 1
-		fi
+		bash scripts/ensure-deps.sh || exit 1
 		echo "[n8n-env] building the package (npm run build)" >&2
 		npm run build --silent
 	)

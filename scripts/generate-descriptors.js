@@ -9,7 +9,14 @@
  *
  * The output is build output (git-ignored). `npm run build` runs this first.
  *
- *   node scripts/generate-descriptors.js [--out DIR] [--check]
+ *   node scripts/generate-descriptors.js [--out DIR]
+ *   node scripts/generate-descriptors.js --check
+ *
+ * --check writes nothing into the tree. It generates into a temporary folder, type-checks every generated
+ * descriptor (hand-authored operations included) against nodes/shared/descriptor-types.ts with tsc, as typed
+ * object literals (excess properties and wrong types are errors), and checks that the scaffolded files (node
+ * files, codex files, package.json n8n.nodes) agree with the family table (scripts/scaffold-family-nodes.js).
+ * It exits 1 on any difference. CI runs it (`npm run generate -- --check`).
  */
 'use strict';
 const fs = require('fs');
@@ -25,7 +32,12 @@ const OVERRIDES = fs.existsSync(OVERRIDES_FILE) ? JSON.parse(fs.readFileSync(OVE
 const HAND_DIR = path.join(ROOT, 'descriptors/hand-authored');
 
 const args = process.argv.slice(2);
-const OUT_DIR = args.includes('--out') ? path.resolve(args[args.indexOf('--out') + 1]) : path.join(ROOT, 'generated');
+const CHECK = args.includes('--check');
+const OUT_DIR = CHECK
+	? fs.mkdtempSync(path.join(require('os').tmpdir(), 'n8n-stripe-generate-check-'))
+	: args.includes('--out')
+		? path.resolve(args[args.indexOf('--out') + 1])
+		: path.join(ROOT, 'generated');
 
 /** How deep nested object members are described (deeper levels are accepted as free-form JSON). */
 const MAX_MEMBER_DEPTH = 4;
@@ -500,6 +512,43 @@ function main() {
 	const excluded = Object.keys(FAMILY_MAP.excluded || {});
 	console.log(`[generate] stripe@${STRIPE_VERSION}: ${table.size} SDK methods, ${table.size - excluded.length} mapped, excluded: ${excluded.join(', ') || 'none'} (${Date.now() - t0} ms)`);
 	for (const s of summary) console.log(`[generate]   ${s}`);
+	return families;
 }
 
-main();
+/** --check: the generated descriptors type-check as FamilyDescriptor literals, and nothing scaffolded drifted. */
+function check(families) {
+	const { execFileSync } = require('child_process');
+	const typesFile = path.join(ROOT, 'nodes/shared/descriptor-types.ts').replace(/\.ts$/, '');
+	const dir = path.join(OUT_DIR, 'typecheck');
+	fs.mkdirSync(dir, { recursive: true });
+	const withOps = Object.values(families).filter((f) => f.resources.length);
+	for (const fam of withOps) {
+		fs.writeFileSync(
+			path.join(dir, `${fam.family}.ts`),
+			`import type { FamilyDescriptor } from ${JSON.stringify(typesFile)};\nexport const family: FamilyDescriptor = ${JSON.stringify(fam, null, 1)};\n`,
+		);
+	}
+	fs.writeFileSync(
+		path.join(dir, 'tsconfig.json'),
+		JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: 'es2021', module: 'commonjs', moduleResolution: 'node' }, include: ['*.ts'] }),
+	);
+	let failed = false;
+	try {
+		execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], { stdio: 'pipe', encoding: 'utf8' });
+		console.log(`[generate --check] ${withOps.length} generated descriptors type-check against nodes/shared/descriptor-types.ts`);
+	} catch (e) {
+		failed = true;
+		console.error(`[generate --check] generated descriptors do not match nodes/shared/descriptor-types.ts:\n${String(e.stdout || e.message).split('\n').slice(0, 20).join('\n')}`);
+	}
+	const { renderScaffold, scaffoldDrift } = require('./scaffold-family-nodes');
+	const drift = scaffoldDrift(renderScaffold(FAMILY_MAP, (key) => withOps.some((f) => f.family === key)));
+	if (drift.length) {
+		failed = true;
+		console.error(`[generate --check] out of date with the family table: ${drift.join(', ')} (run node scripts/scaffold-family-nodes.js)`);
+	} else console.log('[generate --check] node files, codex files and package.json n8n.nodes agree with the family table');
+	fs.rmSync(OUT_DIR, { recursive: true, force: true });
+	if (failed) process.exit(1);
+}
+
+const families = main();
+if (CHECK) check(families);

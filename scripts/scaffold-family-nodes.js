@@ -1,56 +1,49 @@
 #!/usr/bin/env node
 /*
- * Writes the thin family node files (nodes/<Class>/<Class>.node.ts + codex <Class>.node.json) for every
- * family of descriptors/family-map.json and lists them in package.json's n8n.nodes. The node files are
- * committed source (n8n's lint reads their literal descriptions); everything they show comes from the
- * generated descriptor. Run it after adding a family to the map; existing files are rewritten.
+ * The thin family node files, from the family table (`families` of descriptors/family-map.json: key, class,
+ * display name, description, search aliases, resources). For every family with operations it renders
+ * nodes/<Class>/<Class>.node.ts and the codex nodes/<Class>/<Class>.node.json, and lists the nodes in
+ * package.json's n8n.nodes. The node files are committed source (n8n's lint reads their literal descriptions);
+ * everything they show comes from the generated descriptor.
+ *
+ *   node scripts/scaffold-family-nodes.js           writes the files (after adding a family to the table)
+ *   node scripts/scaffold-family-nodes.js --check   writes nothing; exits 1 naming every file that differs
+ *
+ * `npm run generate -- --check` runs the check too (scripts/generate-descriptors.js).
  */
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..');
-const map = JSON.parse(fs.readFileSync(path.join(ROOT, 'descriptors/family-map.json'), 'utf8'));
 
-/** What each node's description says, and extra search words for the node creator. */
-const ABOUT = {
-	core: ['Balance, charges, customers, disputes, events, files, payment and setup intents, payouts, refunds and tokens', ['payments', 'customer', 'charge', 'payment intent', 'refund', 'payout']],
-	paymentMethods: ['Payment methods and their configurations and domains, customer cards, bank accounts, sources and cash balances', ['card', 'bank account', 'apple pay', 'cash balance']],
-	products: ['Products, prices, coupons, promotion codes, discounts, tax codes, tax rates and shipping rates', ['price', 'coupon', 'catalog']],
-	checkout: ['Checkout Sessions and their line items', ['checkout session', 'hosted payment page']],
-	paymentLinks: ['Payment Links and their line items', ['payment link']],
-	billing: ['Invoices, subscriptions, credit grants and credit balances, meters and meter events, quotes, credit notes, customer portal and test clocks', ['invoice', 'subscription', 'credit grant', 'meter', 'usage', 'quote']],
-	capital: ['Capital financing offers and financing summary', ['financing', 'loan']],
-	connect: ['Connected accounts, account links and sessions, persons, capabilities, external accounts, transfers, top-ups, application fees and secrets', ['connected account', 'transfer', 'platform', 'marketplace']],
-	fraud: ['Radar early fraud warnings, reviews, value lists and value list items', ['radar', 'fraud', 'review']],
-	issuing: ['Issuing cards, cardholders, authorizations, transactions, disputes, tokens, personalization designs and funding', ['issuing', 'card issuing', 'cardholder']],
-	terminal: ['Terminal readers, locations, configurations, connection tokens and hardware orders', ['terminal', 'reader', 'in-person']],
-	treasury: ['Treasury financial accounts, transfers, payments, received credits and debits, reversals and transactions', ['treasury', 'financial account']],
-	entitlements: ['Entitlement features, product features and active entitlements', ['entitlement', 'feature']],
-	sigma: ['Sigma scheduled query runs', ['sigma', 'sql', 'scheduled query']],
-	reporting: ['Report runs and report types', ['report', 'report run']],
-	financialConnections: ['Financial Connections accounts, account owners, sessions and transactions', ['bank data', 'financial connections']],
-	tax: ['Tax calculations, transactions, registrations and settings', ['tax', 'vat', 'sales tax']],
-	identity: ['Identity verification sessions and reports', ['identity', 'kyc', 'verification']],
-	crypto: ['Crypto onramp sessions and quotes', ['crypto', 'onramp']],
-	climate: ['Climate orders, products and suppliers', ['climate', 'carbon removal']],
-	forwarding: ['Forwarding requests that send card details to third-party endpoints', ['vault', 'forwarding']],
-	webhooks: ['Webhook endpoints', ['webhook', 'endpoint']],
-};
-
-const nodes = [];
-for (const [key, fam] of Object.entries(map.families)) {
-	if (!fs.existsSync(path.join(ROOT, 'generated/families', `${key}.ts`))) {
-		console.warn(`[scaffold] ${key}: no generated descriptor (run npm run generate; a family needs operations), skipped`);
-		continue;
+/**
+ * Every scaffolded file as { relative path: content }, package.json included.
+ * `hasOperations(key)` tells whether the generator produced a descriptor for a family.
+ */
+function renderScaffold(map, hasOperations) {
+	const files = {};
+	const nodes = [];
+	for (const [key, fam] of Object.entries(map.families)) {
+		if (!hasOperations(key)) continue;
+		if (!fam.description || !Array.isArray(fam.aliases)) throw new Error(`family ${key}: the family table needs a description and aliases`);
+		files[`nodes/${fam.className}/${fam.className}.node.ts`] = nodeFile(key, fam);
+		files[`nodes/${fam.className}/${fam.className}.node.json`] = codexFile(fam);
+		nodes.push(`dist/nodes/${fam.className}/${fam.className}.node.js`);
 	}
-	const about = ABOUT[key];
-	if (!about) throw new Error(`no description for family ${key}`);
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+	// Keep the package's other nodes (the trigger); family nodes come first, in table order.
+	const familyClasses = Object.values(map.families).map((f) => f.className);
+	const others = pkg.n8n.nodes.filter((n) => !familyClasses.some((c) => n === `dist/nodes/${c}/${c}.node.js`));
+	pkg.n8n.nodes = [...nodes, ...others];
+	files['package.json'] = JSON.stringify(pkg, null, 2) + '\n';
+	return files;
+}
+
+function nodeFile(key, fam) {
 	const cls = fam.className;
 	const name = cls[0].toLowerCase() + cls.slice(1);
-	const dir = path.join(ROOT, 'nodes', cls);
-	fs.mkdirSync(dir, { recursive: true });
-	const ts = `import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+	return `import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { family } from '../../generated/families/${key}';
@@ -67,7 +60,7 @@ export class ${cls} implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: '${about[0].replace(/'/g, "\\'")}',
+		description: '${fam.description.replace(/'/g, "\\'")}',
 		defaults: { name: '${fam.displayName}' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -83,28 +76,61 @@ export class ${cls} implements INodeType {
 	}
 }
 `;
-	fs.writeFileSync(path.join(dir, `${cls}.node.ts`), ts);
+}
+
+function codexFile(fam) {
+	const name = fam.className[0].toLowerCase() + fam.className.slice(1);
 	const firstResource = Object.values(fam.resources)[0];
 	const codex = {
 		node: `n8n-nodes-stripe.${name}`,
 		nodeVersion: '1.0',
 		codexVersion: '1.0',
 		categories: ['Finance & Accounting', 'Sales'],
-		alias: ['stripe', ...about[1]],
+		alias: ['stripe', ...fam.aliases],
 		resources: {
 			primaryDocumentation: [{ url: `https://docs.stripe.com${firstResource.docSlug}` }],
 			credentialDocumentation: [{ url: 'https://docs.stripe.com/keys' }],
 		},
 	};
-	fs.writeFileSync(path.join(dir, `${cls}.node.json`), JSON.stringify(codex, null, '\t') + '\n');
-	nodes.push(`dist/nodes/${cls}/${cls}.node.js`);
+	return JSON.stringify(codex, null, '\t') + '\n';
 }
 
-const pkgFile = path.join(ROOT, 'package.json');
-const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-// Keep the package's other nodes (the trigger); family nodes come first, in family-map order.
-const familyClasses = Object.values(map.families).map((f) => f.className);
-const others = pkg.n8n.nodes.filter((n) => !familyClasses.some((c) => n === `dist/nodes/${c}/${c}.node.js`));
-pkg.n8n.nodes = [...nodes, ...others];
-fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
-console.log(`[scaffold] ${nodes.length} family nodes written`);
+/** Files that differ from what the table renders (missing ones included), as relative paths. */
+function scaffoldDrift(files) {
+	return Object.entries(files)
+		.filter(([rel, content]) => {
+			const file = path.join(ROOT, rel);
+			return !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content;
+		})
+		.map(([rel]) => rel);
+}
+
+function writeScaffold(files) {
+	for (const [rel, content] of Object.entries(files)) {
+		fs.mkdirSync(path.dirname(path.join(ROOT, rel)), { recursive: true });
+		fs.writeFileSync(path.join(ROOT, rel), content);
+	}
+}
+
+module.exports = { renderScaffold, scaffoldDrift, writeScaffold };
+
+if (require.main === module) {
+	const map = JSON.parse(fs.readFileSync(path.join(ROOT, 'descriptors/family-map.json'), 'utf8'));
+	const generated = path.join(ROOT, 'generated/families');
+	const files = renderScaffold(map, (key) => {
+		const ok = fs.existsSync(path.join(generated, `${key}.ts`));
+		if (!ok) console.warn(`[scaffold] ${key}: no generated descriptor (run npm run generate; a family needs operations), skipped`);
+		return ok;
+	});
+	if (process.argv.includes('--check')) {
+		const drift = scaffoldDrift(files);
+		if (drift.length) {
+			console.error(`[scaffold] out of date with the family table: ${drift.join(', ')} (run node scripts/scaffold-family-nodes.js)`);
+			process.exit(1);
+		}
+		console.log(`[scaffold] ${Object.keys(files).length} scaffolded files agree with the family table`);
+	} else {
+		writeScaffold(files);
+		console.log(`[scaffold] ${(Object.keys(files).length - 1) / 2} family nodes written`);
+	}
+}

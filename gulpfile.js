@@ -4,8 +4,12 @@
 //   nodes/**/*.{png,svg,json}        -> dist/nodes/…       (codex *.node.json files and node-local icons;
 //                                                           n8n reads <node>.node.json beside <node>.node.js)
 //   credentials/**/*.{png,svg}       -> dist/credentials/… (credential-local icons, if any)
+//   generated/schemas/<Node>/**      -> dist/nodes/<Node>/__schema__/v1.0.0/… (output schemas, written by
+//                                       scripts/generate-descriptors.js; n8n reads them from the node's folder)
 // Folder structure below each source root is preserved. `encoding: false` keeps PNGs byte-exact
 // (gulp 5 reads files as UTF-8 text unless told otherwise).
+const fs = require('fs');
+const path = require('path');
 const { src, dest, parallel, task } = require('gulp');
 
 const copy = (glob, outDir) =>
@@ -22,4 +26,16 @@ copyNodeAssets.displayName = 'copy:node-assets';
 const copyCredentialAssets = copy('credentials/**/*.{png,svg}', 'dist/credentials');
 copyCredentialAssets.displayName = 'copy:credential-assets';
 
-task('build:assets', parallel(copyIcons, copyNodeAssets, copyCredentialAssets));
+// Node version 1 of every node: n8n pads it to v1.0.0 when it looks a schema up.
+function copySchemas(done) {
+	const from = 'generated/schemas';
+	if (fs.existsSync(from)) {
+		for (const node of fs.readdirSync(from)) {
+			fs.cpSync(path.join(from, node), path.join('dist/nodes', node, '__schema__', 'v1.0.0'), { recursive: true });
+		}
+	}
+	done();
+}
+copySchemas.displayName = 'copy:output-schemas';
+
+task('build:assets', parallel(copyIcons, copyNodeAssets, copyCredentialAssets, copySchemas));

@@ -22,6 +22,7 @@
 const fs = require('fs');
 const path = require('path');
 const ts = require('typescript');
+const { outputSchema, DOWNLOAD_SCHEMA } = require('./output-schemas');
 
 const ROOT = path.join(__dirname, '..');
 const STRIPE_DIR = path.join(ROOT, 'node_modules/stripe');
@@ -289,6 +290,7 @@ function loadSignatures(program, checker) {
 						pathArgs,
 						paramsType,
 						deprecated: !!ts.getJSDocTags(mdecl).find((t) => t.tagName.text === 'deprecated'),
+						returnType: sig.getReturnType(),
 					});
 				}
 			} else if (pt.flags & ts.TypeFlags.Object && !pt.getCallSignatures().length) {
@@ -433,6 +435,22 @@ function writeEventTypes() {
 	console.log(`[generate]   event types: ${snapshot.length} snapshot (v1), ${thin.length} thin (v2)`);
 }
 
+/** generated/schemas/<NodeClass>/<resource>/<operation>.json, copied by the build to each node's __schema__/v1.0.0/. */
+function writeSchemas(families, schemas) {
+	const dir = path.join(OUT_DIR, 'schemas');
+	fs.rmSync(dir, { recursive: true, force: true });
+	let bytes = 0;
+	for (const { family, resource, operation, schema } of schemas) {
+		const file = path.join(dir, families[family].className, resource, `${operation}.json`);
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		const text = JSON.stringify(schema);
+		bytes += text.length;
+		fs.writeFileSync(file, text);
+	}
+	const ops = Object.values(families).reduce((n, f) => n + f.resources.reduce((m, r) => m + r.operations.length, 0), 0);
+	console.log(`[generate]   output schemas: ${schemas.length} of ${ops} operations, ${(bytes / 1024).toFixed(0)} KiB`);
+}
+
 function main() {
 	const t0 = Date.now();
 	const table = loadMethodTable();
@@ -468,6 +486,7 @@ function main() {
 	}
 
 	const unmapped = [];
+	const schemas = [];
 	for (const [sdkPath, entry] of table) {
 		const mapEntry = FAMILY_MAP.operations[sdkPath];
 		if (!mapEntry) {
@@ -483,12 +502,15 @@ function main() {
 		const res = resourceOf(mapEntry.family, mapEntry.resource);
 		if (res.operations.some((o) => o.value === op.value)) throw new Error(`duplicate operation ${op.value} in ${mapEntry.family}/${mapEntry.resource}`);
 		res.operations.push(op);
+		const schema = outputSchema(op, sigs.get(sdkPath).returnType, checker);
+		if (schema) schemas.push({ family: mapEntry.family, resource: res.value, operation: op.value, schema });
 	}
 	for (const op of loadHandAuthored()) {
 		const res = resourceOf(op.family, op.resource);
 		const { family, resource, ...rest } = op;
 		if (res.operations.some((o) => o.value === rest.value)) throw new Error(`duplicate operation ${rest.value} in ${family}/${resource} (hand-authored)`);
 		res.operations.push(rest);
+		if (rest.response === 'binary') schemas.push({ family, resource, operation: rest.value, schema: DOWNLOAD_SCHEMA });
 	}
 
 	fs.mkdirSync(path.join(OUT_DIR, 'families'), { recursive: true });
@@ -507,6 +529,7 @@ function main() {
 		summary.push(`${fam.family}: ${fam.resources.length} resources, ${ops} operations, ${(json.length / 1024).toFixed(0)} KiB`);
 	}
 	writeEventTypes();
+	writeSchemas(families, schemas);
 	// Every SDK operation must have a home (or a stated reason in `excluded`).
 	if (unmapped.length) throw new Error(`SDK methods missing from descriptors/family-map.json: ${unmapped.join(', ')}`);
 	const excluded = Object.keys(FAMILY_MAP.excluded || {});

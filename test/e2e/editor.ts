@@ -57,7 +57,9 @@ export interface EditorSmokeResult {
 	timings: PanelTiming[];
 	screenshots: string[];
 	blockedRequests: string[];
-	/** requests for optional output schemas (/schemas/<node>/<version>/<resource>/<operation>.json), all 404 */
+	/** output schemas (/schemas/<node>/<version>/<resource>/<operation>.json) n8n served for this package's nodes */
+	schemasServed: string[];
+	/** schema requests answered 404 (operations without a schema, or other packages' nodes) */
 	schemaRequests: number;
 	totalMs: number;
 }
@@ -210,7 +212,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		if (process.env.E2E_EDITOR_TRACE) console.log(`  trace ${label}: ${Date.now() - lastMark} ms`);
 		lastMark = Date.now();
 	};
-	const result: EditorSmokeResult = { timings: [], screenshots: [], blockedRequests: [], schemaRequests: 0, totalMs: 0 };
+	const result: EditorSmokeResult = { timings: [], screenshots: [], blockedRequests: [], schemaRequests: 0, schemasServed: [], totalMs: 0 };
 	const chromiumPath = opts.chromiumPath ?? process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 	fs.rmSync(opts.artifactsDir, { recursive: true, force: true });
 	fs.mkdirSync(path.join(opts.artifactsDir, 'panels'), { recursive: true });
@@ -266,11 +268,12 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			if (/ERR_BLOCKED_BY_CLIENT|ERR_FAILED/.test(m.text()) && from && !from.startsWith(baseUrl)) return;
 			if (/net::ERR_BLOCKED_BY_CLIENT/.test(m.text())) return;
 			if (phase === 'sign-in' && /status of 401/.test(m.text())) return;
-			// Optional output schemas (<package>/dist/nodes/<Node>/__schema__/…): n8n asks, the package ships none.
+			// Output schemas are optional: an operation without one is a 404 the editor expects.
 			if (/status of 404/.test(m.text()) && from.startsWith(`${baseUrl}/schemas/`)) return;
 			browserErrors.push({ phase, text: `console: ${m.text().slice(0, 500)}${from ? ` (${from})` : ''}` });
 		});
 		page.on('response', (r) => {
+			if (r.status() === 200 && r.url().startsWith(`${baseUrl}/schemas/n8n-nodes-stripe.`)) result.schemasServed.push(r.url().slice(baseUrl.length));
 			if (r.status() === 404 && r.url().startsWith(`${baseUrl}/schemas/`)) {
 				result.schemaRequests++;
 				return;
@@ -404,6 +407,26 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			}
 			phase = 'Stripe Billing';
 			await closeNdv(page);
+
+			// ---------------------------------------------------------------- output schema, before any run
+			// A node added after Stripe Billing (Credit Grant › Create), which has never run: its input panel
+			// shows the schema preview n8n builds from the package's output schema
+			// (dist/nodes/StripeBilling/__schema__/v1.0.0/creditGrant/create.json).
+			mark('billing closed');
+			phase = 'schema preview';
+			const preview = await schemaPreview(page, ['amount', 'applicability_config', 'expires_at', 'voided_at']);
+			check(
+				'editor: before any run, the node after Stripe Billing › Credit Grant › Create shows its output fields (schema preview from the package\'s __schema__)',
+				preview.ok,
+				preview,
+			);
+			check(
+				'editor: n8n served the output schema of Stripe Billing › Credit Grant › Create',
+				result.schemasServed.some((u) => /^\/schemas\/n8n-nodes-stripe\.stripeBilling\/1(\.0\.0)?\/creditGrant\/create\.json/.test(u)),
+				result.schemasServed,
+			);
+			await shot(page, '03b-schema-preview-credit-grant-create');
+			await closeNdv(page);
 		}
 
 		// ---------------------------------------------------------------- every node's panel, timed
@@ -456,6 +479,41 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		result.totalMs = Date.now() - started;
 	}
 	return result;
+
+	// ---------------------------------------------------------------- schema preview of the selected node's output
+	async function schemaPreview(page: Page, fields: string[]): Promise<{ ok: boolean; shown: string[]; warning: boolean; note?: string }> {
+		const ndvPanel = page.getByTestId('ndv');
+		const searchBar = page.getByTestId('node-creator-search-bar');
+		await page.getByTestId('node-creator-plus-button').click();
+		await searchBar.fill('No Operation');
+		const item = page.getByTestId('node-creator-item-name').getByText('No Operation, do nothing', { exact: true });
+		try {
+			await item.first().waitFor({ timeout: 10_000 });
+			await item.first().click();
+			const addToWorkflow = page.getByRole('button', { name: 'Add to workflow' });
+			await addToWorkflow.or(ndvPanel).first().waitFor({ timeout: 10_000 });
+			if (await addToWorkflow.isVisible()) await addToWorkflow.click();
+			await ndvPanel.waitFor({ timeout: 15_000 });
+			const input = ndvPanel.getByTestId('ndv-input-panel');
+			await input.waitFor({ timeout: 10_000 });
+			// Schema is the input panel's default view for a parent without data; pick it if another one is shown.
+			const schemaItems = input.getByTestId('run-data-schema-item');
+			if (!(await schemaItems.first().waitFor({ timeout: 5000 }).then(() => true, () => false))) {
+				await input.getByText('Schema', { exact: true }).first().click({ timeout: 5000 }).catch(() => undefined);
+			}
+			let shown: string[] = [];
+			const until = Date.now() + 15_000;
+			do {
+				shown = (await input.getByTestId('run-data-schema-item').allInnerTexts().catch(() => [] as string[])).map((t) => t.split('\n')[0].trim());
+				if (fields.every((f) => shown.includes(f))) break;
+				await sleep(200);
+			} while (Date.now() < until);
+			const warning = await input.getByTestId('schema-preview-warning').isVisible().catch(() => false);
+			return { ok: fields.every((f) => shown.includes(f)), shown: shown.slice(0, 30), warning };
+		} catch (e) {
+			return { ok: false, shown: [], warning: false, note: (e as Error).message.split('\n')[0] };
+		}
+	}
 
 	// ---------------------------------------------------------------- add a node through the node creator
 	async function addNode(page: Page, node: DeclaredNode): Promise<PanelTiming> {

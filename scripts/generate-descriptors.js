@@ -308,6 +308,15 @@ function loadSignatures(program, checker) {
 
 const OPERATION_WORDS = { del: 'Delete', retrieve: 'Retrieve', list: 'List', create: 'Create', update: 'Update' };
 
+/**
+ * n8n's operation names: Create / Get / Get Many / Update / Delete / Search, and Stripe's own verbs (Capture,
+ * Finalize, Void, …) as they are. Applied to every operation, hand-authored ones included; the operation's
+ * value (what workflows store) and its description (Stripe's wording) stay.
+ */
+function n8nOperationName(name) {
+	return name.replace(/^Retrieve\b/, 'Get').replace(/^List\b/, 'Get Many');
+}
+
 function humanize(method) {
 	if (OPERATION_WORDS[method]) return OPERATION_WORDS[method];
 	const words = method.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(' ');
@@ -467,6 +476,14 @@ function main() {
 			families[key].resources.push({ value: resKey, name: res.name, docUrl: `https://docs.stripe.com${res.docSlug}`, operations: [] });
 		}
 	}
+	// Resource names are unique across the package: n8n's node creator lists every node's actions together.
+	const seenNames = new Map();
+	for (const [key, fam] of Object.entries(FAMILY_MAP.families)) {
+		for (const res of Object.values(fam.resources)) {
+			if (seenNames.has(res.name)) throw new Error(`resource name "${res.name}" is used by both ${seenNames.get(res.name)} and ${key}: qualify one in descriptors/family-map.json`);
+			seenNames.set(res.name, key);
+		}
+	}
 	const resourceOf = (famKey, resKey) => {
 		const fam = families[famKey];
 		if (!fam) throw new Error(`unknown family ${famKey}`);
@@ -499,6 +516,7 @@ function main() {
 			op.value = owner + op.value[0].toUpperCase() + op.value.slice(1);
 			op.name = `${op.name} (${humanize(owner)})`;
 		}
+		op.name = n8nOperationName(op.name);
 		const res = resourceOf(mapEntry.family, mapEntry.resource);
 		if (res.operations.some((o) => o.value === op.value)) throw new Error(`duplicate operation ${op.value} in ${mapEntry.family}/${mapEntry.resource}`);
 		res.operations.push(op);
@@ -508,6 +526,7 @@ function main() {
 	for (const op of loadHandAuthored()) {
 		const res = resourceOf(op.family, op.resource);
 		const { family, resource, ...rest } = op;
+		rest.name = n8nOperationName(rest.name);
 		if (res.operations.some((o) => o.value === rest.value)) throw new Error(`duplicate operation ${rest.value} in ${family}/${resource} (hand-authored)`);
 		res.operations.push(rest);
 		if (rest.response === 'binary') schemas.push({ family, resource, operation: rest.value, schema: DOWNLOAD_SCHEMA });

@@ -310,20 +310,97 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	return fields;
 }
 
-function operationOption(resource: ResourceDescriptor, op: OperationDescriptor): INodePropertyOptions {
-	const verb = op.name
-		.replace(/ \((Test Mode Only|Preview|Deprecated)\)/g, '')
-		// sentence case, as n8n writes actions: "Apply customer balance"; acronyms stay upper case
+/** Sentence case, as n8n writes actions: "Apply customer balance"; acronyms stay upper case. */
+function sentenceWords(text: string, capitalFirst: boolean): string {
+	return text
 		.split(' ')
-		.map((w, i) => (i === 0 || w === w.toUpperCase() ? w : w.toLowerCase()))
+		.map((w, i) => (w === w.toUpperCase() ? w : i === 0 && capitalFirst ? w[0].toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()))
 		.join(' ')
-		// sentence case has no room for punctuation: "Delete discount (customer)" → "Delete discount customer"
-		.replace(/\(([a-z][a-z ]*)\)/g, '$1');
+		.replace(/([a-z])-([a-z])/g, '$1 $2'); // n8n's sentence case has no hyphens: "top up"
+}
+
+function plural(noun: string): string {
+	// An acronym takes no plural in n8n's sentence case ("IDs" reads as a miscased word): "tax ID objects".
+	if (/\b[A-Z]{2,}$/.test(noun)) return `${noun} objects`;
+	if (/[^aeiou]y$/.test(noun)) return noun.slice(0, -1) + 'ies';
+	if (/(s|x|z|ch|sh)$/.test(noun)) return noun + 'es';
+	return noun + 's';
+}
+
+function withArticle(noun: string): string {
+	return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** The SDK object of an operation (test helpers count as their object): `customers.listPaymentMethods` → `customers`. */
+function sdkObject(op: OperationDescriptor): string | undefined {
+	return op.sdk?.replace(/^testHelpers\./, '').split('.').slice(0, -1).join('.') || undefined;
+}
+
+function objectWords(namespace: string): string {
+	const last = namespace.split('.').pop() ?? namespace;
+	return sentenceWords(last.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/ies$/, 'y').replace(/s$/, ''), false);
+}
+
+/** The SDK object an operation belongs to when it is not the resource's own (most of its operations'). */
+function ownerOf(resource: ResourceDescriptor, op: OperationDescriptor, noun: string): string | undefined {
+	const mine = sdkObject(op);
+	if (!mine) return undefined;
+	const counts = new Map<string, number>();
+	for (const o of resource.operations) {
+		const ns = sdkObject(o);
+		if (ns) counts.set(ns, (counts.get(ns) ?? 0) + 1);
+	}
+	// The resource's own SDK object: the one named like the resource, else the one with most operations.
+	const named = [...counts.keys()].find((ns) => noun.toLowerCase().endsWith(objectWords(ns).toLowerCase()));
+	const main = named ?? [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+	const owner = objectWords(mine);
+	if (mine === main || noun.toLowerCase().endsWith(owner.toLowerCase())) return undefined;
+	return owner;
+}
+
+/**
+ * The action shown in n8n's node creator, in n8n's style and naming the whole resource: "Create a checkout
+ * session", "Get many credit balance transactions", "Capture a payment intent", "Get many line items for a
+ * checkout session", "Delete discount for a customer". Resource names are unique across the package (the
+ * generator checks), so every action text is too.
+ */
+export function actionOf(resource: ResourceDescriptor, op: OperationDescriptor): string {
+	const [, base, version = ''] = /^(.*?)( \(v\d+\))?$/.exec(resource.name) ?? [];
+	const noun = sentenceWords(base, false);
+	const suffix = version.toUpperCase();
+	let name = op.name.replace(/ \((Test Mode Only|Preview|Deprecated)\)/g, '');
+	// "Delete Discount (Customer)": the generator names the owner of one of two same-named methods in parentheses.
+	const qualified = /^(.+) \(([^)]+)\)$/.exec(name);
+	const sdkOwner = sdkObject(op);
+	if (qualified && sdkOwner && objectWords(sdkOwner) === sentenceWords(qualified[2], false)) {
+		return `${sentenceWords(qualified[1], true)} for ${withArticle(sentenceWords(qualified[2], false))}${suffix}`.replace(/\bid\b/g, 'ID');
+	}
+	if (qualified) name = qualified[1]; // another remark in parentheses ("Send Events (High Throughput)")
+	if (name === 'Get Many') return `Get many ${plural(noun)}${suffix}`;
+	if (name === 'Search') return `Search ${plural(noun)}${suffix}`;
+	const [first, ...rest] = name.split(' ');
+	const many = first === 'Get' && rest[0] === 'Many';
+	const verb = many ? 'Get many' : sentenceWords(first, true);
+	const object = sentenceWords((many ? rest.slice(1) : rest).join(' '), false);
+	// "Ship Card" of an Issuing Card, "List Balance Transactions" of a Customer Balance Transaction: the words
+	// after the verb name the resource itself.
+	const [n, o] = [noun.toLowerCase(), object.toLowerCase()];
+	const namesResource = !o || n.endsWith(o) || plural(n).endsWith(o);
+	// An operation of another SDK object in this resource (customers.listPaymentMethods under Payment Method):
+	// its owner says whose ("Get many payment methods for a customer").
+	const owner = ownerOf(resource, op, noun);
+	const text = namesResource
+		? `${many ? `Get many ${plural(noun)}` : `${verb} ${withArticle(noun)}`}${owner ? ` for ${withArticle(owner)}` : ''}`
+		: `${verb} ${object} for ${withArticle(noun)}`;
+	return `${text}${suffix}`.replace(/\bids\b/g, 'IDs').replace(/\bid\b/g, 'ID').replace(/\burl\b/g, 'URL');
+}
+
+function operationOption(resource: ResourceDescriptor, op: OperationDescriptor): INodePropertyOptions {
 	return {
 		name: op.name,
 		value: op.value,
 		description: op.description || `${op.name} ${resource.name}`,
-		action: `${verb} ${resource.name.toLowerCase()}`.replace(/\s+/g, ' ').replace(/([a-z])-([a-z])/g, '$1 $2'),
+		action: actionOf(resource, op),
 	};
 }
 

@@ -98,6 +98,25 @@ describe('n8n lint rules on the built node descriptions', () => {
 		});
 	}
 
+	it("every action text and every resource name is used once across the package (n8n's node creator lists them together)", () => {
+		const actions = new Map<string, string[]>();
+		const resources = new Map<string, string[]>();
+		for (const rel of PKG.n8n.nodes) {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const NodeClass = Object.values(require(path.join(ROOT, rel.replace(/^dist\//, ''))) as Record<string, new () => INodeType>)[0];
+			const { displayName, properties } = new NodeClass().description;
+			for (const p of properties) {
+				for (const o of (p.options ?? []) as Array<{ name: string; action?: string }>) {
+					if (p.name === 'operation' && o.action) actions.set(o.action, [...(actions.get(o.action) ?? []), displayName]);
+					if (p.name === 'resource') resources.set(o.name, [...(resources.get(o.name) ?? []), displayName]);
+				}
+			}
+		}
+		assert.ok(actions.size > 500, `${actions.size} actions`);
+		assert.deepEqual([...actions].filter(([, nodes]) => nodes.length > 1), [], 'actions shared by several operations');
+		assert.deepEqual([...resources].filter(([, nodes]) => nodes.length > 1), [], 'resource names shared by several nodes');
+	});
+
 	it('the rule set really runs: a description with n8n-style mistakes is reported', async () => {
 		const bad = {
 			displayName: 'Bad',

@@ -8,7 +8,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { encodeForm } from '../shared/encoding';
@@ -117,6 +117,27 @@ function rememberEvent(data: TriggerStaticData, eventId: string, now: number, to
 	entries.sort((a, b) => a[1] - b[1]);
 	// A new object (not a nested write), so n8n's change tracking marks the static data as changed.
 	data.seenEvents = Object.fromEntries(entries.slice(-SEEN_EVENTS_MAX));
+	markChangedAfterStart(data);
+}
+
+/**
+ * n8n 2.41.1 loses a webhook's static-data change when the delivery starts an execution: WorkflowRunner.run
+ * (establishContextForPersistence) wraps the same static-data object in a new Workflow, which resets its
+ * "changed" flag, before the webhook server saves changed static data after starting the execution; so
+ * nothing is saved (verified in n8n's source and in a real n8n, regular and queue mode). Writing the value
+ * again once that has happened marks it changed again: a few times, from right after this webhook call
+ * until a few seconds later, so that one write falls between the reset and the save. Harmless otherwise.
+ */
+function markChangedAfterStart(data: TriggerStaticData): void {
+	const again = () => {
+		data.seenEvents = data.seenEvents;
+	};
+	void (async () => {
+		for (const ms of [0, 5, 15, 30, 50, 150, 250, 500, 1000, 2000]) {
+			await sleep(ms);
+			again();
+		}
+	})();
 }
 
 function desiredDestination(ctx: IHookFunctions, settings: StripeSettings): DesiredDestination {

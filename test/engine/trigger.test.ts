@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import { signatureHeader } from '../../nodes/shared/signature';
 import { SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS, StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
@@ -395,6 +396,24 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		// Another event still starts.
 		assert.equal((await deliver(s, signed(eventRaw('evt_once_2')))).items?.length, 1);
 		assert.deepEqual(Object.keys(nodeStatic(s).seenEvents as IDataObject).sort(), ['evt_once_1', 'evt_once_2']);
+	});
+
+	it('the replay memory stays marked as changed after n8n 2.41.1 re-wraps the static data to start the execution', async () => {
+		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
+		let resetReproduced: boolean | undefined;
+		let changedAtSave: boolean | undefined;
+		const r = await deliver(s, signed(eventRaw('evt_flag_1')), async (workflow, raw) => {
+			assert.equal(workflow.staticData.__dataChanged, true);
+			// WorkflowRunner.run -> establishContextForPersistence: new Workflow({ staticData: <the same object> }).
+			new Workflow({ id: workflow.id, nodes: Object.values(workflow.nodes), connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: raw });
+			resetReproduced = (workflow.staticData.__dataChanged as boolean) === false;
+			// ...then several database round trips before LiveWebhooks saves the static data if it is marked changed.
+			await new Promise((resolve) => setTimeout(resolve, 60));
+			changedAtSave = workflow.staticData.__dataChanged === true;
+		});
+		assert.equal(r.items?.length, 1);
+		assert.equal(resetReproduced, true, "n8n's reset of the change flag is reproduced");
+		assert.equal(changedAtSave, true, 'the static data is marked changed again when n8n saves it');
 	});
 
 	it('the replay memory survives a restart (n8n stores static data as JSON in its database)', async () => {

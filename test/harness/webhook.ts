@@ -114,7 +114,12 @@ export interface DeliveryResult {
 	items?: IDataObject[];
 }
 
-export async function deliver(setup: TriggerSetup, delivery: Delivery): Promise<DeliveryResult> {
+/**
+ * `afterWebhook` runs right after the node's webhook() returned, with the Workflow it ran in and the static-data
+ * object that Workflow was built from (what n8n passes on to WorkflowRunner.run), before the static data is
+ * copied back into the setup.
+ */
+export async function deliver(setup: TriggerSetup, delivery: Delivery, afterWebhook?: (workflow: Workflow, staticData: IDataObject) => Promise<void> | void): Promise<DeliveryResult> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData, webhookData } = build(setup);
 	let parsed: unknown;
@@ -151,6 +156,7 @@ export async function deliver(setup: TriggerSetup, delivery: Delivery): Promise<
 	additionalData.httpResponse = res as never;
 	const ctx = new WebhookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'webhook', webhookData, [], null);
 	const response = await setup.nodeType.webhook!.call(ctx);
+	if (afterWebhook) await afterWebhook(workflow, setup.staticData);
 	keepStaticData(setup, workflow);
 	if (!response.noWebhookResponse && response.webhookResponse !== undefined) answer.body = response.webhookResponse;
 	return {

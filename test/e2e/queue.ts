@@ -400,6 +400,28 @@ async function main(): Promise<void> {
 		check('main restart: no destination created or deleted', restartCalls.length === 0, restartCalls.map((r) => `${r.method} ${r.path}`));
 		check('main restart: still exactly the one destination', JSON.stringify((await live()).map((d) => d.id)) === JSON.stringify([prodId]), await live());
 
+		// ---------------------------------------------------------------- destination deleted while main is down
+		section('trigger: destination deleted at Stripe while main is down (README: what n8n 2.41 does, and the repair)');
+		await stopProc(mainProc);
+		await fetch(`${standin.url}/v2/core/event_destinations/${String(prodId)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		seen = standin.requests.length;
+		mainProc = await startProc('main', ['start'], folder('main'), ports.main, { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, logs);
+		await sleep(3000);
+		const recreated = standin.requests.slice(seen).filter((r) => r.path.startsWith('/v2/core/event_destinations'));
+		check(
+			'n8n 2.41 (publication service on) does not run the trigger\'s check at start: nothing recreated, the workflow receives nothing',
+			recreated.length === 0 && (await live()).length === 0,
+			recreated.map((r) => `${r.method} ${r.path}`),
+		);
+		const restR = await mainClient(`http://127.0.0.1:${ports.main}`);
+		await restR('POST', `/workflows/${wfId}/deactivate`, {});
+		const current = await restR('GET', `/workflows/${wfId}`);
+		await restR('POST', `/workflows/${wfId}/activate`, { versionId: current.versionId });
+		const repaired = await liveUntil((d) => d.length === 1);
+		check('repair: deactivate + activate creates a new destination', repaired.length === 1 && repaired[0].id !== prodId && repaired[0].webhook_endpoint?.url === prodUrl, repaired);
+		const afterRepair = await standin.deliver({ event: { ...event, id: 'evt_queue_repaired' } });
+		check('repair: deliveries verify with the new signing secret', afterRepair.status === 200 && /"received":true/.test(afterRepair.body) && !/duplicate/.test(afterRepair.body), afterRepair);
+
 		// ---------------------------------------------------------------- a webhook processor without the package
 		section('a webhook processor without the package');
 		await stopProc(webhookProc);

@@ -8,7 +8,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { encodeForm } from '../shared/encoding';
@@ -27,19 +27,117 @@ interface DesiredDestination {
 	snapshotApiVersion?: string;
 }
 
-type TriggerStaticData = Record<string, string | undefined>;
+type TriggerStaticData = Record<string, unknown> & {
+	destinationId?: string;
+	signingSecret?: string;
+	webhookUrl?: string;
+	testDestinationId?: string;
+	testSigningSecret?: string;
+	testWebhookUrl?: string;
+	/** Event IDs already started, with the time they were accepted (unix seconds): replays are dropped. */
+	seenEvents?: Record<string, number>;
+};
+
+interface Slot {
+	test: boolean;
+	id: 'testDestinationId' | 'destinationId';
+	secret: 'testSigningSecret' | 'signingSecret';
+	url: 'testWebhookUrl' | 'webhookUrl';
+}
+
+const PRODUCTION: Slot = { test: false, id: 'destinationId', secret: 'signingSecret', url: 'webhookUrl' };
+const TEST: Slot = { test: true, id: 'testDestinationId', secret: 'testSigningSecret', url: 'testWebhookUrl' };
 
 /**
- * Static-data keys of the destination: the production webhook's, or the test webhook's ("Listen for test
- * event" runs in manual mode), so listening for a test event never replaces an active workflow's destination.
+ * n8n's webhook endpoint in a webhook URL: `<base>/<endpoint>/<webhookId>/<path>`, i.e. "webhook" or
+ * "webhook-test" by default (N8N_ENDPOINT_WEBHOOK / N8N_ENDPOINT_WEBHOOK_TEST).
  */
-function slot(ctx: IHookFunctions | IWebhookFunctions) {
-	const test = ctx.getMode() === 'manual';
-	return {
-		id: test ? 'testDestinationId' : 'destinationId',
-		secret: test ? 'testSigningSecret' : 'signingSecret',
-		url: test ? 'testWebhookUrl' : 'webhookUrl',
+function endpointOf(url: string | undefined): string | undefined {
+	if (!url) return undefined;
+	try {
+		const parts = new URL(url).pathname.split('/').filter(Boolean);
+		return parts.length >= 3 ? parts[parts.length - 3] : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Which destination a hook or delivery is about: the production webhook's, or the test webhook's ("Listen
+ * for test event"), so listening for a test event never touches an active workflow's destination.
+ *
+ * Decided by the webhook URL n8n serves for this call, which n8n derives from the webhook being a test one
+ * in every mode. (The execution mode is not enough: n8n 2.41 creates test webhooks in mode `manual` but
+ * removes them, like production ones, in mode `internal`.) The URL is compared with the URLs stored when the
+ * destinations were created, by n8n endpoint (so a changed WEBHOOK_URL still finds the right one); a URL that is not the stored
+ * production one is never taken for it. Only when nothing is stored does the activation mode decide
+ * (`manual`: test).
+ */
+function slotFor(url: string | undefined, data: TriggerStaticData, fallbackTest: boolean): Slot {
+	if (url && url === data.testWebhookUrl) return TEST;
+	if (url && url === data.webhookUrl) return PRODUCTION;
+	const endpoint = endpointOf(url);
+	if (endpoint && endpoint === endpointOf(data.testWebhookUrl)) return TEST;
+	if (endpoint && endpoint === endpointOf(data.webhookUrl)) return PRODUCTION;
+	// Not the endpoint of the stored one: the other one (never the production destination by default).
+	if (data.webhookUrl) return TEST;
+	if (data.testWebhookUrl) return PRODUCTION;
+	return fallbackTest ? TEST : PRODUCTION;
+}
+
+function hookSlot(ctx: IHookFunctions, data: TriggerStaticData): Slot {
+	return slotFor(ctx.getNodeWebhookUrl('default'), data, ctx.getActivationMode() === 'manual');
+}
+
+function deliverySlot(ctx: IWebhookFunctions, data: TriggerStaticData): Slot {
+	// getWebhookResourceUrl: the endpoint actually served (n8n >= 2.x); getNodeWebhookUrl is always production.
+	const served = typeof ctx.getWebhookResourceUrl === 'function' ? ctx.getWebhookResourceUrl('default') : undefined;
+	return served ? slotFor(served, data, ctx.getMode() === 'manual') : ctx.getMode() === 'manual' ? TEST : PRODUCTION;
+}
+
+/** Replay memory: event IDs kept at least this long (and at least the signature tolerance)… */
+export const SEEN_EVENTS_RETENTION_SECONDS = 24 * 3600;
+/** …and at most this many per trigger (the oldest are forgotten first), so static data stays small. */
+export const SEEN_EVENTS_MAX = 1000;
+
+function alreadySeen(data: TriggerStaticData, eventId: string, now: number, tolerance: number): boolean {
+	const at = data.seenEvents?.[eventId];
+	return typeof at === 'number' && now - at <= Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS);
+}
+
+/**
+ * Records an accepted event ID in the node's static data, which n8n saves to its database after the
+ * delivery (in every process that serves webhooks: main, or the webhook processors in queue mode) and
+ * loads again for the next one; so it survives restarts and is seen by every process.
+ */
+function rememberEvent(data: TriggerStaticData, eventId: string, now: number, tolerance: number): void {
+	const keep = Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS);
+	const entries = Object.entries(data.seenEvents ?? {}).filter(([, at]) => typeof at === 'number' && now - at <= keep);
+	entries.push([eventId, now]);
+	entries.sort((a, b) => a[1] - b[1]);
+	// A new object (not a nested write), so n8n's change tracking marks the static data as changed.
+	data.seenEvents = Object.fromEntries(entries.slice(-SEEN_EVENTS_MAX));
+	markChangedAfterStart(data);
+}
+
+/**
+ * n8n 2.41.1 loses a webhook's static-data change when the delivery starts an execution: WorkflowRunner.run
+ * (establishContextForPersistence) wraps the same static-data object in a new Workflow, which resets its
+ * "changed" flag, before the webhook server saves changed static data after starting the execution; so
+ * nothing is saved (verified in n8n's source and in a real n8n, regular and queue mode). Writing the value
+ * again once that has happened marks it changed again: a few times, from right after this webhook call
+ * until a few seconds later, so that one write falls between the reset and the save. Harmless otherwise.
+ */
+function markChangedAfterStart(data: TriggerStaticData): void {
+	const again = () => {
+		data.seenEvents = data.seenEvents;
 	};
+	void (async () => {
+		for (const ms of [0, 5, 15, 30, 50, 150, 250, 500, 1000, 2000]) {
+			await sleep(ms);
+			again();
+		}
+	})();
 }
 
 function desiredDestination(ctx: IHookFunctions, settings: StripeSettings): DesiredDestination {
@@ -105,7 +203,9 @@ export class StripeEventsTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'stripeKeyApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		// responseData '': n8n answers with the webhookResponse the node returns ({"received":true}) instead of
+		// its default ("firstEntryJson", sent literally for nodes that are not n8n's own Webhook node).
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }],
 		properties: [
 			{
 				displayName:
@@ -214,7 +314,7 @@ export class StripeEventsTrigger implements INodeType {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
-				const key = slot(this);
+				const key = hookSlot(this, data);
 				const id = data[key.id];
 				if (!id) return false;
 				const settings = await getStripeSettings(this);
@@ -234,7 +334,7 @@ export class StripeEventsTrigger implements INodeType {
 
 			async create(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
-				const key = slot(this);
+				const key = hookSlot(this, data);
 				const settings = await getStripeSettings(this);
 				const want = desiredDestination(this, settings);
 				if (!want.enabledEvents.length) {
@@ -272,7 +372,7 @@ export class StripeEventsTrigger implements INodeType {
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node') as TriggerStaticData;
-				const key = slot(this);
+				const key = hookSlot(this, data);
 				const id = data[key.id];
 				if (id) {
 					const settings = await getStripeSettings(this);
@@ -292,7 +392,7 @@ export class StripeEventsTrigger implements INodeType {
 		const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const tolerance = Number(options.tolerance ?? DEFAULT_TOLERANCE_SECONDS);
-		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[slot(this).secret] ?? '', tolerance);
+		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[deliverySlot(this, data).secret] ?? '', tolerance);
 		if (!check.ok) {
 			res.status(check.status).json({ error: { message: `Invalid Stripe-Signature: ${check.reason}` } });
 			return { noWebhookResponse: true };
@@ -302,6 +402,13 @@ export class StripeEventsTrigger implements INodeType {
 		const selected = this.getNodeParameter(payload === 'thin' ? 'thinEvents' : 'snapshotEvents', []) as string[];
 		if (!selected.includes('*') && !selected.includes(String(event.type))) {
 			return { webhookResponse: { received: true, ignored: `event type ${String(event.type)} is not selected` } };
+		}
+		const eventId = typeof event.id === 'string' && event.id.length <= 255 ? event.id : undefined;
+		const now = Math.floor(Date.now() / 1000);
+		if (eventId && alreadySeen(data, eventId, now, tolerance)) {
+			// Stripe delivers at least once (and a captured delivery can be replayed within the tolerance):
+			// acknowledged, so Stripe stops retrying, and no second execution.
+			return { webhookResponse: { received: true, duplicate: true } };
 		}
 		let item: IDataObject = { ...event };
 		if (payload === 'thin' && (options.fetchEvent || options.fetchRelatedObject)) {
@@ -320,6 +427,9 @@ export class StripeEventsTrigger implements INodeType {
 		// Connected-account events: which account the event belongs to, whatever the payload style.
 		if (item.account === undefined) item.account = event.account ?? null;
 		if (payload === 'thin' && item.context === undefined) item.context = event.context ?? null;
-		return { workflowData: [this.helpers.returnJsonArray([item])] };
+		// Recorded only once everything above succeeded: a delivery that failed here is retried by Stripe.
+		if (eventId) rememberEvent(data, eventId, now, tolerance);
+		// The answer to Stripe: a fixed acknowledgement, never the event (see responseData in the description).
+		return { webhookResponse: { received: true }, workflowData: [this.helpers.returnJsonArray([item])] };
 	}
 }

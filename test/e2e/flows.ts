@@ -22,7 +22,7 @@ async function sleep(ms: number) {
 }
 
 /** A signed-in REST client for one n8n instance. */
-async function restClient(baseUrl: string) {
+export async function restClient(baseUrl: string) {
 	let res = await fetch(`${baseUrl}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(OWNER) });
 	if (res.status !== 200) {
 		res = await fetch(`${baseUrl}/rest/login`, {
@@ -55,7 +55,7 @@ function executionsOf(userFolder: string, workflowId: string) {
 	return readLatestExecution(userFolder, workflowId);
 }
 
-async function waitFor<T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> {
+export async function waitFor<T>(fn: () => T | undefined, ms = 20_000): Promise<T | undefined> {
 	const until = Date.now() + ms;
 	for (;;) {
 		const v = fn();
@@ -161,7 +161,7 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 const DAY = 86400;
 
 /** Seeds the stand-in with customers, credit grants and balance transactions for the example workflows. */
-function seedCredits(standin: Standin) {
+export function seedCredits(standin: Standin) {
 	const now = Math.floor(Date.now() / 1000);
 	const [a, b] = standin.seed('customers', [
 		{ name: 'Ada Credits', email: 'ada@example.com' },

@@ -76,7 +76,7 @@ describe('n8n lint rules on the built node descriptions', () => {
 		const base = path.basename(file, '.node.js');
 		it(`${base}: eslint-plugin-n8n-nodes-base "nodes" rules, 0 errors`, async () => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const NodeClass = Object.values(require(file) as Record<string, new () => INodeType>)[0];
+			const NodeClass = Object.values(require(file) as Record<string, unknown>).find((v) => typeof v === 'function') as new () => INodeType;
 			const description = new NodeClass().description;
 			const source =
 				"import type { INodeType, INodeTypeDescription } from 'n8n-workflow';\n\n" +
@@ -103,7 +103,7 @@ describe('n8n lint rules on the built node descriptions', () => {
 		const resources = new Map<string, string[]>();
 		for (const rel of PKG.n8n.nodes) {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const NodeClass = Object.values(require(path.join(ROOT, rel.replace(/^dist\//, ''))) as Record<string, new () => INodeType>)[0];
+			const NodeClass = Object.values(require(path.join(ROOT, rel.replace(/^dist\//, ''))) as Record<string, unknown>).find((v) => typeof v === 'function') as new () => INodeType;
 			const { displayName, properties } = new NodeClass().description;
 			for (const p of properties) {
 				for (const o of (p.options ?? []) as Array<{ name: string; action?: string }>) {

@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import { signatureHeader } from '../../nodes/shared/signature';
-import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
+import { SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS, StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
 import { deliver, runHook, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';
@@ -137,23 +138,70 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		assert.equal((await liveDestinations()).length, 0);
 	});
 
-	it('listening for a test event uses its own destination and leaves the production one alone', async () => {
-		const staticData: IDataObject = {};
-		const prod = setup({}, staticData);
+	// n8n 2.41.1 keeps a test webhook's static data in its test-webhook registration (a copy of the workflow's,
+	// never saved to the database) and removes test webhooks like production ones: delete() in mode
+	// `internal`, activation `update` (n8nHookModes).
+	it('listening for a test event on an active workflow: its own destination, removed afterwards in mode internal; the production one untouched', async () => {
+		const prod = setup();
 		await runHook(prod, 'create');
 		const prodId = nodeStatic(prod).destinationId;
-		const test = { ...setup({}, staticData), isTest: true };
-		assert.equal(await runHook(test, 'checkExists', 'manual'), false);
-		await runHook(test, 'create', 'manual');
+		const prodData = JSON.stringify(prod.staticData);
+		const test: TriggerSetup = { ...setup({}, JSON.parse(prodData) as IDataObject), isTest: true };
+		assert.equal(await runHook(test, 'checkExists'), false);
+		await runHook(test, 'create');
 		const data = nodeStatic(test);
 		assert.equal(data.destinationId, prodId);
 		assert.match(String(data.testDestinationId), /^ed_/);
+		assert.notEqual(data.testDestinationId, prodId);
 		const live = await liveDestinations();
 		assert.equal(live.length, 2);
-		assert.ok(live.some((d) => String((d.webhook_endpoint as IDataObject).url).includes('/webhook-test/')));
-		await runHook(test, 'delete', 'manual');
+		const testId = String(data.testDestinationId);
+		const testUrl = String((live.find((d) => d.id === testId)!.webhook_endpoint as IDataObject).url);
+		assert.equal(testUrl, `http://localhost:5678/webhook-test/${WEBHOOK_ID}/webhook`);
+		standin.requests.length = 0;
+		assert.equal(await runHook(test, 'delete'), true);
+		assert.deepEqual(destinationCalls(), [`DELETE /v2/core/event_destinations/${testId}`]);
 		assert.deepEqual((await liveDestinations()).map((d) => d.id), [prodId]);
 		assert.equal(nodeStatic(test).destinationId, prodId);
+		assert.equal(nodeStatic(test).testDestinationId, undefined);
+		assert.equal(JSON.stringify(prod.staticData), prodData, 'the production static data is not touched');
+		// The production webhook is still checked, and removed, as before.
+		assert.equal(await runHook(prod, 'checkExists'), true);
+		await runHook(prod, 'delete');
+		assert.deepEqual(await liveDestinations(), []);
+	});
+
+	it('listening for a test event on an inactive workflow leaves no destination behind', async () => {
+		const test: TriggerSetup = { ...setup(), isTest: true };
+		for (let i = 0; i < 3; i++) {
+			assert.equal(await runHook(test, 'checkExists'), false);
+			await runHook(test, 'create');
+			assert.equal((await liveDestinations()).length, 1);
+			await runHook(test, 'delete');
+			assert.deepEqual(await liveDestinations(), [], `listen ${i + 1} left its destination behind`);
+		}
+		assert.deepEqual(nodeStatic(test), {});
+	});
+
+	it('a test webhook removed before its destination was stored never deletes the production destination', async () => {
+		const prod = setup();
+		await runHook(prod, 'create');
+		const prodId = nodeStatic(prod).destinationId;
+		// n8n removes the test webhook again when create() failed: the registration's data has no test slot.
+		const test: TriggerSetup = { ...setup({}, JSON.parse(JSON.stringify(prod.staticData)) as IDataObject), isTest: true };
+		standin.requests.length = 0;
+		await runHook(test, 'delete');
+		assert.deepEqual(destinationCalls(), []);
+		assert.deepEqual((await liveDestinations()).map((d) => d.id), [prodId]);
+	});
+
+	it('production deactivation after WEBHOOK_URL changed still deletes the production destination', async () => {
+		const prod = setup();
+		await runHook(prod, 'create');
+		const data = nodeStatic(prod);
+		data.webhookUrl = String(data.webhookUrl).replace('http://localhost:5678/', 'https://old.example.com/n8n/');
+		await runHook(prod, 'delete');
+		assert.deepEqual(await liveDestinations(), []);
 	});
 
 	it('thin payloads: thin event types, no snapshot version', async () => {
@@ -295,6 +343,124 @@ describe('Stripe Events Trigger: deliveries', () => {
 			assert.equal(item.context, 'acct_1Ctx');
 		} finally {
 			server.close();
+		}
+	});
+});
+
+describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
+	const secret = 'whsec_test_replay_secret_0123456789';
+	const testSecret = 'whsec_test_listen_secret_9876543210';
+	const URL_TEST = `http://localhost:5678/webhook-test/${WEBHOOK_ID}/webhook`;
+	const nodeData = () => ({ destinationId: 'ed_1', signingSecret: secret, webhookUrl: URL_PROD });
+	const now = () => Math.floor(Date.now() / 1000);
+	const eventRaw = (id: string, type = 'customer.created') => Buffer.from(JSON.stringify({ id, object: 'event', type, data: { object: { id: 'cus_1' } } }));
+	const signed = (raw: Buffer, s = secret, t = now()) => ({ headers: { 'Stripe-Signature': signatureHeader(s, t, raw) }, rawBody: raw });
+
+	before(async () => {
+		standin = await startStandin();
+	});
+	after(async () => standin.close());
+
+	it('an accepted delivery is answered {"received":true}, never with the event or n8n\'s default', async () => {
+		const description = new StripeEventsTrigger().description.webhooks![0];
+		// n8n sends the description's responseData when it is set (default "firstEntryJson", sent literally).
+		assert.equal(description.responseData, '');
+		const r = await deliver(setup({}, { 'node:Stripe Events Trigger': nodeData() }), signed(eventRaw('evt_ack_1')));
+		assert.equal(r.status, 200);
+		assert.deepEqual(r.body, { received: true });
+		assert.equal(r.items?.[0].id, 'evt_ack_1');
+	});
+
+	it('a test delivery verifies with the test destination\'s secret only; a production delivery with the production one only', async () => {
+		const both = () => ({ 'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST } });
+		const raw = eventRaw('evt_listen_1');
+		const asTest = (sd: IDataObject): TriggerSetup => ({ ...setup({}, sd), isTest: true });
+		assert.equal((await deliver(asTest(both()), signed(raw, testSecret))).items?.length, 1);
+		assert.equal((await deliver(asTest(both()), signed(raw, secret))).status, 401);
+		assert.equal((await deliver(setup({}, both()), signed(raw, secret))).items?.length, 1);
+		assert.equal((await deliver(setup({}, both()), signed(raw, testSecret))).status, 401);
+	});
+
+	it('the same event delivered again (a replay, or a Stripe retry with a new signature) is acknowledged 2xx and starts nothing', async () => {
+		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
+		const raw = eventRaw('evt_once_1');
+		const first = signed(raw);
+		assert.equal((await deliver(s, first)).items?.length, 1);
+		const replay = await deliver(s, first);
+		assert.equal(replay.status, 200);
+		assert.equal(replay.items, undefined);
+		assert.deepEqual(replay.body, { received: true, duplicate: true });
+		const retry = await deliver(s, signed(raw, secret, now() - 30));
+		assert.equal(retry.items, undefined);
+		assert.equal(retry.status, 200);
+		// Another event still starts.
+		assert.equal((await deliver(s, signed(eventRaw('evt_once_2')))).items?.length, 1);
+		assert.deepEqual(Object.keys(nodeStatic(s).seenEvents as IDataObject).sort(), ['evt_once_1', 'evt_once_2']);
+	});
+
+	it('the replay memory stays marked as changed after n8n 2.41.1 re-wraps the static data to start the execution', async () => {
+		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
+		let resetReproduced: boolean | undefined;
+		let changedAtSave: boolean | undefined;
+		const r = await deliver(s, signed(eventRaw('evt_flag_1')), async (workflow, raw) => {
+			assert.equal(workflow.staticData.__dataChanged, true);
+			// WorkflowRunner.run -> establishContextForPersistence: new Workflow({ staticData: <the same object> }).
+			new Workflow({ id: workflow.id, nodes: Object.values(workflow.nodes), connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: raw });
+			resetReproduced = (workflow.staticData.__dataChanged as boolean) === false;
+			// ...then several database round trips before LiveWebhooks saves the static data if it is marked changed.
+			await new Promise((resolve) => setTimeout(resolve, 60));
+			changedAtSave = workflow.staticData.__dataChanged === true;
+		});
+		assert.equal(r.items?.length, 1);
+		assert.equal(resetReproduced, true, "n8n's reset of the change flag is reproduced");
+		assert.equal(changedAtSave, true, 'the static data is marked changed again when n8n saves it');
+	});
+
+	it('the replay memory survives a restart (n8n stores static data as JSON in its database)', async () => {
+		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
+		const raw = eventRaw('evt_restart_1');
+		assert.equal((await deliver(s, signed(raw))).items?.length, 1);
+		const reloaded = setup({}, JSON.parse(JSON.stringify(s.staticData)) as IDataObject);
+		assert.equal((await deliver(reloaded, signed(raw))).items, undefined);
+	});
+
+	it('the replay memory is bounded: entries past the retention are dropped, at most SEEN_EVENTS_MAX are kept, oldest first', async () => {
+		const t = now();
+		const seenEvents: Record<string, number> = { evt_expired: t - SEEN_EVENTS_RETENTION_SECONDS - 10 };
+		for (let i = 0; i < SEEN_EVENTS_MAX; i++) seenEvents[`evt_old_${i}`] = t - 1000 + Math.floor(i / 10);
+		const s = setup({}, { 'node:Stripe Events Trigger': { ...nodeData(), seenEvents } });
+		assert.equal((await deliver(s, signed(eventRaw('evt_expired')))).items?.length, 1, 'an entry past the retention no longer blocks');
+		const kept = nodeStatic(s).seenEvents as Record<string, number>;
+		assert.equal(Object.keys(kept).length, SEEN_EVENTS_MAX);
+		assert.equal(kept.evt_old_0, undefined, 'the oldest entry was forgotten');
+		assert.equal(kept.evt_expired, t);
+		assert.ok(JSON.stringify(kept).length < 50_000, `replay memory is ${JSON.stringify(kept).length} bytes`);
+		// Within the retention and the cap, a replay is still dropped.
+		assert.equal((await deliver(s, signed(eventRaw(`evt_old_${SEEN_EVENTS_MAX - 1}`)))).items, undefined);
+	});
+
+	it('a delivery that fails (thin-event fetch refused) is not remembered, so Stripe\'s retry starts the workflow', async () => {
+		let fail = true;
+		const http = await import('node:http');
+		const srv = http.createServer((req, res) => {
+			res.setHeader('Content-Type', 'application/json');
+			if (fail) {
+				res.statusCode = 400;
+				res.end(JSON.stringify({ error: { type: 'invalid_request_error', message: 'nope' } }));
+			} else res.end(JSON.stringify({ id: 'evt_thin_r', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' }));
+		});
+		await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+		try {
+			const s = setup({ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'], options: { fetchEvent: true } }, { 'node:Stripe Events Trigger': nodeData() });
+			s.credentials = { stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${(srv.address() as { port: number }).port}` } };
+			const raw = Buffer.from(JSON.stringify({ id: 'evt_thin_r', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' }));
+			await assert.rejects(deliver(s, signed(raw)));
+			assert.equal((nodeStatic(s).seenEvents as IDataObject | undefined)?.evt_thin_r, undefined);
+			fail = false;
+			assert.equal((await deliver(s, signed(raw))).items?.length, 1);
+			assert.equal((await deliver(s, signed(raw))).items, undefined);
+		} finally {
+			srv.close();
 		}
 	});
 });

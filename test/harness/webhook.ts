@@ -7,7 +7,7 @@
 import { createAdditionalData, createHooks, ensureEngineEnvironment, HarnessCredentialsHelper } from './engine';
 
 import { HookContext, WebhookContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType, IWebhookData, IWebhookResponseData, WorkflowActivateMode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType, IWebhookData, IWebhookResponseData, WorkflowActivateMode, WorkflowExecuteMode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { StripeKeyApi } from '../../credentials/StripeKeyApi.credentials';
@@ -73,10 +73,26 @@ function keepStaticData(setup: TriggerSetup, workflow: Workflow) {
 	Object.assign(setup.staticData, data);
 }
 
-export async function runHook(setup: TriggerSetup, method: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode = 'activate'): Promise<boolean> {
+/**
+ * The execution and activation modes n8n 2.41.1 passes to each hook (verified in its source): activation
+ * calls checkExists/create in mode `trigger` (active-workflow-manager.js addWebhooks), "Listen for test event"
+ * in mode `manual`, activation `manual` (webhooks/test-webhooks.js); every removal, test or production,
+ * calls delete in mode `internal`, activation `update` (deregisterWebhooks, test-webhooks deactivateWebhooks).
+ */
+export function n8nHookModes(method: 'checkExists' | 'create' | 'delete', isTest: boolean, activation: WorkflowActivateMode): { mode: WorkflowExecuteMode; activation: WorkflowActivateMode } {
+	if (method === 'delete') return { mode: 'internal', activation: 'update' };
+	return isTest ? { mode: 'manual', activation: 'manual' } : { mode: 'trigger', activation };
+}
+
+export async function runHook(
+	setup: TriggerSetup,
+	method: 'checkExists' | 'create' | 'delete',
+	activation: WorkflowActivateMode = 'activate',
+	modes: { mode: WorkflowExecuteMode; activation: WorkflowActivateMode } = n8nHookModes(method, Boolean(setup.isTest), activation),
+): Promise<boolean> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData, webhookData } = build(setup);
-	const ctx = new HookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'trigger', activation, webhookData);
+	const ctx = new HookContext(workflow, node, additionalData, modes.mode, modes.activation, webhookData);
 	const fn = (setup.nodeType.webhookMethods as Record<string, Record<string, (this: HookContext) => Promise<boolean>>>).default[method];
 	try {
 		return await fn.call(ctx);
@@ -98,7 +114,12 @@ export interface DeliveryResult {
 	items?: IDataObject[];
 }
 
-export async function deliver(setup: TriggerSetup, delivery: Delivery): Promise<DeliveryResult> {
+/**
+ * `afterWebhook` runs right after the node's webhook() returned, with the Workflow it ran in and the static-data
+ * object that Workflow was built from (what n8n passes on to WorkflowRunner.run), before the static data is
+ * copied back into the setup.
+ */
+export async function deliver(setup: TriggerSetup, delivery: Delivery, afterWebhook?: (workflow: Workflow, staticData: IDataObject) => Promise<void> | void): Promise<DeliveryResult> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData, webhookData } = build(setup);
 	let parsed: unknown;
@@ -135,6 +156,7 @@ export async function deliver(setup: TriggerSetup, delivery: Delivery): Promise<
 	additionalData.httpResponse = res as never;
 	const ctx = new WebhookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'webhook', webhookData, [], null);
 	const response = await setup.nodeType.webhook!.call(ctx);
+	if (afterWebhook) await afterWebhook(workflow, setup.staticData);
 	keepStaticData(setup, workflow);
 	if (!response.noWebhookResponse && response.webhookResponse !== undefined) answer.body = response.webhookResponse;
 	return {

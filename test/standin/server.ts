@@ -5,6 +5,7 @@
  *   v1 (form-encoded, bracket syntax): the resources in ./resources.ts — by default customers, products
  *      and prices — with create / retrieve / update / delete / list (limit, starting_after, ending_before,
  *      created, filters) / search (query, limit, page); GET /v1/balance.
+ *   files (./files.ts): POST /v1/files (multipart upload), GET /v1/files/:id and /v1/files/:id/contents.
  *   v2 (JSON): /v2/core/event_destinations create / retrieve / list / update / delete / enable / disable /
  *      ping.
  *
@@ -39,6 +40,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { handleFiles, type StoredFile } from './files';
 import { FormParseError, parseForm, type FormObject } from './form';
 import { coerce, ParamError, resources as defaultResources, singletons as defaultSingletons } from './resources';
 import type { ResourceDef, SingletonDef, StripeObject } from './resources';
@@ -158,6 +160,8 @@ interface Reply {
 	status: number;
 	body: Json;
 	headers?: Record<string, string>;
+	/** A body sent as it is instead of JSON (file contents). */
+	raw?: string;
 	/** An event to deliver to a destination once this reply is sent (ping). */
 	deliver?: { destination: DestinationRecord; event: StripeObject };
 }
@@ -301,6 +305,14 @@ interface Stored {
 }
 
 /** Objects of one Stripe account. */
+/** Uploaded files per account (see ./files.ts). */
+const accountFiles = new WeakMap<object, Map<string, StoredFile>>();
+function filesOf(data: object): Map<string, StoredFile> {
+	let m = accountFiles.get(data);
+	if (!m) accountFiles.set(data, (m = new Map()));
+	return m;
+}
+
 class AccountData {
 	v1 = new Map<string, Map<string, Stored>>(); // resource path -> id -> object
 	deleted = new Map<string, Set<string>>(); // resource path -> deleted ids
@@ -1034,14 +1046,16 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 				}
 				const ctx: RequestContext = { method, path, query, rawBody, headers: req.headers, data: account(acct) };
 				let reply: Reply;
-				if (path.startsWith('/v1/')) reply = handleV1(ctx, resources, singletons);
+				const fileReply = path.startsWith('/v1/files') ? handleFiles(filesOf(ctx.data), method, path, rawBody, req.headers) : undefined;
+				if (fileReply) reply = fileReply;
+				else if (path.startsWith('/v1/')) reply = handleV1(ctx, resources, singletons);
 				else if (path.startsWith('/v2/')) reply = handleV2(ctx);
 				else throw unrecognizedUrl(method, path);
 				if (idemSlot) {
 					idempotency.set(idemSlot, { fingerprint, reply: { ...reply, body: JSON.parse(JSON.stringify(reply.body)) }, requestId });
 					reply = { ...reply, headers: { ...(reply.headers ?? {}), 'Idempotency-Key': String(idemKey), 'Original-Request': requestId } };
 				}
-				send(reply, record);
+				send(reply, record, reply.raw);
 				// Like Stripe, a ping is delivered after it is answered.
 				if (reply.deliver) {
 					const { destination, event } = reply.deliver;

@@ -359,6 +359,15 @@ function requestOptionsField(): INodeProperties {
 				default: 2,
 				description: 'How often a request is retried on network errors, 409, 429 and 5xx answers',
 			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 80000,
+				description:
+					'Longest time in milliseconds one attempt may take, from sending the request to the end of the answer. A slower attempt is cancelled and counts as a network error (retried).',
+			},
 		],
 	};
 }

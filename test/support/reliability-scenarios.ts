@@ -13,12 +13,11 @@ import { instantSleep, runNode } from '../harness/engine';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { TIMEOUT } from '../../nodes/shared/transport';
 import type { Chaos, Fault, Standin } from '../standin/server';
 
 export const SECRET = 'sk_test_51ReliabilitySecretKeyValue0123456789';
 
-/** The per-attempt timeout the scenarios use instead of Stripe's 80 s (see TIMEOUT in transport.ts). */
+/** The per-attempt timeout the scenarios set (Request Options → Timeout) instead of Stripe's 80 s (DEFAULT_TIMEOUT_MS in transport.ts). */
 export const TEST_TIMEOUT_MS = 250;
 
 const node = new StripeCore();
@@ -111,7 +110,7 @@ export function credentialsFor(s: Standin) {
 }
 
 function parametersFor(scenario: Scenario, customerId: string): INodeParameters {
-	const requestOptions = scenario.maxRetries === undefined ? {} : { maxRetries: scenario.maxRetries };
+	const requestOptions = { timeout: TEST_TIMEOUT_MS, ...(scenario.maxRetries === undefined ? {} : { maxRetries: scenario.maxRetries }) };
 	switch (scenario.request) {
 		case 'create customer':
 			return { resource: 'customer', operation: 'create', additionalFields: { email: 'jane@example.com', metadata: { entries: [{ key: 'row', value: '1' }] } }, requestOptions };
@@ -137,13 +136,10 @@ export async function runScenario(s: Standin, scenario: Scenario): Promise<Scena
 	const [existing] = scenario.request === 'retrieve customer' ? s.seed('customers', [{ email: 'seeded@example.com' }]) : [];
 	for (const f of scenario.faults) s.addFault(f);
 	const sleep = instantSleep();
-	const timeout = TIMEOUT.requestMs;
-	TIMEOUT.requestMs = TEST_TIMEOUT_MS;
 	let result;
 	try {
 		result = await runNode({ nodeType: node, parameters: parametersFor(scenario, String(existing?.id ?? '')), credentials: credentialsFor(s) });
 	} finally {
-		TIMEOUT.requestMs = timeout;
 		sleep.restore();
 	}
 	const attempts = s.requests.filter((r) => r.path.startsWith('/v1/') || r.path.startsWith('/v2/'));
@@ -239,8 +235,6 @@ export async function runChaos(s: Standin, items = 1000): Promise<ChaosStats> {
 	s.reset();
 	s.setChaos(CHAOS);
 	const sleep = instantSleep();
-	const timeout = TIMEOUT.requestMs;
-	TIMEOUT.requestMs = TEST_TIMEOUT_MS;
 	const started = Date.now();
 	let result;
 	try {
@@ -252,12 +246,11 @@ export async function runChaos(s: Standin, items = 1000): Promise<ChaosStats> {
 				operation: 'create',
 				additionalFields: { email: '={{ "row" + $json.row + "@example.com" }}', metadata: { entries: [{ key: 'row', value: '={{ $json.row }}' }] } },
 				// 10 % faults per attempt: with the default 2 retries about one item in 1,000 would run out of attempts.
-				requestOptions: { maxRetries: 5 },
+				requestOptions: { maxRetries: 5, timeout: TEST_TIMEOUT_MS },
 			},
 			inputItems: Array.from({ length: items }, (_, row) => ({ json: { row } })),
 		});
 	} finally {
-		TIMEOUT.requestMs = timeout;
 		sleep.restore();
 		s.setChaos(undefined);
 	}

@@ -11,7 +11,7 @@ import '../harness/engine';
 
 import nock from 'nock';
 
-import { RATE_LIMIT, RETRY, TIMEOUT } from '../../nodes/shared/transport';
+import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/transport';
 import { startStandin } from '../standin/server';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
 import { CHAOS, RATE_RUNS, resultsTable, runChaos, runRateLimitedCreates, runRateLimitedReturnAll, runScenario, SCENARIOS, TEST_TIMEOUT_MS } from './reliability-scenarios';
@@ -56,8 +56,8 @@ npm run build:test\`; about 15 s). The same scenarios are asserted by \`test/eng
 
 Settings: Max Retries ${RETRY.defaultMaxRetries} (the default) unless stated; backoff as stripe-node
 (${RETRY.initialDelaySec} s doubling to ${RETRY.maxDelaySec} s, jitter, \`Retry-After\` honoured) — made instant here by
-\`instantSleep()\`, the delays asked for are listed; per-attempt timeout ${TEST_TIMEOUT_MS} ms instead of Stripe's
-${TIMEOUT.requestMs / 1000} s (\`TIMEOUT.requestMs\` in nodes/shared/transport.ts). "Attempts" are the requests the
+\`instantSleep()\`, the delays asked for are listed; per-attempt deadline (Request Options → Timeout) ${TEST_TIMEOUT_MS} ms instead of the
+default ${DEFAULT_TIMEOUT_MS / 1000} s (\`DEFAULT_TIMEOUT_MS\` in nodes/shared/transport.ts). "Attempts" are the requests the
 stand-in received; "Objects stored" is what it holds afterwards. Every scenario is one input item.
 ${mismatches.length ? `\n**${mismatches.length} scenario(s) did not behave as the tests expect: ${mismatches.map((m) => m.scenario.name).join(', ')}**\n` : ''}
 ## Faults, one at a time

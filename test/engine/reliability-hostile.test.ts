@@ -337,11 +337,11 @@ describe('each attempt has an overall deadline', () => {
 	const credentials = (baseUrl = h.url) => ({ stripeKeyApi: { secretKey: SECRET, baseUrl } });
 	const balance = (requestOptions: Record<string, number>): INodeParameters => ({ resource: 'balance', operation: 'retrieve', requestOptions });
 
-	it('a server that trickles a byte every 50 ms for 3 s: every attempt is cut at the deadline (300 ms)', async () => {
+	it('a server that trickles a byte every 50 ms for 3 s: every attempt is cut at the deadline (500 ms)', async () => {
 		h.handle((_req, res) => trickle(res, 50, 3000));
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 300, maxRetries: 1 }) });
-		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.3 s');
-		assert.match(String(result.nodeError?.description), /^GET \/v1\/balance failed after 2 attempts\. Each attempt may take 0\.3 s, from sending the request to the end of the answer \(Request Options → Timeout\)/);
+		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 500, maxRetries: 1 }) });
+		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.5 s');
+		assert.match(String(result.nodeError?.description), /^GET \/v1\/balance failed after 2 attempts\. Each attempt may take 0\.5 s, from sending the request to the end of the answer \(Request Options → Timeout\)/);
 		assert.equal(h.requests.length, 2, 'retried once, as a network failure');
 	});
 
@@ -350,8 +350,8 @@ describe('each attempt has an overall deadline', () => {
 			res.writeHead(200, { 'Content-Type': 'application/json' });
 			res.write('{"id": ');
 		});
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 300, maxRetries: 0 }) });
-		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.3 s');
+		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 500, maxRetries: 0 }) });
+		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.5 s');
 		assert.equal(h.requests.length, 1);
 	});
 
@@ -359,7 +359,7 @@ describe('each attempt has an overall deadline', () => {
 		const closed = await startHostile();
 		const url = closed.url;
 		await closed.close();
-		const result = await runNode({ nodeType: core, credentials: credentials(url), parameters: balance({ timeout: 300, maxRetries: 0 }) });
+		const result = await runNode({ nodeType: core, credentials: credentials(url), parameters: balance({ timeout: 500, maxRetries: 0 }) });
 		assert.match(String(result.nodeError?.message), /^Could not reach Stripe at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
 	});
 

@@ -136,16 +136,16 @@ export async function deadlineRows(): Promise<Row[]> {
 			rows.push({ scenario, requests: String(h.requests.length), outcome: `\`${oneLine(r.nodeError?.message ?? 'succeeded')}\` after ${(ms / 1000).toFixed(2)} s` });
 		};
 		h.handle((_req, res) => trickle(res, 50, 3000));
-		await run('a byte every 50 ms for 3 s; Timeout 300 ms, Max Retries 1', balance(300, 1));
+		await run('a byte every 50 ms for 3 s; Timeout 500 ms, Max Retries 1', balance(500, 1));
 		h.handle((_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'application/json' });
 			res.write('{"id": ');
 		});
-		await run('headers and part of the body, then silence; Timeout 300 ms, Max Retries 0', balance(300, 0));
+		await run('headers and part of the body, then silence; Timeout 500 ms, Max Retries 0', balance(500, 0));
 		const closed = await startHostile();
 		const url = closed.url;
 		await closed.close();
-		await run('nothing listening on the port; Max Retries 0', balance(300, 0), url);
+		await run('nothing listening on the port; Max Retries 0', balance(500, 0), url);
 	} finally {
 		sleep.restore();
 		await h.close();

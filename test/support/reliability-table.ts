@@ -15,7 +15,7 @@ import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/transp
 import { startStandin } from '../standin/server';
 import { deadlineRows, dotIdSweep, malformedRows, redirectRows, retryOnFailRow, rowsTable } from './hostile-scenarios';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
-import { CHAOS, RATE_RUNS, resultsTable, runChaos, runRateLimitedCreates, runRateLimitedReturnAll, runScenario, SCENARIOS, TEST_TIMEOUT_MS } from './reliability-scenarios';
+import { CHAOS, RATE_RUNS, resultsTable, runChaos, runRateLimitedCreates, runRateLimitedReturnAll, runScenario, SCENARIOS, TEST_TIMEOUT_MS, warmUp } from './reliability-scenarios';
 
 nock.restore();
 
@@ -38,6 +38,7 @@ function chaosLine(c: ChaosStats): string {
 async function main(): Promise<void> {
 	const s = await startStandin({ port: 0 });
 	try {
+		await warmUp(s);
 		const results = [];
 		for (const scenario of SCENARIOS) results.push(await runScenario(s, scenario));
 		const chaos = await runChaos(s, 1000);

@@ -447,7 +447,7 @@ export async function sendStripeRequest(
 			{
 				message,
 				description: timedOut
-					? `${tries} Each attempt may take ${timeoutMs / 1000} s, from sending the request to the end of the answer (Request Options → Timeout); the connection itself worked.`
+					? `${tries} Each attempt may take ${timeoutMs / 1000} s, from sending the request to the end of the answer (Request Options → Timeout).`
 					: tries,
 				itemIndex: req.itemIndex,
 			},

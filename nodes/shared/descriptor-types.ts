@@ -70,6 +70,8 @@ export interface OperationDescriptor {
 	/** Parameters sent as request headers (e.g. an ephemeral key's Stripe-Version). */
 	headerParams?: Array<ParamSchema & { header: string }>;
 	docUrl?: string;
+	/** A beta flag Stripe wants after the API version in Stripe-Version, e.g. `terminal_hardware_orders_beta=v5`. */
+	betaVersion?: string;
 	handAuthored?: boolean;
 	/** For kind `report`: which report of nodes/shared/reports runs it. */
 	report?: 'creditGrants';

@@ -62,7 +62,12 @@ export function encodeForm(data: Record<string, unknown>, arrayFormat: ArrayForm
 
 /** Fill `{placeholder}`s of a path, each value percent-encoded (encodeURIComponent, as stripe-node does). */
 export function interpolatePath(path: string, values: Record<string, string>): string {
-	return path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? ''));
+	return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+		const segment = encodeURIComponent(values[name] ?? '');
+		// A last guard behind checkId: an empty or dot segment would be resolved into another endpoint's path.
+		if (segment === '' || /^\.+$/.test(segment)) throw new Error(`The path parameter "${name}" must not be ${segment === '' ? 'empty' : `"${segment}"`}`);
+		return segment;
+	});
 }
 
 export interface MultipartFile {

@@ -12,9 +12,10 @@ import { toNodeError } from './errors';
 import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
 import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
 import { runCreditGrantReport } from './reports/credit-grants';
+import { AnswerShapeError, answerObject, listRows, nextCursor } from './lists';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
-import { getStripeSettings, newIdempotencyKey, RETRY, stripeRequest } from './transport';
+import { DEFAULT_TIMEOUT_MS, getStripeSettings, newIdempotencyKey, RETRY, stripeRequest, unsendableHeaderValue } from './transport';
 
 const PAGE_SIZE = 100;
 
@@ -31,6 +32,10 @@ export interface BuiltRequest {
 	idempotencyKey?: string;
 	stripeAccount?: string;
 	maxRetries: number;
+	/** Deadline of each attempt (Request Options → Timeout). */
+	timeoutMs: number;
+	/** Execution, node, run and item: where generated idempotency keys come from (see StripeRequest). */
+	idempotencyScope?: string;
 }
 
 /**
@@ -60,13 +65,16 @@ export function encodeRequest(built: BuiltRequest, pageData: Record<string, unkn
 		maxRetries: built.maxRetries,
 		binaryResponse: op.response === 'binary',
 		itemIndex: built.itemIndex,
+		timeoutMs: built.timeoutMs,
+		idempotencyScope: built.idempotencyScope,
+		betaVersion: op.betaVersion,
 	};
 	if (inQuery) {
 		const qs = encodeForm(data, op.apiMode === 'v2' ? 'repeat' : 'indices');
 		if (Object.keys(data).length) req.path += `?${qs}`;
 		if (op.apiMode === 'v1') req.body = '';
 	} else if (op.bodyEncoding === 'multipart') {
-		const boundary = `n8nStripe${newIdempotencyKey().replace(/-/g, '')}`;
+		const boundary = `n8nStripe${newIdempotencyKey().replace(/-/g, '')}`; // random: not part of derived idempotency keys
 		const { body, contentType } = encodeMultipart(data, boundary);
 		req.body = body;
 		req.contentType = contentType;
@@ -83,6 +91,28 @@ function paramFailure(ctx: IExecuteFunctions, e: ParamError, itemIndex: number, 
 		itemIndex,
 		description: `Nothing was sent to Stripe for this item (${op.method} ${op.path}).`,
 	});
+}
+
+/**
+ * Where this item's generated idempotency keys come from: execution, node, run index (n8n's Retry On Fail
+ * runs the node again with the same run index; a loop gives each pass another) and item.
+ */
+const scopes = new WeakMap<IExecuteFunctions, string | undefined>();
+function idempotencyScope(ctx: IExecuteFunctions, itemIndex: number): string | undefined {
+	if (!scopes.has(ctx)) {
+		let scope: string | undefined;
+		try {
+			const executionId = ctx.getExecutionId();
+			const runIndex: unknown = ctx.getWorkflowDataProxy(0).$runIndex;
+			const node = ctx.getNode();
+			if (executionId && typeof runIndex === 'number') scope = JSON.stringify([ctx.getWorkflow().id ?? '', executionId, node.id ?? node.name, runIndex]);
+		} catch {
+			scope = undefined;
+		}
+		scopes.set(ctx, scope);
+	}
+	const scope = scopes.get(ctx);
+	return scope === undefined ? undefined : `${scope}#${itemIndex}`;
 }
 
 /** Read and validate one item's parameters into a request. Throws NodeOperationError naming item and field. */
@@ -108,7 +138,8 @@ export async function buildRequest(
 		for (const p of op.headerParams ?? []) {
 			const value = String(ctx.getNodeParameter(p.name, itemIndex, '') ?? '').trim();
 			if (value === '' && p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
-			if (/[\r\n]/.test(value)) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'must be a single line');
+			const unsendable = unsendableHeaderValue(value);
+			if (unsendable) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, unsendable);
 			if (value !== '') headers[p.header] = value;
 		}
 		const data: Record<string, unknown> = {};
@@ -157,6 +188,15 @@ export async function buildRequest(
 		if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
 		const idempotencyKey = options.idempotencyKey ? String(options.idempotencyKey) : undefined;
 		if (idempotencyKey && idempotencyKey.length > 255) throw new ParamError('"Idempotency Key" (idempotencyKey)', 'is longer than 255 characters');
+		const unsendableKey = idempotencyKey === undefined ? undefined : unsendableHeaderValue(idempotencyKey);
+		if (unsendableKey) {
+			throw new ParamError(
+				'"Idempotency Key" (idempotencyKey)',
+				`${unsendableKey}; make keys from other text with a digest, e.g. {{ $json.name.hash('sha256') }}`,
+			);
+		}
+		const timeoutMs = options.timeout === undefined || options.timeout === '' ? DEFAULT_TIMEOUT_MS : Number(options.timeout);
+		if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ParamError('"Timeout" (timeout)', `must be a number of milliseconds above 0, got ${String(options.timeout)}`);
 		return {
 			itemIndex,
 			operation: op,
@@ -169,6 +209,8 @@ export async function buildRequest(
 			idempotencyKey,
 			stripeAccount,
 			maxRetries,
+			timeoutMs,
+			idempotencyScope: idempotencyScope(ctx, itemIndex),
 		};
 	} catch (e) {
 		throw e instanceof ParamError ? paramFailure(ctx, e, itemIndex, op) : toNodeError(ctx.getNode(), e, itemIndex);
@@ -195,8 +237,10 @@ async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSetting
 			stripeAccount: built.stripeAccount,
 			maxRetries: built.maxRetries,
 			itemIndex: built.itemIndex,
+			timeoutMs: built.timeoutMs,
+			idempotencyScope: built.idempotencyScope,
 		});
-		const session = res.body as { authentication_token?: string; expires_at?: string | number };
+		const session = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${built.itemIndex}`) as { authentication_token?: string; expires_at?: string | number };
 		if (!session.authentication_token) {
 			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: built.itemIndex });
 		}
@@ -213,7 +257,16 @@ function downloadName(built: BuiltRequest, contentType: string | undefined): str
 	return `${decodeURIComponent(id)}.${ext}`;
 }
 
-type Page = { data?: IDataObject[]; has_more?: boolean; next_page?: string | null; next_page_url?: string | null };
+type Page = IDataObject & { has_more?: boolean; next_page?: string | null; next_page_url?: string | null };
+
+/** A malformed answer as a node error for the item (see lists.ts). */
+function shapeFailure(ctx: IExecuteFunctions, e: AnswerShapeError, built: BuiltRequest): NodeOperationError {
+	const sent = built.operation.method !== 'GET';
+	return new NodeOperationError(ctx.getNode(), e.message, {
+		itemIndex: built.itemIndex,
+		description: sent ? 'Stripe may have carried the request out: check before sending it again.' : 'Nothing was output for this item.',
+	});
+}
 
 /** Run one built request, paging through list/search results as asked. */
 export async function runRequest(
@@ -222,8 +275,17 @@ export async function runRequest(
 	built: BuiltRequest,
 	state: RunState = {},
 ): Promise<INodeExecutionData[]> {
+	try {
+		return await runChecked(ctx, settings, built, state);
+	} catch (e) {
+		throw e instanceof AnswerShapeError ? shapeFailure(ctx, e, built) : e;
+	}
+}
+
+async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState): Promise<INodeExecutionData[]> {
 	const op = built.operation;
 	const pairedItem = { item: built.itemIndex };
+	const where = (page?: number) => `${op.method} ${built.path} for item ${built.itemIndex}${page ? `, page ${page}` : ''}`;
 	if (op.kind === 'report') {
 		return runCreditGrantReport(ctx, settings, built.data, built.itemIndex, built.stripeAccount, built.maxRetries);
 	}
@@ -237,7 +299,7 @@ export async function runRequest(
 			const binary = await ctx.helpers.prepareBinaryData(data, downloadName(built, contentType), contentType);
 			return [{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem }];
 		}
-		return [{ json: res.body as IDataObject, pairedItem }];
+		return [{ json: answerObject(res.body, where()), pairedItem }];
 	}
 
 	const out: INodeExecutionData[] = [];
@@ -245,13 +307,14 @@ export async function runRequest(
 	// A few list endpoints (an account's capabilities, report types) return everything at once and take no
 	// `limit`: one request, the limit applied here.
 	if (!op.params.some((p) => p.name === 'limit')) {
-		const page = (await stripeRequest(ctx, settings, encodeRequest(built))).body as Page;
-		return (Array.isArray(page.data) ? page.data : []).slice(0, wanted).map((row) => ({ json: row, pairedItem }));
+		const rows = listRows((await stripeRequest(ctx, settings, encodeRequest(built))).body, where());
+		return rows.slice(0, wanted).map((row) => ({ json: row, pairedItem }));
 	}
 	const backwards = op.kind === 'list' && built.data.ending_before !== undefined;
 	let data: Record<string, unknown> = { ...built.data };
 	let nextUrl: string | undefined;
-	for (;;) {
+	const used = new Set<string>();
+	for (let pageNo = 1; ; pageNo++) {
 		const pageSize = Math.min(PAGE_SIZE, wanted - out.length);
 		let req: StripeRequest;
 		if (nextUrl) {
@@ -259,8 +322,9 @@ export async function runRequest(
 		} else {
 			req = encodeRequest(built, { ...data, limit: pageSize });
 		}
-		const page = (await stripeRequest(ctx, settings, req)).body as Page;
-		const rows = Array.isArray(page.data) ? page.data : [];
+		const body = (await stripeRequest(ctx, settings, req)).body;
+		const rows = listRows(body, where(pageNo));
+		const page = body as Page;
 		for (const row of rows) {
 			if (out.length >= wanted) break;
 			out.push({ json: row, pairedItem });
@@ -268,13 +332,17 @@ export async function runRequest(
 		if (out.length >= wanted || rows.length === 0) break;
 		if (op.kind === 'v2list') {
 			if (!page.next_page_url) break;
-			nextUrl = page.next_page_url;
+			const url = nextCursor(page.next_page_url, used, 'next_page_url', where(pageNo));
+			// A path on the same host, never a URL elsewhere (the credential's key goes with it).
+			if (!/^\/v2\/[^?#]*(\?.*)?$/.test(url) || /\/\.\.?(\/|\?|$)/.test(url.split('?')[0]))
+				throw new AnswerShapeError(where(pageNo), `has a next_page_url that is not a /v2/ path: "${url.slice(0, 80)}"`);
+			nextUrl = url;
 		} else if (op.kind === 'search') {
 			if (!page.has_more || !page.next_page) break;
-			data = { ...data, page: page.next_page };
+			data = { ...data, page: nextCursor(page.next_page, used, 'next_page', where(pageNo)) };
 		} else {
 			if (!page.has_more) break;
-			const cursor = backwards ? rows[0].id : rows[rows.length - 1].id;
+			const cursor = nextCursor((backwards ? rows[0] : rows[rows.length - 1]).id, used, backwards ? 'first row ID' : 'last row ID', where(pageNo));
 			data = backwards ? { ...data, ending_before: cursor } : { ...data, starting_after: cursor };
 		}
 	}

@@ -431,6 +431,14 @@ function requestOptionsField(): INodeProperties {
 					'Key for safely retrying POST requests (used instead of the generated one). Use an expression to make it unique per item.',
 			},
 			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 2,
+				description: 'How often a request is retried on network errors, 409, 429 and 5xx answers',
+			},
+			{
 				displayName: 'Parallel Requests',
 				name: 'parallelRequests',
 				type: 'number',
@@ -440,12 +448,13 @@ function requestOptionsField(): INodeProperties {
 					'How many items are sent to Stripe at once (taken from the first item). Output keeps the input order; rate limits slow requests down by themselves.',
 			},
 			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
+				displayName: 'Timeout',
+				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 2,
-				description: 'How often a request is retried on network errors, 409, 429 and 5xx answers',
+				typeOptions: { minValue: 1 },
+				default: 80000,
+				description:
+					'Longest time in milliseconds one attempt may take, from sending the request to the end of the answer. A slower attempt is cancelled and counts as a network error (retried).',
 			},
 		],
 	};

@@ -12,6 +12,7 @@ import type {
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { encodeForm } from './encoding';
+import { listRows } from './lists';
 import { getStripeSettings, stripeRequest } from './transport';
 
 interface Lookup {
@@ -81,12 +82,9 @@ async function searchObjects(
 	} else {
 		path = `${lookup.listPath}?${encodeForm({ limit: 100, starting_after: paginationToken })}`;
 	}
-	const page = (await stripeRequest(ctx, settings, { method: 'GET', path, apiMode: 'v1' })).body as {
-		data?: IDataObject[];
-		has_more?: boolean;
-		next_page?: string | null;
-	};
-	const rows = page.data ?? [];
+	const body = (await stripeRequest(ctx, settings, { method: 'GET', path, apiMode: 'v1' })).body;
+	const rows = listRows(body, `GET ${path.split('?')[0]}`);
+	const page = body as { has_more?: boolean; next_page?: string | null };
 	const shown = text && !lookup.search && lookup.matches ? rows.filter((o) => lookup.matches!(o, text)) : rows;
 	const results: INodeListSearchItems[] = shown.map((o) => ({
 		name: lookup.label(o),

@@ -248,7 +248,11 @@ export function fromField(fieldValue: unknown, schema: ParamSchema): unknown {
 	return coerce(value, schema, schema.name);
 }
 
-/** Stripe IDs: non-empty, no whitespace, slashes, or control characters. */
+/**
+ * Stripe IDs, each one path segment that the URL parser keeps as it is: non-empty, no whitespace, slashes,
+ * `?`, `#`, `%` (so nothing percent-decodes to anything else) or control characters, and not `.` or `..`,
+ * which URL parsers resolve (`/v1/customers/../tax_ids/x` is `/v1/tax_ids/x`: another endpoint).
+ */
 export function checkId(fieldValue: unknown, label: string): string {
 	const value = unwrapLocator(fieldValue);
 	if (value === undefined || value === null || value === '') throw new ParamError(label, 'is required');
@@ -258,5 +262,6 @@ export function checkId(fieldValue: unknown, label: string): string {
 	if (id.length > 255) throw new ParamError(label, `is ${id.length} characters long; Stripe IDs are at most 255`);
 	if (/[\s/\\?#%\u0000-\u001f]/.test(id))
 		throw new ParamError(label, `${show(id)} is not a valid Stripe ID (it contains spaces, slashes or other characters IDs never have)`);
+	if (/^\.+$/.test(id)) throw new ParamError(label, `${show(id)} is not a valid Stripe ID (a path of dots would address another endpoint)`);
 	return id;
 }

@@ -4,7 +4,7 @@
  * Authorization comes from the credential type (n8n's httpRequestWithAuthentication), so the key never
  * passes through this module.
  */
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
@@ -34,10 +34,12 @@ const SPECIAL_HOSTS: Record<HostKind, string> = {
 export const RETRY = { initialDelaySec: 0.5, maxDelaySec: 5, maxRetryAfterSec: 60, defaultMaxRetries: 2 };
 
 /**
- * How long one attempt may take before it counts as a network failure (and is retried), as stripe-node's
- * default. An object rather than a constant so that tests can shorten it; nodes never change it.
+ * How long one attempt may take, from sending the request to the last byte of the answer, before it is
+ * cancelled and counts as a network failure (and is retried): stripe-node's 80 s. An overall deadline, not
+ * an idle timeout, so a server that trickles bytes cannot hold an execution. Requests may ask for another
+ * one (`StripeRequest.timeoutMs`: the family nodes' Request Options → Timeout).
  */
-export const TIMEOUT = { requestMs: 80_000 };
+export const DEFAULT_TIMEOUT_MS = 80_000;
 
 /**
  * Pacing after rate limiting. Stripe answers 429 when an account sends more requests per second than it
@@ -87,6 +89,16 @@ export interface StripeRequest {
 	itemIndex?: number;
 	/** Authorise with this bearer token instead of the credential's key (meter event sessions). */
 	bearerToken?: string;
+	/** Deadline of one attempt, in milliseconds (default DEFAULT_TIMEOUT_MS). */
+	timeoutMs?: number;
+	/**
+	 * Where a generated Idempotency-Key comes from: the request's place in the execution (execution, node, run,
+	 * item). The key is a digest of this and of the request itself, so n8n running the same node again for the
+	 * same item (Retry On Fail) sends the same key, and any other request gets another. Without it, a random key.
+	 */
+	idempotencyScope?: string;
+	/** A beta flag the operation needs in Stripe-Version (e.g. `terminal_hardware_orders_beta=v5`). */
+	betaVersion?: string;
 }
 
 export interface StripeResponse {
@@ -97,6 +109,30 @@ export interface StripeResponse {
 }
 
 const KEY_PATTERN = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
+
+/**
+ * Why a header value cannot be sent as it is (undefined: it can). HTTP header values are bytes; anything but
+ * printable ASCII would be dropped, re-encoded or rejected on the way, so such values are refused rather than
+ * altered.
+ */
+export function unsendableHeaderValue(value: string): string | undefined {
+	const bad = /[^\x20-\x7e]/.exec(value);
+	if (bad) {
+		const ch = bad[0];
+		const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+		return /[\u0000-\u001f\u007f]/.test(ch)
+			? `contains a line break or control character (${code}), which cannot be sent in an HTTP header`
+			: `contains "${ch}" (${code}), which cannot be sent in an HTTP header as it is (only printable ASCII can)`;
+	}
+	if (value !== value.trim()) return 'starts or ends with a space, which HTTP would drop';
+	return undefined;
+}
+
+/** A value shown in a message: quoted, escapes visible, shortened. */
+function shown(value: string): string {
+	const s = JSON.stringify(value);
+	return s.length > 60 ? `${s.slice(0, 57)}…"` : s;
+}
 
 /** Reads and checks the credential once per execution. Never returns the key itself. */
 export async function getStripeSettings(ctx: StripeContext): Promise<StripeSettings> {
@@ -118,8 +154,15 @@ export async function getStripeSettings(ctx: StripeContext): Promise<StripeSetti
 			description: 'Connected account IDs look like acct_1A2b3C… (or leave the field empty).',
 		});
 	}
+	const apiVersion = String(cred.apiVersion ?? '').trim() || DEFAULT_API_VERSION;
+	const unsendable = unsendableHeaderValue(apiVersion);
+	if (unsendable) {
+		throw new NodeOperationError(ctx.getNode(), `The Stripe credential's API version ${shown(apiVersion)} ${unsendable}`, {
+			description: 'API versions look like 2024-11-20.acacia. Nothing was sent to Stripe.',
+		});
+	}
 	return {
-		apiVersion: String(cred.apiVersion ?? '').trim() || DEFAULT_API_VERSION,
+		apiVersion,
 		baseUrl: (String(cred.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(/\/+$/, ''),
 		stripeAccount: account,
 	};
@@ -133,6 +176,22 @@ export function baseUrlFor(settings: StripeSettings, host: HostKind = 'api'): st
 /** A fresh idempotency key (UUID v4 shaped), as stripe-node sends one for every retried POST. */
 export function newIdempotencyKey(): string {
 	return `n8n-${randomUUID()}`;
+}
+
+/**
+ * The generated key of a request with an idempotency scope (see StripeRequest): UUID-shaped hex of a SHA-256
+ * over the scope and everything that makes the request what it is (method, host, path and query, account,
+ * API version, body; a multipart body without its random boundary).
+ */
+export function derivedIdempotencyKey(scope: string, parts: { method: string; url: string; account: string; version: string; body?: string | Buffer; contentType?: string }): string {
+	const hash = createHash('sha256');
+	for (const part of [scope, parts.method, parts.url, parts.account, parts.version]) hash.update(`${part.length}:${part}\n`);
+	let body: Buffer = Buffer.isBuffer(parts.body) ? parts.body : Buffer.from(parts.body ?? '', 'utf8');
+	const boundary = /boundary=([^;]+)/.exec(parts.contentType ?? '')?.[1];
+	if (boundary) body = Buffer.from(body.toString('latin1').split(boundary).join('BOUNDARY'), 'latin1');
+	hash.update(body);
+	const h = hash.digest('hex');
+	return `n8n-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** stripe-node sends a key on v1 POSTs that may be retried, and on every v2 POST and DELETE. */
@@ -194,6 +253,8 @@ export function observeAnswer(pacing: Pacing, statusCode: number | undefined, no
 interface NetworkFailure {
 	code?: string;
 	message: string;
+	/** The attempt's deadline cancelled it. */
+	timedOut?: boolean;
 }
 
 function networkFailure(e: unknown): NetworkFailure {
@@ -206,10 +267,29 @@ function networkFailure(e: unknown): NetworkFailure {
  * front of the API may echo the request, Authorization header included) before it goes into an error.
  */
 export function maskSecrets(text: string): string {
-	return text
-		.replace(/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]+/g, '$1_$2_…')
-		.replace(/\bwhsec_[A-Za-z0-9+/=]+/g, 'whsec_…')
-		.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 …');
+	return (
+		text
+			// Keys anywhere (also glued to other text, as in `Bearer%20sk_test_…`), with `_` percent-encoded or not.
+			.replace(/(sk|rk|pk)(_|%5f)(test|live)(_|%5f)(?:[A-Za-z0-9_]|%5f)+/gi, '$1_$3_…')
+			.replace(/whsec(_|%5f)[A-Za-z0-9+/=%]+/gi, 'whsec_…')
+			// The Base64 of a key (Basic credentials `key:`, or a key encoded on its own).
+			.replace(/(c2tf|cmtf|cGtf)(dGVzdF|bGl2ZV)[A-Za-z0-9+/=]*/g, '$1$2…')
+			// Authorization values, also URL-encoded (`Bearer%20…`, `Bearer+…`).
+			.replace(/\b(Bearer|Basic)(\s+|%20|\+)[A-Za-z0-9._~+/=%-]+/gi, '$1 …')
+	);
+}
+
+/** maskSecrets for any value: strings masked, other scalars kept, anything else (objects) as masked JSON. */
+function maskValue(value: unknown): string | number | boolean {
+	if (typeof value === 'number' || typeof value === 'boolean') return value;
+	if (typeof value === 'string') return maskSecrets(value);
+	let text: string;
+	try {
+		text = JSON.stringify(value) ?? String(value);
+	} catch {
+		text = String(value);
+	}
+	return maskSecrets(text);
 }
 
 /** Server text for an error message: one line, at most 200 characters, secrets masked. */
@@ -223,7 +303,8 @@ function quote(text: string): string {
  * proxy's HTML page, truncated JSON) is quoted, shortened, in the message.
  */
 export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?: number): NodeApiError {
-	const requestId = header(res.headers, 'request-id');
+	const rawRequestId = header(res.headers, 'request-id');
+	const requestId = rawRequestId === undefined ? undefined : quote(String(rawRequestId));
 	const body = res.body;
 	const isStripeError = !!body && typeof body === 'object' && 'error' in body && typeof (body as JsonObject).error === 'object';
 	const err: Record<string, unknown> = isStripeError
@@ -234,8 +315,10 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
 						? `Stripe answered HTTP ${res.statusCode} with a body that is not JSON: ${quote(body)}`
 						: `Stripe answered HTTP ${res.statusCode} without an error object`,
 			};
-	if (typeof err.message === 'string') err.message = maskSecrets(err.message);
+	// Every field shown anywhere (message, description, error item, run data) is masked: a server or proxy may
+	// echo the request, key included, into any of them.
 	const fields = ['type', 'code', 'decline_code', 'param', 'message', 'doc_url'] as const;
+	for (const f of fields) if (err[f] !== undefined && err[f] !== null) err[f] = maskValue(err[f]);
 	const details: JsonObject = { httpCode: res.statusCode };
 	for (const f of fields) if (err[f] !== undefined && err[f] !== null) details[f] = err[f] as string;
 	if (requestId) details.request_id = requestId;
@@ -273,25 +356,46 @@ export async function sendStripeRequest(
 	req: StripeRequest,
 ): Promise<StripeResponse> {
 	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
-	const timeoutMs = TIMEOUT.requestMs;
+	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const headers: Record<string, string> = {
 		Accept: 'application/json',
-		'Stripe-Version': settings.apiVersion,
+		'Stripe-Version': req.betaVersion ? `${settings.apiVersion}; ${req.betaVersion}` : settings.apiVersion,
 	};
 	if (req.contentType) headers['Content-Type'] = req.contentType;
 	else headers['Content-Type'] = req.apiMode === 'v2' ? 'application/json' : 'application/x-www-form-urlencoded';
 	const account = req.stripeAccount || settings.stripeAccount;
 	if (account) headers[req.apiMode === 'v2' ? 'Stripe-Context' : 'Stripe-Account'] = account;
-	const idempotencyKey = req.idempotencyKey || (needsIdempotencyKey(req, maxRetries) ? newIdempotencyKey() : undefined);
+	const url = baseUrlFor(settings, req.host) + req.path;
+	let idempotencyKey = req.idempotencyKey;
+	if (!idempotencyKey && needsIdempotencyKey(req, maxRetries)) {
+		idempotencyKey = req.idempotencyScope
+			? derivedIdempotencyKey(req.idempotencyScope, { method: req.method, url, account, version: headers['Stripe-Version'], body: req.body, contentType: headers['Content-Type'] })
+			: newIdempotencyKey();
+	}
 	if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
 	Object.assign(headers, req.headers);
+	// Nothing leaves with a header that HTTP would alter on the way (callers check their fields first; this
+	// catches whatever reaches the transport otherwise).
+	for (const [name, value] of Object.entries(headers)) {
+		const unsendable = unsendableHeaderValue(String(value));
+		if (unsendable) {
+			throw new NodeOperationError(ctx.getNode(), `The ${name} header ${shown(String(value))} ${unsendable}`, {
+				description: `Nothing was sent to Stripe (${req.method} ${req.path.split('?')[0]}).`,
+				itemIndex: req.itemIndex,
+			});
+		}
+	}
 
 	const options: IHttpRequestOptions = {
 		method: req.method,
-		url: baseUrlFor(settings, req.host) + req.path,
+		url,
 		headers,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// Stripe's API never redirects. A redirect means a wrong base URL or something in between: it is not
+		// followed (n8n would re-send the credential to any origin by default), and reported below.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
 		timeout: timeoutMs,
 		json: !req.binaryResponse,
 		...(req.binaryResponse ? { encoding: 'arraybuffer' as const } : {}),
@@ -300,22 +404,31 @@ export async function sendStripeRequest(
 
 	settings.pacing ??= { answered: [], intervalMs: 0, nextAt: 0 };
 	const pacing = settings.pacing;
+	const cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 	let delayMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		const waitMs = pacedDelayMs(pacing, delayMs);
 		if (waitMs > 0) await sleep(waitMs);
 		let res: StripeResponse | undefined;
 		let failure: NetworkFailure | undefined;
+		// The attempt's deadline: from sending the request to the last byte of the answer.
+		const deadline = AbortSignal.timeout(timeoutMs);
+		const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
 		try {
 			const raw = (
 				req.bearerToken
-					? await ctx.helpers.httpRequest({ ...options, headers: { ...headers, Authorization: `Bearer ${req.bearerToken}` } })
-					: await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, { ...options })
+					? await ctx.helpers.httpRequest({ ...options, abortSignal: signal, headers: { ...headers, Authorization: `Bearer ${req.bearerToken}` } })
+					: await ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, signal), CREDENTIAL_TYPE, { ...options, abortSignal: signal })
 			) as { statusCode: number; headers: StripeResponse['headers']; body: unknown };
 			res = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body, attempts: attempt };
 		} catch (e) {
 			failure = networkFailure(e);
+			if (deadline.aborted) failure.timedOut = true;
 		}
+		if (cancelSignal?.aborted) {
+			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for Stripe', { itemIndex: req.itemIndex });
+		}
+		if (res && res.statusCode >= 300 && res.statusCode < 400) throw redirectError(ctx, req, res, url);
 		observeAnswer(pacing, res?.statusCode);
 		const retryable = res ? res.statusCode >= 400 && shouldRetry(res.statusCode, res.headers) : true;
 		if (retryable && attempt <= maxRetries) {
@@ -323,16 +436,19 @@ export async function sendStripeRequest(
 			continue;
 		}
 		if (res) return res;
-		const timedOut = failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
+		const timedOut = failure?.timedOut || failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
 		const message = timedOut
 			? `Stripe did not answer within ${timeoutMs / 1000} s`
-			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${failure?.code ?? failure?.message ?? 'network error'})`;
+			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${quote(failure?.code ?? failure?.message ?? 'network error')})`;
+		const tries = `${req.method} ${req.path.split('?')[0]} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}.`;
 		const error = new NodeApiError(
 			ctx.getNode(),
 			{ code: failure?.code ?? 'network_error' },
 			{
 				message,
-				description: `${req.method} ${req.path.split('?')[0]} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}.`,
+				description: timedOut
+					? `${tries} Each attempt may take ${timeoutMs / 1000} s, from sending the request to the end of the answer (Request Options → Timeout).`
+					: tries,
 				itemIndex: req.itemIndex,
 			},
 		);
@@ -340,6 +456,43 @@ export async function sendStripeRequest(
 		error.message = message;
 		throw error;
 	}
+}
+
+/**
+ * `ctx` with another execution-cancel signal. n8n's httpRequestWithAuthentication replaces a request's
+ * abortSignal by the execution's; the attempt's deadline must also abort it, so it gets both.
+ */
+function withCancelSignal(ctx: StripeContext, signal: AbortSignal): StripeContext {
+	if (!('getExecutionCancelSignal' in ctx)) return ctx;
+	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as StripeContext;
+}
+
+/** A 3xx answer: never followed (see sendStripeRequest), reported with where it pointed (masked). */
+function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeResponse, url: string): NodeApiError {
+	const location = header(res.headers, 'location');
+	let target = 'no location';
+	if (location) {
+		try {
+			target = new URL(location, url).origin;
+		} catch {
+			target = quote(location);
+		}
+	}
+	const requestId = header(res.headers, 'request-id');
+	const message = `Stripe answered HTTP ${res.statusCode}, a redirect to ${maskSecrets(target)}, which is not followed`;
+	const error = new NodeApiError(ctx.getNode(), { httpCode: res.statusCode }, {
+		message,
+		description: [
+			`Stripe's API never redirects, so the credential's Base URL (or a proxy in between) is wrong. The request (${req.method} ${req.path.split('?')[0]}) was not sent anywhere else and not retried.`,
+			requestId ? `Request ID: ${quote(requestId)}` : '',
+		]
+			.filter(Boolean)
+			.join(' · '),
+		httpCode: String(res.statusCode),
+		itemIndex: req.itemIndex,
+	});
+	error.message = message;
+	return error;
 }
 
 /** Send a request and return Stripe's JSON (or bytes), throwing a NodeApiError for any error answer. */
@@ -351,7 +504,7 @@ export async function stripeRequest(ctx: StripeContext, settings: StripeSettings
 		const requestId = header(res.headers, 'request-id');
 		const description = [
 			`HTTP ${res.statusCode}, ${res.body.length} bytes`,
-			requestId ? `Request ID: ${requestId}` : '',
+			requestId ? `Request ID: ${quote(String(requestId))}` : '',
 			// Not retried: Stripe may have carried the request out; a retry would only replay the same answer.
 			req.method === 'GET' ? '' : 'Stripe may have carried the request out: check before sending it again',
 		];

@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import { startStandin, type RecordedRequest, type Standin } from '../standin/server';
 import { runEditorSmoke, timingsTable } from './editor';
 import { runExampleWorkflows, runTriggerFlow } from './flows';
+import { runHostileFlow } from './hostile';
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/e2e/fixtures');
@@ -300,6 +301,12 @@ async function main(): Promise<void> {
 		t = Date.now();
 		await runExampleWorkflows({ userFolder: freshFolder('examples'), logs, repoRoot: REPO_ROOT_DIR, standin, secretKey: CREDENTIAL.secretKey, check });
 		timings['example workflows'] = secs(Date.now() - t);
+
+		// ---------------------------------------------------------------- a misbehaving server (issue 14)
+		section('hostile server: redirect, null body, non-ASCII idempotency key');
+		t = Date.now();
+		await runHostileFlow({ userFolder: freshFolder('hostile'), work, logs, check });
+		timings['hostile server flow'] = secs(Date.now() - t);
 	} catch (e) {
 		check('e2e run completed without an unexpected error', false, (e as Error).stack ?? String(e));
 	} finally {

@@ -122,7 +122,8 @@ describe('hand-authored operations, sent through the engine, match the reference
 				for (const name of sentNames) assert.ok(documented.has(name), `${name} is a documented parameter`);
 				const expected = new Set([...Object.keys(c.sdkParams), ...(op.kind === 'list' ? ['limit'] : [])]);
 				assert.deepEqual([...sentNames].sort(), [...expected].sort());
-				assert.equal(req.headers['stripe-version'], '2024-11-20.acacia');
+				// Preview operations that need a beta flag send it after the version (Stripe's reference examples).
+				assert.equal(req.headers['stripe-version'], op.betaVersion ? `2024-11-20.acacia; ${op.betaVersion}` : '2024-11-20.acacia');
 				assert.equal(req.headers.authorization, 'Bearer sk_test_reference');
 				if (op.response === 'binary') assert.ok(result.items[0][0].binary?.data, 'binary output');
 				if (String(req.headers['content-type']).startsWith('multipart/')) parseMultipart(req.body, String(req.headers['content-type']));

@@ -15,7 +15,6 @@ import type { INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { TIMEOUT } from '../../nodes/shared/transport';
 import { instantSleep, runNode } from '../harness/engine';
 import type { RunNodeOptions } from '../harness/engine';
 import type { Standin } from '../standin/server';
@@ -124,15 +123,12 @@ describe('secrets never leave', () => {
 	const runs: Run[] = [];
 	let signingSecrets: string[] = [];
 	let sleep: ReturnType<typeof instantSleep>;
-	const timeout = TIMEOUT.requestMs;
 
 	before(async () => {
 		s = await startStandin({ port: 0 });
 		sleep = instantSleep();
-		TIMEOUT.requestMs = 200;
 	});
 	after(async () => {
-		TIMEOUT.requestMs = timeout;
 		sleep.restore();
 		await s.close();
 	});
@@ -177,12 +173,22 @@ describe('secrets never leave', () => {
 		['plain-text error echoing Basic credentials', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, rawBody: `bad request; authorization=Basic ${Buffer.from(`${SECRET}:`).toString('base64')}` })],
 		['error that echoes a signing secret', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', message: 'whsec_0123456789abcdefABCDEF0123456789 does not match' } } })],
 		['connection reset on every attempt', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ action: 'reset', times: 3 })],
-		['timeout on every attempt', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ action: 'hang', times: 3 })],
+		['timeout on every attempt', { resource: 'customer', operation: 'create', requestOptions: { timeout: 200 } }, (s) => s.addFault({ action: 'hang', times: 3 })],
 		['HTTP 500 on every attempt', { resource: 'customer', operation: 'list', returnAll: true }, (s) => s.addFault({ status: 500, times: 3 })],
 		['malformed JSON', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ status: 200, rawBody: `{"id": "cus_1", "note": "${SECRET.slice(0, 12)}` })],
 		['declined card', { resource: 'paymentIntent', operation: 'confirm', intent: 'pi_1' }, (s) => s.addFault({ status: 402, body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' } }, headers: { 'Stripe-Should-Retry': 'false' } })],
 		['bad input', { resource: 'customer', operation: 'create', additionalFields: { tax_exempt: 'nope' } }, () => {}],
 		['live key refused by Stripe', { resource: 'balance', operation: 'retrieve' }, () => {}, { credentials: { stripeKeyApi: { secretKey: SECRET.replace('_test_', '_live_'), baseUrl: '' } } }],
+		// Issue 14: the key in every Stripe error field, in a header, and encoded.
+		['the key in every Stripe error field (code, param, decline_code, doc_url, type)', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 402, headers: { 'Stripe-Should-Retry': 'false' }, body: { error: { type: `card_error ${SECRET}`, code: `code_${SECRET}`, param: `param[${SECRET}]`, decline_code: SECRET, doc_url: `https://stripe.com/docs?key=${SECRET}`, message: 'declined' } } })],
+		['the key in an error field that is an object', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', param: { echoed: SECRET } as unknown as string, message: 'bad' } } })],
+		['the key in the Request-Id header (error and non-JSON answers)', { resource: 'balance', operation: 'retrieve' }, (s) => {
+			s.addFault({ status: 400, headers: { 'Request-Id': `req_${SECRET}` } });
+		}],
+		['the key in the Request-Id header of a 200 answer that is not JSON', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ status: 200, rawBody: '{"id": "cus_', headers: { 'Request-Id': `req_x ${SECRET}` } })],
+		['a URL-encoded Authorization header echoed', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', message: `echo: authorization=Bearer%20${SECRET}&x=Bearer+${SECRET}` } } })],
+		['the key with percent-encoded underscores, and Base64-encoded on its own', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, rawBody: `${SECRET.replace(/_/g, '%5F')} ${Buffer.from(SECRET).toString('base64')}` })],
+		['a redirect whose Location carries the key', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 302, headers: { Location: `http://127.0.0.1:9/v1/balance?key=${SECRET}` }, rawBody: '' })],
 		['continue on fail: errors as items', { resource: 'customer', operation: 'retrieve', customer: '={{ $json.id }}' }, (s) => s.addFault({ status: 500, times: 3 }), { continueOnFail: true, inputItems: [{ json: { id: 'cus_missing' } }, { json: { id: 'cus_bad/id' } }] }],
 	];
 
@@ -204,6 +210,8 @@ describe('secrets never leave', () => {
 			liveKey,
 			SECRET.slice(-16), // the key's random part, in case it was only partly masked
 			Buffer.from(`${SECRET}:`).toString('base64'),
+			Buffer.from(SECRET).toString('base64').slice(12, 40), // the Base64 of the key's random part
+			encodeURIComponent(SECRET).slice(-16),
 			'whsec_0123456789abcdef',
 			...signingSecrets,
 			...signingSecrets.map((x) => x.slice(-12)),

@@ -16,7 +16,7 @@ import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { instantSleep, runNode } from '../harness/engine';
-import { credentialsFor, runChaos, runScenario, SCENARIOS } from '../support/reliability-scenarios';
+import { credentialsFor, runChaos, runScenario, SCENARIOS, warmUp } from '../support/reliability-scenarios';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
 
@@ -29,6 +29,7 @@ describe('fault injection: one request, one kind of fault', () => {
 	let s: Standin;
 	before(async () => {
 		s = await startStandin({ port: 0 });
+		await warmUp(s);
 	});
 	after(async () => {
 		await s.close();

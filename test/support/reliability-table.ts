@@ -5,16 +5,17 @@
  *
  *   npm run build && npm run build:test && node dist-test/test/support/reliability-table.js > RELIABILITY.md
  *
- * Takes about 15 s (the rate-limited runs use real time).
+ * Takes about 30 s (the rate-limited runs use real time).
  */
 import '../harness/engine';
 
 import nock from 'nock';
 
-import { RATE_LIMIT, RETRY, TIMEOUT } from '../../nodes/shared/transport';
+import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/transport';
 import { startStandin } from '../standin/server';
+import { deadlineRows, dotIdSweep, malformedRows, redirectRows, retryOnFailRow, rowsTable } from './hostile-scenarios';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
-import { CHAOS, RATE_RUNS, resultsTable, runChaos, runRateLimitedCreates, runRateLimitedReturnAll, runScenario, SCENARIOS, TEST_TIMEOUT_MS } from './reliability-scenarios';
+import { CHAOS, RATE_RUNS, resultsTable, runChaos, runRateLimitedCreates, runRateLimitedReturnAll, runScenario, SCENARIOS, TEST_TIMEOUT_MS, warmUp } from './reliability-scenarios';
 
 nock.restore();
 
@@ -37,11 +38,17 @@ function chaosLine(c: ChaosStats): string {
 async function main(): Promise<void> {
 	const s = await startStandin({ port: 0 });
 	try {
+		await warmUp(s);
 		const results = [];
 		for (const scenario of SCENARIOS) results.push(await runScenario(s, scenario));
 		const chaos = await runChaos(s, 1000);
 		const creates = await runRateLimitedCreates(s, RATE_RUNS.creates.limit, RATE_RUNS.creates.items);
 		const returnAll = await runRateLimitedReturnAll(s, RATE_RUNS.returnAll.limit, RATE_RUNS.returnAll.total);
+		const redirects = await redirectRows();
+		const dots = await dotIdSweep();
+		const malformed = await malformedRows();
+		const deadlines = await deadlineRows();
+		const retryOnFail = await retryOnFailRow();
 		const mismatches = results.filter((r) => r.outcome !== r.scenario.expect.outcome || r.attempts !== r.scenario.expect.attempts);
 
 		process.stdout.write(`# Reliability
@@ -51,13 +58,13 @@ What the Stripe nodes do when Stripe or the network misbehaves, measured through
 \`Idempotency-Key\` like Stripe (same key and body → the stored answer is replayed, \`Idempotent-Replayed: true\`).
 
 **Generated** by \`node dist-test/test/support/reliability-table.js > RELIABILITY.md\` (after \`npm run build &&
-npm run build:test\`; about 15 s). The same scenarios are asserted by \`test/engine/reliability.test.ts\`,
-\`reliability-ratelimit.test.ts\`, \`reliability-input.test.ts\` and \`reliability-secrets.test.ts\` (part of \`npm test\`).
+npm run build:test\`; about 30 s). The same scenarios are asserted by \`test/engine/reliability.test.ts\`,
+\`reliability-ratelimit.test.ts\`, \`reliability-input.test.ts\`, \`reliability-secrets.test.ts\` and \`reliability-hostile.test.ts\` (part of \`npm test\`).
 
 Settings: Max Retries ${RETRY.defaultMaxRetries} (the default) unless stated; backoff as stripe-node
 (${RETRY.initialDelaySec} s doubling to ${RETRY.maxDelaySec} s, jitter, \`Retry-After\` honoured) — made instant here by
-\`instantSleep()\`, the delays asked for are listed; per-attempt timeout ${TEST_TIMEOUT_MS} ms instead of Stripe's
-${TIMEOUT.requestMs / 1000} s (\`TIMEOUT.requestMs\` in nodes/shared/transport.ts). "Attempts" are the requests the
+\`instantSleep()\`, the delays asked for are listed; per-attempt deadline (Request Options → Timeout) ${TEST_TIMEOUT_MS} ms instead of the
+default ${DEFAULT_TIMEOUT_MS / 1000} s (\`DEFAULT_TIMEOUT_MS\` in nodes/shared/transport.ts). "Attempts" are the requests the
 stand-in received; "Objects stored" is what it holds afterwards. Every scenario is one input item.
 ${mismatches.length ? `\n**${mismatches.length} scenario(s) did not behave as the tests expect: ${mismatches.map((m) => m.scenario.name).join(', ')}**\n` : ''}
 ## Faults, one at a time
@@ -87,6 +94,48 @@ ${Math.round(RATE_LIMIT.targetShare * 100)} % of the rate Stripe accepted (\`RAT
 ${rateRow(`${creates.outputItems} creates`, creates)}
 ${rateRow(`Return All, ${returnAll.outputItems} customers (${returnAll.accepted} pages)`, returnAll)}
 
+## Hostile network, misbehaving API, careless input
+
+Loopback servers that misbehave on purpose (test/support/hostile.ts), through n8n's engine; asserted case by
+case in \`reliability-hostile.test.ts\`. Before these fixes (measured the same way on the previous code): a
+redirect to another port was followed there (n8n 2.41.1's redirect hook, \`getBeforeRedirectFn\`, re-adds
+\`Authorization\` cross-origin by default); a redirect loop was followed until axios gave up, 22 requests per
+attempt, 66 in all; \`.\`/\`..\` IDs were sent
+and resolved into other endpoints; a \`null\` body crashed the execution past Continue On Fail
+(\`Cannot read properties of null (reading '$error')\`); malformed lists gave 0 items and success, a cursor that
+never advanced was followed forever; a trickling answer finished after 3 s despite the timeout, and a stall
+after the headers took the full 80 s and said "Could not reach Stripe (ERR_BAD_RESPONSE)"; Retry On Fail sent a
+new key and created the object twice.
+
+**Redirects** (never followed; n8n 2.41.1 re-sends credentials on cross-origin redirects unless told not to,
+so requests go out with \`disableFollowRedirect\` and \`sendCredentialsOnCrossOriginRedirect: false\`):
+
+${rowsTable(redirects)}
+
+**Path IDs**: every path parameter of every operation (${dots.params}), each with \`.\` and \`..\`: ${dots.refused} of
+${dots.params * 2} refused before sending (\`Invalid parameter in item <n>: "<Label>" (<field>) "." is not a valid Stripe
+ID (a path of dots would address another endpoint)\`), ${dots.sent} requests sent. Anything with \`%\` was already refused, so
+nothing percent-decodes to a dot segment either.
+
+**Malformed answers** (two input items, Continue On Fail):
+
+${rowsTable(malformed)}
+
+**Deadlines** (Request Options → Timeout; default ${DEFAULT_TIMEOUT_MS / 1000} s, an overall deadline per attempt):
+
+${rowsTable(deadlines)}
+
+**Header values**: Idempotency Keys from non-Latin data (\`Иван-signup\`, \`王芳-signup\`, \`Zoë-signup\`), keys with
+CRLF, a tab or a trailing space, an API version with CRLF or a non-ASCII letter, a header field with \`é\`: each
+refused with the character and its code point named, 0 requests sent; a \`hash('sha256')\` digest of the same
+data is sent unchanged.
+
+**n8n's Retry On Fail**:
+
+${rowsTable([retryOnFail])}
+
+Different items, nodes, loop passes (run index) and executions get different keys (tested).
+
 ## Bad input and secrets
 
 - **Bad input** (\`reliability-input.test.ts\`): for every field shape the descriptors produce (text, number, boolean,
@@ -96,10 +145,13 @@ ${rateRow(`Return All, ${returnAll.outputItems} customers (${returnAll.accepted}
   <reason>\` and "Nothing was sent to Stripe"; the capture server receives nothing. With Continue On Fail the valid
   item next to the bad one is sent and the bad one becomes an error item (paired with its input).
 - **Secrets** (\`reliability-secrets.test.ts\`): succeeding runs (creates, Return All, v2 event destinations) and
-  12 kinds of failure (errors and error pages echoing the key, the \`Authorization\` header, Basic credentials or a
-  \`whsec_\` secret; resets; timeouts; 5xx; malformed JSON; declines; bad input; a live key; Continue On Fail):
+  19 kinds of failure (errors and error pages echoing the key, the \`Authorization\` header, Basic credentials or a
+  \`whsec_\` secret; the key in every Stripe error field — \`type\`, \`code\`, \`param\`, \`decline_code\`, \`doc_url\`, an
+  object-valued field —, in the \`Request-Id\` header, URL-encoded (\`Bearer%20sk_…\`, \`sk%5Ftest%5F…\`), Base64-encoded
+  on its own, in a redirect's \`Location\`; resets; timeouts; 5xx; malformed JSON; declines; bad input; a live key;
+  Continue On Fail):
   run data, output items, errors (all own properties), console, stdout, stderr and every n8n logger call (all
-  levels, with metadata) are scanned for the key, its random part, its Basic encoding, signing secrets and
+  levels, with metadata) are scanned for the key, its random part (plain, URL-encoded, Base64), its Basic encoding, signing secrets and
   \`Authorization: Bearer|Basic …\`. Nothing is found.
 
 ## What to know
@@ -107,8 +159,10 @@ ${rateRow(`Return All, ${returnAll.outputItems} customers (${returnAll.accepted}
 - Every POST attempt of an item carries the same \`Idempotency-Key\` (v1 POSTs with Max Retries 0 send none, as
   stripe-node). So a lost answer (reset or timeout after Stripe processed the request) is retried safely: the
   retry gets the stored answer and nothing is created twice.
-- Generated keys live for one execution. If an item still fails after all retries although Stripe created the
-  object ("reset after processing, every attempt" above), running the execution again creates it again — unless
+- Generated keys are a digest of execution, node, run index, item and request: n8n's Retry On Fail reuses them
+  (see above), other items, nodes, loop passes and executions never share one. If an item still fails after all
+  retries although Stripe created the object ("reset after processing, every attempt" above), running the
+  execution again (a new execution) creates it again — unless
   *Request Options → Idempotency Key* comes from the item (e.g. \`{{ "order-" + $json.orderId }}\`): then the
   re-run replays (tested: "a failed execution run again with item-based idempotency keys creates no duplicates").
 - A 200 answer whose body is not JSON is not retried (the request may have been carried out); the error says so

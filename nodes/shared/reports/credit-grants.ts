@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { encodeForm } from '../encoding';
 import { toNodeError } from '../errors';
+import { listRows, nextCursor } from '../lists';
 import type { StripeSettings } from '../transport';
 import { stripeRequest } from '../transport';
 
@@ -58,12 +59,14 @@ type Get = (path: string, query?: Record<string, unknown>) => Promise<IDataObjec
 async function listAll(get: Get, path: string, query: Record<string, unknown> = {}): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
 	let startingAfter: string | undefined;
-	for (;;) {
+	const used = new Set<string>();
+	for (let pageNo = 1; ; pageNo++) {
 		const page = await get(path, { ...query, limit: 100, starting_after: startingAfter });
-		const rows = (page.data as IDataObject[] | undefined) ?? [];
+		const where = `GET ${path}, page ${pageNo}`;
+		const rows = listRows(page, where);
 		out.push(...rows);
 		if (!page.has_more || rows.length === 0) return out;
-		startingAfter = String(rows[rows.length - 1].id);
+		startingAfter = nextCursor(rows[rows.length - 1].id, used, 'last row ID', where);
 	}
 }
 

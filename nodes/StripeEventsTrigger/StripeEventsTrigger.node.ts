@@ -12,6 +12,8 @@ import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { encodeForm } from '../shared/encoding';
+import type { PageStep } from '../shared/pager';
+import { pages } from '../shared/pager';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from '../shared/signature';
 import type { StripeContext, StripeSettings } from '../shared/transport';
 import { getStripeSettings, sendStripeRequest, stripeError, stripeRequest } from '../shared/transport';
@@ -176,13 +178,13 @@ async function deleteDestination(ctx: StripeContext, settings: StripeSettings, i
 
 /** Destinations pointing at this node's URL that we no longer track (lost static data): removed, no orphans. */
 async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url: string): Promise<void> {
-	let path = `${DESTINATIONS}?${encodeForm({ include: ['webhook_endpoint.url'], limit: 100 }, 'repeat')}`;
-	for (let page = 0; page < 20 && path; page++) {
-		const body = (await stripeRequest(ctx, settings, { method: 'GET', path, apiMode: 'v2' })).body as { data?: IDataObject[]; next_page_url?: string | null };
-		for (const d of body.data ?? []) {
+	const first = `${DESTINATIONS}?${encodeForm({ include: ['webhook_endpoint.url'], limit: 100 }, 'repeat')}`;
+	const fetchPage = async (step: PageStep | undefined) =>
+		(await stripeRequest(ctx, settings, { method: 'GET', path: step && 'path' in step ? step.path : first, apiMode: 'v2' })).body;
+	for await (const rows of pages(fetchPage, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
+		for (const d of rows) {
 			if (((d.webhook_endpoint ?? {}) as IDataObject).url === url) await deleteDestination(ctx, settings, String(d.id));
 		}
-		path = body.next_page_url ?? '';
 	}
 }
 

@@ -12,7 +12,9 @@ import { toNodeError } from './errors';
 import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
 import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
 import { runCreditGrantReport } from './reports/credit-grants';
-import { AnswerShapeError, answerObject, listRows, nextCursor } from './lists';
+import { AnswerShapeError, answerObject, listRows } from './lists';
+import type { PageRead, PageStep } from './pager';
+import { pages } from './pager';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, newIdempotencyKey, RETRY, stripeRequest, unsendableHeaderValue } from './transport';
@@ -257,8 +259,6 @@ function downloadName(built: BuiltRequest, contentType: string | undefined): str
 	return `${decodeURIComponent(id)}.${ext}`;
 }
 
-type Page = IDataObject & { has_more?: boolean; next_page?: string | null; next_page_url?: string | null };
-
 /** A malformed answer as a node error for the item (see lists.ts). */
 function shapeFailure(ctx: IExecuteFunctions, e: AnswerShapeError, built: BuiltRequest): NodeOperationError {
 	const sent = built.operation.method !== 'GET';
@@ -310,41 +310,15 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 		const rows = listRows((await stripeRequest(ctx, settings, encodeRequest(built))).body, where());
 		return rows.slice(0, wanted).map((row) => ({ json: row, pairedItem }));
 	}
-	const backwards = op.kind === 'list' && built.data.ending_before !== undefined;
-	let data: Record<string, unknown> = { ...built.data };
-	let nextUrl: string | undefined;
-	const used = new Set<string>();
-	for (let pageNo = 1; ; pageNo++) {
-		const pageSize = Math.min(PAGE_SIZE, wanted - out.length);
-		let req: StripeRequest;
-		if (nextUrl) {
-			req = { ...encodeRequest(built, {}), path: nextUrl };
-		} else {
-			req = encodeRequest(built, { ...data, limit: pageSize });
-		}
-		const body = (await stripeRequest(ctx, settings, req)).body;
-		const rows = listRows(body, where(pageNo));
-		const page = body as Page;
-		for (const row of rows) {
-			if (out.length >= wanted) break;
-			out.push({ json: row, pairedItem });
-		}
-		if (out.length >= wanted || rows.length === 0) break;
-		if (op.kind === 'v2list') {
-			if (!page.next_page_url) break;
-			const url = nextCursor(page.next_page_url, used, 'next_page_url', where(pageNo));
-			// A path on the same host, never a URL elsewhere (the credential's key goes with it).
-			if (!/^\/v2\/[^?#]*(\?.*)?$/.test(url) || /\/\.\.?(\/|\?|$)/.test(url.split('?')[0]))
-				throw new AnswerShapeError(where(pageNo), `has a next_page_url that is not a /v2/ path: "${url.slice(0, 80)}"`);
-			nextUrl = url;
-		} else if (op.kind === 'search') {
-			if (!page.has_more || !page.next_page) break;
-			data = { ...data, page: nextCursor(page.next_page, used, 'next_page', where(pageNo)) };
-		} else {
-			if (!page.has_more) break;
-			const cursor = nextCursor((backwards ? rows[0] : rows[rows.length - 1]).id, used, backwards ? 'first row ID' : 'last row ID', where(pageNo));
-			data = backwards ? { ...data, ending_before: cursor } : { ...data, starting_after: cursor };
-		}
+	const read: PageRead = { kind: op.kind, backwards: op.kind === 'list' && built.data.ending_before !== undefined, where };
+	const fetchPage = async (step: PageStep | undefined): Promise<unknown> => {
+		const limit = Math.min(PAGE_SIZE, wanted - out.length);
+		const req = step && 'path' in step ? { ...encodeRequest(built, {}), path: step.path } : encodeRequest(built, { ...built.data, ...step?.params, limit });
+		return (await stripeRequest(ctx, settings, req)).body;
+	};
+	for await (const rows of pages(fetchPage, read)) {
+		for (const row of rows.slice(0, wanted - out.length)) out.push({ json: row, pairedItem });
+		if (out.length >= wanted) break;
 	}
 	return out;
 }

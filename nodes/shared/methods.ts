@@ -12,11 +12,11 @@ import type {
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { encodeForm } from './encoding';
-import { listRows } from './lists';
+import { newCursors, readPage, resumeParams, resumeToken } from './pager';
 import { getStripeSettings, stripeRequest } from './transport';
 
 interface Lookup {
-	/** List endpoint (paged with starting_after). */
+	/** List endpoint (paged by pager.ts). */
 	listPath: string;
 	/** Search endpoint and query for a filter text, when Stripe has one for this object. */
 	search?: { path: string; query: (text: string) => string };
@@ -78,21 +78,20 @@ async function searchObjects(
 	const text = filter?.trim() ?? '';
 	let path: string;
 	if (text && lookup.search) {
-		path = `${lookup.search.path}?${encodeForm({ query: lookup.search.query(text), limit: 100, page: paginationToken })}`;
+		path = `${lookup.search.path}?${encodeForm({ query: lookup.search.query(text), limit: 100, ...resumeParams('search', paginationToken) })}`;
 	} else {
-		path = `${lookup.listPath}?${encodeForm({ limit: 100, starting_after: paginationToken })}`;
+		path = `${lookup.listPath}?${encodeForm({ limit: 100, ...resumeParams('list', paginationToken) })}`;
 	}
 	const body = (await stripeRequest(ctx, settings, { method: 'GET', path, apiMode: 'v1' })).body;
-	const rows = listRows(body, `GET ${path.split('?')[0]}`);
-	const page = body as { has_more?: boolean; next_page?: string | null };
+	const searching = Boolean(text && lookup.search);
+	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path.split('?')[0]}` }, 1, newCursors());
 	const shown = text && !lookup.search && lookup.matches ? rows.filter((o) => lookup.matches!(o, text)) : rows;
 	const results: INodeListSearchItems[] = shown.map((o) => ({
 		name: lookup.label(o),
 		value: String(o.id),
 		url: `https://dashboard.stripe.com/${lookup.dashboard}/${String(o.id)}`,
 	}));
-	let next: string | undefined;
-	if (page.has_more) next = text && lookup.search ? (page.next_page ?? undefined) : rows.length ? String(rows[rows.length - 1].id) : undefined;
+	const next = resumeToken(step);
 	return { results, paginationToken: next };
 }
 

@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { encodeForm } from '../encoding';
 import { toNodeError } from '../errors';
-import { listRows, nextCursor } from '../lists';
+import { allRows } from '../pager';
 import type { StripeSettings } from '../transport';
 import { stripeRequest } from '../transport';
 
@@ -55,19 +55,12 @@ export interface ReportOptions {
 
 type Get = (path: string, query?: Record<string, unknown>) => Promise<IDataObject>;
 
-/** Every object of a list endpoint (starting_after paging, 100 a page). */
-async function listAll(get: Get, path: string, query: Record<string, unknown> = {}): Promise<IDataObject[]> {
-	const out: IDataObject[] = [];
-	let startingAfter: string | undefined;
-	const used = new Set<string>();
-	for (let pageNo = 1; ; pageNo++) {
-		const page = await get(path, { ...query, limit: 100, starting_after: startingAfter });
-		const where = `GET ${path}, page ${pageNo}`;
-		const rows = listRows(page, where);
-		out.push(...rows);
-		if (!page.has_more || rows.length === 0) return out;
-		startingAfter = nextCursor(rows[rows.length - 1].id, used, 'last row ID', where);
-	}
+/** Every object of a list endpoint (100 a page; pager.ts follows the cursors). */
+function listAll(get: Get, path: string, query: Record<string, unknown> = {}): Promise<IDataObject[]> {
+	return allRows((step) => get(path, { ...query, limit: 100, ...(step && 'params' in step ? step.params : {}) }), {
+		kind: 'list',
+		where: (pageNo) => `GET ${path}, page ${pageNo}`,
+	});
 }
 
 function customerId(grant: IDataObject): string {

@@ -73,7 +73,7 @@ export interface OperationDescriptor {
 	/** A beta flag Stripe wants after the API version in Stripe-Version, e.g. `terminal_hardware_orders_beta=v5`. */
 	betaVersion?: string;
 	handAuthored?: boolean;
-	/** For kind `report`: which report of nodes/shared/reports runs it. */
+	/** For kind `report`: which report runs it (nodes/shared/special.ts `REPORTS`). */
 	report?: 'creditGrants';
 }
 

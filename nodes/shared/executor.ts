@@ -11,9 +11,10 @@ import type { FamilyDescriptor, OperationDescriptor } from './descriptor-types';
 import { toNodeError } from './errors';
 import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
 import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
-import { runCreditGrantReport } from './reports/credit-grants';
 import { AnswerShapeError, answerObject, listRows } from './lists';
 import type { PageRead, PageStep } from './pager';
+import type { RunState } from './special';
+import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
 import { pages } from './pager';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
@@ -219,45 +220,7 @@ export async function buildRequest(
 	}
 }
 
-/** State shared by the requests of one node execution. */
-export interface RunState {
-	/** The current meter event session (token and expiry, seconds since epoch). */
-	meterSession?: { token: string; expiresAt: number };
-}
-
-const METER_SESSION_PATH = '/v2/billing/meter_event_session';
-
-/** A valid meter event session token: created on first use, renewed a minute before it expires. */
-async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState): Promise<string> {
-	const now = Date.now() / 1000;
-	if (!state.meterSession || state.meterSession.expiresAt - 60 <= now) {
-		const res = await stripeRequest(ctx, settings, {
-			method: 'POST',
-			path: METER_SESSION_PATH,
-			apiMode: 'v2',
-			body: '{}',
-			stripeAccount: built.stripeAccount,
-			maxRetries: built.maxRetries,
-			itemIndex: built.itemIndex,
-			timeoutMs: built.timeoutMs,
-			idempotencyScope: built.idempotencyScope,
-		});
-		const session = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${built.itemIndex}`) as { authentication_token?: string; expires_at?: string | number };
-		if (!session.authentication_token) {
-			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: built.itemIndex });
-		}
-		const expires = typeof session.expires_at === 'number' ? session.expires_at : Date.parse(String(session.expires_at)) / 1000;
-		state.meterSession = { token: session.authentication_token, expiresAt: Number.isFinite(expires) ? expires : now + 15 * 60 };
-	}
-	return state.meterSession.token;
-}
-
-/** File name for a downloaded body: the object's ID and an extension from the content type. */
-function downloadName(built: BuiltRequest, contentType: string | undefined): string {
-	const id = built.path.split('/').filter(Boolean).find((s, i, all) => i === all.length - 2) ?? 'download';
-	const ext = /pdf/.test(contentType ?? '') ? 'pdf' : /csv/.test(contentType ?? '') ? 'csv' : /json/.test(contentType ?? '') ? 'json' : /png/.test(contentType ?? '') ? 'png' : /jpe?g/.test(contentType ?? '') ? 'jpg' : 'bin';
-	return `${decodeURIComponent(id)}.${ext}`;
-}
+export type { RunState } from './special';
 
 /** A malformed answer as a node error for the item (see lists.ts). */
 function shapeFailure(ctx: IExecuteFunctions, e: AnswerShapeError, built: BuiltRequest): NodeOperationError {
@@ -286,19 +249,14 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 	const op = built.operation;
 	const pairedItem = { item: built.itemIndex };
 	const where = (page?: number) => `${op.method} ${built.path} for item ${built.itemIndex}${page ? `, page ${page}` : ''}`;
-	if (op.kind === 'report') {
-		return runCreditGrantReport(ctx, settings, built.data, built.itemIndex, built.stripeAccount, built.maxRetries);
-	}
+	// Operations that are more than one request → one item are dispatched by their descriptor's data
+	// (special.ts): a report, another authorisation than the key, a file to download.
+	if (op.kind === 'report') return REPORTS[op.report ?? 'creditGrants'](ctx, settings, built);
 	if (op.kind === 'plain') {
 		const req = encodeRequest(built);
-		if (op.auth === 'meterEventSession') req.bearerToken = await meterSessionToken(ctx, settings, built, state);
+		if (op.auth && op.auth !== 'key') req.bearerToken = await AUTHORISATIONS[op.auth](ctx, settings, built, state);
 		const res = await stripeRequest(ctx, settings, req);
-		if (op.response === 'binary') {
-			const contentType = String(res.headers['content-type'] ?? '').split(';')[0] || undefined;
-			const data = Buffer.from(res.body as ArrayBuffer);
-			const binary = await ctx.helpers.prepareBinaryData(data, downloadName(built, contentType), contentType);
-			return [{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem }];
-		}
+		if (op.response === 'binary') return downloadItems(ctx, built, res);
 		return [{ json: answerObject(res.body, where()), pairedItem }];
 	}
 

@@ -12,6 +12,7 @@ import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { encodeForm } from '../shared/encoding';
+import { eventTypeOptions } from '../shared/methods';
 import type { PageStep } from '../shared/pager';
 import { pages } from '../shared/pager';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from '../shared/signature';
@@ -188,9 +189,6 @@ async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url:
 	}
 }
 
-function eventOptions(types: string[], withAll: boolean): INodePropertyOptions[] {
-	return [...(withAll ? [{ name: 'All Events (*)', value: '*' }] : []), ...types.map((t) => ({ name: t, value: t }))];
-}
 
 export class StripeEventsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -304,10 +302,10 @@ export class StripeEventsTrigger implements INodeType {
 	methods = {
 		loadOptions: {
 			async getSnapshotEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return eventOptions(SNAPSHOT_EVENT_TYPES, true);
+				return eventTypeOptions(SNAPSHOT_EVENT_TYPES, { all: true });
 			},
 			async getThinEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return eventOptions(THIN_EVENT_TYPES, false);
+				return eventTypeOptions(THIN_EVENT_TYPES);
 			},
 		},
 	};

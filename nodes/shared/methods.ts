@@ -95,6 +95,14 @@ async function searchObjects(
 	return { results, paginationToken: next };
 }
 
+/**
+ * The event-type choices of every event field (a webhook endpoint's enabled events, the trigger's events): the
+ * types from the SDK's typings (generated/event-types.ts), optionally after "All Events (*)".
+ */
+export function eventTypeOptions(types: string[], opts: { all?: boolean; suffix?: string } = {}): INodePropertyOptions[] {
+	return [...(opts.all ? [{ name: 'All Events (*)', value: '*' }] : []), ...types.map((t) => ({ name: `${t}${opts.suffix ?? ''}`, value: t }))];
+}
+
 export const familyMethods = {
 	listSearch: {
 		async searchCustomers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
@@ -113,11 +121,7 @@ export const familyMethods = {
 	loadOptions: {
 		/** Every event type: `*`, the v1 (snapshot) types and the thin v2 types. */
 		async getEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-			return [
-				{ name: 'All Events (*)', value: '*' },
-				...SNAPSHOT_EVENT_TYPES.map((t) => ({ name: t, value: t })),
-				...THIN_EVENT_TYPES.map((t) => ({ name: `${t} (thin)`, value: t })),
-			];
+			return [...eventTypeOptions(SNAPSHOT_EVENT_TYPES, { all: true }), ...eventTypeOptions(THIN_EVENT_TYPES, { suffix: ' (thin)' })];
 		},
 	},
 };

@@ -27,10 +27,15 @@
 import { defineConfig, globalIgnores } from 'eslint/config';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Packages that are devDependencies only: present while building and testing, absent once the
 // published package is installed into n8n.
+const PACKAGE_FILES = ['nodes/**/*.ts', 'nodes/**/*.json', 'credentials/**/*.ts', 'credentials/**/*.json', 'package.json'];
+
+// Packages that are devDependencies only: present while building and testing, absent once the
 const DEV_ONLY_PACKAGES = ['stripe', 'nock', 'n8n-core', 'typescript', 'gulp', 'eslint'];
 
 export default defineConfig([
@@ -39,14 +44,14 @@ export default defineConfig([
 		'dist-test/**',
 		'node_modules/**',
 		'generated/**',
-		'test/**',
-		'scripts/**',
-		'gulpfile.js',
+		'test-artifacts/**',
 		'package-lock.json',
 		'tsconfig*.json',
 	]),
 
-	n8nCommunityNodesPlugin.configs.recommended,
+	// n8n's rules are for what the package ships: its sources and package.json.
+	{ ...n8nCommunityNodesPlugin.configs.recommended, files: PACKAGE_FILES },
+	{ files: PACKAGE_FILES, rules: { 'no-console': 'error' } },
 
 	{
 		name: 'n8n-nodes-stripe/typescript-sources',
@@ -119,5 +124,26 @@ export default defineConfig([
 			parser: tseslint.parser,
 			parserOptions: { extraFileExtensions: ['.json'] },
 		},
+	},
+
+	// The repository's own code: tests, the benchmark and the build scripts get the usual recommended rules.
+	// Tests and the benchmark load built files (dist-test/, dist/) by path at run time, hence require().
+	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['test/**/*.ts', 'bench/**/*.ts'] })),
+	{
+		name: 'n8n-nodes-stripe/tests',
+		files: ['test/**/*.ts', 'bench/**/*.ts'],
+		rules: { '@typescript-eslint/no-require-imports': 'off' },
+	},
+	{
+		name: 'n8n-nodes-stripe/scripts',
+		files: ['scripts/**/*.js', 'gulpfile.js'],
+		...js.configs.recommended,
+		languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+	},
+	{
+		name: 'n8n-nodes-stripe/scripts-esm',
+		files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
+		...js.configs.recommended,
+		languageOptions: { sourceType: 'module', globals: { ...globals.node } },
 	},
 ]);

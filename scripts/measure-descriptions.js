@@ -2,7 +2,6 @@
 // Prints the size of every node's description JSON (what n8n sends to the editor) and the package's total.
 // Run after `npm run build`:  node scripts/measure-descriptions.js [--json]
 'use strict';
-const fs = require('fs');
 const path = require('path');
 
 const pkg = require('../package.json');

@@ -108,7 +108,7 @@ export interface DeclaredNode {
 }
 
 function loadClass(file: string): new () => { description: Record<string, unknown> } {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	 
 	const mod = require(file) as Record<string, unknown>;
 	const base = path.basename(file).replace(/\.(node|credentials)\.js$/, '');
 	const cls = (mod[base] ?? Object.values(mod).find((v) => typeof v === 'function')) as new () => Record<string, unknown>;
@@ -231,7 +231,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	check('editor: owner account created (POST /rest/owner/setup)', setup.status === 200, `HTTP ${setup.status} ${setupBody.slice(0, 300)}`);
 
 	mark('owner setup');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	 
 	const { chromium, selectors } = require('playwright-core') as typeof import('playwright-core');
 	selectors.setTestIdAttribute('data-test-id');
 	let browser: Browser | undefined;

@@ -23,11 +23,11 @@ import tseslint from 'typescript-eslint';
 import type { INodeType } from 'n8n-workflow';
 
 // eslint-plugin-n8n-nodes-base ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const n8nNodesBase = require('eslint-plugin-n8n-nodes-base') as { configs: Record<string, { rules: Record<string, unknown> }> };
 
 const ROOT = path.join(__dirname, '../..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const PKG = require(path.join(ROOT, '../package.json')) as { n8n: { nodes: string[] } };
 
 /** The rules `n8n-node lint` and the scanner switch off for community nodes. */
@@ -75,7 +75,7 @@ describe('n8n lint rules on the built node descriptions', () => {
 		const file = path.join(ROOT, rel.replace(/^dist\//, ''));
 		const base = path.basename(file, '.node.js');
 		it(`${base}: eslint-plugin-n8n-nodes-base "nodes" rules, 0 errors`, async () => {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			 
 			const NodeClass = Object.values(require(file) as Record<string, unknown>).find((v) => typeof v === 'function') as new () => INodeType;
 			const description = new NodeClass().description;
 			const source =
@@ -102,7 +102,7 @@ describe('n8n lint rules on the built node descriptions', () => {
 		const actions = new Map<string, string[]>();
 		const resources = new Map<string, string[]>();
 		for (const rel of PKG.n8n.nodes) {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			 
 			const NodeClass = Object.values(require(path.join(ROOT, rel.replace(/^dist\//, ''))) as Record<string, unknown>).find((v) => typeof v === 'function') as new () => INodeType;
 			const { displayName, properties } = new NodeClass().description;
 			for (const p of properties) {

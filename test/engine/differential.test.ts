@@ -18,7 +18,7 @@ import { FAMILY_NODES } from '../support/families';
 import type { OperationCase } from '../support/samples';
 import { casesFor } from '../support/samples';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const Stripe = require('stripe');
 
 // Both sides talk to a real loopback server here; nock's interception would stall stripe-node (it waits

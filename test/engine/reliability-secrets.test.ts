@@ -121,7 +121,7 @@ interface Run {
 describe('secrets never leave', () => {
 	let s: Standin;
 	const runs: Run[] = [];
-	let signingSecrets: string[] = [];
+	const signingSecrets: string[] = [];
 	let sleep: ReturnType<typeof instantSleep>;
 
 	before(async () => {

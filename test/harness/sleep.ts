@@ -14,7 +14,7 @@ type SleepFn = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 const sleepModulePath = require.resolve('@n8n/utils/sleep', {
 	paths: [path.dirname(require.resolve('n8n-workflow'))],
 });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const sleepModule = require(sleepModulePath) as { sleep: SleepFn };
 
 export interface SleepControl {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 
 import { encodeForm, encodeMultipart, interpolatePath } from '../../nodes/shared/encoding';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const qs = require('qs');
 
 /** Exactly what stripe-node 17.4.0's queryStringifyRequestData does. */

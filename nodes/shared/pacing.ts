@@ -47,6 +47,8 @@ export interface Pacing {
 	lastSlowdownAt?: number;
 	/** Throttling answers seen (429, 409 lock_timeout): a counter the concurrency controller reads. */
 	throttled?: number;
+	/** Earliest start of the next item of an automatic-concurrency execution with more than one in flight (concurrency.ts). */
+	autoNextAt?: number;
 }
 
 export function newPacing(): Pacing {

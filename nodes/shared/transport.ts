@@ -53,6 +53,8 @@ export interface StripeSettings {
 	stripeAccount: string;
 	/** Rate-limit pacing state, shared by every execution on this account in this process (pacing.ts). */
 	pacing?: Pacing;
+	/** A live-mode key (sk_live_, rk_live_): Stripe allows 100 requests/s instead of 25 (concurrency.ts). */
+	livemode?: boolean;
 }
 
 export interface StripeRequest {
@@ -110,6 +112,7 @@ export async function getStripeSettings(ctx: StripeContext): Promise<StripeSetti
 		baseUrl,
 		stripeAccount: account,
 		pacing: accountPacing(key, account, baseUrl),
+		livemode: /^(sk|rk)_live_/.test(key),
 	};
 }
 

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 
 /** retrieve: `runs` executions at once of `items` retrieves of one customer (the rate-limit part; Stripe Core only). */
 export type Scenario = 'create' | 'list' | 'retrieve';
-export type Contender = 'core' | 'builtin' | 'http' | 'stripe-node' | 'raw';
+/** core-live: Stripe Core with a live-mode key (sk_live_…), whose automatic concurrency may go up to 80/s instead of 20/s. */
+export type Contender = 'core' | 'core-live' | 'builtin' | 'http' | 'stripe-node' | 'raw';
 
 export interface Task {
 	scenario: Scenario;
@@ -64,6 +65,8 @@ export interface Result {
 const REPO = path.resolve(__dirname, '..', '..');
 const STRIPE_API = 'https://api.stripe.com';
 const KEY = 'sk_test_bench_0123456789';
+/** The stand-in accepts it when started with --live-keys (bench/run.ts does). */
+const LIVE_KEY = 'sk_live_bench_0123456789';
 
 function procStatusMb(field: 'VmHWM' | 'VmRSS'): number {
 	const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
@@ -248,7 +251,7 @@ async function makeRunner(task: Task): Promise<Runner> {
 	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
 	let run: (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
 
-	if (task.contender === 'core') {
+	if (task.contender === 'core' || task.contender === 'core-live') {
 		const { StripeCore } = require(path.join(REPO, 'dist/nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
 		const nodeType = new StripeCore();
 		const parameters =
@@ -269,7 +272,7 @@ async function makeRunner(task: Task): Promise<Runner> {
 						}
 					: { resource: 'customer', operation: 'list', returnAll: true };
 		run = async (inputs) =>
-			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: standinUrl } } });
+			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: task.contender === 'core-live' ? LIVE_KEY : KEY, baseUrl: standinUrl } } });
 	} else if (task.contender === 'builtin') {
 		redirectStripeApiTo(standinUrl);
 		const { Stripe } = require('n8n-nodes-base/dist/nodes/Stripe/Stripe.node.js') as { Stripe: new () => import('n8n-workflow').INodeType };

@@ -18,7 +18,8 @@
  *     --tls-objects N     customers for Return All in the TLS scenario (default 2000)
  *     --rl-limit N        the rate-limit part's stand-in limit, requests/s (default 25)
  *     --rl-items N        retrieves per execution in the rate-limit part (default 150)
- *     --contenders LIST   comma-separated subset of core,builtin,http,stripe-node,raw
+ *     --contenders LIST   comma-separated subset of core,core-live,builtin,http,stripe-node,raw (core-live: the
+ *                         same node with a live-mode key; create only)
  *     --n8n-start         time n8n's start with and without the package (~12 n8n starts, ~4 min); on by
  *                         default when Node 24 + n8n are already installed (scripts/ensure-n8n.sh), because
  *                         with this flag a missing install is done first (~3 GB, several minutes)
@@ -41,9 +42,10 @@ import { startTlsFront } from './tls-front';
 const REPO = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
 const STANDIN = path.join(REPO, 'dist-test', 'test', 'standin', 'server.js');
-const ALL_CONTENDERS: Contender[] = ['core', 'builtin', 'http', 'stripe-node', 'raw'];
+const ALL_CONTENDERS: Contender[] = ['core', 'core-live', 'builtin', 'http', 'stripe-node', 'raw'];
 const NAMES: Record<Contender, string> = {
 	core: 'Stripe Core (this package)',
+	'core-live': 'Stripe Core, live-mode key ³',
 	builtin: "n8n's built-in Stripe node",
 	http: "n8n's HTTP Request node 4.5",
 	'stripe-node': 'stripe-node 17.4.0 direct',
@@ -104,7 +106,7 @@ interface StandinProc {
 }
 
 async function startStandinProcess(latency: number): Promise<StandinProc> {
-	const child = spawn(process.execPath, [STANDIN, '--port', '0', '--host', '127.0.0.1', '--latency', String(latency)], {
+	const child = spawn(process.execPath, [STANDIN, '--port', '0', '--host', '127.0.0.1', '--latency', String(latency), '--live-keys'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const url = await new Promise<string>((resolve, reject) => {
@@ -202,11 +204,15 @@ function runChild(task: Task, env: NodeJS.ProcessEnv): Promise<Result> {
 	});
 }
 
+/** The live-mode key changes only how far automatic concurrency may go: nothing to see in a single-item Return All. */
+const contendersFor = (scenario: Scenario) => opts.contenders.filter((c) => scenario === 'create' || c !== 'core-live');
+
 /** Round-robin over contenders (order rotated each round), one fresh process per measurement. */
 async function measure(scenario: Scenario, setting: Setting, beforeEach?: () => Promise<void>): Promise<Map<Contender, Result[]>> {
-	const results = new Map<Contender, Result[]>(opts.contenders.map((c) => [c, []]));
+	const contenders = contendersFor(scenario);
+	const results = new Map<Contender, Result[]>(contenders.map((c) => [c, []]));
 	for (let round = 0; round < setting.rounds; round++) {
-		const order = opts.contenders.map((_, i) => opts.contenders[(i + round) % opts.contenders.length]);
+		const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
 		for (const contender of order) {
 			await beforeEach?.();
 			const r = await runChild(
@@ -273,6 +279,7 @@ async function partCreate(report: Report, setting: Setting, section: string): Pr
 	console.log(`\n### ${section}. ${setting.items} items → customer create, ${setting.title} (median of ${setting.rounds})\n`);
 	console.log(table(['contender', 'wall ms', 'ms/item', 'wall vs stripe-node', 'overhead ms/item above floor', 'CPU ms', 'CPU ms/item', 'requests', 'connections opened'], rows));
 	console.log("\n¹ the HTTP Request node sends all items' requests at once (no batching by default), the others one at a time unless stated.");
+	console.log("³ the same node and settings with a live-mode key (sk_live_…): Stripe allows 100 requests/s live instead of 25 in test mode, so the node's automatic concurrency may go up to 80/s instead of 20/s.");
 	if (res.has('core') && res.has('stripe-node')) {
 		if (setting.name === 'tls') {
 			report.targets.push({
@@ -307,7 +314,7 @@ async function partList(report: Report, setting: Setting, section: string): Prom
 	if (setting.name === 'tls') report.tlsList = Object.fromEntries(res);
 	else report.list = Object.fromEntries(res);
 	const wallOf = (c: Contender) => (res.get(c) ? median(res.get(c)!.map((r) => r.wallMs)) : NaN);
-	const rows = opts.contenders.map((c) => {
+	const rows = contendersFor('list').map((c) => {
 		const rs = res.get(c)!;
 		return [
 			NAMES[c] + (c === 'http' ? ' ¹' : c === 'builtin' ? ' ²' : ''),

@@ -43,6 +43,7 @@ export class InFlightLimit {
 	private seenThrottled: number;
 	private clean = 0;
 	private avgMs: number | undefined;
+	private samples = 0;
 	private readonly ceilingPerSec: number;
 
 	/** `fixed`: the Parallel Requests option (undefined: automatic). */
@@ -65,7 +66,9 @@ export class InFlightLimit {
 	/** An item has been answered (or has failed) after `ms`: adapt. */
 	done(ms: number, now = Date.now()): void {
 		if (!this.auto) return;
-		this.avgMs = this.avgMs === undefined ? ms : 0.8 * this.avgMs + 0.2 * ms;
+		// The first items include warm-up (connections, credentials): judge from the third on.
+		this.avgMs = this.avgMs === undefined ? ms : 0.5 * this.avgMs + 0.5 * ms;
+		this.samples++;
 		const throttled = this.pacing.throttled ?? 0;
 		if (throttled > this.seenThrottled) {
 			this.seenThrottled = throttled;
@@ -73,7 +76,7 @@ export class InFlightLimit {
 			this.clean = 0;
 			return;
 		}
-		if (this.pacing.intervalMs > 0) return;
+		if (this.pacing.intervalMs > 0 || this.samples < 3) return;
 		if (++this.clean < this.current) return;
 		this.clean = 0;
 		// Items per second one lane manages: more lanes only while they together stay below the ceiling.

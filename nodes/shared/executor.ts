@@ -16,6 +16,7 @@ import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
 import { getStripeSettings, newIdempotencyKey, RETRY, stripeRequest } from './transport';
 import { inFlightLimit, objectKey, runInFlight } from './concurrency';
+import { withParameterCache } from './param-cache';
 
 const PAGE_SIZE = 100;
 
@@ -299,9 +300,11 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescriptor): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const built: Array<BuiltRequest | Error> = [];
+	// Parameters without expressions are read once for all items (param-cache.ts).
+	const params = withParameterCache(ctx);
 	for (let i = 0; i < items.length; i++) {
 		try {
-			built.push(await buildRequest(ctx, family, i));
+			built.push(await buildRequest(params, family, i));
 		} catch (e) {
 			const error = toNodeError(ctx.getNode(), e, i);
 			if (!ctx.continueOnFail()) throw error;

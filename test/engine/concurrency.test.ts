@@ -2,6 +2,8 @@
  * Automatic concurrency (issue 16, nodes/shared/concurrency.ts): without "Parallel Requests" the node overlaps
  * items while Stripe answers slowly, stays sequential while it answers quickly, keeps two writes to one object
  * apart, and keeps output order, retries and idempotency keys; "Parallel Requests" 1 pins it to one at a time.
+ * That quick answers keep it at one is checked without a clock (InFlightLimit arithmetic): on a CPU-starved
+ * machine even quick answers take long, and then overlapping is what the rule asks for.
  * Requests captured with nock; answers delayed with timers (real sleep: the node's start spacing is real time).
  */
 import { runNode } from '../harness/engine';
@@ -63,13 +65,6 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 		assert.ok(seen.maxInFlight <= CONCURRENCY.autoMax, `at most ${CONCURRENCY.autoMax} (saw ${seen.maxInFlight})`);
 		// Items start in input order.
 		assert.deepEqual(seen.emails.slice(0, 3), ['u0@example.com', 'u1@example.com', 'u2@example.com']);
-	});
-
-	it('stays one at a time while Stripe answers quickly', async () => {
-		const seen = slowCreates(30, 2);
-		const result = await creates(30);
-		assert.equal(result.nodeError, undefined, result.nodeError?.message);
-		assert.equal(seen.maxInFlight, 1);
 	});
 
 	it('Parallel Requests 1 pins it to one at a time, however slow Stripe is', async () => {

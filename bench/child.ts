@@ -15,7 +15,7 @@ import * as path from 'node:path';
 /** retrieve: `runs` executions at once of `items` retrieves of one customer (the rate-limit part; Stripe Core only). */
 export type Scenario = 'create' | 'list' | 'retrieve';
 /** core-live: Stripe Core with a live-mode key (sk_live_…), whose automatic concurrency may go up to 80/s instead of 20/s. */
-export type Contender = 'core' | 'core-live' | 'builtin' | 'http' | 'stripe-node' | 'raw';
+export type Contender = 'core' | 'core-live' | 'core-before' | 'builtin' | 'http' | 'stripe-node' | 'raw';
 
 export interface Task {
 	scenario: Scenario;
@@ -251,8 +251,9 @@ async function makeRunner(task: Task): Promise<Runner> {
 	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
 	let run: (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
 
-	if (task.contender === 'core' || task.contender === 'core-live') {
-		const { StripeCore } = require(path.join(REPO, 'dist/nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
+	if (task.contender === 'core' || task.contender === 'core-live' || task.contender === 'core-before') {
+		// BENCH_CORE_DIST: another build's dist/ folder (BENCHMARKS.md's "before" figures use the previous commit's).
+		const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
 		const nodeType = new StripeCore();
 		const parameters =
 			scenario === 'create'

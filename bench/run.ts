@@ -27,6 +27,7 @@
  *     --n8n-start-runs N  starts per variant (default 5; the median is reported)
  *     --cpu-prof          write a V8 CPU profile per child process into dist-test/bench-profiles/
  *                         (summarise one with: node dist-test/bench/profile-summary.js <file> [--match RE])
+ *     --before-dist DIR   also measure the Stripe Core node of another build (its dist/ folder) as core-before
  *     --json FILE         also write all raw results as JSON
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,6 +47,7 @@ const ALL_CONTENDERS: Contender[] = ['core', 'core-live', 'builtin', 'http', 'st
 const NAMES: Record<Contender, string> = {
 	core: 'Stripe Core (this package)',
 	'core-live': 'Stripe Core, live-mode key ³',
+	'core-before': 'Stripe Core, before (--before-dist) ⁴',
 	builtin: "n8n's built-in Stripe node",
 	http: "n8n's HTTP Request node 4.5",
 	'stripe-node': 'stripe-node 17.4.0 direct',
@@ -78,7 +80,9 @@ const opts = {
 	tlsObjects: Number(argValue('--tls-objects') ?? 2000),
 	rlLimit: Number(argValue('--rl-limit') ?? 25),
 	rlItems: Number(argValue('--rl-items') ?? 150),
-	contenders: (argValue('--contenders')?.split(',') as Contender[] | undefined) ?? ALL_CONTENDERS,
+	contenders: (argValue('--contenders')?.split(',') as Contender[] | undefined) ?? (argValue('--before-dist') ? ['core-before' as Contender, ...ALL_CONTENDERS] : ALL_CONTENDERS),
+	/** Another build's dist/ folder, measured as the contender core-before (e.g. the previous commit's). */
+	beforeDist: argValue('--before-dist'),
 	n8nStart: process.argv.includes('--no-n8n-start') ? false : process.argv.includes('--n8n-start') ? true : n8nInstalled(),
 	n8nStartRuns: Number(argValue('--n8n-start-runs') ?? 5),
 	cpuProf: process.argv.includes('--cpu-prof'),
@@ -191,7 +195,8 @@ function runChild(task: Task, env: NodeJS.ProcessEnv): Promise<Result> {
 		nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${task.scenario}-${task.contender}-${Date.now()}.cpuprofile`);
 	}
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [...nodeArgs, CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'], env });
+		const childEnv = task.contender === 'core-before' && opts.beforeDist ? { ...env, BENCH_CORE_DIST: path.resolve(opts.beforeDist) } : env;
+		const child = spawn(process.execPath, [...nodeArgs, CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
 		let out = '';
 		let err = '';
 		child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -279,6 +284,7 @@ async function partCreate(report: Report, setting: Setting, section: string): Pr
 	console.log(`\n### ${section}. ${setting.items} items → customer create, ${setting.title} (median of ${setting.rounds})\n`);
 	console.log(table(['contender', 'wall ms', 'ms/item', 'wall vs stripe-node', 'overhead ms/item above floor', 'CPU ms', 'CPU ms/item', 'requests', 'connections opened'], rows));
 	console.log("\n¹ the HTTP Request node sends all items' requests at once (no batching by default), the others one at a time unless stated.");
+	if (opts.beforeDist) console.log(`⁴ the same bench with the Stripe Core node built from ${opts.beforeDist}.`);
 	console.log("³ the same node and settings with a live-mode key (sk_live_…): Stripe allows 100 requests/s live instead of 25 in test mode, so the node's automatic concurrency may go up to 80/s instead of 20/s.");
 	if (res.has('core') && res.has('stripe-node')) {
 		if (setting.name === 'tls') {
@@ -333,6 +339,7 @@ async function partList(report: Report, setting: Setting, section: string): Prom
 	console.log(table(['contender', 'wall ms', 'wall vs stripe-node', 'requests', 'connections opened', 'output items', 'CPU ms', 'RSS before MB', 'peak RSS MB', 'peak − before MB'], rows));
 	console.log('\n¹ with pagination (Update a Parameter in Each Request: starting_after; limit=100): one output item per page.');
 	console.log("² the built-in node sends no `limit`, so it pages 10 at a time (Stripe's default page size).");
+	if (opts.beforeDist) console.log(`⁴ the same bench with the Stripe Core node built from ${opts.beforeDist}.`);
 	if (setting.name === 'tls' && res.has('core') && res.has('stripe-node')) {
 		report.targets.push({
 			target: `TLS, ${opts.rtt} ms round trip: Return All of ${setting.objects} within 1.1× of stripe-node's autoPagingToArray`,

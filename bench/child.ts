@@ -8,20 +8,28 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
-export type Scenario = 'create' | 'list';
-export type Contender = 'core' | 'builtin' | 'http' | 'stripe-node' | 'raw';
+/** retrieve: `runs` executions at once of `items` retrieves of one customer (the rate-limit part; Stripe Core only). */
+export type Scenario = 'create' | 'list' | 'retrieve';
+/** core-live: Stripe Core with a live-mode key (sk_live_…), whose automatic concurrency may go up to 80/s instead of 20/s. */
+export type Contender = 'core' | 'core-live' | 'core-before' | 'builtin' | 'http' | 'stripe-node' | 'raw';
 
 export interface Task {
 	scenario: Scenario;
 	contender: Contender;
-	/** Stand-in base URL, http://127.0.0.1:<port>. */
+	/** Stand-in base URL, http://127.0.0.1:<port> (loopback) or https://127.0.0.1:<port> (the TLS front). */
 	standinUrl: string;
 	/** create: items per measured run. list: objects expected. */
 	items: number;
 	/** create: items in the warm-up run (not measured). */
 	warmupItems: number;
+	/** retrieve: the customer to retrieve, executions run at once in this process, and when (epoch ms) to start. */
+	customerId?: string;
+	runs?: number;
+	startAt?: number;
 	/** Where to write a CPU profile (passed to node as --cpu-prof-dir by run.ts); informational. */
 	label?: string;
 }
@@ -38,6 +46,11 @@ export interface Result {
 	objects: number;
 	/** HTTP requests sent to the stand-in during the measured run. */
 	requests: number;
+	/** TCP connections opened during the measured run. */
+	connections: number;
+	/** When the measured run ended (epoch ms), and the error of every failed execution (retrieve). */
+	endedAt?: number;
+	failures?: string[];
 	/** Requests of the built-in Stripe node redirected from https://api.stripe.com to the stand-in. */
 	redirected?: number;
 	rssBeforeMb: number;
@@ -52,6 +65,8 @@ export interface Result {
 const REPO = path.resolve(__dirname, '..', '..');
 const STRIPE_API = 'https://api.stripe.com';
 const KEY = 'sk_test_bench_0123456789';
+/** The stand-in accepts it when started with --live-keys (bench/run.ts does). */
+const LIVE_KEY = 'sk_live_bench_0123456789';
 
 function procStatusMb(field: 'VmHWM' | 'VmRSS'): number {
 	const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
@@ -75,7 +90,15 @@ function inputItems(n: number, offset: number): Array<{ json: { name: string; em
 // ------------------------------------------------------------------------------------ request counting
 
 let requestCount = 0;
+let connectionCount = 0;
 function countRequests(): void {
+	// Every outgoing TCP connection (plain or under TLS) starts with net.Socket#connect.
+	const socketProto = net.Socket.prototype as unknown as { connect: (...args: unknown[]) => unknown };
+	const connect = socketProto.connect;
+	socketProto.connect = function (this: net.Socket, ...args: unknown[]) {
+		connectionCount++;
+		return connect.apply(this, args);
+	};
 	// Counts requests at the socket layer's entry point for all contenders alike (http.request and
 	// http.Agent are what axios, stripe-node and the raw loop all end up in).
 	const proto = http.Agent.prototype as unknown as { addRequest: (...args: unknown[]) => void };
@@ -134,12 +157,13 @@ function countCustomers(rows: Array<Record<string, unknown>>): number {
 async function makeRunner(task: Task): Promise<Runner> {
 	const { standinUrl, scenario } = task;
 	const port = Number(new URL(standinUrl).port);
+	const secure = new URL(standinUrl).protocol === 'https:';
 
 	if (task.contender === 'raw') {
-		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
 		const call = (method: 'GET' | 'POST', pathAndQuery: string, body?: string) =>
 			new Promise<Record<string, unknown>>((resolve, reject) => {
-				const req = http.request(
+				const req = (secure ? https : http).request(
 					{
 						host: '127.0.0.1',
 						port,
@@ -199,7 +223,7 @@ async function makeRunner(task: Task): Promise<Runner> {
 		};
 		// stripe-node 17.4.0 with its defaults (keep-alive agent, maxNetworkRetries 2 → an Idempotency-Key on
 		// every POST, telemetry headers), pointed at the stand-in.
-		const stripe = new StripeCtor(KEY, { host: '127.0.0.1', port, protocol: 'http' });
+		const stripe = new StripeCtor(KEY, { host: '127.0.0.1', port, protocol: secure ? 'https' : 'http' });
 		if (scenario === 'create') {
 			return async (n, offset) => {
 				let objects = 0;
@@ -227,8 +251,9 @@ async function makeRunner(task: Task): Promise<Runner> {
 	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
 	let run: (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
 
-	if (task.contender === 'core') {
-		const { StripeCore } = require(path.join(REPO, 'dist/nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
+	if (task.contender === 'core' || task.contender === 'core-live' || task.contender === 'core-before') {
+		// BENCH_CORE_DIST: another build's dist/ folder (BENCHMARKS.md's "before" figures use the previous commit's).
+		const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
 		const nodeType = new StripeCore();
 		const parameters =
 			scenario === 'create'
@@ -239,9 +264,16 @@ async function makeRunner(task: Task): Promise<Runner> {
 						// BENCH_CORE_PARALLEL=N measures the node's "Parallel Requests" option (default 1).
 						...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
 					}
-				: { resource: 'customer', operation: 'list', returnAll: true };
+				: scenario === 'retrieve'
+					? {
+							resource: 'customer',
+							operation: 'retrieve',
+							customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+							...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
+						}
+					: { resource: 'customer', operation: 'list', returnAll: true };
 		run = async (inputs) =>
-			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: standinUrl } } });
+			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: task.contender === 'core-live' ? LIVE_KEY : KEY, baseUrl: standinUrl } } });
 	} else if (task.contender === 'builtin') {
 		redirectStripeApiTo(standinUrl);
 		const { Stripe } = require('n8n-nodes-base/dist/nodes/Stripe/Stripe.node.js') as { Stripe: new () => import('n8n-workflow').INodeType };
@@ -309,6 +341,24 @@ async function makeRunner(task: Task): Promise<Runner> {
 			});
 	}
 
+	if (scenario === 'retrieve') {
+		return async (n) => {
+			const runs = await Promise.all(Array.from({ length: task.runs ?? 1 }, () => run(Array.from({ length: n }, () => ({ json: { id: task.customerId! } })))));
+			failures = [];
+			let objects = 0;
+			let outputItems = 0;
+			for (const r of runs) {
+				try {
+					const out = checkNodeRun(task.contender, r);
+					outputItems += out.length;
+					objects += countCustomers(out.map((i) => i.json));
+				} catch (e) {
+					failures.push((e as Error).message);
+				}
+			}
+			return { outputItems, objects };
+		};
+	}
 	if (scenario === 'create') {
 		return async (n, offset) => {
 			const out = checkNodeRun(task.contender, await run(inputItems(n, offset)));
@@ -324,6 +374,8 @@ async function makeRunner(task: Task): Promise<Runner> {
 		return { outputItems: out.length, objects: countCustomers(rows) };
 	};
 }
+
+let failures: string[] | undefined;
 
 /** Holds the last list result until the measurement is over, so the peak includes it for every contender. */
 let keep: unknown;
@@ -341,14 +393,18 @@ async function main(): Promise<void> {
 	const peakBeforeRun = procStatusMb('VmHWM');
 	const canReset = resetPeakRss();
 	const requestsBefore = requestCount;
+	const connectionsBefore = connectionCount;
 	const redirectedBefore = redirected;
+	if (task.startAt !== undefined) await new Promise((r) => setTimeout(r, Math.max(0, task.startAt! - Date.now())));
 	const cpu0 = process.cpuUsage();
 	const t0 = process.hrtime.bigint();
 	const { outputItems, objects } = await runner(task.items, 0);
 	const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
 	const cpu = process.cpuUsage(cpu0);
 	const runPeak = procStatusMb('VmHWM');
-	if (objects !== task.items) throw new Error(`${task.contender}: expected ${task.items} customers, got ${objects}`);
+	const endedAt = Date.now();
+	const expected = task.items * (task.scenario === 'retrieve' ? (task.runs ?? 1) : 1);
+	if (objects !== expected && !failures?.length) throw new Error(`${task.contender}: expected ${task.items} customers, got ${objects}`);
 	const result: Result = {
 		scenario: task.scenario,
 		contender: task.contender,
@@ -358,6 +414,9 @@ async function main(): Promise<void> {
 		outputItems,
 		objects,
 		requests: requestCount - requestsBefore,
+		connections: connectionCount - connectionsBefore,
+		endedAt,
+		...(failures ? { failures } : {}),
 		...(task.contender === 'builtin' ? { redirected: redirected - redirectedBefore } : {}),
 		rssBeforeMb,
 		peakRssMb: canReset ? Math.max(peakBeforeRun, runPeak) : runPeak,

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Stripe Core vs n8n's built-in Stripe node vs n8n's HTTP Request node vs stripe-node vs a raw
- * keep-alive loop, against the local Stripe stand-in (test/standin) on loopback with a fixed latency. Prints
+ * keep-alive loop, against the local Stripe stand-in (test/standin): on loopback with a fixed latency, and over
+ * HTTPS with a simulated network round trip (bench/tls-front.ts); plus rate-limited concurrent runs. Prints
  * tables; asserts nothing about timings. See BENCHMARKS.md.
  *
  *   npm run bench [-- options]
@@ -8,8 +9,17 @@
  *     --items N           input items for "customer create" (default 1000)
  *     --objects N         customers for "Return All" (default 10000)
  *     --latency MS        stand-in latency per response (default 2)
- *     --only LIST         comma-separated parts: create,list,weight (default all three)
- *     --contenders LIST   comma-separated subset of core,builtin,http,stripe-node,raw
+ *     --only LIST         comma-separated parts: create,list,ratelimit,weight (default all four)
+ *     --scenarios LIST    where create and list run: loopback (plain HTTP), tls (HTTPS through bench/tls-front.ts,
+ *                         a simulated round trip on connect and on every request/response); default both
+ *     --rtt MS            the TLS scenario's simulated round trip (default 25)
+ *     --tls-rounds N      rounds in the TLS scenario (default 3)
+ *     --tls-items N       creates in the TLS scenario (default 200)
+ *     --tls-objects N     customers for Return All in the TLS scenario (default 2000)
+ *     --rl-limit N        the rate-limit part's stand-in limit, requests/s (default 25)
+ *     --rl-items N        retrieves per execution in the rate-limit part (default 150)
+ *     --contenders LIST   comma-separated subset of core,core-live,builtin,http,stripe-node,raw (core-live: the
+ *                         same node with a live-mode key; create only)
  *     --n8n-start         time n8n's start with and without the package (~12 n8n starts, ~4 min); on by
  *                         default when Node 24 + n8n are already installed (scripts/ensure-n8n.sh), because
  *                         with this flag a missing install is done first (~3 GB, several minutes)
@@ -17,6 +27,7 @@
  *     --n8n-start-runs N  starts per variant (default 5; the median is reported)
  *     --cpu-prof          write a V8 CPU profile per child process into dist-test/bench-profiles/
  *                         (summarise one with: node dist-test/bench/profile-summary.js <file> [--match RE])
+ *     --before-dist DIR   also measure the Stripe Core node of another build (its dist/ folder) as core-before
  *     --json FILE         also write all raw results as JSON
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -26,13 +37,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { Contender, Result, Scenario, Task } from './child';
+import type { TlsFront } from './tls-front';
+import { startTlsFront } from './tls-front';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CHILD = path.join(__dirname, 'child.js');
 const STANDIN = path.join(REPO, 'dist-test', 'test', 'standin', 'server.js');
-const ALL_CONTENDERS: Contender[] = ['core', 'builtin', 'http', 'stripe-node', 'raw'];
+const ALL_CONTENDERS: Contender[] = ['core', 'core-live', 'builtin', 'http', 'stripe-node', 'raw'];
 const NAMES: Record<Contender, string> = {
 	core: 'Stripe Core (this package)',
+	'core-live': 'Stripe Core, live-mode key ³',
+	'core-before': 'Stripe Core, before (--before-dist) ⁴',
 	builtin: "n8n's built-in Stripe node",
 	http: "n8n's HTTP Request node 4.5",
 	'stripe-node': 'stripe-node 17.4.0 direct',
@@ -56,8 +71,18 @@ const opts = {
 	items: Number(argValue('--items') ?? 1000),
 	objects: Number(argValue('--objects') ?? 10000),
 	latency: Number(argValue('--latency') ?? 2),
-	only: (argValue('--only') ?? 'create,list,weight').split(','),
-	contenders: (argValue('--contenders')?.split(',') as Contender[] | undefined) ?? ALL_CONTENDERS,
+	only: (argValue('--only') ?? 'create,list,ratelimit,weight').split(','),
+	/** loopback: plain HTTP on loopback; tls: HTTPS through the latency front (bench/tls-front.ts). */
+	scenarios: (argValue('--scenarios') ?? 'loopback,tls').split(','),
+	rtt: Number(argValue('--rtt') ?? 25),
+	tlsRounds: Number(argValue('--tls-rounds') ?? 3),
+	tlsItems: Number(argValue('--tls-items') ?? 200),
+	tlsObjects: Number(argValue('--tls-objects') ?? 2000),
+	rlLimit: Number(argValue('--rl-limit') ?? 25),
+	rlItems: Number(argValue('--rl-items') ?? 150),
+	contenders: (argValue('--contenders')?.split(',') as Contender[] | undefined) ?? (argValue('--before-dist') ? ['core-before' as Contender, ...ALL_CONTENDERS] : ALL_CONTENDERS),
+	/** Another build's dist/ folder, measured as the contender core-before (e.g. the previous commit's). */
+	beforeDist: argValue('--before-dist'),
 	n8nStart: process.argv.includes('--no-n8n-start') ? false : process.argv.includes('--n8n-start') ? true : n8nInstalled(),
 	n8nStartRuns: Number(argValue('--n8n-start-runs') ?? 5),
 	cpuProf: process.argv.includes('--cpu-prof'),
@@ -85,7 +110,7 @@ interface StandinProc {
 }
 
 async function startStandinProcess(latency: number): Promise<StandinProc> {
-	const child = spawn(process.execPath, [STANDIN, '--port', '0', '--host', '127.0.0.1', '--latency', String(latency)], {
+	const child = spawn(process.execPath, [STANDIN, '--port', '0', '--host', '127.0.0.1', '--latency', String(latency), '--live-keys'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const url = await new Promise<string>((resolve, reject) => {
@@ -108,6 +133,8 @@ async function startStandinProcess(latency: number): Promise<StandinProc> {
 	};
 }
 
+/** The stand-in's plain-HTTP address, for control calls (reset, seeding, rate limit). */
+let standinUrl = '';
 const controlAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 function standinCall(url: string, method: string, p: string, body?: string): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
@@ -147,7 +174,20 @@ async function seedCustomers(url: string, n: number): Promise<void> {
 	await Promise.all(Array.from({ length: 16 }, worker));
 }
 
-function runChild(task: Task): Promise<Result> {
+/** Where the contenders send their requests, and how much work each measurement does. */
+interface Setting {
+	name: 'loopback' | 'tls';
+	title: string;
+	url: string;
+	rounds: number;
+	items: number;
+	objects: number;
+	/** Environment of the contenders' processes (NODE_EXTRA_CA_CERTS for the TLS front). */
+	env: NodeJS.ProcessEnv;
+	front?: TlsFront;
+}
+
+function runChild(task: Task, env: NodeJS.ProcessEnv): Promise<Result> {
 	const nodeArgs = ['--expose-gc'];
 	if (opts.cpuProf) {
 		const dir = path.join(REPO, 'dist-test', 'bench-profiles');
@@ -155,7 +195,8 @@ function runChild(task: Task): Promise<Result> {
 		nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${task.scenario}-${task.contender}-${Date.now()}.cpuprofile`);
 	}
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [...nodeArgs, CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const childEnv = task.contender === 'core-before' && opts.beforeDist ? { ...env, BENCH_CORE_DIST: path.resolve(opts.beforeDist) } : env;
+		const child = spawn(process.execPath, [...nodeArgs, CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
 		let out = '';
 		let err = '';
 		child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -168,22 +209,29 @@ function runChild(task: Task): Promise<Result> {
 	});
 }
 
+/** The live-mode key changes only how far automatic concurrency may go: nothing to see in a single-item Return All. */
+const contendersFor = (scenario: Scenario) => opts.contenders.filter((c) => scenario === 'create' || c !== 'core-live');
+
 /** Round-robin over contenders (order rotated each round), one fresh process per measurement. */
-async function measure(scenario: Scenario, url: string, beforeEach?: () => Promise<void>): Promise<Map<Contender, Result[]>> {
-	const results = new Map<Contender, Result[]>(opts.contenders.map((c) => [c, []]));
-	for (let round = 0; round < opts.rounds; round++) {
-		const order = opts.contenders.map((_, i) => opts.contenders[(i + round) % opts.contenders.length]);
+async function measure(scenario: Scenario, setting: Setting, beforeEach?: () => Promise<void>): Promise<Map<Contender, Result[]>> {
+	const contenders = contendersFor(scenario);
+	const results = new Map<Contender, Result[]>(contenders.map((c) => [c, []]));
+	for (let round = 0; round < setting.rounds; round++) {
+		const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
 		for (const contender of order) {
 			await beforeEach?.();
-			const r = await runChild({
-				scenario,
-				contender,
-				standinUrl: url,
-				items: scenario === 'create' ? opts.items : opts.objects,
-				warmupItems: scenario === 'create' ? 50 : 0,
-			});
+			const r = await runChild(
+				{
+					scenario,
+					contender,
+					standinUrl: setting.url,
+					items: scenario === 'create' ? setting.items : setting.objects,
+					warmupItems: scenario === 'create' ? Math.min(50, setting.items) : 0,
+				},
+				setting.env,
+			);
 			results.get(contender)!.push(r);
-			log(`${scenario} round ${round + 1}/${opts.rounds} ${contender}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuUserMs + r.cpuSystemMs)} ms CPU, peak RSS ${fmt(r.peakRssMb, 1)} MB`);
+			log(`${setting.name} ${scenario} round ${round + 1}/${setting.rounds} ${contender}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuUserMs + r.cpuSystemMs)} ms CPU, ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`);
 		}
 	}
 	return results;
@@ -194,61 +242,92 @@ async function measure(scenario: Scenario, url: string, beforeEach?: () => Promi
 interface Report {
 	machine: Record<string, string | number>;
 	options: typeof opts;
+	loadBefore?: number[];
+	loadAfter?: number[];
 	create?: Record<string, Result[]>;
 	list?: Record<string, Result[]>;
+	tlsCreate?: Record<string, Result[]>;
+	tlsList?: Record<string, Result[]>;
+	rateLimit?: unknown;
 	weight?: unknown;
 	n8nStart?: unknown;
 	targets: Array<{ target: string; measured: string; met: boolean | null }>;
 }
 
-async function partCreate(report: Report, standin: StandinProc): Promise<void> {
-	log(`customer create: ${opts.items} items, ${opts.rounds} rounds, stand-in latency ${opts.latency} ms`);
-	const res = await measure('create', standin.url, async () => {
-		await standinCall(standin.url, 'POST', '/__standin/reset');
+const ratio = (ours: number, theirs: number) => (Number.isFinite(ours / theirs) ? `${fmt(ours / theirs, 2)}×` : '–');
+
+async function partCreate(report: Report, setting: Setting, section: string): Promise<void> {
+	log(`${setting.name} customer create: ${setting.items} items, ${setting.rounds} rounds`);
+	const res = await measure('create', setting, async () => {
+		await standinCall(standinUrl, 'POST', '/__standin/reset');
 	});
-	report.create = Object.fromEntries(res);
-	const floor = res.get('raw') ? median(res.get('raw')!.map((r) => r.wallMs)) : NaN;
-	const overhead = (c: Contender) => (median(res.get(c)!.map((r) => r.wallMs)) - floor) / opts.items;
+	if (setting.name === 'tls') report.tlsCreate = Object.fromEntries(res);
+	else report.create = Object.fromEntries(res);
+	const wallOf = (c: Contender) => (res.get(c) ? median(res.get(c)!.map((r) => r.wallMs)) : NaN);
+	const cpuOf = (c: Contender) => (res.get(c) ? median(res.get(c)!.map((r) => r.cpuUserMs + r.cpuSystemMs)) : NaN);
+	const floor = wallOf('raw');
+	const overhead = (c: Contender) => (wallOf(c) - floor) / setting.items;
 	const rows = opts.contenders.map((c) => {
 		const rs = res.get(c)!;
-		const wall = median(rs.map((r) => r.wallMs));
-		const cpu = median(rs.map((r) => r.cpuUserMs + r.cpuSystemMs));
 		return [
 			NAMES[c] + (c === 'http' ? ' ¹' : ''),
-			fmt(wall),
-			fmt(wall / opts.items, 2),
+			fmt(wallOf(c)),
+			fmt(wallOf(c) / setting.items, 2),
+			ratio(wallOf(c), wallOf('stripe-node')),
 			c === 'raw' ? '0 (floor)' : fmt(overhead(c), 3),
-			fmt(cpu),
-			fmt(cpu / opts.items, 3),
+			fmt(cpuOf(c)),
+			fmt(cpuOf(c) / setting.items, 3),
 			String(median(rs.map((r) => r.requests))),
+			String(median(rs.map((r) => r.connections))),
 		];
 	});
-	console.log(`\n### 1. ${opts.items} items → customer create (stand-in latency ${opts.latency} ms, median of ${opts.rounds})\n`);
-	console.log(table(['contender', 'wall ms', 'ms/item', 'overhead ms/item above floor', 'CPU ms', 'CPU ms/item', 'requests'], rows));
-	console.log('\n¹ the HTTP Request node sends all items\' requests at once (no batching by default), the others one at a time.');
-	if (res.has('core') && res.has('stripe-node') && res.has('raw')) {
-		const ours = overhead('core');
-		const theirs = overhead('stripe-node');
+	console.log(`\n### ${section}. ${setting.items} items → customer create, ${setting.title} (median of ${setting.rounds})\n`);
+	console.log(table(['contender', 'wall ms', 'ms/item', 'wall vs stripe-node', 'overhead ms/item above floor', 'CPU ms', 'CPU ms/item', 'requests', 'connections opened'], rows));
+	console.log("\n¹ the HTTP Request node sends all items' requests at once (no batching by default), the others one at a time unless stated.");
+	if (opts.beforeDist) console.log(`⁴ the same bench with the Stripe Core node built from ${opts.beforeDist}.`);
+	console.log("³ the same node and settings with a live-mode key (sk_live_…): Stripe allows 100 requests/s live instead of 25 in test mode, so the node's automatic concurrency may go up to 80/s instead of 20/s.");
+	if (res.has('core') && res.has('stripe-node')) {
+		if (setting.name === 'tls') {
+			report.targets.push({
+				target: `TLS, ${opts.rtt} ms round trip: ${setting.items} creates within 1.1× of stripe-node's wall time (sequential)`,
+				measured: `${fmt(wallOf('core'))} ms vs ${fmt(wallOf('stripe-node'))} ms (${ratio(wallOf('core'), wallOf('stripe-node'))})`,
+				met: wallOf('core') <= 1.1 * wallOf('stripe-node'),
+			});
+		} else if (res.has('raw')) {
+			const ours = overhead('core');
+			const theirs = overhead('stripe-node');
+			report.targets.push({
+				target: "loopback: per-item overhead within 1.1× of stripe-node's",
+				measured: `${fmt(ours, 3)} ms vs ${fmt(theirs, 3)} ms (${fmt(ours / theirs, 1)}×)`,
+				met: ours <= 1.1 * theirs,
+			});
+		}
+	}
+	if (res.has('core') && res.has('builtin')) {
 		report.targets.push({
-			target: "per-item overhead within 1.1× of stripe-node's",
-			measured: `${fmt(ours, 3)} ms vs ${fmt(theirs, 3)} ms (${fmt(ours / theirs, 1)}×)`,
-			met: ours <= 1.1 * theirs,
+			target: `${setting.name}: CPU per created item no worse than n8n's built-in node`,
+			measured: `${fmt(cpuOf('core') / setting.items, 3)} ms vs ${fmt(cpuOf('builtin') / setting.items, 3)} ms`,
+			met: cpuOf('core') <= cpuOf('builtin'),
 		});
 	}
 }
 
-async function partList(report: Report, standin: StandinProc): Promise<void> {
-	await standinCall(standin.url, 'POST', '/__standin/reset');
-	log(`seeding ${opts.objects} customers`);
-	await seedCustomers(standin.url, opts.objects);
-	const res = await measure('list', standin.url);
-	report.list = Object.fromEntries(res);
-	const rows = opts.contenders.map((c) => {
+async function partList(report: Report, setting: Setting, section: string): Promise<void> {
+	await standinCall(standinUrl, 'POST', '/__standin/reset');
+	log(`seeding ${setting.objects} customers`);
+	await seedCustomers(standinUrl, setting.objects);
+	const res = await measure('list', setting);
+	if (setting.name === 'tls') report.tlsList = Object.fromEntries(res);
+	else report.list = Object.fromEntries(res);
+	const wallOf = (c: Contender) => (res.get(c) ? median(res.get(c)!.map((r) => r.wallMs)) : NaN);
+	const rows = contendersFor('list').map((c) => {
 		const rs = res.get(c)!;
 		return [
 			NAMES[c] + (c === 'http' ? ' ¹' : c === 'builtin' ? ' ²' : ''),
-			fmt(median(rs.map((r) => r.wallMs))),
+			fmt(wallOf(c)),
+			ratio(wallOf(c), wallOf('stripe-node')),
 			String(median(rs.map((r) => r.requests))),
+			String(median(rs.map((r) => r.connections))),
 			String(median(rs.map((r) => r.outputItems))),
 			fmt(median(rs.map((r) => r.cpuUserMs + r.cpuSystemMs))),
 			fmt(median(rs.map((r) => r.rssBeforeMb)), 1),
@@ -256,19 +335,69 @@ async function partList(report: Report, standin: StandinProc): Promise<void> {
 			fmt(median(rs.map((r) => r.peakRssMb - r.rssBeforeMb)), 1),
 		];
 	});
-	console.log(`\n### 2. Return All of ${opts.objects} customers (median of ${opts.rounds}, each run in its own process)\n`);
-	console.log(table(['contender', 'wall ms', 'requests', 'output items', 'CPU ms', 'RSS before MB', 'peak RSS MB', 'peak − before MB'], rows));
-	console.log("\n¹ with pagination (Update a Parameter in Each Request: starting_after; limit=100): one output item per page.");
+	console.log(`\n### ${section}. Return All of ${setting.objects} customers, ${setting.title} (median of ${setting.rounds}, each run in its own process)\n`);
+	console.log(table(['contender', 'wall ms', 'wall vs stripe-node', 'requests', 'connections opened', 'output items', 'CPU ms', 'RSS before MB', 'peak RSS MB', 'peak − before MB'], rows));
+	console.log('\n¹ with pagination (Update a Parameter in Each Request: starting_after; limit=100): one output item per page.');
 	console.log("² the built-in node sends no `limit`, so it pages 10 at a time (Stripe's default page size).");
-	if (res.has('core')) {
+	if (opts.beforeDist) console.log(`⁴ the same bench with the Stripe Core node built from ${opts.beforeDist}.`);
+	if (setting.name === 'tls' && res.has('core') && res.has('stripe-node')) {
+		report.targets.push({
+			target: `TLS, ${opts.rtt} ms round trip: Return All of ${setting.objects} within 1.1× of stripe-node's autoPagingToArray`,
+			measured: `${fmt(wallOf('core'))} ms vs ${fmt(wallOf('stripe-node'))} ms (${ratio(wallOf('core'), wallOf('stripe-node'))})`,
+			met: wallOf('core') <= 1.1 * wallOf('stripe-node'),
+		});
+	}
+	if (setting.name === 'loopback' && res.has('core')) {
 		const peak = median(res.get('core')!.map((r) => r.peakRssMb));
 		const before = median(res.get('core')!.map((r) => r.rssBeforeMb));
 		report.targets.push({
-			target: `Return All of ${opts.objects} objects under 150 MB peak RSS`,
+			target: `Return All of ${setting.objects} objects under 150 MB peak RSS`,
 			measured: `${fmt(peak, 1)} MB process peak (${fmt(before, 1)} MB of it is n8n-core loaded before the run; +${fmt(peak - before, 1)} MB for the run)`,
 			met: peak < 150,
 		});
 	}
+}
+
+/**
+ * Rate limits (issue 16): two executions of `perRun` retrieves at Parallel Requests 10 at once, against a
+ * stand-in that allows 25 requests/s, in one process (they share the account's pacing) and in two processes
+ * (two workers, nothing shared). Wall time from the common start to the end of the later one, against the
+ * time the limit itself allows.
+ */
+async function partRateLimit(report: Report, url: string): Promise<void> {
+	const perSecond = opts.rlLimit;
+	const perRun = opts.rlItems;
+	const allowedMs = ((2 * perRun) / perSecond) * 1000;
+	const rows: string[][] = [];
+	const results: unknown[] = [];
+	for (const variant of ['one process, two executions', 'two processes (workers), one execution each'] as const) {
+		await standinCall(url, 'POST', '/__standin/reset');
+		const seeded = await standinCall(url, 'POST', '/v1/customers', 'email=ratelimit%40example.com');
+		const customerId = String((JSON.parse(seeded.text) as { id: string }).id);
+		await standinCall(url, 'POST', '/__standin/rate-limit', JSON.stringify({ perSecond }));
+		const startAt = Date.now() + 4000; // after the processes have loaded n8n
+		const env = { ...process.env, BENCH_CORE_PARALLEL: '10' };
+		const task = (runs: number): Task => ({ scenario: 'retrieve', contender: 'core', standinUrl: url, items: perRun, warmupItems: 0, customerId, runs, startAt });
+		const outs = variant.startsWith('one') ? [await runChild(task(2), env)] : await Promise.all([runChild(task(1), env), runChild(task(1), env)]);
+		const recorded = JSON.parse((await standinCall(url, 'GET', '/__standin/requests')).text) as Array<{ path: string; fault?: string }>;
+		await standinCall(url, 'POST', '/__standin/rate-limit', '{}');
+		const api = recorded.filter((r) => r.path.startsWith('/v1/customers/'));
+		const limited = api.filter((r) => r.fault === 'rate_limit').length;
+		const totalMs = Math.max(...outs.map((o) => o.endedAt ?? NaN)) - startAt;
+		const failures = outs.flatMap((o) => o.failures ?? []);
+		const ok = outs.reduce((a, o) => a + o.objects, 0);
+		results.push({ variant, totalMs, limited, accepted: api.length - limited, ok, failures, outs });
+		log(`rate limit, ${variant}: ${fmt(totalMs)} ms, ${ok} of ${2 * perRun} retrieved, ${limited} × 429, ${failures.length} failed executions`);
+		rows.push([variant, `${ok} / ${2 * perRun}`, String(failures.length), fmt(totalMs), `${fmt(totalMs / allowedMs, 2)}×`, String(api.length - limited), String(limited)]);
+		report.targets.push({
+			target: `rate limit ${perSecond}/s, ${variant}: both runs of ${perRun} retrieves succeed within 1.3× of the ${fmt(allowedMs / 1000)} s the limit allows`,
+			measured: `${ok} of ${2 * perRun}, ${failures.length} failed, ${fmt(totalMs / 1000, 1)} s (${fmt(totalMs / allowedMs, 2)}×)`,
+			met: failures.length === 0 && ok === 2 * perRun && totalMs <= 1.3 * allowedMs,
+		});
+	}
+	report.rateLimit = results;
+	console.log(`\n### 3. Rate limit: two executions of ${perRun} retrieves at Parallel Requests 10 at once, stand-in limit ${perSecond} requests/s (loopback; the limit allows ${fmt(allowedMs / 1000)} s)\n`);
+	console.log(table(['variant', 'retrieved', 'failed executions', 'wall ms (common start → last end)', 'vs the limit', 'accepted requests', '429 answers'], rows));
 }
 
 function partWeight(report: Report): void {
@@ -283,7 +412,7 @@ function partWeight(report: Report): void {
 		/* npm pack unavailable: left out of the table */
 	}
 	report.weight = { descriptions: sizes, pack: packed };
-	console.log('\n### 3a. Package weight: node description JSON (what n8n sends to the editor per node type)\n');
+	console.log('\n### 4a. Package weight: node description JSON (what n8n sends to the editor per node type)\n');
 	console.log(
 		table(
 			['node', 'operations', 'properties', 'description KiB'],
@@ -331,7 +460,7 @@ async function partN8nStart(report: Report): Promise<void> {
 	}
 	const med = (v: 'without' | 'with', k: 'healthzMs' | 'readyMs') => median(times[v].map((t) => t[k]));
 	report.n8nStart = { times, n8nVersion: spawnSync(process.env.N8N_BIN!, ['--version'], { encoding: 'utf8' }).stdout.trim() };
-	console.log(`\n### 3b. n8n ${(report.n8nStart as { n8nVersion: string }).n8nVersion} start time (median of ${opts.n8nStartRuns}, warm SQLite database, Node ${spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim()})\n`);
+	console.log(`\n### 4b. n8n ${(report.n8nStart as { n8nVersion: string }).n8nVersion} start time (median of ${opts.n8nStartRuns}, warm SQLite database, Node ${spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim()})\n`);
 	console.log(
 		table(
 			['', 'until /healthz ms', 'until /healthz/readiness ms'],
@@ -359,14 +488,42 @@ async function main(): Promise<void> {
 	};
 	console.log(`## Benchmark results (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)\n`);
 	console.log(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB; ${report.machine.platform}; contenders on Node ${process.version}.`);
-	if (opts.only.includes('create') || opts.only.includes('list')) {
+	report.loadBefore = os.loadavg();
+	console.log(`Load average when the bench started (1/5/15 min): ${report.loadBefore.map((l) => l.toFixed(2)).join(' / ')}.`);
+	if (opts.only.includes('create') || opts.only.includes('list') || opts.only.includes('ratelimit')) {
 		const standin = await startStandinProcess(opts.latency);
+		standinUrl = standin.url;
 		log(`stand-in at ${standin.url} (separate process, latency ${opts.latency} ms)`);
+		let front: TlsFront | undefined;
 		try {
-			if (opts.only.includes('create')) await partCreate(report, standin);
-			if (opts.only.includes('list')) await partList(report, standin);
+			const settings: Setting[] = [];
+			if (opts.scenarios.includes('loopback')) {
+				settings.push({ name: 'loopback', title: `plain HTTP on loopback, stand-in latency ${opts.latency} ms`, url: standin.url, rounds: opts.rounds, items: opts.items, objects: opts.objects, env: process.env });
+			}
+			if (opts.scenarios.includes('tls')) {
+				front = await startTlsFront({ standinUrl: standin.url, rttMs: opts.rtt });
+				log(`TLS front at ${front.url} (${opts.rtt} ms round trip; certificate ${front.caFile})`);
+				settings.push({
+					name: 'tls',
+					title: `HTTPS, self-signed certificate, ${opts.rtt} ms round trip (on connect and on every request), stand-in latency ${opts.latency} ms`,
+					url: front.url,
+					rounds: opts.tlsRounds,
+					items: opts.tlsItems,
+					objects: opts.tlsObjects,
+					env: { ...process.env, NODE_EXTRA_CA_CERTS: front.caFile },
+					front,
+				});
+			}
+			let section = 1;
+			for (const setting of settings) {
+				if (opts.only.includes('create')) await partCreate(report, setting, `${section}a`);
+				if (opts.only.includes('list')) await partList(report, setting, `${section}b`);
+				section++;
+			}
+			if (opts.only.includes('ratelimit')) await partRateLimit(report, standin.url);
 		} finally {
 			controlAgent.destroy();
+			await front?.close();
 			await standin.stop();
 		}
 	}
@@ -376,6 +533,8 @@ async function main(): Promise<void> {
 
 	console.log('\n### Targets\n');
 	console.log(table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === null ? '–' : t.met ? 'yes' : '**no**'])));
+	report.loadAfter = os.loadavg();
+	console.log(`\nLoad average when the bench ended (1/5/15 min): ${report.loadAfter.map((l) => l.toFixed(2)).join(' / ')}.`);
 	console.log(`\nTotal bench time: ${fmt((Date.now() - started) / 1000)} s.`);
 	if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(report, null, 2));
 }

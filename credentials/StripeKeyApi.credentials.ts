@@ -1,8 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -64,14 +65,14 @@ export class StripeKeyApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.secretKey}}',
-			},
-		},
-	};
+	/**
+	 * The same header as a generic `=Bearer {{$credentials.secretKey}}`, set without resolving an expression on
+	 * every request (n8n's CredentialsHelper calls a function `authenticate` directly).
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.secretKey ?? '')}` };
+		return requestOptions;
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

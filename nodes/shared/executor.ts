@@ -19,6 +19,8 @@ import { pages } from './pager';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeRequest, StripeSettings } from './transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, newIdempotencyKey, RETRY, stripeRequest, unsendableHeaderValue } from './transport';
+import { inFlightLimit, objectKey, runInFlight } from './concurrency';
+import { withParameterCache } from './param-cache';
 
 const PAGE_SIZE = 100;
 
@@ -298,9 +300,11 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescriptor): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const built: Array<BuiltRequest | Error> = [];
+	// Parameters without expressions are read once for all items (param-cache.ts).
+	const params = withParameterCache(ctx);
 	for (let i = 0; i < items.length; i++) {
 		try {
-			built.push(await buildRequest(ctx, family, i));
+			built.push(await buildRequest(params, family, i));
 		} catch (e) {
 			const error = toNodeError(ctx.getNode(), e, i);
 			if (!ctx.continueOnFail()) throw error;
@@ -309,36 +313,31 @@ export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescri
 	}
 	const settings = await getStripeSettings(ctx);
 	const state: RunState = {};
-	// Items are sent one at a time unless "Parallel Requests" asks for more; output keeps the input order.
+	// "Parallel Requests" pins how many items are in flight; without it the number adapts (concurrency.ts).
+	// Output keeps the input order either way.
 	const options = (items.length ? ctx.getNodeParameter(REQUEST_OPTIONS, 0, {}) : {}) as IDataObject;
-	const parallel = Math.min(MAX_PARALLEL, Math.max(1, Math.floor(Number(options.parallelRequests ?? 1)) || 1));
 	const results: INodeExecutionData[][] = new Array(built.length);
-	let next = 0;
 	let failure: NodeApiError | NodeOperationError | undefined;
-	const worker = async () => {
-		while (failure === undefined && next < built.length) {
-			const i = next++;
-			const b = built[i];
-			if (b instanceof Error) {
-				results[i] = [errorItem(b, i)];
-				continue;
+	const runOne = async (i: number) => {
+		const b = built[i];
+		if (b instanceof Error) {
+			results[i] = [errorItem(b, i)];
+			return;
+		}
+		try {
+			results[i] = await runRequest(ctx, settings, b, state);
+		} catch (e) {
+			const error = toNodeError(ctx.getNode(), e, i);
+			if (!ctx.continueOnFail()) {
+				failure ??= error;
+				return;
 			}
-			try {
-				results[i] = await runRequest(ctx, settings, b, state);
-			} catch (e) {
-				const error = toNodeError(ctx.getNode(), e, i);
-				if (!ctx.continueOnFail()) {
-					failure ??= error;
-					return;
-				}
-				results[i] = [errorItem(error, i)];
-			}
+			results[i] = [errorItem(error, i)];
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, built.length)) }, worker));
+	await runInFlight(built.length, inFlightLimit(options, settings), runOne, () => failure !== undefined, (i) => (built[i] instanceof Error ? undefined : objectKey(built[i] as BuiltRequest)));
 	if (failure) throw failure;
 	return [results.flat()];
 }
 
-/** At most this many requests of one node execution in flight ("Parallel Requests"). */
-export const MAX_PARALLEL = 10;
+export { MAX_PARALLEL } from './concurrency';

@@ -445,7 +445,7 @@ function requestOptionsField(): INodeProperties {
 				typeOptions: { minValue: 1, maxValue: 10 },
 				default: 1,
 				description:
-					'How many items are sent to Stripe at once (taken from the first item). Output keeps the input order; rate limits slow requests down by themselves.',
+					'How many items are sent to Stripe at once (taken from the first item). Without this option the node decides: one at a time, overlapping up to 8 while Stripe answers slowly, below 80% of the account’s rate limit. Set 1 to send items strictly one after the other. Output keeps the input order.',
 			},
 			{
 				displayName: 'Timeout',

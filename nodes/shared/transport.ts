@@ -19,6 +19,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { STRIPE_DEFAULT_API_VERSION, STRIPE_DEFAULT_BASE_URL } from '../../credentials/StripeKeyApi.credentials';
 import type { HostKind } from './descriptor-types';
+import type { Pacing } from './pacing';
+import { accountPacing, newPacing, observeAnswer, pacedDelayMs, rateLimitRetryAllowed } from './pacing';
 
 export const CREDENTIAL_TYPE = 'stripeKeyApi';
 // The credential's defaults, so a blank field means the same here as in the credential dialog.
@@ -41,15 +43,9 @@ export const RETRY = { initialDelaySec: 0.5, maxDelaySec: 5, maxRetryAfterSec: 6
  */
 export const DEFAULT_TIMEOUT_MS = 80_000;
 
-/**
- * Pacing after rate limiting. Stripe answers 429 when an account sends more requests per second than it
- * allows (25/s in test mode, 100/s live). Retrying each 429 on its own leads to bursts and 429s in turn, and
- * a long run (Return All, thousands of items) could run out of retries. So, once a 429 follows a burst of at
- * least `minBurst` answered requests in the last `windowMs`, the requests of that node execution are spaced to
- * `targetShare` of the rate Stripe just accepted, starting when that burst has left Stripe's one-second window;
- * every further 429 slows them down by `slowdown` (and waits for the window to empty again). Nothing changes for runs that are never rate limited.
- */
-export const RATE_LIMIT = { windowMs: 1000, minBurst: 3, targetShare: 0.9, slowdown: 1.25 };
+// Rate-limit pacing (shared per account in this process) and the retry budget of a 429: see pacing.ts.
+export { observeAnswer, pacedDelayMs, RATE_LIMIT } from './pacing';
+export type { Pacing } from './pacing';
 
 export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
 
@@ -57,18 +53,10 @@ export interface StripeSettings {
 	apiVersion: string;
 	baseUrl: string;
 	stripeAccount: string;
-	/** Rate-limit pacing state, shared by the requests made with these settings (one node execution). */
+	/** Rate-limit pacing state, shared by every execution on this account in this process (pacing.ts). */
 	pacing?: Pacing;
-}
-
-/** See RATE_LIMIT. Times are Date.now() milliseconds. */
-export interface Pacing {
-	/** When the answered (not rate-limited) requests of the last window arrived. */
-	answered: number[];
-	/** Minimum spacing between requests; 0 until Stripe rate-limits a burst. */
-	intervalMs: number;
-	/** Earliest time for the next request. */
-	nextAt: number;
+	/** A live-mode key (sk_live_, rk_live_): Stripe allows 100 requests/s instead of 25 (concurrency.ts). */
+	livemode?: boolean;
 }
 
 export interface StripeRequest {
@@ -161,10 +149,13 @@ export async function getStripeSettings(ctx: StripeContext): Promise<StripeSetti
 			description: 'API versions look like 2024-11-20.acacia. Nothing was sent to Stripe.',
 		});
 	}
+	const baseUrl = (String(cred.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
 	return {
 		apiVersion,
-		baseUrl: (String(cred.baseUrl ?? '').trim() || DEFAULT_BASE_URL).replace(/\/+$/, ''),
+		baseUrl,
 		stripeAccount: account,
+		pacing: accountPacing(key, account, baseUrl),
+		livemode: /^(sk|rk)_live_/.test(key),
 	};
 }
 
@@ -223,31 +214,10 @@ export function retryDelayMs(retryNumber: number, retryAfterHeader?: string): nu
 	return seconds * 1000;
 }
 
-/**
- * Delay before the next attempt: `delayMs` (0, or the retry backoff), or longer when paced. Reserves the
- * attempt's slot, so consecutive requests stay `intervalMs` apart.
- */
-export function pacedDelayMs(pacing: Pacing, delayMs: number, now = Date.now()): number {
-	if (pacing.intervalMs <= 0) return delayMs;
-	const at = Math.max(now + delayMs, pacing.nextAt);
-	pacing.nextAt = at + pacing.intervalMs;
-	return at - now;
-}
-
-/** Learn from an answer (undefined: a network failure, which says nothing about the rate). */
-export function observeAnswer(pacing: Pacing, statusCode: number | undefined, now = Date.now()): void {
-	if (statusCode === undefined) return;
-	const answered = pacing.answered;
-	while (answered.length && answered[0] <= now - RATE_LIMIT.windowMs) answered.shift();
-	if (statusCode !== 429) {
-		answered.push(now);
-		return;
-	}
-	if (pacing.intervalMs > 0) pacing.intervalMs *= RATE_LIMIT.slowdown;
-	else if (answered.length >= RATE_LIMIT.minBurst) pacing.intervalMs = RATE_LIMIT.windowMs / (answered.length * RATE_LIMIT.targetShare);
-	else return;
-	// Start (again) once every request that filled Stripe's window has left it.
-	if (answered.length) pacing.nextAt = Math.max(pacing.nextAt, answered[answered.length - 1] + RATE_LIMIT.windowMs);
+/** Stripe's error code in an error answer (`lock_timeout`, `rate_limit`, …), if any. */
+function errorCode(body: unknown): string | undefined {
+	const error = body && typeof body === 'object' ? (body as { error?: { code?: unknown } }).error : undefined;
+	return error && typeof error === 'object' && typeof error.code === 'string' ? error.code : undefined;
 }
 
 interface NetworkFailure {
@@ -402,10 +372,13 @@ export async function sendStripeRequest(
 	};
 	if (req.body !== undefined && req.method !== 'GET') options.body = req.body;
 
-	settings.pacing ??= { answered: [], intervalMs: 0, nextAt: 0 };
+	settings.pacing ??= newPacing();
 	const pacing = settings.pacing;
 	const cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 	let delayMs = 0;
+	// 429s have their own budget (time since the first one, see pacing.ts); Max Retries counts the rest.
+	let rateLimited = 0;
+	let firstLimitedAt = 0;
 	for (let attempt = 1; ; attempt++) {
 		const waitMs = pacedDelayMs(pacing, delayMs);
 		if (waitMs > 0) await sleep(waitMs);
@@ -429,10 +402,16 @@ export async function sendStripeRequest(
 			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for Stripe', { itemIndex: req.itemIndex });
 		}
 		if (res && res.statusCode >= 300 && res.statusCode < 400) throw redirectError(ctx, req, res, url);
-		observeAnswer(pacing, res?.statusCode);
+		observeAnswer(pacing, res?.statusCode, Date.now(), res ? errorCode(res.body) : undefined);
 		const retryable = res ? res.statusCode >= 400 && shouldRetry(res.statusCode, res.headers) : true;
-		if (retryable && attempt <= maxRetries) {
-			delayMs = retryDelayMs(attempt, res ? header(res.headers, 'retry-after') : undefined);
+		if (retryable && res?.statusCode === 429) {
+			if (rateLimited++ === 0) firstLimitedAt = Date.now();
+			if (rateLimitRetryAllowed(firstLimitedAt, maxRetries)) {
+				delayMs = retryDelayMs(rateLimited, header(res.headers, 'retry-after'));
+				continue;
+			}
+		} else if (retryable && attempt - rateLimited <= maxRetries) {
+			delayMs = retryDelayMs(attempt - rateLimited, res ? header(res.headers, 'retry-after') : undefined);
 			continue;
 		}
 		if (res) return res;

@@ -14,6 +14,8 @@
  */
 import './env';
 
+import { resetAccountPacing } from '../../nodes/shared/pacing';
+
 import { Container } from '@n8n/di';
 import {
 	BinaryDataConfig,
@@ -324,6 +326,12 @@ export interface RunNodeOptions {
 	settings?: IWorkflowSettings;
 	staticData?: IDataObject;
 	binaryDataMode?: BinaryDataMode;
+	/**
+	 * Keep the rate-limit pacing that earlier executions in this process left for the account
+	 * (nodes/shared/pacing.ts). By default every run starts unpaced, so one test's 429s (with a fake sleep,
+	 * whose reservations pile up) do not slow down the next test; tests of concurrent executions set this.
+	 */
+	keepPacing?: boolean;
 }
 
 export interface RunNodeResult extends RunWorkflowResult {
@@ -339,6 +347,7 @@ export interface RunNodeResult extends RunWorkflowResult {
 
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const { nodeType } = options;
+	if (!options.keepPacing) resetAccountPacing();
 	const typeName =
 		options.nodeTypeName ??
 		(nodeType.description.name.includes('.')

@@ -60,6 +60,8 @@ export interface StandinOptions {
 	singletons?: SingletonDef[];
 	/** Log each request to stderr. */
 	verbose?: boolean;
+	/** Also accept live-mode keys (sk_live_…, rk_live_…), for the benchmark's live-mode figures. */
+	liveKeys?: boolean;
 }
 
 export interface RecordedRequest {
@@ -749,7 +751,7 @@ function handleV2(ctx: RequestContext): Reply {
 
 // ------------------------------------------------------------------------------------------------ server
 
-function authenticate(headers: http.IncomingHttpHeaders): { key: string } {
+function authenticate(headers: http.IncomingHttpHeaders, liveKeys = false): { key: string } {
 	const auth = headers.authorization;
 	let key: string | undefined;
 	if (typeof auth === 'string') {
@@ -765,7 +767,7 @@ function authenticate(headers: http.IncomingHttpHeaders): { key: string } {
 				"You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
 		});
 	}
-	if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key)) {
+	if (!(liveKeys ? /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/ : /^(sk|rk)_test_[A-Za-z0-9_]+$/).test(key)) {
 		throw new ApiError(401, {
 			type: 'invalid_request_error',
 			message: `Invalid API Key provided: ${maskKey(key)}`,
@@ -1018,7 +1020,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					}
 				}
 
-				const { key } = authenticate(req.headers);
+				const { key } = authenticate(req.headers, options.liveKeys);
 				const acct = String(req.headers['stripe-account'] ?? req.headers['stripe-context'] ?? '');
 				const idemKey = req.headers['idempotency-key'];
 				let idemSlot: string | undefined;
@@ -1120,6 +1122,7 @@ function parseArgs(argv: string[]): StandinOptions {
 		if (flag === '--port' || flag === '-p') opts.port = Number(value());
 		else if (flag === '--host') opts.host = value();
 		else if (flag === '--latency') opts.latencyMs = Number(value());
+		else if (flag === '--live-keys') opts.liveKeys = true;
 		else if (flag === '--verbose' || flag === '-v') opts.verbose = true;
 		else if (flag === '--help' || flag === '-h') {
 			process.stdout.write('Usage: node dist-test/test/standin/server.js [--port 12111] [--host 127.0.0.1] [--latency ms] [--verbose]\n');

@@ -11,13 +11,13 @@ import type {
 import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
-import { encodeForm } from '../shared/encoding';
+import { callStripe } from '../shared/client';
 import { eventTypeOptions } from '../shared/methods';
 import type { PageStep } from '../shared/pager';
 import { pages } from '../shared/pager';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from '../shared/signature';
 import type { StripeContext, StripeSettings } from '../shared/transport';
-import { getStripeSettings, sendStripeRequest, stripeError, stripeRequest } from '../shared/transport';
+import { getStripeSettings, stripeError } from '../shared/transport';
 
 const DESTINATIONS = '/v2/core/event_destinations';
 
@@ -173,15 +173,15 @@ function matches(live: IDataObject, want: DesiredDestination): boolean {
 
 /** Delete a destination; one that is already gone counts as deleted. */
 async function deleteDestination(ctx: StripeContext, settings: StripeSettings, id: string): Promise<void> {
-	const res = await sendStripeRequest(ctx, settings, { method: 'DELETE', path: `${DESTINATIONS}/${encodeURIComponent(id)}`, apiMode: 'v2' });
+	const res = await callStripe(ctx, settings, { method: 'DELETE', path: `${DESTINATIONS}/${encodeURIComponent(id)}`, apiMode: 'v2' }, 'return');
 	if (res.statusCode >= 400 && res.statusCode !== 404) throw stripeError(ctx, res);
 }
 
 /** Destinations pointing at this node's URL that we no longer track (lost static data): removed, no orphans. */
 async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url: string): Promise<void> {
-	const first = `${DESTINATIONS}?${encodeForm({ include: ['webhook_endpoint.url'], limit: 100 }, 'repeat')}`;
+	const first = { include: ['webhook_endpoint.url'], limit: 100 };
 	const fetchPage = async (step: PageStep | undefined) =>
-		(await stripeRequest(ctx, settings, { method: 'GET', path: step && 'path' in step ? step.path : first, apiMode: 'v2' })).body;
+		(await callStripe(ctx, settings, step && 'path' in step ? { method: 'GET', path: step.path, apiMode: 'v2' } : { method: 'GET', path: DESTINATIONS, params: first, apiMode: 'v2' }, 'throw')).body;
 	for await (const rows of pages(fetchPage, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
 		for (const d of rows) {
 			if (((d.webhook_endpoint ?? {}) as IDataObject).url === url) await deleteDestination(ctx, settings, String(d.id));
@@ -319,8 +319,8 @@ export class StripeEventsTrigger implements INodeType {
 				if (!id) return false;
 				const settings = await getStripeSettings(this);
 				const want = desiredDestination(this, settings);
-				const path = `${DESTINATIONS}/${encodeURIComponent(id)}?${encodeForm({ include: ['webhook_endpoint.url'] }, 'repeat')}`;
-				const res = await sendStripeRequest(this, settings, { method: 'GET', path, apiMode: 'v2' });
+				const path = `${DESTINATIONS}/${encodeURIComponent(id)}`;
+				const res = await callStripe(this, settings, { method: 'GET', path, params: { include: ['webhook_endpoint.url'] }, apiMode: 'v2' }, 'return');
 				if (res.statusCode === 404) {
 					delete data[key.id];
 					delete data[key.secret];
@@ -357,7 +357,7 @@ export class StripeEventsTrigger implements INodeType {
 					webhook_endpoint: { url: want.url },
 					include: ['webhook_endpoint.signing_secret', 'webhook_endpoint.url'],
 				};
-				const res = await stripeRequest(this, settings, { method: 'POST', path: DESTINATIONS, apiMode: 'v2', body: JSON.stringify(body) });
+				const res = await callStripe(this, settings, { method: 'POST', path: DESTINATIONS, apiMode: 'v2', params: body }, 'throw');
 				const created = res.body as IDataObject;
 				const secret = ((created.webhook_endpoint ?? {}) as IDataObject).signing_secret;
 				if (!created.id || typeof secret !== 'string') {
@@ -415,12 +415,12 @@ export class StripeEventsTrigger implements INodeType {
 			const settings = await getStripeSettings(this);
 			const context = typeof event.context === 'string' && event.context ? event.context : undefined;
 			if (options.fetchEvent && event.id) {
-				const full = await stripeRequest(this, settings, { method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context });
+				const full = await callStripe(this, settings, { method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context }, 'throw');
 				item = { ...(full.body as IDataObject) };
 			}
 			const related = (event.related_object ?? {}) as IDataObject;
 			if (options.fetchRelatedObject && typeof related.url === 'string' && related.url.startsWith('/v1/')) {
-				const obj = await stripeRequest(this, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context });
+				const obj = await callStripe(this, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context }, 'throw');
 				item.related_object_data = obj.body as IDataObject;
 			}
 		}

@@ -9,16 +9,18 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor } from './descriptor-types';
 import { toNodeError } from './errors';
-import { encodeForm, encodeMultipart, interpolatePath } from './encoding';
+import type { StripeCall } from './client';
+import { callStripe } from './client';
+import { interpolatePath } from './encoding';
 import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
 import { AnswerShapeError, answerObject, listRows } from './lists';
 import type { PageRead, PageStep } from './pager';
 import type { RunState } from './special';
 import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
-import { pages } from './pager';
+import { pages, pagesBackwards } from './pager';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
-import type { StripeRequest, StripeSettings } from './transport';
-import { DEFAULT_TIMEOUT_MS, getStripeSettings, newIdempotencyKey, RETRY, stripeRequest, unsendableHeaderValue } from './transport';
+import type { StripeSettings } from './transport';
+import { DEFAULT_TIMEOUT_MS, getStripeSettings, RETRY, unsendableHeaderValue } from './transport';
 import { inFlightLimit, objectKey, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
 
@@ -54,14 +56,14 @@ export function canonicalOrder(op: OperationDescriptor, data: Record<string, unk
 	return out;
 }
 
-/** Encode a built request the way stripe-node does, for one page. */
-export function encodeRequest(built: BuiltRequest, pageData: Record<string, unknown> = built.data): StripeRequest {
+/** A built request as a call to the client (client.ts encodes it as stripe-node does), for one page. */
+export function callOf(built: BuiltRequest, pageData: Record<string, unknown> = built.data): StripeCall {
 	const op = built.operation;
-	const data = canonicalOrder(op, { ...pageData, ...built.files });
-	const inQuery = op.method === 'GET' || op.method === 'DELETE';
-	const req: StripeRequest = {
+	return {
 		method: op.method,
 		path: built.path,
+		params: canonicalOrder(op, { ...pageData, ...built.files }),
+		multipart: op.bodyEncoding === 'multipart',
 		host: op.host,
 		apiMode: op.apiMode,
 		idempotencyKey: built.idempotencyKey,
@@ -74,21 +76,6 @@ export function encodeRequest(built: BuiltRequest, pageData: Record<string, unkn
 		idempotencyScope: built.idempotencyScope,
 		betaVersion: op.betaVersion,
 	};
-	if (inQuery) {
-		const qs = encodeForm(data, op.apiMode === 'v2' ? 'repeat' : 'indices');
-		if (Object.keys(data).length) req.path += `?${qs}`;
-		if (op.apiMode === 'v1') req.body = '';
-	} else if (op.bodyEncoding === 'multipart') {
-		const boundary = `n8nStripe${newIdempotencyKey().replace(/-/g, '')}`; // random: not part of derived idempotency keys
-		const { body, contentType } = encodeMultipart(data, boundary);
-		req.body = body;
-		req.contentType = contentType;
-	} else if (op.apiMode === 'v2') {
-		req.body = JSON.stringify(data);
-	} else {
-		req.body = encodeForm(data);
-	}
-	return req;
 }
 
 function paramFailure(ctx: IExecuteFunctions, e: ParamError, itemIndex: number, op: OperationDescriptor): NodeOperationError {
@@ -255,9 +242,9 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 	// (special.ts): a report, another authorisation than the key, a file to download.
 	if (op.kind === 'report') return REPORTS[op.report ?? 'creditGrants'](ctx, settings, built);
 	if (op.kind === 'plain') {
-		const req = encodeRequest(built);
-		if (op.auth && op.auth !== 'key') req.bearerToken = await AUTHORISATIONS[op.auth](ctx, settings, built, state);
-		const res = await stripeRequest(ctx, settings, req);
+		const call = callOf(built);
+		if (op.auth && op.auth !== 'key') call.bearerToken = await AUTHORISATIONS[op.auth](ctx, settings, built, state);
+		const res = await callStripe(ctx, settings, call, 'throw');
 		if (op.response === 'binary') return downloadItems(ctx, built, res);
 		return [{ json: answerObject(res.body, where()), pairedItem }];
 	}
@@ -267,14 +254,14 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 	// A few list endpoints (an account's capabilities, report types) return everything at once and take no
 	// `limit`: one request, the limit applied here.
 	if (!op.params.some((p) => p.name === 'limit')) {
-		const rows = listRows((await stripeRequest(ctx, settings, encodeRequest(built))).body, where());
+		const rows = listRows((await callStripe(ctx, settings, callOf(built), 'throw')).body, where());
 		return rows.slice(0, wanted).map((row) => ({ json: row, pairedItem }));
 	}
-	const read: PageRead = { kind: op.kind, backwards: op.kind === 'list' && built.data.ending_before !== undefined, where };
+	const read: PageRead = { kind: op.kind, backwards: pagesBackwards(op.kind, built.data), where };
 	const fetchPage = async (step: PageStep | undefined): Promise<unknown> => {
 		const limit = Math.min(PAGE_SIZE, wanted - out.length);
-		const req = step && 'path' in step ? { ...encodeRequest(built, {}), path: step.path } : encodeRequest(built, { ...built.data, ...step?.params, limit });
-		return (await stripeRequest(ctx, settings, req)).body;
+		const call = step && 'path' in step ? { ...callOf(built, {}), path: step.path } : callOf(built, { ...built.data, ...step?.params, limit });
+		return (await callStripe(ctx, settings, call, 'throw')).body;
 	};
 	for await (const rows of pages(fetchPage, read)) {
 		for (const row of rows.slice(0, wanted - out.length)) out.push({ json: row, pairedItem });

@@ -11,9 +11,9 @@ import type {
 } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
-import { encodeForm } from './encoding';
+import { callStripe } from './client';
 import { newCursors, readPage, resumeParams, resumeToken } from './pager';
-import { getStripeSettings, stripeRequest } from './transport';
+import { getStripeSettings } from './transport';
 
 interface Lookup {
 	/** List endpoint (paged by pager.ts). */
@@ -76,15 +76,13 @@ async function searchObjects(
 	const lookup = LOOKUPS[kind];
 	const settings = await getStripeSettings(ctx);
 	const text = filter?.trim() ?? '';
-	let path: string;
-	if (text && lookup.search) {
-		path = `${lookup.search.path}?${encodeForm({ query: lookup.search.query(text), limit: 100, ...resumeParams('search', paginationToken) })}`;
-	} else {
-		path = `${lookup.listPath}?${encodeForm({ limit: 100, ...resumeParams('list', paginationToken) })}`;
-	}
-	const body = (await stripeRequest(ctx, settings, { method: 'GET', path, apiMode: 'v1' })).body;
 	const searching = Boolean(text && lookup.search);
-	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path.split('?')[0]}` }, 1, newCursors());
+	const path = searching ? lookup.search!.path : lookup.listPath;
+	const params = searching
+		? { query: lookup.search!.query(text), limit: 100, ...resumeParams('search', paginationToken) }
+		: { limit: 100, ...resumeParams('list', paginationToken) };
+	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
+	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1, newCursors());
 	const shown = text && !lookup.search && lookup.matches ? rows.filter((o) => lookup.matches!(o, text)) : rows;
 	const results: INodeListSearchItems[] = shown.map((o) => ({
 		name: lookup.label(o),

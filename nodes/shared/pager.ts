@@ -31,6 +31,11 @@ export interface PageRead {
 	maxPages?: number;
 }
 
+/** Whether a v1 list read pages backwards: it starts from the user's `ending_before`. */
+export function pagesBackwards(kind: PagedKind, params: Record<string, unknown>): boolean {
+	return kind === 'list' && params.ending_before !== undefined;
+}
+
 /** Tracks the cursors a read has used. */
 export interface Cursors {
 	used: Set<string>;

@@ -15,10 +15,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationDescriptor } from './descriptor-types';
 import type { BuiltRequest } from './executor';
+import { callStripe } from './client';
 import { answerObject } from './lists';
 import { runCreditGrantReport } from './reports/credit-grants';
 import type { StripeResponse, StripeSettings } from './transport';
-import { stripeRequest } from './transport';
 
 type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest) => Promise<INodeExecutionData[]>;
 
@@ -39,17 +39,17 @@ const METER_SESSION_PATH = '/v2/billing/meter_event_session';
 async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState): Promise<string> {
 	const now = Date.now() / 1000;
 	if (!state.meterSession || state.meterSession.expiresAt - 60 <= now) {
-		const res = await stripeRequest(ctx, settings, {
+		const res = await callStripe(ctx, settings, {
 			method: 'POST',
 			path: METER_SESSION_PATH,
 			apiMode: 'v2',
-			body: '{}',
+			params: {},
 			stripeAccount: built.stripeAccount,
 			maxRetries: built.maxRetries,
 			itemIndex: built.itemIndex,
 			timeoutMs: built.timeoutMs,
 			idempotencyScope: built.idempotencyScope,
-		});
+		}, 'throw');
 		const session = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${built.itemIndex}`) as { authentication_token?: string; expires_at?: string | number };
 		if (!session.authentication_token) {
 			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: built.itemIndex });

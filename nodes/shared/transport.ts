@@ -317,10 +317,10 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
 }
 
 /**
- * Send one request (with retries). Returns the final answer, whatever its status, for the caller to read;
- * `stripeRequest` below throws on errors.
+ * Send one encoded request (with retries) and return the final answer, whatever its status, for the caller to
+ * read. Only client.ts calls this (`callStripe(…, 'return')`); `sendExpectingSuccess` below throws instead.
  */
-export async function sendStripeRequest(
+export async function sendAnyAnswer(
 	ctx: StripeContext,
 	settings: StripeSettings,
 	req: StripeRequest,
@@ -446,7 +446,7 @@ function withCancelSignal(ctx: StripeContext, signal: AbortSignal): StripeContex
 	return Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as StripeContext;
 }
 
-/** A 3xx answer: never followed (see sendStripeRequest), reported with where it pointed (masked). */
+/** A 3xx answer: never followed (see sendAnyAnswer), reported with where it pointed (masked). */
 function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeResponse, url: string): NodeApiError {
 	const location = header(res.headers, 'location');
 	let target = 'no location';
@@ -474,9 +474,12 @@ function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeRespon
 	return error;
 }
 
-/** Send a request and return Stripe's JSON (or bytes), throwing a NodeApiError for any error answer. */
-export async function stripeRequest(ctx: StripeContext, settings: StripeSettings, req: StripeRequest): Promise<StripeResponse> {
-	const res = await sendStripeRequest(ctx, settings, req);
+/**
+ * Send one encoded request and return Stripe's JSON (or bytes), throwing a NodeApiError for any error answer.
+ * Only client.ts calls this (`callStripe(…, 'throw')`).
+ */
+export async function sendExpectingSuccess(ctx: StripeContext, settings: StripeSettings, req: StripeRequest): Promise<StripeResponse> {
+	const res = await sendAnyAnswer(ctx, settings, req);
 	if (res.statusCode >= 400) throw stripeError(ctx, res, req.itemIndex);
 	if (!req.binaryResponse && typeof res.body === 'string') {
 		if (res.body === '') return { ...res, body: {} };

@@ -7,11 +7,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { encodeForm } from '../encoding';
+import { callStripe } from '../client';
 import { toNodeError } from '../errors';
 import { allRows } from '../pager';
 import type { StripeSettings } from '../transport';
-import { stripeRequest } from '../transport';
 
 /** Currencies Stripe counts in whole units, and those counted in thousandths. */
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
@@ -209,8 +208,7 @@ export async function runCreditGrantReport(
 	if (o.customers && !o.customers.length) throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: "Customers" is empty; give customer IDs or choose All Customers With Grants`, { itemIndex });
 
 	const get: Get = async (path, query) => {
-		const qs = query ? encodeForm(query) : '';
-		const res = await stripeRequest(ctx, settings, { method: 'GET', path: qs ? `${path}?${qs}` : path, apiMode: 'v1', stripeAccount, maxRetries, itemIndex });
+		const res = await callStripe(ctx, settings, { method: 'GET', path, params: query, apiMode: 'v1', stripeAccount, maxRetries, itemIndex }, 'throw');
 		return res.body as IDataObject;
 	};
 

@@ -20,7 +20,7 @@ import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
 import { pages, pagesBackwards } from './pager';
 import { checkId, fromField, ParamError, unwrapLocator } from './params';
 import type { StripeSettings } from './transport';
-import { DEFAULT_TIMEOUT_MS, getStripeSettings, RETRY, unsendableHeaderValue } from './transport';
+import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from './transport';
 import { inFlightLimit, objectKey, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
 
@@ -174,7 +174,7 @@ export async function buildRequest(
 		let stripeAccount: string | undefined;
 		if (options.stripeAccount) {
 			stripeAccount = String(options.stripeAccount).trim();
-			if (!/^acct_[A-Za-z0-9]+$/.test(stripeAccount)) throw new ParamError('"Connected Account" (stripeAccount)', `"${stripeAccount}" is not an account ID (acct_…)`);
+			if (!isAccountId(stripeAccount)) throw new ParamError('"Connected Account" (stripeAccount)', `"${stripeAccount}" is not an account ID (acct_…)`);
 		}
 		const maxRetries = options.maxRetries === undefined ? RETRY.defaultMaxRetries : Number(options.maxRetries);
 		if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);

@@ -24,11 +24,11 @@ interface Lookup {
 	dashboard: string;
 	label: (o: IDataObject) => string;
 	/** Client-side match when there is no search endpoint. */
-	matches?: (o: IDataObject, text: string) => boolean;
+	matchesFilter?: (o: IDataObject, text: string) => boolean;
 }
 
 /** Stripe's search query language wants quotes and backslashes escaped inside strings. */
-function quote(text: string): string {
+function searchString(text: string): string {
 	return `"${text.replace(/["\\]/g, '\\$&')}"`;
 }
 
@@ -40,13 +40,13 @@ function includes(values: unknown[], text: string): boolean {
 export const LOOKUPS: Record<string, Lookup> = {
 	customer: {
 		listPath: '/v1/customers',
-		search: { path: '/v1/customers/search', query: (t) => `email~${quote(t)} OR name~${quote(t)} OR phone~${quote(t)}` },
+		search: { path: '/v1/customers/search', query: (t) => `email~${searchString(t)} OR name~${searchString(t)} OR phone~${searchString(t)}` },
 		dashboard: 'customers',
 		label: (o) => `${String(o.name || o.email || o.id)}${o.name && o.email ? ` <${String(o.email)}>` : ''}`,
 	},
 	product: {
 		listPath: '/v1/products',
-		search: { path: '/v1/products/search', query: (t) => `name~${quote(t)}` },
+		search: { path: '/v1/products/search', query: (t) => `name~${searchString(t)}` },
 		dashboard: 'products',
 		label: (o) => String(o.name || o.id),
 	},
@@ -57,13 +57,13 @@ export const LOOKUPS: Record<string, Lookup> = {
 			const amount = typeof o.unit_amount === 'number' ? `${o.unit_amount} ${String(o.currency ?? '').toUpperCase()}` : '';
 			return [o.nickname || o.lookup_key || o.id, amount].filter(Boolean).join(' · ');
 		},
-		matches: (o, t) => includes([o.id, o.nickname, o.lookup_key, o.product], t),
+		matchesFilter: (o, t) => includes([o.id, o.nickname, o.lookup_key, o.product], t),
 	},
 	meter: {
 		listPath: '/v1/billing/meters',
 		dashboard: 'meters',
 		label: (o) => `${String(o.display_name || o.id)} (${String(o.event_name ?? '')})`,
-		matches: (o, t) => includes([o.id, o.display_name, o.event_name], t),
+		matchesFilter: (o, t) => includes([o.id, o.display_name, o.event_name], t),
 	},
 };
 
@@ -83,7 +83,7 @@ async function searchObjects(
 		: { limit: 100, ...resumeParams('list', paginationToken) };
 	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
 	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1, newCursors());
-	const shown = text && !lookup.search && lookup.matches ? rows.filter((o) => lookup.matches!(o, text)) : rows;
+	const shown = text && !lookup.search && lookup.matchesFilter ? rows.filter((o) => lookup.matchesFilter!(o, text)) : rows;
 	const results: INodeListSearchItems[] = shown.map((o) => ({
 		name: lookup.label(o),
 		value: String(o.id),

@@ -19,7 +19,7 @@ export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
-function show(value: unknown): string {
+function forMessage(value: unknown): string {
 	let s: string;
 	try {
 		s = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
@@ -35,7 +35,7 @@ function fieldLabel(path: string): string {
 }
 
 function typeError(path: string, expected: string, value: unknown): ParamError {
-	return new ParamError(fieldLabel(path), `expected ${expected}, got ${show(value)}`);
+	return new ParamError(fieldLabel(path), `expected ${expected}, got ${forMessage(value)}`);
 }
 
 function toNumber(value: unknown, path: string): number {
@@ -61,7 +61,7 @@ function toEnum(value: unknown, schema: Schema, path: string): string {
 }
 
 function failEnum(path: string, value: unknown, list: string): never {
-	throw new ParamError(fieldLabel(path), `${show(value)} is not an allowed value (allowed: ${list})`);
+	throw new ParamError(fieldLabel(path), `${forMessage(value)} is not an allowed value (allowed: ${list})`);
 }
 
 /**
@@ -161,7 +161,7 @@ function toObject(value: unknown, schema: Schema, path: string): Record<string, 
 	return out;
 }
 
-function matches(value: unknown, alt: Schema): boolean {
+function fitsAlternative(value: unknown, alt: Schema): boolean {
 	switch (alt.type) {
 		case 'number':
 			return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
@@ -189,9 +189,9 @@ function toUnion(value: unknown, schema: Schema, path: string): unknown {
 	// A JSON field's text: parse it unless a scalar alternative takes the text as it is.
 	if (typeof v === 'string' && /^\s*[[{]/.test(v) && alts.some((a) => ['object', 'array', 'metadata', 'map'].includes(a.type)))
 		v = parseJson(v, path);
-	for (const alt of alts) if (alt.type === 'enum' && matches(v, alt)) return v;
-	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && matches(v, alt)) return coerce(v, alt, path, false);
-	for (const alt of alts) if (alt.type === 'string' && matches(v, alt)) return v;
+	for (const alt of alts) if (alt.type === 'enum' && fitsAlternative(v, alt)) return v;
+	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && fitsAlternative(v, alt)) return coerce(v, alt, path, false);
+	for (const alt of alts) if (alt.type === 'string' && fitsAlternative(v, alt)) return v;
 	const kinds = alts.map((a) => (a.type === 'enum' ? `one of ${(a.enum ?? []).join(', ')}` : a.type)).join(' or ');
 	throw typeError(path, kinds, value);
 }
@@ -256,12 +256,12 @@ export function fromField(fieldValue: unknown, schema: ParamSchema): unknown {
 export function checkId(fieldValue: unknown, label: string): string {
 	const value = unwrapLocator(fieldValue);
 	if (value === undefined || value === null || value === '') throw new ParamError(label, 'is required');
-	if (typeof value !== 'string' && typeof value !== 'number') throw new ParamError(label, `expected an ID, got ${show(value)}`);
+	if (typeof value !== 'string' && typeof value !== 'number') throw new ParamError(label, `expected an ID, got ${forMessage(value)}`);
 	const id = String(value).trim();
 	if (id === '') throw new ParamError(label, 'is required');
 	if (id.length > 255) throw new ParamError(label, `is ${id.length} characters long; Stripe IDs are at most 255`);
 	if (/[\s/\\?#%\u0000-\u001f]/.test(id))
-		throw new ParamError(label, `${show(id)} is not a valid Stripe ID (it contains spaces, slashes or other characters IDs never have)`);
-	if (/^\.+$/.test(id)) throw new ParamError(label, `${show(id)} is not a valid Stripe ID (a path of dots would address another endpoint)`);
+		throw new ParamError(label, `${forMessage(id)} is not a valid Stripe ID (it contains spaces, slashes or other characters IDs never have)`);
+	if (/^\.+$/.test(id)) throw new ParamError(label, `${forMessage(id)} is not a valid Stripe ID (a path of dots would address another endpoint)`);
 	return id;
 }

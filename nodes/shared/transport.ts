@@ -98,6 +98,11 @@ export interface StripeResponse {
 
 const KEY_PATTERN = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
 
+/** A connected account ID (`acct_…`), as the credential and Request Options → Connected Account take it. */
+export function isAccountId(value: string): boolean {
+	return /^acct_[A-Za-z0-9]+$/.test(value);
+}
+
 /**
  * Why a header value cannot be sent as it is (undefined: it can). HTTP header values are bytes; anything but
  * printable ASCII would be dropped, re-encoded or rejected on the way, so such values are refused rather than
@@ -137,7 +142,7 @@ export async function getStripeSettings(ctx: StripeContext): Promise<StripeSetti
 		});
 	}
 	const account = String(cred.stripeAccount ?? '').trim();
-	if (account !== '' && !/^acct_[A-Za-z0-9]+$/.test(account)) {
+	if (account !== '' && !isAccountId(account)) {
 		throw new NodeOperationError(ctx.getNode(), `The Stripe credential's connected account "${account}" is not an account ID`, {
 			description: 'Connected account IDs look like acct_1A2b3C… (or leave the field empty).',
 		});
@@ -263,7 +268,7 @@ function maskValue(value: unknown): string | number | boolean {
 }
 
 /** Server text for an error message: one line, at most 200 characters, secrets masked. */
-function quote(text: string): string {
+function serverText(text: string): string {
 	const line = maskSecrets(text.replace(/\s+/g, ' ').trim());
 	return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
@@ -274,7 +279,7 @@ function quote(text: string): string {
  */
 export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?: number): NodeApiError {
 	const rawRequestId = header(res.headers, 'request-id');
-	const requestId = rawRequestId === undefined ? undefined : quote(String(rawRequestId));
+	const requestId = rawRequestId === undefined ? undefined : serverText(String(rawRequestId));
 	const body = res.body;
 	const isStripeError = !!body && typeof body === 'object' && 'error' in body && typeof (body as JsonObject).error === 'object';
 	const err: Record<string, unknown> = isStripeError
@@ -282,7 +287,7 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
 		: {
 				message:
 					typeof body === 'string' && body.trim() !== ''
-						? `Stripe answered HTTP ${res.statusCode} with a body that is not JSON: ${quote(body)}`
+						? `Stripe answered HTTP ${res.statusCode} with a body that is not JSON: ${serverText(body)}`
 						: `Stripe answered HTTP ${res.statusCode} without an error object`,
 			};
 	// Every field shown anywhere (message, description, error item, run data) is masked: a server or proxy may
@@ -418,7 +423,7 @@ export async function sendAnyAnswer(
 		const timedOut = failure?.timedOut || failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
 		const message = timedOut
 			? `Stripe did not answer within ${timeoutMs / 1000} s`
-			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${quote(failure?.code ?? failure?.message ?? 'network error')})`;
+			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${serverText(failure?.code ?? failure?.message ?? 'network error')})`;
 		const tries = `${req.method} ${req.path.split('?')[0]} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}.`;
 		const error = new NodeApiError(
 			ctx.getNode(),
@@ -454,7 +459,7 @@ function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeRespon
 		try {
 			target = new URL(location, url).origin;
 		} catch {
-			target = quote(location);
+			target = serverText(location);
 		}
 	}
 	const requestId = header(res.headers, 'request-id');
@@ -463,7 +468,7 @@ function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeRespon
 		message,
 		description: [
 			`Stripe's API never redirects, so the credential's Base URL (or a proxy in between) is wrong. The request (${req.method} ${req.path.split('?')[0]}) was not sent anywhere else and not retried.`,
-			requestId ? `Request ID: ${quote(requestId)}` : '',
+			requestId ? `Request ID: ${serverText(requestId)}` : '',
 		]
 			.filter(Boolean)
 			.join(' · '),
@@ -486,7 +491,7 @@ export async function sendExpectingSuccess(ctx: StripeContext, settings: StripeS
 		const requestId = header(res.headers, 'request-id');
 		const description = [
 			`HTTP ${res.statusCode}, ${res.body.length} bytes`,
-			requestId ? `Request ID: ${quote(String(requestId))}` : '',
+			requestId ? `Request ID: ${serverText(String(requestId))}` : '',
 			// Not retried: Stripe may have carried the request out; a retry would only replay the same answer.
 			req.method === 'GET' ? '' : 'Stripe may have carried the request out: check before sending it again',
 		];

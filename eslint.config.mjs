@@ -39,15 +39,7 @@ const PACKAGE_FILES = ['nodes/**/*.ts', 'nodes/**/*.json', 'credentials/**/*.ts'
 const DEV_ONLY_PACKAGES = ['stripe', 'nock', 'n8n-core', 'typescript', 'gulp', 'eslint'];
 
 export default defineConfig([
-	globalIgnores([
-		'dist/**',
-		'dist-test/**',
-		'node_modules/**',
-		'generated/**',
-		'test-artifacts/**',
-		'package-lock.json',
-		'tsconfig*.json',
-	]),
+	globalIgnores(['dist/**', 'dist-test/**', 'node_modules/**', 'generated/**', 'test-artifacts/**', 'package-lock.json', 'tsconfig*.json']),
 
 	// n8n's rules are for what the package ships: its sources and package.json.
 	{ ...n8nCommunityNodesPlugin.configs.recommended, files: PACKAGE_FILES },

@@ -204,7 +204,10 @@ async function makeRunner(task: Task): Promise<Runner> {
 			const all: Array<Record<string, unknown>> = [];
 			let after: string | undefined;
 			for (;;) {
-				const page = (await call('GET', `/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`)) as { data: Array<Record<string, unknown>>; has_more: boolean };
+				const page = (await call('GET', `/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`)) as {
+					data: Array<Record<string, unknown>>;
+					has_more: boolean;
+				};
 				all.push(...page.data);
 				if (!page.has_more || page.data.length === 0) break;
 				after = String(page.data[page.data.length - 1].id);
@@ -215,7 +218,10 @@ async function makeRunner(task: Task): Promise<Runner> {
 	}
 
 	if (task.contender === 'stripe-node') {
-		const StripeCtor = require('stripe') as new (key: string, config: Record<string, unknown>) => {
+		const StripeCtor = require('stripe') as new (
+			key: string,
+			config: Record<string, unknown>,
+		) => {
 			customers: {
 				create: (p: Record<string, string>) => Promise<{ id: string }>;
 				list: (p: Record<string, unknown>) => { autoPagingToArray: (o: { limit: number }) => Promise<Array<Record<string, unknown>>> };
@@ -253,7 +259,9 @@ async function makeRunner(task: Task): Promise<Runner> {
 
 	if (task.contender === 'core' || task.contender === 'core-live' || task.contender === 'core-before') {
 		// BENCH_CORE_DIST: another build's dist/ folder (BENCHMARKS.md's "before" figures use the previous commit's).
-		const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as { StripeCore: new () => import('n8n-workflow').INodeType };
+		const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as {
+			StripeCore: new () => import('n8n-workflow').INodeType;
+		};
 		const nodeType = new StripeCore();
 		const parameters =
 			scenario === 'create'
@@ -273,11 +281,18 @@ async function makeRunner(task: Task): Promise<Runner> {
 						}
 					: { resource: 'customer', operation: 'list', returnAll: true };
 		run = async (inputs) =>
-			await engine.runNode({ nodeType, parameters, inputItems: inputs, credentials: { stripeKeyApi: { secretKey: task.contender === 'core-live' ? LIVE_KEY : KEY, baseUrl: standinUrl } } });
+			await engine.runNode({
+				nodeType,
+				parameters,
+				inputItems: inputs,
+				credentials: { stripeKeyApi: { secretKey: task.contender === 'core-live' ? LIVE_KEY : KEY, baseUrl: standinUrl } },
+			});
 	} else if (task.contender === 'builtin') {
 		redirectStripeApiTo(standinUrl);
 		const { Stripe } = require('n8n-nodes-base/dist/nodes/Stripe/Stripe.node.js') as { Stripe: new () => import('n8n-workflow').INodeType };
-		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as { StripeApi: new () => import('n8n-workflow').ICredentialType };
+		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as {
+			StripeApi: new () => import('n8n-workflow').ICredentialType;
+		};
 		credentialTypes.push(new StripeApi());
 		const nodeType = new Stripe();
 		const parameters =
@@ -294,8 +309,12 @@ async function makeRunner(task: Task): Promise<Runner> {
 				credentialTypes,
 			});
 	} else {
-		const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js') as { HttpRequest: new () => import('n8n-workflow').IVersionedNodeType };
-		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as { StripeApi: new () => import('n8n-workflow').ICredentialType };
+		const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js') as {
+			HttpRequest: new () => import('n8n-workflow').IVersionedNodeType;
+		};
+		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as {
+			StripeApi: new () => import('n8n-workflow').ICredentialType;
+		};
 		credentialTypes.push(new StripeApi());
 		const nodeType = new HttpRequest();
 		// Predefined credential type "Stripe API" (stripeApi), as a user would pick it in the HTTP Request node.
@@ -308,7 +327,12 @@ async function makeRunner(task: Task): Promise<Runner> {
 						...auth,
 						sendBody: true,
 						contentType: 'form-urlencoded',
-						bodyParameters: { parameters: [{ name: 'name', value: '={{ $json.name }}' }, { name: 'email', value: '={{ $json.email }}' }] },
+						bodyParameters: {
+							parameters: [
+								{ name: 'name', value: '={{ $json.name }}' },
+								{ name: 'email', value: '={{ $json.email }}' },
+							],
+						},
 						options: {},
 					}
 				: {

@@ -42,14 +42,16 @@ function pkgOf(url: string): string {
 	const d = /\/(dist(?:-test)?\/[^/]+(?:\/[^/]+)?)/.exec(url);
 	return d ? d[1] : url;
 }
-const label = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist)/, '$1')}:${n.callFrame.lineNumber + 1}`;
+const label = (n: ProfileNode) =>
+	`${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist)/, '$1')}:${n.callFrame.lineNumber + 1}`;
 
 const bySelf = new Map<string, number>();
 const byPkg = new Map<string, number>();
 for (const [id, us] of selfUs) {
 	const n = byId.get(id)!;
 	bySelf.set(label(n), (bySelf.get(label(n)) ?? 0) + us);
-	const p = n.callFrame.functionName === '(garbage collector)' ? '(garbage collector)' : n.callFrame.functionName === '(idle)' ? '(idle)' : pkgOf(n.callFrame.url);
+	const p =
+		n.callFrame.functionName === '(garbage collector)' ? '(garbage collector)' : n.callFrame.functionName === '(idle)' ? '(idle)' : pkgOf(n.callFrame.url);
 	byPkg.set(p, (byPkg.get(p) ?? 0) + us);
 }
 const pct = (us: number) => `${((100 * us) / totalUs).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms`;

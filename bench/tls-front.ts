@@ -41,7 +41,25 @@ export function makeCertificate(dir: string): { keyFile: string; certFile: strin
 	const certFile = path.join(dir, 'cert.pem');
 	const r = spawnSync(
 		'openssl',
-		['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=n8n-nodes-stripe bench', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:api.stripe.com'],
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:prime256v1',
+			'-nodes',
+			'-keyout',
+			keyFile,
+			'-out',
+			certFile,
+			'-days',
+			'2',
+			'-subj',
+			'/CN=n8n-nodes-stripe bench',
+			'-addext',
+			'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:api.stripe.com',
+		],
 		{ encoding: 'utf8' },
 	);
 	if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);

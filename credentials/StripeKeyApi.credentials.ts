@@ -1,11 +1,4 @@
-import type {
-	Icon,
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /** The Stripe API version this package's operations were generated for (stripe@17.4.0). */
 export const STRIPE_DEFAULT_API_VERSION = '2024-11-20.acacia';
@@ -35,8 +28,7 @@ export class StripeKeyApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'sk_test_… or rk_test_…',
-			description:
-				'A secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…) from Developers → API keys in the Stripe Dashboard',
+			description: 'A secret key (sk_test_…, sk_live_…) or restricted key (rk_test_…, rk_live_…) from Developers → API keys in the Stripe Dashboard',
 		},
 		{
 			displayName: 'Connected Account (Stripe-Account)',
@@ -52,8 +44,7 @@ export class StripeKeyApi implements ICredentialType {
 			name: 'apiVersion',
 			type: 'string',
 			default: STRIPE_DEFAULT_API_VERSION,
-			description:
-				'Sent as the Stripe-Version header. The operations of this package were generated for 2024-11-20.acacia.',
+			description: 'Sent as the Stripe-Version header. The operations of this package were generated for 2024-11-20.acacia.',
 		},
 		{
 			displayName: 'API Base URL',
@@ -106,8 +97,7 @@ export class StripeKeyApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 400,
-					message:
-						'Stripe refused the request (400 Bad Request). The key may be fine: check the API Version field (for example 2024-11-20.acacia).',
+					message: 'Stripe refused the request (400 Bad Request). The key may be fine: check the API Version field (for example 2024-11-20.acacia).',
 				},
 			},
 			{
@@ -122,8 +112,7 @@ export class StripeKeyApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 429,
-					message:
-						'Stripe is rate-limiting requests for this account (429 Too Many Requests). Try the test again in a moment.',
+					message: 'Stripe is rate-limiting requests for this account (429 Too Many Requests). Try the test again in a moment.',
 				},
 			},
 			...[500, 502, 503, 504].map((status) => ({
@@ -138,8 +127,7 @@ export class StripeKeyApi implements ICredentialType {
 				properties: {
 					key: 'error.code',
 					value: 'secret_key_required',
-					message:
-						'This is a publishable key (pk_…). Use a secret key (sk_…) or a restricted key (rk_…).',
+					message: 'This is a publishable key (pk_…). Use a secret key (sk_…) or a restricted key (rk_…).',
 				},
 			},
 		] as ICredentialTestRequest['rules'],

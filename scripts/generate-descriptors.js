@@ -272,8 +272,7 @@ function loadSignatures(program, checker) {
 					const sigs = mt.getCallSignatures();
 					if (!sigs.length) continue;
 					// The richest overload: the one with a `params` argument.
-					const sig =
-						sigs.find((s) => s.getParameters().some((p) => p.getName() === 'params')) || sigs[0];
+					const sig = sigs.find((s) => s.getParameters().some((p) => p.getName() === 'params')) || sigs[0];
 					const pathArgs = [];
 					let paramsType = null;
 					for (const p of sig.getParameters()) {
@@ -401,7 +400,13 @@ function buildOperation(sdkPath, entry, sig, mapEntry, checker) {
 
 function pathParamDescription(placeholder, argName) {
 	const words = placeholder.replace(/_/g, ' ');
-	if (placeholder === 'id') return argName && argName !== 'id' ? `The ID of the ${argName.replace(/Id$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()}` : 'The object ID';
+	if (placeholder === 'id')
+		return argName && argName !== 'id'
+			? `The ID of the ${argName
+					.replace(/Id$/, '')
+					.replace(/([A-Z])/g, ' $1')
+					.toLowerCase()}`
+			: 'The object ID';
 	return `The ${words} ID`;
 }
 
@@ -416,7 +421,10 @@ function applyOverrides(op) {
 function loadHandAuthored() {
 	const ops = [];
 	if (!fs.existsSync(HAND_DIR)) return ops;
-	for (const f of fs.readdirSync(HAND_DIR).filter((f) => f.endsWith('.json')).sort()) {
+	for (const f of fs
+		.readdirSync(HAND_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort()) {
 		const data = JSON.parse(fs.readFileSync(path.join(HAND_DIR, f), 'utf8'));
 		for (const op of data.operations) ops.push({ ...op, handAuthored: true, family: data.family, resource: op.resource });
 	}
@@ -471,7 +479,14 @@ function main() {
 
 	const families = {};
 	for (const [key, fam] of Object.entries(FAMILY_MAP.families)) {
-		families[key] = { family: key, displayName: fam.displayName, className: fam.className, stripeVersion: STRIPE_VERSION, apiVersion: FAMILY_MAP.apiVersion, resources: [] };
+		families[key] = {
+			family: key,
+			displayName: fam.displayName,
+			className: fam.className,
+			stripeVersion: STRIPE_VERSION,
+			apiVersion: FAMILY_MAP.apiVersion,
+			resources: [],
+		};
 		for (const [resKey, res] of Object.entries(fam.resources)) {
 			families[key].resources.push({ value: resKey, name: res.name, docUrl: `https://docs.stripe.com${res.docSlug}`, operations: [] });
 		}
@@ -480,7 +495,8 @@ function main() {
 	const seenNames = new Map();
 	for (const [key, fam] of Object.entries(FAMILY_MAP.families)) {
 		for (const res of Object.values(fam.resources)) {
-			if (seenNames.has(res.name)) throw new Error(`resource name "${res.name}" is used by both ${seenNames.get(res.name)} and ${key}: qualify one in descriptors/family-map.json`);
+			if (seenNames.has(res.name))
+				throw new Error(`resource name "${res.name}" is used by both ${seenNames.get(res.name)} and ${key}: qualify one in descriptors/family-map.json`);
 			seenNames.set(res.name, key);
 		}
 	}
@@ -552,7 +568,9 @@ function main() {
 	// Every SDK operation must have a home (or a stated reason in `excluded`).
 	if (unmapped.length) throw new Error(`SDK methods missing from descriptors/family-map.json: ${unmapped.join(', ')}`);
 	const excluded = Object.keys(FAMILY_MAP.excluded || {});
-	console.log(`[generate] stripe@${STRIPE_VERSION}: ${table.size} SDK methods, ${table.size - excluded.length} mapped, excluded: ${excluded.join(', ') || 'none'} (${Date.now() - t0} ms)`);
+	console.log(
+		`[generate] stripe@${STRIPE_VERSION}: ${table.size} SDK methods, ${table.size - excluded.length} mapped, excluded: ${excluded.join(', ') || 'none'} (${Date.now() - t0} ms)`,
+	);
 	for (const s of summary) console.log(`[generate]   ${s}`);
 	return families;
 }
@@ -572,7 +590,10 @@ function check(families) {
 	}
 	fs.writeFileSync(
 		path.join(dir, 'tsconfig.json'),
-		JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: 'es2021', module: 'commonjs', moduleResolution: 'node' }, include: ['*.ts'] }),
+		JSON.stringify({
+			compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: 'es2021', module: 'commonjs', moduleResolution: 'node' },
+			include: ['*.ts'],
+		}),
 	);
 	let failed = false;
 	try {
@@ -580,7 +601,12 @@ function check(families) {
 		console.log(`[generate --check] ${withOps.length} generated descriptors type-check against nodes/shared/descriptor-types.ts`);
 	} catch (e) {
 		failed = true;
-		console.error(`[generate --check] generated descriptors do not match nodes/shared/descriptor-types.ts:\n${String(e.stdout || e.message).split('\n').slice(0, 20).join('\n')}`);
+		console.error(
+			`[generate --check] generated descriptors do not match nodes/shared/descriptor-types.ts:\n${String(e.stdout || e.message)
+				.split('\n')
+				.slice(0, 20)
+				.join('\n')}`,
+		);
 	}
 	const { renderScaffold, scaffoldDrift } = require('./scaffold-family-nodes');
 	const drift = scaffoldDrift(renderScaffold(FAMILY_MAP, (key) => withOps.some((f) => f.family === key)));

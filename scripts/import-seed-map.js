@@ -13,7 +13,6 @@ const path = require('path');
 const seedFile = process.argv[2] || path.join(__dirname, '../../shared/stripe/seed-endpoints.json');
 const mapFile = path.join(__dirname, '../descriptors/family-map.json');
 
-
 // Section titles of the reference are mostly plural; resources read better singular in a dropdown.
 const SINGULAR_EXCEPTIONS = {
 	Balance: 'Balance',
@@ -40,7 +39,11 @@ function singular(section) {
 }
 
 function resourceValue(name) {
-	const clean = name.replace(/[()]/g, '').replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ');
+	const clean = name
+		.replace(/[()]/g, '')
+		.replace(/[^A-Za-z0-9]+/g, ' ')
+		.trim()
+		.split(' ');
 	return clean.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
 }
 

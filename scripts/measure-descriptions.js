@@ -21,6 +21,11 @@ if (process.argv.includes('--json')) {
 	console.log(JSON.stringify({ nodes: rows, totalBytes: total }, null, 2));
 } else {
 	console.log(`${'node'.padEnd(30)} ${'operations'.padStart(10)} ${'properties'.padStart(10)} ${'description'.padStart(12)}`);
-	for (const r of rows) console.log(`${r.node.padEnd(30)} ${String(r.operations).padStart(10)} ${String(r.properties).padStart(10)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KiB`);
-	console.log(`${'all nodes'.padEnd(30)} ${String(rows.reduce((n, r) => n + r.operations, 0)).padStart(10)} ${''.padStart(10)} ${(total / 1024).toFixed(1).padStart(8)} KiB`);
+	for (const r of rows)
+		console.log(
+			`${r.node.padEnd(30)} ${String(r.operations).padStart(10)} ${String(r.properties).padStart(10)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KiB`,
+		);
+	console.log(
+		`${'all nodes'.padEnd(30)} ${String(rows.reduce((n, r) => n + r.operations, 0)).padStart(10)} ${''.padStart(10)} ${(total / 1024).toFixed(1).padStart(8)} KiB`,
+	);
 }

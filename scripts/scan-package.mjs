@@ -32,13 +32,15 @@ function report(leg, result, detail) {
 try {
 	report('source (SOURCE_FILE_PATTERNS)', await analyzePackage(root, SOURCE_FILE_PATTERNS));
 
-	const packed = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
-	)[0];
+	const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }))[0];
 	const unpacked = path.join(work, 'package');
 	execFileSync('tar', ['-xzf', path.join(work, packed.filename), '-C', work]);
 	const typings = packed.files.filter((f) => /\.ts$/.test(f.path)).map((f) => f.path);
-	report('packed tarball (**/*.js, **/*.ts, **/*.json)', await analyzePackage(unpacked), `${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`);
+	report(
+		'packed tarball (**/*.js, **/*.ts, **/*.json)',
+		await analyzePackage(unpacked),
+		`${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked`,
+	);
 	if (typings.length) {
 		failed++;
 		console.log(`FAIL  the package ships TypeScript files n8n never loads: ${typings.slice(0, 5).join(', ')}${typings.length > 5 ? ', …' : ''}`);

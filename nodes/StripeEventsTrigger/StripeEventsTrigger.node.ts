@@ -181,14 +181,20 @@ async function deleteDestination(ctx: StripeContext, settings: StripeSettings, i
 async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url: string): Promise<void> {
 	const first = { include: ['webhook_endpoint.url'], limit: 100 };
 	const fetchPage = async (step: PageStep | undefined) =>
-		(await callStripe(ctx, settings, step && 'path' in step ? { method: 'GET', path: step.path, apiMode: 'v2' } : { method: 'GET', path: DESTINATIONS, params: first, apiMode: 'v2' }, 'throw')).body;
+		(
+			await callStripe(
+				ctx,
+				settings,
+				step && 'path' in step ? { method: 'GET', path: step.path, apiMode: 'v2' } : { method: 'GET', path: DESTINATIONS, params: first, apiMode: 'v2' },
+				'throw',
+			)
+		).body;
 	for await (const rows of pages(fetchPage, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
 		for (const d of rows) {
 			if (((d.webhook_endpoint ?? {}) as IDataObject).url === url) await deleteDestination(ctx, settings, String(d.id));
 		}
 	}
 }
-
 
 export class StripeEventsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -219,7 +225,11 @@ export class StripeEventsTrigger implements INodeType {
 				name: 'eventPayload',
 				type: 'options',
 				options: [
-					{ name: 'Snapshot (V1 Events, Full Object)', value: 'snapshot', description: 'The event carries a snapshot of the object as it was when the event happened' },
+					{
+						name: 'Snapshot (V1 Events, Full Object)',
+						value: 'snapshot',
+						description: 'The event carries a snapshot of the object as it was when the event happened',
+					},
 					{ name: 'Thin (V2 Events)', value: 'thin', description: 'A small event that points at the object; the node can fetch the full event and the object' },
 				],
 				default: 'snapshot',
@@ -231,7 +241,8 @@ export class StripeEventsTrigger implements INodeType {
 				typeOptions: { loadOptionsMethod: 'getSnapshotEventTypes' },
 				required: true,
 				default: [],
-				description: 'The event types to receive (* for all). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				description:
+					'The event types to receive (* for all). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 				displayOptions: { show: { eventPayload: ['snapshot'] } },
 			},
 			{
@@ -241,7 +252,8 @@ export class StripeEventsTrigger implements INodeType {
 				typeOptions: { loadOptionsMethod: 'getThinEventTypes' },
 				required: true,
 				default: [],
-				description: 'The thin event types to receive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				description:
+					'The thin event types to receive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 				displayOptions: { show: { eventPayload: ['thin'] } },
 			},
 			{
@@ -348,7 +360,11 @@ export class StripeEventsTrigger implements INodeType {
 				const workflow = this.getWorkflow();
 				const body: IDataObject = {
 					name: `n8n ${workflow.name ?? ''}`.trim().slice(0, 100),
-					description: `Created by n8n for workflow "${workflow.name ?? ''}" (${workflow.id ?? 'unsaved'}), node "${this.getNode().name}". Deleted when the workflow is deactivated.`.slice(0, 500),
+					description:
+						`Created by n8n for workflow "${workflow.name ?? ''}" (${workflow.id ?? 'unsaved'}), node "${this.getNode().name}". Deleted when the workflow is deactivated.`.slice(
+							0,
+							500,
+						),
 					type: 'webhook_endpoint',
 					event_payload: want.eventPayload,
 					enabled_events: want.enabledEvents,
@@ -415,7 +431,12 @@ export class StripeEventsTrigger implements INodeType {
 			const settings = await getStripeSettings(this);
 			const context = typeof event.context === 'string' && event.context ? event.context : undefined;
 			if (options.fetchEvent && event.id) {
-				const full = await callStripe(this, settings, { method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context }, 'throw');
+				const full = await callStripe(
+					this,
+					settings,
+					{ method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context },
+					'throw',
+				);
 				item = { ...(full.body as IDataObject) };
 			}
 			const related = (event.related_object ?? {}) as IDataObject;

@@ -81,7 +81,11 @@ export class InFlightLimit {
 		this.clean = 0;
 		// Items per second one lane manages: more lanes only while they together stay below the ceiling.
 		const perLane = 1000 / Math.max(1, this.avgMs);
-		if (this.current < Math.min(this.max, CONCURRENCY.autoMax) && perLane * this.current < this.ceilingPerSec && recentRate(this.pacing, now) < this.ceilingPerSec) {
+		if (
+			this.current < Math.min(this.max, CONCURRENCY.autoMax) &&
+			perLane * this.current < this.ceilingPerSec &&
+			recentRate(this.pacing, now) < this.ceilingPerSec
+		) {
 			this.current++;
 		} else if (this.current > 1 && perLane * (this.current - 1) >= this.ceilingPerSec) {
 			this.current--;

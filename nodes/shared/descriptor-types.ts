@@ -4,18 +4,7 @@
  * operations (descriptors/hand-authored/*.json) use the same format.
  */
 
-export type ParamType =
-	| 'string'
-	| 'number'
-	| 'boolean'
-	| 'enum'
-	| 'object'
-	| 'array'
-	| 'metadata'
-	| 'map'
-	| 'union'
-	| 'file'
-	| 'any';
+export type ParamType = 'string' | 'number' | 'boolean' | 'enum' | 'object' | 'array' | 'metadata' | 'map' | 'union' | 'file' | 'any';
 
 export interface ParamSchema {
 	name: string;

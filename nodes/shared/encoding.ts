@@ -10,10 +10,7 @@
 /** Percent-encode like qs (RFC 3986): only `A-Z a-z 0-9 - . _ ~` stay literal. */
 export function percentEncode(value: string): string {
 	const wellFormed = (value as string & { toWellFormed?: () => string }).toWellFormed?.() ?? value;
-	return encodeURIComponent(wellFormed).replace(
-		/[!'()*]/g,
-		(c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
-	);
+	return encodeURIComponent(wellFormed).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
 export type ArrayFormat = 'indices' | 'repeat';
@@ -24,10 +21,7 @@ function scalarToString(value: unknown): string {
 }
 
 /** Flatten nested data into [key, value] pairs with bracket keys, in insertion order. */
-export function flattenParams(
-	data: Record<string, unknown>,
-	arrayFormat: ArrayFormat = 'indices',
-): Array<[string, string]> {
+export function flattenParams(data: Record<string, unknown>, arrayFormat: ArrayFormat = 'indices'): Array<[string, string]> {
 	const out: Array<[string, string]> = [];
 	const visit = (prefix: string, value: unknown): void => {
 		if (value === undefined) return;
@@ -88,10 +82,7 @@ function quoteHeaderValue(s: string): string {
  * multipart/form-data body as stripe-node builds it for file uploads: nested keys flattened with brackets,
  * file parts carrying filename and content type.
  */
-export function encodeMultipart(
-	data: Record<string, unknown>,
-	boundary: string,
-): { body: Buffer; contentType: string } {
+export function encodeMultipart(data: Record<string, unknown>, boundary: string): { body: Buffer; contentType: string } {
 	const chunks: Buffer[] = [];
 	const line = (s: string | Buffer) => {
 		chunks.push(typeof s === 'string' ? Buffer.from(s, 'utf8') : s, Buffer.from('\r\n'));

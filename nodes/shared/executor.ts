@@ -108,11 +108,7 @@ function idempotencyScope(ctx: IExecuteFunctions, itemIndex: number): string | u
 }
 
 /** Read and validate one item's parameters into a request. Throws NodeOperationError naming item and field. */
-export async function buildRequest(
-	ctx: IExecuteFunctions,
-	family: FamilyDescriptor,
-	itemIndex: number,
-): Promise<BuiltRequest> {
+export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescriptor, itemIndex: number): Promise<BuiltRequest> {
 	const resourceValue = ctx.getNodeParameter('resource', itemIndex) as string;
 	const operationValue = ctx.getNodeParameter('operation', itemIndex) as string;
 	const found = findOperation(family, resourceValue, operationValue);
@@ -177,7 +173,8 @@ export async function buildRequest(
 			if (!isAccountId(stripeAccount)) throw new ParamError('"Connected Account" (stripeAccount)', `"${stripeAccount}" is not an account ID (acct_…)`);
 		}
 		const maxRetries = options.maxRetries === undefined ? RETRY.defaultMaxRetries : Number(options.maxRetries);
-		if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
+		if (!Number.isInteger(maxRetries) || maxRetries < 0)
+			throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
 		const idempotencyKey = options.idempotencyKey ? String(options.idempotencyKey) : undefined;
 		if (idempotencyKey && idempotencyKey.length > 255) throw new ParamError('"Idempotency Key" (idempotencyKey)', 'is longer than 255 characters');
 		const unsendableKey = idempotencyKey === undefined ? undefined : unsendableHeaderValue(idempotencyKey);
@@ -188,7 +185,8 @@ export async function buildRequest(
 			);
 		}
 		const timeoutMs = options.timeout === undefined || options.timeout === '' ? DEFAULT_TIMEOUT_MS : Number(options.timeout);
-		if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ParamError('"Timeout" (timeout)', `must be a number of milliseconds above 0, got ${String(options.timeout)}`);
+		if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+			throw new ParamError('"Timeout" (timeout)', `must be a number of milliseconds above 0, got ${String(options.timeout)}`);
 		return {
 			itemIndex,
 			operation: op,
@@ -221,12 +219,7 @@ function shapeFailure(ctx: IExecuteFunctions, e: AnswerShapeError, built: BuiltR
 }
 
 /** Run one built request, paging through list/search results as asked. */
-export async function runRequest(
-	ctx: IExecuteFunctions,
-	settings: StripeSettings,
-	built: BuiltRequest,
-	state: RunState = {},
-): Promise<INodeExecutionData[]> {
+export async function runRequest(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState = {}): Promise<INodeExecutionData[]> {
 	try {
 		return await runChecked(ctx, settings, built, state);
 	} catch (e) {
@@ -322,7 +315,13 @@ export async function executeFamily(ctx: IExecuteFunctions, family: FamilyDescri
 			results[i] = [errorItem(error, i)];
 		}
 	};
-	await runInFlight(built.length, inFlightLimit(options, settings), runOne, () => failure !== undefined, (i) => (built[i] instanceof Error ? undefined : objectKey(built[i] as BuiltRequest)));
+	await runInFlight(
+		built.length,
+		inFlightLimit(options, settings),
+		runOne,
+		() => failure !== undefined,
+		(i) => (built[i] instanceof Error ? undefined : objectKey(built[i] as BuiltRequest)),
+	);
 	if (failure) throw failure;
 	return [results.flat()];
 }

@@ -18,16 +18,7 @@ import { applyN8nStyle } from './n8n-style';
 /** Parameters the node handles itself instead of showing them as fields. */
 const PAGINATION_PARAMS = new Set(['limit']);
 
-export type FieldShape =
-	| 'string'
-	| 'number'
-	| 'boolean'
-	| 'options'
-	| 'multiOptions'
-	| 'stringList'
-	| 'keyValue'
-	| 'json'
-	| 'binary';
+export type FieldShape = 'string' | 'number' | 'boolean' | 'options' | 'multiOptions' | 'stringList' | 'keyValue' | 'json' | 'binary';
 
 /** How a parameter of this schema is shown (and, mirrored in params.ts, read back). */
 export function fieldShape(schema: Omit<ParamSchema, 'name'>): FieldShape {
@@ -114,7 +105,12 @@ function describe(schema: Omit<ParamSchema, 'name'>, shape: FieldShape): string 
 	if (shape === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
 		const kind = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
-		const hint = members?.length ? ` with keys such as ${members.slice(0, 6).map((m) => `\`${m}\``).join(', ')}` : '';
+		const hint = members?.length
+			? ` with keys such as ${members
+					.slice(0, 6)
+					.map((m) => `\`${m}\``)
+					.join(', ')}`
+			: '';
 		d = `${d}${d ? ' ' : ''}(${kind}${hint})`;
 	}
 	if (schema.emptyable && shape !== 'keyValue') d = `${d}${d ? ' ' : ''}An empty value unsets it.`;
@@ -172,7 +168,10 @@ export function paramField(schema: ParamSchema, required: boolean): INodePropert
 function baseField(schema: ParamSchema, required: boolean): INodeProperties {
 	const shape = fieldShape(schema);
 	if (shape === 'string' && schema.type === 'string' && LOCATOR_SEARCH[schema.name]) {
-		return locatorField({ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) }, schema.name);
+		return locatorField(
+			{ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) },
+			schema.name,
+		);
 	}
 	if (isEventTypeList(schema)) {
 		// n8n's convention for dynamic multi-options: "… Names or IDs", and the standard description last.
@@ -333,12 +332,24 @@ function withArticle(noun: string): string {
 
 /** The SDK object of an operation (test helpers count as their object): `customers.listPaymentMethods` → `customers`. */
 function sdkObject(op: OperationDescriptor): string | undefined {
-	return op.sdk?.replace(/^testHelpers\./, '').split('.').slice(0, -1).join('.') || undefined;
+	return (
+		op.sdk
+			?.replace(/^testHelpers\./, '')
+			.split('.')
+			.slice(0, -1)
+			.join('.') || undefined
+	);
 }
 
 function objectWords(namespace: string): string {
 	const last = namespace.split('.').pop() ?? namespace;
-	return sentenceWords(last.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/ies$/, 'y').replace(/s$/, ''), false);
+	return sentenceWords(
+		last
+			.replace(/([a-z])([A-Z])/g, '$1 $2')
+			.replace(/ies$/, 'y')
+			.replace(/s$/, ''),
+		false,
+	);
 }
 
 /** The SDK object an operation belongs to when it is not the resource's own (most of its operations'). */
@@ -392,7 +403,10 @@ export function actionOf(resource: ResourceDescriptor, op: OperationDescriptor):
 	const text = namesResource
 		? `${many ? `Get many ${plural(noun)}` : `${verb} ${withArticle(noun)}`}${owner ? ` for ${withArticle(owner)}` : ''}`
 		: `${verb} ${object} for ${withArticle(noun)}`;
-	return `${text}${suffix}`.replace(/\bids\b/g, 'IDs').replace(/\bid\b/g, 'ID').replace(/\burl\b/g, 'URL');
+	return `${text}${suffix}`
+		.replace(/\bids\b/g, 'IDs')
+		.replace(/\bid\b/g, 'ID')
+		.replace(/\burl\b/g, 'URL');
 }
 
 function operationOption(resource: ResourceDescriptor, op: OperationDescriptor): INodePropertyOptions {
@@ -419,16 +433,14 @@ function requestOptionsField(): INodeProperties {
 				type: 'string',
 				default: '',
 				placeholder: 'acct_…',
-				description:
-					'Make this request on behalf of a connected account (overrides the credential’s Stripe-Account)',
+				description: 'Make this request on behalf of a connected account (overrides the credential’s Stripe-Account)',
 			},
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
 				type: 'string',
 				default: '',
-				description:
-					'Key for safely retrying POST requests (used instead of the generated one). Use an expression to make it unique per item.',
+				description: 'Key for safely retrying POST requests (used instead of the generated one). Use an expression to make it unique per item.',
 			},
 			{
 				displayName: 'Max Retries',

@@ -50,7 +50,8 @@ export function listRows(page: unknown, where: string): IDataObject[] {
 /** The next cursor of a paged answer: a non-empty string, other than every one already used. */
 export function nextCursor(value: unknown, used: Set<string>, what: string, where: string): string {
 	if (typeof value !== 'string' || value === '') throw new AnswerShapeError(where, `says there is more (has_more), but its ${what} is ${kindOf(value)}`);
-	if (used.has(value)) throw new AnswerShapeError(where, `says there is more, but its ${what} "${value.slice(0, 80)}" was used already: the list does not advance`);
+	if (used.has(value))
+		throw new AnswerShapeError(where, `says there is more, but its ${what} "${value.slice(0, 80)}" was used already: the list does not advance`);
 	used.add(value);
 	return value;
 }

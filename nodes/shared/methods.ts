@@ -2,13 +2,7 @@
  * Dynamic choices shared by every family node: searchable, paged lists of customers, products, prices and
  * meters for resource locators, and Stripe's event types for event-type fields.
  */
-import type {
-	IDataObject,
-	ILoadOptionsFunctions,
-	INodeListSearchItems,
-	INodeListSearchResult,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { callStripe } from './client';

@@ -49,7 +49,14 @@ function sentences(text: string): number {
 export function styleDescription(description: string, displayName?: string, isBoolean = false, name?: string): string | undefined {
 	let d = outsideCode(description.trim(), caseAcronyms);
 	if (!d) return undefined;
-	if (displayName && d.replace(/^The\s/, '').replace(/\.$/, '').toLowerCase() === displayName.toLowerCase()) return undefined;
+	if (
+		displayName &&
+		d
+			.replace(/^The\s/, '')
+			.replace(/\.$/, '')
+			.toLowerCase() === displayName.toLowerCase()
+	)
+		return undefined;
 	if (isBoolean && !d.startsWith('Whether')) {
 		const rest = d.replace(/^(Set(?: this)? to `?true`? to|If `?true`?,?)\s+/i, '');
 		d = rest !== d ? `Whether to ${rest}` : `Whether to send ${name ? `\`${name}\`` : 'it'} as true. ${d}`;

@@ -187,8 +187,7 @@ function toUnion(value: unknown, schema: Schema, path: string): unknown {
 	if (value === '' && schema.emptyable) return '';
 	let v = value;
 	// A JSON field's text: parse it unless a scalar alternative takes the text as it is.
-	if (typeof v === 'string' && /^\s*[[{]/.test(v) && alts.some((a) => ['object', 'array', 'metadata', 'map'].includes(a.type)))
-		v = parseJson(v, path);
+	if (typeof v === 'string' && /^\s*[[{]/.test(v) && alts.some((a) => ['object', 'array', 'metadata', 'map'].includes(a.type))) v = parseJson(v, path);
 	for (const alt of alts) if (alt.type === 'enum' && fitsAlternative(v, alt)) return v;
 	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && fitsAlternative(v, alt)) return coerce(v, alt, path, false);
 	for (const alt of alts) if (alt.type === 'string' && fitsAlternative(v, alt)) return v;

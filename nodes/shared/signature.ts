@@ -7,9 +7,7 @@ import { createHmac, timingSafeEqual } from 'crypto';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export type SignatureCheck =
-	| { ok: true; timestamp: number }
-	| { ok: false; status: 400 | 401; reason: string };
+export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; status: 400 | 401; reason: string };
 
 export function signPayload(secret: string, timestamp: number, rawBody: Buffer | string): string {
 	return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');

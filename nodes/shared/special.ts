@@ -39,18 +39,26 @@ const METER_SESSION_PATH = '/v2/billing/meter_event_session';
 async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState): Promise<string> {
 	const now = Date.now() / 1000;
 	if (!state.meterSession || state.meterSession.expiresAt - 60 <= now) {
-		const res = await callStripe(ctx, settings, {
-			method: 'POST',
-			path: METER_SESSION_PATH,
-			apiMode: 'v2',
-			params: {},
-			stripeAccount: built.stripeAccount,
-			maxRetries: built.maxRetries,
-			itemIndex: built.itemIndex,
-			timeoutMs: built.timeoutMs,
-			idempotencyScope: built.idempotencyScope,
-		}, 'throw');
-		const session = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${built.itemIndex}`) as { authentication_token?: string; expires_at?: string | number };
+		const res = await callStripe(
+			ctx,
+			settings,
+			{
+				method: 'POST',
+				path: METER_SESSION_PATH,
+				apiMode: 'v2',
+				params: {},
+				stripeAccount: built.stripeAccount,
+				maxRetries: built.maxRetries,
+				itemIndex: built.itemIndex,
+				timeoutMs: built.timeoutMs,
+				idempotencyScope: built.idempotencyScope,
+			},
+			'throw',
+		);
+		const session = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${built.itemIndex}`) as {
+			authentication_token?: string;
+			expires_at?: string | number;
+		};
 		if (!session.authentication_token) {
 			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: built.itemIndex });
 		}
@@ -62,14 +70,30 @@ async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSetting
 
 /** File name for a downloaded body: the object's ID and an extension from the content type. */
 function downloadName(built: BuiltRequest, contentType: string | undefined): string {
-	const id = built.path.split('/').filter(Boolean).find((s, i, all) => i === all.length - 2) ?? 'download';
-	const ext = /pdf/.test(contentType ?? '') ? 'pdf' : /csv/.test(contentType ?? '') ? 'csv' : /json/.test(contentType ?? '') ? 'json' : /png/.test(contentType ?? '') ? 'png' : /jpe?g/.test(contentType ?? '') ? 'jpg' : 'bin';
+	const id =
+		built.path
+			.split('/')
+			.filter(Boolean)
+			.find((s, i, all) => i === all.length - 2) ?? 'download';
+	const ext = /pdf/.test(contentType ?? '')
+		? 'pdf'
+		: /csv/.test(contentType ?? '')
+			? 'csv'
+			: /json/.test(contentType ?? '')
+				? 'json'
+				: /png/.test(contentType ?? '')
+					? 'png'
+					: /jpe?g/.test(contentType ?? '')
+						? 'jpg'
+						: 'bin';
 	return `${decodeURIComponent(id)}.${ext}`;
 }
 
-
 /** Bearer tokens other than the key, by the descriptor's `auth`. */
-export const AUTHORISATIONS: Record<Exclude<NonNullable<OperationDescriptor['auth']>, 'key'>, (ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState) => Promise<string>> = {
+export const AUTHORISATIONS: Record<
+	Exclude<NonNullable<OperationDescriptor['auth']>, 'key'>,
+	(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState) => Promise<string>
+> = {
 	meterEventSession: meterSessionToken,
 };
 
@@ -78,5 +102,7 @@ export async function downloadItems(ctx: IExecuteFunctions, built: BuiltRequest,
 	const contentType = String(res.headers['content-type'] ?? '').split(';')[0] || undefined;
 	const data = Buffer.from(res.body as ArrayBuffer);
 	const binary = await ctx.helpers.prepareBinaryData(data, downloadName(built, contentType), contentType);
-	return [{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem: { item: built.itemIndex } }];
+	return [
+		{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem: { item: built.itemIndex } },
+	];
 }

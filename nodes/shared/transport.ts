@@ -179,7 +179,10 @@ export function newIdempotencyKey(): string {
  * over the scope and everything that makes the request what it is (method, host, path and query, account,
  * API version, body; a multipart body without its random boundary).
  */
-export function derivedIdempotencyKey(scope: string, parts: { method: string; url: string; account: string; version: string; body?: string | Buffer; contentType?: string }): string {
+export function derivedIdempotencyKey(
+	scope: string,
+	parts: { method: string; url: string; account: string; version: string; body?: string | Buffer; contentType?: string },
+): string {
 	const hash = createHash('sha256');
 	for (const part of [scope, parts.method, parts.url, parts.account, parts.version]) hash.update(`${part.length}:${part}\n`);
 	let body: Buffer = Buffer.isBuffer(parts.body) ? parts.body : Buffer.from(parts.body ?? '', 'utf8');
@@ -298,9 +301,7 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
 	for (const f of fields) if (err[f] !== undefined && err[f] !== null) details[f] = err[f] as string;
 	if (requestId) details.request_id = requestId;
 	const type = String(err.type ?? 'api_error');
-	const message = isStripeError
-		? `Stripe ${type}${err.code ? ` (${String(err.code)})` : ''}: ${String(err.message ?? 'request failed')}`
-		: String(err.message);
+	const message = isStripeError ? `Stripe ${type}${err.code ? ` (${String(err.code)})` : ''}: ${String(err.message ?? 'request failed')}` : String(err.message);
 	const description = [
 		err.param ? `Parameter: ${String(err.param)}` : '',
 		err.decline_code ? `Decline code: ${String(err.decline_code)}` : '',
@@ -325,11 +326,7 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
  * Send one encoded request (with retries) and return the final answer, whatever its status, for the caller to
  * read. Only client.ts calls this (`callStripe(…, 'return')`); `sendExpectingSuccess` below throws instead.
  */
-export async function sendAnyAnswer(
-	ctx: StripeContext,
-	settings: StripeSettings,
-	req: StripeRequest,
-): Promise<StripeResponse> {
+export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings, req: StripeRequest): Promise<StripeResponse> {
 	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
 	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const headers: Record<string, string> = {
@@ -344,7 +341,14 @@ export async function sendAnyAnswer(
 	let idempotencyKey = req.idempotencyKey;
 	if (!idempotencyKey && needsIdempotencyKey(req, maxRetries)) {
 		idempotencyKey = req.idempotencyScope
-			? derivedIdempotencyKey(req.idempotencyScope, { method: req.method, url, account, version: headers['Stripe-Version'], body: req.body, contentType: headers['Content-Type'] })
+			? derivedIdempotencyKey(req.idempotencyScope, {
+					method: req.method,
+					url,
+					account,
+					version: headers['Stripe-Version'],
+					body: req.body,
+					contentType: headers['Content-Type'],
+				})
 			: newIdempotencyKey();
 	}
 	if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -464,17 +468,21 @@ function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeRespon
 	}
 	const requestId = header(res.headers, 'request-id');
 	const message = `Stripe answered HTTP ${res.statusCode}, a redirect to ${maskSecrets(target)}, which is not followed`;
-	const error = new NodeApiError(ctx.getNode(), { httpCode: res.statusCode }, {
-		message,
-		description: [
-			`Stripe's API never redirects, so the credential's Base URL (or a proxy in between) is wrong. The request (${req.method} ${req.path.split('?')[0]}) was not sent anywhere else and not retried.`,
-			requestId ? `Request ID: ${serverText(requestId)}` : '',
-		]
-			.filter(Boolean)
-			.join(' · '),
-		httpCode: String(res.statusCode),
-		itemIndex: req.itemIndex,
-	});
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ httpCode: res.statusCode },
+		{
+			message,
+			description: [
+				`Stripe's API never redirects, so the credential's Base URL (or a proxy in between) is wrong. The request (${req.method} ${req.path.split('?')[0]}) was not sent anywhere else and not retried.`,
+				requestId ? `Request ID: ${serverText(requestId)}` : '',
+			]
+				.filter(Boolean)
+				.join(' · '),
+			httpCode: String(res.statusCode),
+			itemIndex: req.itemIndex,
+		},
+	);
 	error.message = message;
 	return error;
 }

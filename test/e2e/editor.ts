@@ -108,7 +108,6 @@ export interface DeclaredNode {
 }
 
 function loadClass(file: string): new () => { description: Record<string, unknown> } {
-	 
 	const mod = require(file) as Record<string, unknown>;
 	const base = path.basename(file).replace(/\.(node|credentials)\.js$/, '');
 	const cls = (mod[base] ?? Object.values(mod).find((v) => typeof v === 'function')) as new () => Record<string, unknown>;
@@ -161,7 +160,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Labels rendered inside a container (first line of each <label>, without the required marker). */
 async function labelsIn(container: Locator): Promise<string[]> {
 	const texts = await container.locator('label').allInnerTexts();
-	return [...new Set(texts.map((t) => t.split('\n')[0].replace(/\s*\*\s*$/, '').trim()).filter(Boolean))];
+	return [
+		...new Set(
+			texts
+				.map((t) =>
+					t
+						.split('\n')[0]
+						.replace(/\s*\*\s*$/, '')
+						.trim(),
+				)
+				.filter(Boolean),
+		),
+	];
 }
 
 async function problemTexts(page: Page): Promise<string[]> {
@@ -179,13 +189,20 @@ async function toasts(page: Page): Promise<Toast[]> {
 	for (let i = 0; i < (await list.count()); i++) {
 		const t = list.nth(i);
 		const html = await t.innerHTML().catch(() => '');
-		out.push({ text: (await t.innerText().catch(() => '')).replace(/\s+/g, ' ').trim(), error: /--error|is-error|type-error/.test(html) || /\berror\b/i.test((await t.getAttribute('class')) ?? '') });
+		out.push({
+			text: (await t.innerText().catch(() => '')).replace(/\s+/g, ' ').trim(),
+			error: /--error|is-error|type-error/.test(html) || /\berror\b/i.test((await t.getAttribute('class')) ?? ''),
+		});
 	}
 	return out;
 }
 async function dismissToasts(page: Page): Promise<void> {
 	const closers = page.locator('.el-notification:visible .el-notification__closeBtn');
-	for (let i = (await closers.count()) - 1; i >= 0; i--) await closers.nth(i).click({ timeout: 2000 }).catch(() => undefined);
+	for (let i = (await closers.count()) - 1; i >= 0; i--)
+		await closers
+			.nth(i)
+			.click({ timeout: 2000 })
+			.catch(() => undefined);
 }
 
 /** Picks an option (by its shown name) in the options dropdown of a node parameter. */
@@ -195,11 +212,20 @@ async function pickOption(page: Page, scope: Locator, param: string, label: stri
 		.locator('.el-select__popper:visible [data-test-id=parameter-input-item]')
 		.filter({ has: page.locator('.option-headline').getByText(label, { exact: true }) });
 	await option.first().click();
-	await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+	await page
+		.locator('.el-select__popper:visible')
+		.first()
+		.waitFor({ state: 'hidden', timeout: 5000 })
+		.catch(() => undefined);
 }
 
 async function inputValue(scope: Locator, param: string): Promise<string> {
-	return await scope.getByTestId(`parameter-input-${param}`).locator('input').first().inputValue().catch(() => '');
+	return await scope
+		.getByTestId(`parameter-input-${param}`)
+		.locator('input')
+		.first()
+		.inputValue()
+		.catch(() => '');
 }
 
 // --------------------------------------------------------------------------------- the test
@@ -217,7 +243,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	fs.rmSync(opts.artifactsDir, { recursive: true, force: true });
 	fs.mkdirSync(path.join(opts.artifactsDir, 'panels'), { recursive: true });
 
-	if (!check(`editor: Chromium at ${chromiumPath}`, fs.existsSync(chromiumPath), 'install it with: apt-get install -y chromium (or set E2E_CHROMIUM)')) return result;
+	if (!check(`editor: Chromium at ${chromiumPath}`, fs.existsSync(chromiumPath), 'install it with: apt-get install -y chromium (or set E2E_CHROMIUM)'))
+		return result;
 	const nodes = declaredNodes(opts.repoRoot);
 	const credential = declaredCredential(opts.repoRoot);
 
@@ -231,7 +258,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	check('editor: owner account created (POST /rest/owner/setup)', setup.status === 200, `HTTP ${setup.status} ${setupBody.slice(0, 300)}`);
 
 	mark('owner setup');
-	 
+
 	const { chromium, selectors } = require('playwright-core') as typeof import('playwright-core');
 	selectors.setTestIdAttribute('data-test-id');
 	let browser: Browser | undefined;
@@ -301,7 +328,13 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		mark('sign-in');
 		// A fresh instance greets the owner with "Build a workflow"; otherwise open /workflow/new directly.
 		const buildCard = page.getByTestId('new-workflow-card');
-		if (await buildCard.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await buildCard.click();
+		if (
+			await buildCard.waitFor({ timeout: 10_000 }).then(
+				() => true,
+				() => false,
+			)
+		)
+			await buildCard.click();
 		else await page.goto(`${baseUrl}/workflow/new`);
 		const canvasReady = await page
 			.getByTestId('canvas-add-button')
@@ -352,13 +385,16 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 				} while (Date.now() < until);
 				const res = await inputValue(ndv, 'resource');
 				const op = await inputValue(ndv, 'operation');
-				check('editor: Stripe Billing: Resource "Credit Grant", Operation "Create" picked', res === 'Credit Grant' && op === 'Create', { resource: res, operation: op });
+				check('editor: Stripe Billing: Resource "Credit Grant", Operation "Create" picked', res === 'Credit Grant' && op === 'Create', {
+					resource: res,
+					operation: op,
+				});
 				const absent = expected.filter((l) => !shown.includes(l));
 				check(`editor: Stripe Billing › Credit Grant › Create shows ${expected.join(', ')}`, absent.length === 0, { missing: absent, shown });
 				await shot(page, '03-stripe-billing-credit-grant-create');
 
 				// ---------------------------------------------------------------- credential dialog
-		mark('billing credit grant');
+				mark('billing credit grant');
 				phase = 'credential dialog';
 				await ndv.getByTestId('node-credentials-empty-state').click();
 				const dialog = page.getByTestId('editCredential-modal');
@@ -367,7 +403,12 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 					.waitFor({ timeout: 15_000 })
 					.then(() => true)
 					.catch(() => false);
-				if (check(`editor: credential dialog "${credential.displayName}" opens from the node`, dialogOpen && (await dialog.innerText()).includes(credential.displayName))) {
+				if (
+					check(
+						`editor: credential dialog "${credential.displayName}" opens from the node`,
+						dialogOpen && (await dialog.innerText()).includes(credential.displayName),
+					)
+				) {
 					let fields: string[] = [];
 					const until2 = Date.now() + 5000;
 					do {
@@ -395,7 +436,12 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 						]).catch(() => 'timeout');
 						mark(`credential save -> ${outcome}`);
 						if (outcome === 'success') await dialog.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
-						const selected = await ndv.getByTestId('node-credentials-select').locator('input').first().inputValue().catch(() => '');
+						const selected = await ndv
+							.getByTestId('node-credentials-select')
+							.locator('input')
+							.first()
+							.inputValue()
+							.catch(() => '');
 						const saved = (outcome === 'closed' || outcome === 'success') && /Stripe Key/.test(selected);
 						const dialogText = saved ? '' : (await dialog.innerText({ timeout: 2000 }).catch(() => '')).slice(0, 600);
 						check('editor: credential saved (tested against the stand-in) and selected in the node', saved, { outcome, selected, dialog: dialogText });
@@ -416,7 +462,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			phase = 'schema preview';
 			const preview = await schemaPreview(page, ['amount', 'applicability_config', 'expires_at', 'voided_at']);
 			check(
-				'editor: before any run, the node after Stripe Billing › Credit Grant › Create shows its output fields (schema preview from the package\'s __schema__)',
+				"editor: before any run, the node after Stripe Billing › Credit Grant › Create shows its output fields (schema preview from the package's __schema__)",
 				preview.ok,
 				preview,
 			);
@@ -443,21 +489,29 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			t.ok = ok;
 			if (!ok) t.note = [t.note, ...problems, ...errToasts.map((x) => `toast: ${x.text}`), ...errs.map((e) => e.text)].filter(Boolean).join('; ');
 			const declaredResources = node.properties.find((p) => p.name === 'resource')?.options?.length;
-			const what = declaredResources === undefined ? 'its fields' : `Resource (${declaredResources} resource${declaredResources === 1 ? '' : 's'}) and Operation`;
+			const what =
+				declaredResources === undefined ? 'its fields' : `Resource (${declaredResources} resource${declaredResources === 1 ? '' : 's'}) and Operation`;
 			check(`editor: ${node.displayName} parameter panel opens with ${what}, no errors`, ok, t.note);
 			await shot(page, `panels/${String(i + 1).padStart(2, '0')}-${node.type.split('.').pop()}`);
 			result.timings.push(t);
 			const tShot = Date.now();
 			await dismissToasts(page);
 			await closeNdv(page);
-			if (process.env.E2E_EDITOR_TRACE) console.log(`  trace ${node.displayName}: add ${tAdded - tStep} ms, checks+shot ${tShot - tAdded} ms, close ${Date.now() - tShot} ms`);
+			if (process.env.E2E_EDITOR_TRACE)
+				console.log(`  trace ${node.displayName}: add ${tAdded - tStep} ms, checks+shot ${tShot - tAdded} ms, close ${Date.now() - tShot} ms`);
 		}
 
 		phase = 'canvas';
 		mark('panels');
-		await page.getByTestId('tidy-up-button').click().catch(() => undefined);
+		await page
+			.getByTestId('tidy-up-button')
+			.click()
+			.catch(() => undefined);
 		await sleep(300);
-		await page.getByTestId('zoom-to-fit').click().catch(() => undefined);
+		await page
+			.getByTestId('zoom-to-fit')
+			.click()
+			.catch(() => undefined);
 		await sleep(500);
 		const onCanvas = await page.getByTestId('canvas-node').count();
 		check(`editor: canvas shows the ${nodes.length + 1} added nodes`, onCanvas >= nodes.length + 1, `${onCanvas} nodes on the canvas`);
@@ -466,9 +520,16 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		// Outside the node panels, n8n's own console noise is listed but only errors about loading nodes count.
 		const outside = browserErrors.filter((e) => !nodes.some((n) => n.displayName === e.phase));
 		const loadRelated = outside.filter((e) => NODE_LOAD_ERROR.test(e.text));
-		check('editor: no node-loading errors in the browser (page errors, console errors)', loadRelated.length === 0, loadRelated.map((e) => `[${e.phase}] ${e.text}`).join('\n'));
+		check(
+			'editor: no node-loading errors in the browser (page errors, console errors)',
+			loadRelated.length === 0,
+			loadRelated.map((e) => `[${e.phase}] ${e.text}`).join('\n'),
+		);
 		const other = outside.filter((e) => !loadRelated.includes(e));
-		if (other.length) console.log(`  browser errors outside the node panels, not about this package (not counted):\n${other.map((e) => `    [${e.phase}] ${e.text.split('\n')[0].slice(0, 300)}`).join('\n')}`);
+		if (other.length)
+			console.log(
+				`  browser errors outside the node panels, not about this package (not counted):\n${other.map((e) => `    [${e.phase}] ${e.text.split('\n')[0].slice(0, 300)}`).join('\n')}`,
+			);
 		if (httpErrors.length) console.log(`  n8n answered with errors to the editor:\n${httpErrors.map((e) => `    [${e.phase}] ${e.text}`).join('\n')}`);
 	} catch (e) {
 		check('editor: smoke test completed without an unexpected error', false, (e as Error).stack ?? String(e));
@@ -498,17 +559,37 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			await input.waitFor({ timeout: 10_000 });
 			// Schema is the input panel's default view for a parent without data; pick it if another one is shown.
 			const schemaItems = input.getByTestId('run-data-schema-item');
-			if (!(await schemaItems.first().waitFor({ timeout: 5000 }).then(() => true, () => false))) {
-				await input.getByText('Schema', { exact: true }).first().click({ timeout: 5000 }).catch(() => undefined);
+			if (
+				!(await schemaItems
+					.first()
+					.waitFor({ timeout: 5000 })
+					.then(
+						() => true,
+						() => false,
+					))
+			) {
+				await input
+					.getByText('Schema', { exact: true })
+					.first()
+					.click({ timeout: 5000 })
+					.catch(() => undefined);
 			}
 			let shown: string[] = [];
 			const until = Date.now() + 15_000;
 			do {
-				shown = (await input.getByTestId('run-data-schema-item').allInnerTexts().catch(() => [] as string[])).map((t) => t.split('\n')[0].trim());
+				shown = (
+					await input
+						.getByTestId('run-data-schema-item')
+						.allInnerTexts()
+						.catch(() => [] as string[])
+				).map((t) => t.split('\n')[0].trim());
 				if (fields.every((f) => shown.includes(f))) break;
 				await sleep(200);
 			} while (Date.now() < until);
-			const warning = await input.getByTestId('schema-preview-warning').isVisible().catch(() => false);
+			const warning = await input
+				.getByTestId('schema-preview-warning')
+				.isVisible()
+				.catch(() => false);
 			return { ok: fields.every((f) => shown.includes(f)), shown: shown.slice(0, 30), warning };
 		} catch (e) {
 			return { ok: false, shown: [], warning: false, note: (e as Error).message.split('\n')[0] };
@@ -548,7 +629,11 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			if (!node.properties.some((p) => p.name === 'resource')) {
 				// No Resource/Operation (e.g. the trigger): the fields the node shows by default.
 				const expected = visibleLabels(node.properties, {});
-				await params.locator('label').getByText(expected[0] ?? 'Credential', { exact: false }).first().waitFor({ timeout: 20_000 });
+				await params
+					.locator('label')
+					.getByText(expected[0] ?? 'Credential', { exact: false })
+					.first()
+					.waitFor({ timeout: 20_000 });
 				t.panelMs = Date.now() - t1;
 				const shown = await labelsIn(params);
 				const absent = expected.filter((l) => !shown.includes(l));
@@ -568,7 +653,11 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			const listedResources = (await options.allInnerTexts()).map((s) => s.trim());
 			t.resources = listedResources.filter((r) => r !== 'Custom API Call').length;
 			await page.keyboard.press('Escape');
-			await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+			await page
+				.locator('.el-select__popper:visible')
+				.first()
+				.waitFor({ state: 'hidden', timeout: 5000 })
+				.catch(() => undefined);
 			const absent = expectedResources.filter((r) => !listedResources.includes(r));
 			// n8n itself adds "Custom API Call" to nodes whose credential type can authenticate generic requests.
 			const extra = listedResources.filter((r) => !expectedResources.includes(r) && r !== 'Custom API Call');
@@ -586,7 +675,12 @@ async function closeCredentialDialog(page: Page): Promise<void> {
 	if (!(await dialog.isVisible())) return;
 	await page.keyboard.press('Escape');
 	await dialog.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
-	if (await dialog.isVisible()) await dialog.locator('.el-dialog__headerbtn').first().click({ timeout: 3000 }).catch(() => undefined);
+	if (await dialog.isVisible())
+		await dialog
+			.locator('.el-dialog__headerbtn')
+			.first()
+			.click({ timeout: 3000 })
+			.catch(() => undefined);
 	await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
 
@@ -614,7 +708,10 @@ export function timingsTable(rows: PanelTiming[]): string {
 	const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
 	const line = (cells: string[]) => `  | ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
 	const sep = `  |${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-	const panel = rows.map((r) => r.panelMs).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+	const panel = rows
+		.map((r) => r.panelMs)
+		.filter((v): v is number => v !== undefined)
+		.sort((a, b) => a - b);
 	const stats = panel.length
 		? `  panel open: median ${panel[Math.floor(panel.length / 2)]} ms, max ${panel[panel.length - 1]} ms over ${panel.length} nodes`
 		: '';

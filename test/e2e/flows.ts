@@ -97,7 +97,8 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		const destinations = () => standin.requests.filter((r) => r.path.startsWith('/v2/core/event_destinations'));
 		const createdBefore = destinations().filter((r) => r.method === 'POST').length;
 		await rest('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
-		const live = async () => (await (await fetch(`${standin.url}/__standin/destinations`)).json()) as Array<{ id: string; webhook_endpoint?: { url?: string } }>;
+		const live = async () =>
+			(await (await fetch(`${standin.url}/__standin/destinations`)).json()) as Array<{ id: string; webhook_endpoint?: { url?: string } }>;
 		// n8n registers the trigger's webhook (and so calls create()) right after answering the activation.
 		const until = async (ok: (d: Awaited<ReturnType<typeof live>>) => boolean) => {
 			for (let i = 0; i < 100; i++) {
@@ -112,7 +113,11 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		const creates = destinations().filter((r) => r.method === 'POST' && r.path === '/v2/core/event_destinations').length - createdBefore;
 		const expectedUrl = `http://localhost:${server.port}/webhook/${WEBHOOK_ID}/webhook`;
 		check('trigger: activation created exactly one event destination', creates === 1 && afterActivation.length === 1, afterActivation);
-		check('trigger: the destination points at the production webhook URL', afterActivation[0]?.webhook_endpoint?.url === expectedUrl, afterActivation[0]?.webhook_endpoint);
+		check(
+			'trigger: the destination points at the production webhook URL',
+			afterActivation[0]?.webhook_endpoint?.url === expectedUrl,
+			afterActivation[0]?.webhook_endpoint,
+		);
 
 		const good = await standin.deliver({ event: { id: 'evt_e2e_good', type: 'customer.created', data: { object: { id: 'cus_e2e', object: 'customer' } } } });
 		check('trigger: a correctly signed delivery is answered 200', good.status === 200, good);
@@ -121,7 +126,11 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 			return e && e.finished !== undefined && !['new', 'running'].includes(e.status) ? e : undefined;
 		});
 		const items = exec ? nodeOutput(exec, 'Stripe Events Trigger') : undefined;
-		check('trigger: the delivery started an execution with the event', exec?.status === 'success' && items?.[0]?.id === 'evt_e2e_good' && items?.[0]?.type === 'customer.created', { status: exec?.status, items });
+		check(
+			'trigger: the delivery started an execution with the event',
+			exec?.status === 'success' && items?.[0]?.id === 'evt_e2e_good' && items?.[0]?.type === 'customer.created',
+			{ status: exec?.status, items },
+		);
 		const executionId = exec?.id;
 
 		const forged = await standin.deliver({ event: { id: 'evt_e2e_forged', type: 'customer.created' }, forge: true });
@@ -143,9 +152,17 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		// (n8n keeps an active workflow's webhooks registered across restarts; it does not re-run create().)
 		await sleep(1500);
 		const startupCalls = standin.requests.slice(seenBefore).filter((r) => r.path.startsWith('/v2/core/event_destinations') && r.method !== 'GET');
-		check('trigger: the restart created or deleted no destination', startupCalls.length === 0, startupCalls.map((r) => `${r.method} ${r.path}`));
+		check(
+			'trigger: the restart created or deleted no destination',
+			startupCalls.length === 0,
+			startupCalls.map((r) => `${r.method} ${r.path}`),
+		);
 		const afterRestart = await live();
-		check('trigger: after a restart there is still exactly one destination, the same one', afterRestart.length === 1 && afterRestart[0].id === afterActivation[0]?.id, afterRestart);
+		check(
+			'trigger: after a restart there is still exactly one destination, the same one',
+			afterRestart.length === 1 && afterRestart[0].id === afterActivation[0]?.id,
+			afterRestart,
+		);
 		const again = await standin.deliver({ event: { id: 'evt_e2e_after_restart', type: 'invoice.paid' } });
 		check('trigger: deliveries still verify after the restart', again.status === 200, again);
 
@@ -176,20 +193,43 @@ export function seedCredits(standin: Standin) {
 	]);
 	standin.seed('billing/credit_balance_transactions', [
 		{ customer: a.id, credit_grant: g1.id, type: 'credit', effective_at: now - DAY, credit: { amount: money('usd', 5000), type: 'credits_granted' } },
-		{ customer: a.id, credit_grant: g1.id, type: 'debit', effective_at: now - 3600, debit: { amount: money('usd', 1500), type: 'credits_applied', credits_applied: { invoice: 'in_e2e_1', invoice_line_item: 'il_e2e_1' } } },
+		{
+			customer: a.id,
+			credit_grant: g1.id,
+			type: 'debit',
+			effective_at: now - 3600,
+			debit: { amount: money('usd', 1500), type: 'credits_applied', credits_applied: { invoice: 'in_e2e_1', invoice_line_item: 'il_e2e_1' } },
+		},
 		{ customer: b.id, credit_grant: g3.id, type: 'credit', effective_at: now - 2 * DAY, credit: { amount: money('jpy', 1000), type: 'credits_granted' } },
 	]);
 	return { a: String(a.id), b: String(b.id), g1: String(g1.id), g2: String(g2.id) };
 }
 
-export async function runExampleWorkflows(opts: { userFolder: string; logs: string; repoRoot: string; standin: Standin; secretKey: string; check: Check }): Promise<void> {
+export async function runExampleWorkflows(opts: {
+	userFolder: string;
+	logs: string;
+	repoRoot: string;
+	standin: Standin;
+	secretKey: string;
+	check: Check;
+}): Promise<void> {
 	const { check, userFolder, standin } = opts;
 	const ids = seedCredits(standin);
 	const log = path.join(opts.logs, 'n8n-examples-cli.log');
 	const tmp = fs.mkdtempSync(path.join(opts.logs, 'examples-'));
 	// The examples reference the credential "stripeExampleCred": import one with that ID, pointing at the stand-in.
 	const credFile = path.join(tmp, 'credential.json');
-	fs.writeFileSync(credFile, JSON.stringify([{ id: 'stripeExampleCred', name: 'Stripe account', type: 'stripeKeyApi', data: { secretKey: opts.secretKey, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: standin.url } }]));
+	fs.writeFileSync(
+		credFile,
+		JSON.stringify([
+			{
+				id: 'stripeExampleCred',
+				name: 'Stripe account',
+				type: 'stripeKeyApi',
+				data: { secretKey: opts.secretKey, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: standin.url },
+			},
+		]),
+	);
 	const imp = await n8nCli(userFolder, ['import:credentials', `--input=${credFile}`], log);
 	check('examples: credential imported', imp.code === 0, imp.output.slice(-800));
 	const examples = [
@@ -226,13 +266,26 @@ export async function runExampleWorkflows(opts: { userFolder: string; logs: stri
 			const rows = nodeOutput(weekly, 'Credit Grant Report') ?? [];
 			const ada = rows.find((r) => r.customer === ids.a && r.currency === 'usd');
 			const bo = rows.find((r) => r.customer === ids.b && r.currency === 'jpy');
-			check('examples: weekly report has one row per customer and currency', rows.length === 2, rows.map((r) => [r.customer, r.currency]));
+			check(
+				'examples: weekly report has one row per customer and currency',
+				rows.length === 2,
+				rows.map((r) => [r.customer, r.currency]),
+			);
 			check(
 				'examples: weekly report figures (USD customer)',
-				ada?.granted_total_decimal === '70.00' && ada?.available_balance_decimal === '35.00' && ada?.credits_in_period === 5000 && ada?.debits_in_period_decimal === '15.00' && JSON.stringify(ada?.invoices) === '["in_e2e_1"]' && (ada?.expiring_grants as unknown[])?.length === 1,
+				ada?.granted_total_decimal === '70.00' &&
+					ada?.available_balance_decimal === '35.00' &&
+					ada?.credits_in_period === 5000 &&
+					ada?.debits_in_period_decimal === '15.00' &&
+					JSON.stringify(ada?.invoices) === '["in_e2e_1"]' &&
+					(ada?.expiring_grants as unknown[])?.length === 1,
 				ada,
 			);
-			check('examples: weekly report figures (zero-decimal JPY customer)', bo?.granted_total_decimal === '1000' && bo?.available_balance === 1000 && bo?.credits_in_period_decimal === '1000', bo);
+			check(
+				'examples: weekly report figures (zero-decimal JPY customer)',
+				bo?.granted_total_decimal === '1000' && bo?.available_balance === 1000 && bo?.credits_in_period_decimal === '1000',
+				bo,
+			);
 			const csvRuns = weekly.data.resultData.runData['Convert to CSV'];
 			const binary = (csvRuns?.[0]?.data?.main?.[0]?.[0] as unknown as { binary?: { data?: { fileName?: string; mimeType?: string } } })?.binary?.data;
 			check('examples: weekly report is converted to a CSV file', !!binary && /^credit-grants-\d{4}-\d{2}-\d{2}\.csv$/.test(String(binary.fileName)), binary);
@@ -242,8 +295,16 @@ export async function runExampleWorkflows(opts: { userFolder: string; logs: stri
 		if (alert) {
 			const all = nodeOutput(alert, 'Credit Grant Report (per grant)') ?? [];
 			const passed = nodeOutput(alert, 'Expiring Within 7 Days') ?? [];
-			check('examples: alert reports every grant', all.length === 3, all.map((r) => r.grant));
-			check('examples: alert passes only the grant expiring within 7 days', passed.length === 1 && passed[0].grant === ids.g1 && passed[0].expiring_soon === true, passed);
+			check(
+				'examples: alert reports every grant',
+				all.length === 3,
+				all.map((r) => r.grant),
+			);
+			check(
+				'examples: alert passes only the grant expiring within 7 days',
+				passed.length === 1 && passed[0].grant === ids.g1 && passed[0].expiring_soon === true,
+				passed,
+			);
 		}
 	} finally {
 		await stopN8n(server);

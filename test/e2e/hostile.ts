@@ -41,11 +41,21 @@ export async function runHostileFlow(opts: { userFolder: string; work: string; l
 			} else json(res, 200, 'null');
 		});
 		const credFile = path.join(opts.work, 'hostile-credentials.json');
-		fs.writeFileSync(credFile, JSON.stringify([{ ...CREDENTIAL, data: { secretKey: SECRET, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: base.url } }]));
+		fs.writeFileSync(
+			credFile,
+			JSON.stringify([{ ...CREDENTIAL, data: { secretKey: SECRET, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: base.url } }]),
+		);
 		const wfFile = path.join(opts.work, 'hostile-workflow.json');
 		const names = ['Redirected Create', 'Null Balance', 'Non-ASCII Key'];
 		const nodes = [
-			{ id: '9a0c3c1e-0000-4000-8000-000000000000', name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: '9a0c3c1e-0000-4000-8000-000000000000',
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			stripeNode(1, names[0], { resource: 'customer', operation: 'create', additionalFields: { email: 'e2e@example.com' } }),
 			stripeNode(2, names[1], { resource: 'balance', operation: 'retrieve' }),
 			stripeNode(3, names[2], { resource: 'customer', operation: 'create', requestOptions: { idempotencyKey: 'Иван-signup' } }),
@@ -53,7 +63,10 @@ export async function runHostileFlow(opts: { userFolder: string; work: string; l
 		const connections: Record<string, unknown> = {};
 		const order = ['Manual Trigger', ...names];
 		for (let i = 0; i < order.length - 1; i++) connections[order[i]] = { main: [[{ node: order[i + 1], type: 'main', index: 0 }]] };
-		fs.writeFileSync(wfFile, JSON.stringify({ id: WORKFLOW_ID, name: 'E2E: hostile Stripe server', active: false, settings: { executionOrder: 'v1' }, nodes, connections }));
+		fs.writeFileSync(
+			wfFile,
+			JSON.stringify({ id: WORKFLOW_ID, name: 'E2E: hostile Stripe server', active: false, settings: { executionOrder: 'v1' }, nodes, connections }),
+		);
 
 		const cliLog = path.join(opts.logs, 'n8n-cli-hostile.log');
 		check('hostile: import credential', (await n8nCli(opts.userFolder, ['import:credentials', `--input=${credFile}`], cliLog)).code === 0);
@@ -61,18 +74,41 @@ export async function runHostileFlow(opts: { userFolder: string; work: string; l
 		const exec = await n8nCli(opts.userFolder, ['execute', `--id=${WORKFLOW_ID}`], cliLog, { N8N_LOG_LEVEL: 'debug' });
 		check('hostile: n8n execute exits 0 (every node continues on error)', exec.code === 0, exec.output.slice(-2000));
 
-		check('hostile: the redirect target received nothing (no key, no body)', elsewhere.requests.length === 0, elsewhere.requests.map((r) => `${r.method} ${r.url} ${r.headers.authorization ?? ''}`));
+		check(
+			'hostile: the redirect target received nothing (no key, no body)',
+			elsewhere.requests.length === 0,
+			elsewhere.requests.map((r) => `${r.method} ${r.url} ${r.headers.authorization ?? ''}`),
+		);
 		const seen = base.requests.map((r) => `${r.method} ${r.url}`);
-		check('hostile: the base URL received exactly POST /v1/customers and GET /v1/balance (no retry, nothing for the non-ASCII key)', seen.join(', ') === 'POST /v1/customers, GET /v1/balance', seen);
+		check(
+			'hostile: the base URL received exactly POST /v1/customers and GET /v1/balance (no retry, nothing for the non-ASCII key)',
+			seen.join(', ') === 'POST /v1/customers, GET /v1/balance',
+			seen,
+		);
 
 		const rec = readLatestExecution(opts.userFolder, WORKFLOW_ID);
 		if (!check('hostile: execution record exists', rec !== undefined)) return;
 		const error = (name: string) => String(nodeOutput(rec!, name)?.[0]?.error ?? '');
-		check('hostile: redirect error item', /^Stripe answered HTTP 307, a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed$/.test(error(names[0])), error(names[0]));
-		check('hostile: null body error item (no crash)', error(names[1]) === "Stripe's answer to GET /v1/balance for item 0 is null, not an object", error(names[1]));
-		check('hostile: non-ASCII idempotency key refused', /^Invalid parameter in item 0: "Idempotency Key" \(idempotencyKey\) contains "И" \(U\+0418\)/.test(error(names[2])), error(names[2]));
+		check(
+			'hostile: redirect error item',
+			/^Stripe answered HTTP 307, a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed$/.test(error(names[0])),
+			error(names[0]),
+		);
+		check(
+			'hostile: null body error item (no crash)',
+			error(names[1]) === "Stripe's answer to GET /v1/balance for item 0 is null, not an object",
+			error(names[1]),
+		);
+		check(
+			'hostile: non-ASCII idempotency key refused',
+			/^Invalid parameter in item 0: "Idempotency Key" \(idempotencyKey\) contains "И" \(U\+0418\)/.test(error(names[2])),
+			error(names[2]),
+		);
 		const stored = JSON.stringify(rec);
-		check('hostile: the execution record and CLI output hold no key', !stored.includes(SECRET) && !stored.includes(SECRET.slice(-16)) && !exec.output.includes(SECRET.slice(-16)));
+		check(
+			'hostile: the execution record and CLI output hold no key',
+			!stored.includes(SECRET) && !stored.includes(SECRET.slice(-16)) && !exec.output.includes(SECRET.slice(-16)),
+		);
 	} finally {
 		await base.close();
 		await elsewhere.close();

@@ -70,7 +70,11 @@ async function httpStatus(url: string): Promise<number | undefined> {
 	}
 }
 
-export async function startN8n(userFolder: string, logFile: string, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<N8nInstance> {
+export async function startN8n(
+	userFolder: string,
+	logFile: string,
+	opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; port?: number } = {},
+): Promise<N8nInstance> {
 	// A given port: a restart keeps the instance's URLs (webhook URLs included), as a real restart does.
 	const port = opts.port ?? (await freePort());
 	let brokerPort = await freePort();
@@ -173,7 +177,10 @@ export interface ExecutionRecord {
 	data: {
 		resultData: {
 			error?: { message?: string; description?: string };
-			runData: Record<string, Array<{ error?: { message?: string; description?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
+			runData: Record<
+				string,
+				Array<{ error?: { message?: string; description?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>
+			>;
 			lastNodeExecuted?: string;
 		};
 	};
@@ -189,7 +196,10 @@ export function readLatestExecution(userFolder: string, workflowId: string): Exe
 	const flatted = require(path.join(installDir, 'node_modules', 'flatted')) as { parse: (s: string) => unknown };
 	// Node 24's built-in SQLite (the e2e runs on the Node that runs n8n).
 	const { DatabaseSync } = require('node:sqlite') as {
-		DatabaseSync: new (file: string, opts?: { readOnly?: boolean }) => {
+		DatabaseSync: new (
+			file: string,
+			opts?: { readOnly?: boolean },
+		) => {
 			prepare: (sql: string) => { get: (...args: unknown[]) => Record<string, unknown> | undefined };
 			close: () => void;
 		};

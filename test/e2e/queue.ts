@@ -74,11 +74,21 @@ interface Execution {
 	id: string;
 	status: string;
 	mode: string;
-	data?: { resultData: { error?: { message?: string; description?: string }; runData: Record<string, Array<{ error?: { message?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> | null> } }>> } };
+	data?: {
+		resultData: {
+			error?: { message?: string; description?: string };
+			runData: Record<
+				string,
+				Array<{ error?: { message?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> | null> } }>
+			>;
+		};
+	};
 }
 
 function executions(workflowId: string): Execution[] {
-	return sql(`SELECT id, status, mode FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' ORDER BY id`).map(([id, status, mode]) => ({ id, status, mode }));
+	return sql(`SELECT id, status, mode FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' ORDER BY id`).map(
+		([id, status, mode]) => ({ id, status, mode }),
+	);
 }
 
 function withData(e: Execution): Execution {
@@ -262,7 +272,16 @@ async function main(): Promise<void> {
 		let mainProc = await startProc('main', ['start'], folder('main'), ports.main, { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, logs);
 		console.log(`main ready in ${((mainProc.readyMs ?? 0) / 1000).toFixed(1)} s (fresh Postgres database: migrations included)`);
 		const startWebhook = (f = 'webhook') => startProc('webhook', ['webhook'], folder(f), ports.webhook, common, logs);
-		const startWorker = (n: 1 | 2) => startProc(`worker${n}`, ['worker', '--concurrency=1'], folder(`worker${n}`), n === 1 ? ports.w1 : ports.w2, { ...common, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(n === 1 ? ports.h1 : ports.h2) }, logs, n === 1 ? ports.h1 : ports.h2);
+		const startWorker = (n: 1 | 2) =>
+			startProc(
+				`worker${n}`,
+				['worker', '--concurrency=1'],
+				folder(`worker${n}`),
+				n === 1 ? ports.w1 : ports.w2,
+				{ ...common, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(n === 1 ? ports.h1 : ports.h2) },
+				logs,
+				n === 1 ? ports.h1 : ports.h2,
+			);
 		const [webhookProc0, w1, w2] = await Promise.all([startWebhook(), startWorker(1), startWorker(2)]);
 		let webhookProc = webhookProc0;
 		const workers = [w1, w2];
@@ -279,18 +298,39 @@ async function main(): Promise<void> {
 			type: 'stripeKeyApi',
 			data: { secretKey: SECRET_KEY, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: standin.url },
 		});
-		const createWorkflow = async (wf: Record<string, unknown>) => await rest('POST', '/workflows', { settings: { executionOrder: 'v1' }, connections: {}, ...wf });
-		const runManually = async (wf: Record<string, unknown>, trigger = 'Manual Trigger') => await rest('POST', `/workflows/${String(wf.id)}/run`, { triggerToStartFrom: { name: trigger } });
+		const createWorkflow = async (wf: Record<string, unknown>) =>
+			await rest('POST', '/workflows', { settings: { executionOrder: 'v1' }, connections: {}, ...wf });
+		const runManually = async (wf: Record<string, unknown>, trigger = 'Manual Trigger') =>
+			await rest('POST', `/workflows/${String(wf.id)}/run`, { triggerToStartFrom: { name: trigger } });
 
 		// ---------------------------------------------------------------- family nodes on workers
 		section('family nodes on workers: create and Return All (3 pages)');
-		standin.seed('customers', Array.from({ length: 250 }, (_, i) => ({ email: `q${i}@example.com`, name: `Queue ${i}` })));
+		standin.seed(
+			'customers',
+			Array.from({ length: 250 }, (_, i) => ({ email: `q${i}@example.com`, name: `Queue ${i}` })),
+		);
 		const family = await createWorkflow({
 			name: 'Queue: create + Return All',
 			nodes: [
 				manual,
-				{ id: 'q-create', name: 'Create Customer', type: `${PKG}.stripeCore`, typeVersion: 1, position: [200, 0], parameters: { resource: 'customer', operation: 'create', additionalFields: { email: 'queue@example.com' } }, credentials: cred(credential) },
-				{ id: 'q-list', name: 'List Customers', type: `${PKG}.stripeCore`, typeVersion: 1, position: [400, 0], parameters: { resource: 'customer', operation: 'list', returnAll: true }, credentials: cred(credential) },
+				{
+					id: 'q-create',
+					name: 'Create Customer',
+					type: `${PKG}.stripeCore`,
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { resource: 'customer', operation: 'create', additionalFields: { email: 'queue@example.com' } },
+					credentials: cred(credential),
+				},
+				{
+					id: 'q-list',
+					name: 'List Customers',
+					type: `${PKG}.stripeCore`,
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: { resource: 'customer', operation: 'list', returnAll: true },
+					credentials: cred(credential),
+				},
 			],
 			connections: chain('Manual Trigger', 'Create Customer', 'List Customers'),
 		});
@@ -303,7 +343,10 @@ async function main(): Promise<void> {
 		check('family: create returned the customer', fam !== undefined && /^cus_/.test(String(output(fam, 'Create Customer')[0]?.id)));
 		const listed = fam ? output(fam, 'List Customers') : [];
 		const listCalls = standin.requests.slice(seen).filter((r) => r.method === 'GET' && r.path === '/v1/customers');
-		check('family: Return All gave all 251 customers over 3 pages', listed.length === 251 && listCalls.length === 3, { items: listed.length, pages: listCalls.map((r) => r.rawQuery) });
+		check('family: Return All gave all 251 customers over 3 pages', listed.length === 251 && listCalls.length === 3, {
+			items: listed.length,
+			pages: listCalls.map((r) => r.rawQuery),
+		});
 
 		// ---------------------------------------------------------------- the trigger through the webhook processor
 		section('trigger: activation on main, deliveries through the webhook processor');
@@ -324,7 +367,8 @@ async function main(): Promise<void> {
 		});
 		const wfId = String(trigger.id);
 		const destCalls = () => standin.requests.filter((r) => r.path.startsWith('/v2/core/event_destinations'));
-		const live = async () => (await (await fetch(`${standin.url}/__standin/destinations`)).json()) as Array<{ id: string; webhook_endpoint?: { url?: string } }>;
+		const live = async () =>
+			(await (await fetch(`${standin.url}/__standin/destinations`)).json()) as Array<{ id: string; webhook_endpoint?: { url?: string } }>;
 		const liveUntil = async (ok: (d: Awaited<ReturnType<typeof live>>) => boolean, ms = 30_000) => {
 			const until = Date.now() + ms;
 			for (;;) {
@@ -337,8 +381,16 @@ async function main(): Promise<void> {
 		const afterActivation = await liveUntil((d) => d.length > 0);
 		await sleep(500);
 		const prodUrl = `${webhookUrl}webhook/${WEBHOOK_ID}/webhook`;
-		check('trigger: activation on main created exactly one destination', afterActivation.length === 1 && destCalls().filter((r) => r.method === 'POST').length === 1, afterActivation);
-		check('trigger: it points at WEBHOOK_URL (the webhook processor), production path', afterActivation[0]?.webhook_endpoint?.url === prodUrl, afterActivation[0]?.webhook_endpoint);
+		check(
+			'trigger: activation on main created exactly one destination',
+			afterActivation.length === 1 && destCalls().filter((r) => r.method === 'POST').length === 1,
+			afterActivation,
+		);
+		check(
+			'trigger: it points at WEBHOOK_URL (the webhook processor), production path',
+			afterActivation[0]?.webhook_endpoint?.url === prodUrl,
+			afterActivation[0]?.webhook_endpoint,
+		);
 		const prodId = afterActivation[0]?.id;
 
 		const delivered = async (n: number) => (await settled(wfId, n, 30_000)).length;
@@ -348,20 +400,35 @@ async function main(): Promise<void> {
 		check('trigger: a signed delivery is answered 200 {"received":true}', good.status === 200 && good.body.replace(/\s/g, '') === '{"received":true}', good);
 		const [first] = await settled(wfId, 1);
 		const firstFull = first && withData(first);
-		check('trigger: it started one execution, on a worker, with the event', firstFull?.status === 'success' && firstFull.mode === 'webhook' && output(firstFull, 'Stripe Events Trigger')[0]?.id === 'evt_queue_1' && Boolean(workerOf(workers, firstFull.id)), { status: firstFull?.status, mode: firstFull?.mode, worker: firstFull && workerOf(workers, firstFull.id) });
+		check(
+			'trigger: it started one execution, on a worker, with the event',
+			firstFull?.status === 'success' &&
+				firstFull.mode === 'webhook' &&
+				output(firstFull, 'Stripe Events Trigger')[0]?.id === 'evt_queue_1' &&
+				Boolean(workerOf(workers, firstFull.id)),
+			{ status: firstFull?.status, mode: firstFull?.mode, worker: firstFull && workerOf(workers, firstFull.id) },
+		);
 		check('trigger: production deliveries go to the webhook processor (through the proxy)', proxy.hits.webhook >= 1 && proxy.hits.main === 0, proxy.hits);
 
 		const stored = () => sql(`SELECT "staticData" FROM workflow_entity WHERE id = '${wfId}'`)[0]?.[0] ?? '';
 		const remembered = await waitFor(() => (stored().includes('evt_queue_1') ? true : undefined), 10_000);
-		check('trigger: the event ID is in the workflow\'s static data in Postgres', remembered === true, stored().replace(/whsec_\w+/g, 'whsec_…'));
+		check("trigger: the event ID is in the workflow's static data in Postgres", remembered === true, stored().replace(/whsec_\w+/g, 'whsec_…'));
 		const forged = await standin.deliver({ event: { ...event, id: 'evt_q_forged' }, forge: true });
 		const unsigned = await standin.deliver({ event: { ...event, id: 'evt_q_unsigned' }, signature: '' });
 		const stale = await standin.deliver({ event: { ...event, id: 'evt_q_stale' }, timestamp: t - 3600 });
 		const unselected = await standin.deliver({ event: { ...event, id: 'evt_q_other', type: 'charge.refunded' } });
-		check('trigger: forged 401, unsigned 400, stale 401, unselected 200', forged.status === 401 && unsigned.status === 400 && stale.status === 401 && unselected.status === 200, [forged.status, unsigned.status, stale.status, unselected.status]);
+		check(
+			'trigger: forged 401, unsigned 400, stale 401, unselected 200',
+			forged.status === 401 && unsigned.status === 400 && stale.status === 401 && unselected.status === 200,
+			[forged.status, unsigned.status, stale.status, unselected.status],
+		);
 		const replay = await standin.deliver({ event, timestamp: t }); // the very same request again
 		const retry = await standin.deliver({ event, timestamp: t + 5 }); // Stripe's retry: new signature, same event
-		check('trigger: the same delivery again, and a retry of the event, are acknowledged 200 as duplicates', [replay, retry].every((d) => d.status === 200 && /"duplicate":true/.test(d.body)), [replay, retry]);
+		check(
+			'trigger: the same delivery again, and a retry of the event, are acknowledged 200 as duplicates',
+			[replay, retry].every((d) => d.status === 200 && /"duplicate":true/.test(d.body)),
+			[replay, retry],
+		);
 		await sleep(2000);
 		check('trigger: none of those started an execution (still 1)', (await delivered(1)) === 1, executions(wfId));
 
@@ -369,7 +436,11 @@ async function main(): Promise<void> {
 		await stopProc(webhookProc);
 		webhookProc = await startWebhook();
 		const afterRestart = await standin.deliver({ event, timestamp: Math.floor(Date.now() / 1000) });
-		check('trigger: after a webhook-processor restart the event is still a duplicate', afterRestart.status === 200 && /"duplicate":true/.test(afterRestart.body), afterRestart);
+		check(
+			'trigger: after a webhook-processor restart the event is still a duplicate',
+			afterRestart.status === 200 && /"duplicate":true/.test(afterRestart.body),
+			afterRestart,
+		);
 		const second = await standin.deliver({ event: { ...event, id: 'evt_queue_2', type: 'invoice.paid' } });
 		check('trigger: a new event still starts (2 executions)', second.status === 200 && (await delivered(2)) === 2, executions(wfId));
 
@@ -379,13 +450,29 @@ async function main(): Promise<void> {
 		check('listen: n8n waits for a test event', listen.waitingForWebhook === true, listen);
 		const withTest = await liveUntil((d) => d.length === 2);
 		const testDest = withTest.find((d) => d.webhook_endpoint?.url?.includes('/webhook-test/'));
-		check('listen: a second, test destination on /webhook-test/', withTest.length === 2 && Boolean(testDest) && withTest.some((d) => d.id === prodId), withTest);
+		check(
+			'listen: a second, test destination on /webhook-test/',
+			withTest.length === 2 && Boolean(testDest) && withTest.some((d) => d.id === prodId),
+			withTest,
+		);
 		const testEvent = await standin.deliver({ destination: testDest?.id, event: { ...event, id: 'evt_queue_test' } });
-		check('listen: the test delivery (routed to main) is answered 200 {"received":true}', testEvent.status === 200 && /"received":true/.test(testEvent.body), testEvent);
+		check(
+			'listen: the test delivery (routed to main) is answered 200 {"received":true}',
+			testEvent.status === 200 && /"received":true/.test(testEvent.body),
+			testEvent,
+		);
 		const afterListen = await liveUntil((d) => d.length === 1);
-		check('listen: the test destination is deleted afterwards; the production one stays', afterListen.length === 1 && afterListen[0].id === prodId, afterListen);
+		check(
+			'listen: the test destination is deleted afterwards; the production one stays',
+			afterListen.length === 1 && afterListen[0].id === prodId,
+			afterListen,
+		);
 		const manualExec = await waitFor(() => executions(wfId).find((e) => e.mode === 'manual' && finished(e)), 30_000);
-		check('listen: the test event ran as a manual execution on a worker', manualExec?.status === 'success' && Boolean(workerOf(workers, manualExec.id)), manualExec);
+		check(
+			'listen: the test event ran as a manual execution on a worker',
+			manualExec?.status === 'success' && Boolean(workerOf(workers, manualExec.id)),
+			manualExec,
+		);
 		const stillProd = await standin.deliver({ event: { ...event, id: 'evt_queue_3' } });
 		check('listen: production deliveries still verify afterwards', stillProd.status === 200 && /"received":true/.test(stillProd.body), stillProd);
 
@@ -396,7 +483,11 @@ async function main(): Promise<void> {
 		mainProc = await startProc('main', ['start'], folder('main'), ports.main, { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, logs);
 		await sleep(3000);
 		const restartCalls = standin.requests.slice(seen).filter((r) => r.path.startsWith('/v2/core/event_destinations') && r.method !== 'GET');
-		check('main restart: no destination created or deleted', restartCalls.length === 0, restartCalls.map((r) => `${r.method} ${r.path}`));
+		check(
+			'main restart: no destination created or deleted',
+			restartCalls.length === 0,
+			restartCalls.map((r) => `${r.method} ${r.path}`),
+		);
 		check('main restart: still exactly the one destination', JSON.stringify((await live()).map((d) => d.id)) === JSON.stringify([prodId]), await live());
 
 		// ---------------------------------------------------------------- destination deleted while main is down
@@ -408,7 +499,7 @@ async function main(): Promise<void> {
 		await sleep(3000);
 		const recreated = standin.requests.slice(seen).filter((r) => r.path.startsWith('/v2/core/event_destinations'));
 		check(
-			'n8n 2.41 (publication service on) does not run the trigger\'s check at start: nothing recreated, the workflow receives nothing',
+			"n8n 2.41 (publication service on) does not run the trigger's check at start: nothing recreated, the workflow receives nothing",
 			recreated.length === 0 && (await live()).length === 0,
 			recreated.map((r) => `${r.method} ${r.path}`),
 		);
@@ -417,9 +508,17 @@ async function main(): Promise<void> {
 		const current = await restR('GET', `/workflows/${wfId}`);
 		await restR('POST', `/workflows/${wfId}/activate`, { versionId: current.versionId });
 		const repaired = await liveUntil((d) => d.length === 1);
-		check('repair: deactivate + activate creates a new destination', repaired.length === 1 && repaired[0].id !== prodId && repaired[0].webhook_endpoint?.url === prodUrl, repaired);
+		check(
+			'repair: deactivate + activate creates a new destination',
+			repaired.length === 1 && repaired[0].id !== prodId && repaired[0].webhook_endpoint?.url === prodUrl,
+			repaired,
+		);
 		const afterRepair = await standin.deliver({ event: { ...event, id: 'evt_queue_repaired' } });
-		check('repair: deliveries verify with the new signing secret', afterRepair.status === 200 && /"received":true/.test(afterRepair.body) && !/duplicate/.test(afterRepair.body), afterRepair);
+		check(
+			'repair: deliveries verify with the new signing secret',
+			afterRepair.status === 200 && /"received":true/.test(afterRepair.body) && !/duplicate/.test(afterRepair.body),
+			afterRepair,
+		);
 
 		// ---------------------------------------------------------------- a webhook processor without the package
 		section('a webhook processor without the package');
@@ -432,15 +531,23 @@ async function main(): Promise<void> {
 		const bareLog = logOf(bare);
 		check(
 			'no package: a clear error names the missing node type (answer or log)',
-			new RegExp(`${PKG}\\.stripeEventsTrigger`).test(noPkg.body + bareLog) && /not (known|installed|found)|Unrecognized node type|is not known/i.test(noPkg.body + bareLog),
-			bareLog.split('\n').filter((l) => /stripeEventsTrigger|Unrecognized|not known/i.test(l)).slice(0, 5),
+			new RegExp(`${PKG}\\.stripeEventsTrigger`).test(noPkg.body + bareLog) &&
+				/not (known|installed|found)|Unrecognized node type|is not known/i.test(noPkg.body + bareLog),
+			bareLog
+				.split('\n')
+				.filter((l) => /stripeEventsTrigger|Unrecognized|not known/i.test(l))
+				.slice(0, 5),
 		);
 		await sleep(1500);
 		check('no package: no execution started', executions(wfId).length === before, executions(wfId).slice(before));
 		await stopProc(bare);
 		webhookProc = await startWebhook();
 		const back = await standin.deliver({ event: { ...event, id: 'evt_queue_nopkg' } });
-		check('no package: once the package is back, Stripe\'s retry is accepted', back.status === 200 && /"received":true/.test(back.body) && !/duplicate/.test(back.body), back);
+		check(
+			"no package: once the package is back, Stripe's retry is accepted",
+			back.status === 200 && /"received":true/.test(back.body) && !/duplicate/.test(back.body),
+			back,
+		);
 
 		// ---------------------------------------------------------------- deactivation
 		const rest2 = await mainClient(`http://127.0.0.1:${ports.main}`);
@@ -452,22 +559,37 @@ async function main(): Promise<void> {
 		const ids = seedCredits(standin);
 		const exampleRuns: Record<string, Execution | undefined> = {};
 		for (const file of ['weekly-credit-grant-report.json', 'credit-grants-expiring-alert.json']) {
-			const wf = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as { name: string; nodes: Array<Record<string, unknown>>; connections: unknown };
+			const wf = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as {
+				name: string;
+				nodes: Array<Record<string, unknown>>;
+				connections: unknown;
+			};
 			const nodes = wf.nodes.map((n) => (n.credentials ? { ...n, credentials: cred(credential) } : n));
 			const created = await rest2('POST', '/workflows', { name: wf.name, nodes, connections: wf.connections, settings: { executionOrder: 'v1' } });
 			const triggerName = String(nodes.find((n) => /scheduleTrigger$/.test(String(n.type)))?.name);
 			await rest2('POST', `/workflows/${String(created.id)}/run`, { triggerToStartFrom: { name: triggerName } });
 			const [e] = await settled(String(created.id), 1);
 			exampleRuns[file] = e && withData(e);
-			check(`examples: ${file} succeeded on a worker`, e?.status === 'success' && Boolean(workerOf(workers, e.id)), { status: e?.status, error: exampleRuns[file]?.data?.resultData.error });
+			check(`examples: ${file} succeeded on a worker`, e?.status === 'success' && Boolean(workerOf(workers, e.id)), {
+				status: e?.status,
+				error: exampleRuns[file]?.data?.resultData.error,
+			});
 		}
 		const weekly = exampleRuns['weekly-credit-grant-report.json'];
 		if (weekly) {
 			const rows = output(weekly, 'Credit Grant Report');
 			const ada = rows.find((r) => r.customer === ids.a && r.currency === 'usd');
-			check('examples: weekly report rows and figures', rows.length === 2 && ada?.granted_total_decimal === '70.00' && ada?.available_balance_decimal === '35.00', rows);
+			check(
+				'examples: weekly report rows and figures',
+				rows.length === 2 && ada?.granted_total_decimal === '70.00' && ada?.available_balance_decimal === '35.00',
+				rows,
+			);
 			const bin = weekly.data?.resultData.runData['Convert to CSV']?.[0]?.data?.main?.[0]?.[0]?.binary?.data as { fileName?: string; id?: string } | undefined;
-			check('examples: the CSV file is stored in the database binary-data mode', /\.csv$/.test(String(bin?.fileName)) && /^database:/.test(String(bin?.id)), bin);
+			check(
+				'examples: the CSV file is stored in the database binary-data mode',
+				/\.csv$/.test(String(bin?.fileName)) && /^database:/.test(String(bin?.id)),
+				bin,
+			);
 		}
 		const alert = exampleRuns['credit-grants-expiring-alert.json'];
 		if (alert) {
@@ -481,13 +603,31 @@ async function main(): Promise<void> {
 		const form = new FormData();
 		form.append('purpose', 'dispute_evidence');
 		form.append('file', new Blob([csv], { type: 'text/csv' }), 'evidence.csv');
-		const seeded = (await (await fetch(`${standin.url}/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET_KEY}` }, body: form })).json()) as { id: string };
+		const seeded = (await (
+			await fetch(`${standin.url}/v1/files`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET_KEY}` }, body: form })
+		).json()) as { id: string };
 		const files = await rest2('POST', '/workflows', {
 			name: 'Queue: file download + upload',
 			nodes: [
 				manual,
-				{ id: 'q-dl', name: 'Download File', type: `${PKG}.stripeCore`, typeVersion: 1, position: [200, 0], parameters: { resource: 'file', operation: 'downloadContents', file: seeded.id }, credentials: cred(credential) },
-				{ id: 'q-ul', name: 'Upload File', type: `${PKG}.stripeCore`, typeVersion: 1, position: [400, 0], parameters: { resource: 'file', operation: 'create', file: 'data', purpose: 'dispute_evidence' }, credentials: cred(credential) },
+				{
+					id: 'q-dl',
+					name: 'Download File',
+					type: `${PKG}.stripeCore`,
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { resource: 'file', operation: 'downloadContents', file: seeded.id },
+					credentials: cred(credential),
+				},
+				{
+					id: 'q-ul',
+					name: 'Upload File',
+					type: `${PKG}.stripeCore`,
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: { resource: 'file', operation: 'create', file: 'data', purpose: 'dispute_evidence' },
+					credentials: cred(credential),
+				},
 			],
 			connections: chain('Manual Trigger', 'Download File', 'Upload File'),
 			settings: { executionOrder: 'v1' },
@@ -496,9 +636,18 @@ async function main(): Promise<void> {
 		const [fe] = await settled(String(files.id), 1);
 		const fileExec = fe && withData(fe);
 		const uploaded = fileExec ? output(fileExec, 'Upload File')[0] : undefined;
-		check('files: download then upload succeeded on a worker', fileExec?.status === 'success' && Boolean(workerOf(workers, fileExec.id)), { status: fileExec?.status, error: fileExec?.data?.resultData.error });
-		const copy = uploaded?.id ? await (await fetch(`${standin.url}/v1/files/${String(uploaded.id)}/contents`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } })).text() : undefined;
-		check('files: the uploaded copy has the same bytes, name and type', copy === csv && /^file_/.test(String(uploaded?.id)) && uploaded?.purpose === 'dispute_evidence', { uploaded, copy });
+		check('files: download then upload succeeded on a worker', fileExec?.status === 'success' && Boolean(workerOf(workers, fileExec.id)), {
+			status: fileExec?.status,
+			error: fileExec?.data?.resultData.error,
+		});
+		const copy = uploaded?.id
+			? await (await fetch(`${standin.url}/v1/files/${String(uploaded.id)}/contents`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } })).text()
+			: undefined;
+		check(
+			'files: the uploaded copy has the same bytes, name and type',
+			copy === csv && /^file_/.test(String(uploaded?.id)) && uploaded?.purpose === 'dispute_evidence',
+			{ uploaded, copy },
+		);
 
 		// ---------------------------------------------------------------- two workers, one rate limit
 		section('two concurrent executions on different workers, one account rate limit');
@@ -506,8 +655,24 @@ async function main(): Promise<void> {
 			name: 'Queue: 40 retrieves',
 			nodes: [
 				manual,
-				{ id: 'q-l40', name: 'List 40', type: `${PKG}.stripeCore`, typeVersion: 1, position: [200, 0], parameters: { resource: 'customer', operation: 'list', returnAll: false, limit: 40 }, credentials: cred(credential) },
-				{ id: 'q-r40', name: 'Retrieve Each', type: `${PKG}.stripeCore`, typeVersion: 1, position: [400, 0], parameters: { resource: 'customer', operation: 'retrieve', customer: '={{ $json.id }}' }, credentials: cred(credential) },
+				{
+					id: 'q-l40',
+					name: 'List 40',
+					type: `${PKG}.stripeCore`,
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { resource: 'customer', operation: 'list', returnAll: false, limit: 40 },
+					credentials: cred(credential),
+				},
+				{
+					id: 'q-r40',
+					name: 'Retrieve Each',
+					type: `${PKG}.stripeCore`,
+					typeVersion: 1,
+					position: [400, 0],
+					parameters: { resource: 'customer', operation: 'retrieve', customer: '={{ $json.id }}' },
+					credentials: cred(credential),
+				},
 			],
 			connections: chain('Manual Trigger', 'List 40', 'Retrieve Each'),
 			settings: { executionOrder: 'v1' },
@@ -521,13 +686,21 @@ async function main(): Promise<void> {
 		const fanReqs = standin.requests.slice(seen);
 		const limited = fanReqs.filter((r) => r.status === 429).length;
 		const ranOn = fanRuns.map((e) => workerOf(workers, e.id));
-		check('rate limit: the two executions ran at the same time on different workers', fanRuns.length === 2 && new Set(ranOn).size === 2 && ranOn.every(Boolean), ranOn);
+		check(
+			'rate limit: the two executions ran at the same time on different workers',
+			fanRuns.length === 2 && new Set(ranOn).size === 2 && ranOn.every(Boolean),
+			ranOn,
+		);
 		const bothOk = fanRuns.length === 2 && fanRuns.every((e) => e.status === 'success' && output(e, 'Retrieve Each').length === 40);
 		const figure = `${fanReqs.length} requests, ${limited} answered 429 (limit ${perSecond}/s shared by both workers); executions: ${fanRuns.map((e) => `${e.status}${e.data?.resultData.error ? ` (${String(e.data.resultData.error.message).slice(0, 120)})` : ''}`).join(', ')}`;
 		// Pacing per account (nodes/shared/pacing.ts) and the 429 retry budget make both succeed; a failure fails.
 		check(`rate limit: both executions succeed — ${figure}`, bothOk, figure);
 	} catch (e) {
-		check('queue-mode e2e completed without an unexpected error', false, `${(e as Error).stack ?? String(e)}${(e as { cause?: unknown }).cause ? `\ncause: ${String((e as { cause?: unknown }).cause)}` : ''}`);
+		check(
+			'queue-mode e2e completed without an unexpected error',
+			false,
+			`${(e as Error).stack ?? String(e)}${(e as { cause?: unknown }).cause ? `\ncause: ${String((e as { cause?: unknown }).cause)}` : ''}`,
+		);
 	} finally {
 		for (const p of [...procs].reverse()) await stopProc(p);
 		if (proxy) await proxy.close();

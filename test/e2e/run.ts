@@ -143,7 +143,11 @@ async function main(): Promise<void> {
 		await waitForTypesFile(withPackage);
 		const nodeTypes = typesFile(withPackage, 'nodes').map((t) => t.name);
 		const credTypes = typesFile(withPackage, 'credentials').map((t) => t.name);
-		check(`n8n lists node type ${NODE_TYPE}`, nodeTypes.includes(NODE_TYPE), nodeTypes.filter((n) => n.startsWith(PACKAGE)));
+		check(
+			`n8n lists node type ${NODE_TYPE}`,
+			nodeTypes.includes(NODE_TYPE),
+			nodeTypes.filter((n) => n.startsWith(PACKAGE)),
+		);
 		// Every node the package declares (package.json n8n.nodes) is loaded by n8n.
 		const declared = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT_DIR, 'package.json'), 'utf8')).n8n.nodes as string[]).map((f) => {
 			const cls = path.basename(f, '.node.js');
@@ -152,7 +156,9 @@ async function main(): Promise<void> {
 		const notLoaded = declared.filter((t) => !nodeTypes.includes(t));
 		check(`n8n lists all ${declared.length} nodes of the package`, notLoaded.length === 0, notLoaded);
 		check('n8n lists credential type stripeKeyApi', credTypes.includes('stripeKeyApi'));
-		const editor = await fetch(`http://127.0.0.1:${server.port}/`).then((r) => r.status).catch(() => 0);
+		const editor = await fetch(`http://127.0.0.1:${server.port}/`)
+			.then((r) => r.status)
+			.catch(() => 0);
 		check('editor UI answers on the server port', editor === 200, `HTTP ${editor}`);
 
 		// ---------------------------------------------------------------- the editor, in headless Chromium
@@ -183,14 +189,24 @@ async function main(): Promise<void> {
 			}
 			const blocked = [...new Set(ed.blockedRequests)];
 			if (blocked.length) console.log(`\nbrowser requests outside n8n, blocked: ${blocked.join(', ')}`);
-			console.log(`output schemas n8n served to the editor for this package: ${ed.schemasServed.length}; schema requests answered 404 (operations without a schema): ${ed.schemaRequests}`);
+			console.log(
+				`output schemas n8n served to the editor for this package: ${ed.schemasServed.length}; schema requests answered 404 (operations without a schema): ${ed.schemaRequests}`,
+			);
 			console.log(`screenshots (${ed.screenshots.length} PNG): ${artifactsDir}`);
 		}
 		await stopN8n(server);
 		server = undefined;
 		const serverLogText = fs.readFileSync(path.join(logs, 'n8n-with-package-1.log'), 'utf8') + fs.readFileSync(serverLog, 'utf8');
 		check('server log has no community package load errors', loadErrors(serverLogText).length === 0, loadErrors(serverLogText).join('\n'));
-		check('server log has no outbound-call errors (ENOTFOUND/ECONNREFUSED/EAI_AGAIN)', !/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo/.test(serverLogText), serverLogText.split('\n').filter((l) => /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo/.test(l)).slice(0, 5).join('\n'));
+		check(
+			'server log has no outbound-call errors (ENOTFOUND/ECONNREFUSED/EAI_AGAIN)',
+			!/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo/.test(serverLogText),
+			serverLogText
+				.split('\n')
+				.filter((l) => /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|getaddrinfo/.test(l))
+				.slice(0, 5)
+				.join('\n'),
+		);
 
 		// ---------------------------------------------------------------- seed the stand-in
 		section('seed the stand-in');
@@ -244,7 +260,11 @@ async function main(): Promise<void> {
 		check(`execution status is success (got ${rec.status}, mode ${rec.mode})`, rec.status === 'success' && rec.finished, rec.data.resultData.error);
 		for (const n of workflow.nodes) {
 			const runs = rec.data.resultData.runData[n.name];
-			check(`node "${n.name}" ran without error`, Boolean(runs?.length) && !runs.some((r) => r.error), runs?.map((r) => r.error));
+			check(
+				`node "${n.name}" ran without error`,
+				Boolean(runs?.length) && !runs.some((r) => r.error),
+				runs?.map((r) => r.error),
+			);
 		}
 		const created = nodeOutput(rec, 'Create Customer') ?? [];
 		const listed = nodeOutput(rec, 'List Customers') ?? [];
@@ -255,33 +275,77 @@ async function main(): Promise<void> {
 		check('create: id cus_…, object customer, livemode false', /^cus_/.test(id) && c.object === 'customer' && c.livemode === false, c);
 		check('create: email and name', c.email === 'e2e@example.com' && c.name === 'E2E Customer', c);
 		check('create: metadata.source', (c.metadata as Record<string, unknown> | undefined)?.source === 'n8n-e2e', c.metadata);
-		check('list: 2 items (limit 2)', listed.length === 2, listed.map((x) => x.id));
-		check('list: newest first (the created customer, then seed 3)', listed[0]?.id === id && listed[1]?.email === 'seed3@example.com', listed.map((x) => [x.id, x.email]));
-		check('list: items are customer objects', listed.every((x) => x.object === 'customer'));
-		check('retrieve: one item, the created customer', retrieved.length === 1 && retrieved[0]?.id === id && retrieved[0]?.email === 'e2e@example.com', retrieved);
+		check(
+			'list: 2 items (limit 2)',
+			listed.length === 2,
+			listed.map((x) => x.id),
+		);
+		check(
+			'list: newest first (the created customer, then seed 3)',
+			listed[0]?.id === id && listed[1]?.email === 'seed3@example.com',
+			listed.map((x) => [x.id, x.email]),
+		);
+		check(
+			'list: items are customer objects',
+			listed.every((x) => x.object === 'customer'),
+		);
+		check(
+			'retrieve: one item, the created customer',
+			retrieved.length === 1 && retrieved[0]?.id === id && retrieved[0]?.email === 'e2e@example.com',
+			retrieved,
+		);
 
 		// ---------------------------------------------------------------- what the stand-in saw
 		section('requests received by the stand-in');
 		const reqs = standin.requests.slice(before);
 		for (const r of reqs) console.log(`  ${r.method} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''} -> ${r.status}`);
-		check('exactly 3 API requests', reqs.length === 3, reqs.map((r) => `${r.method} ${r.path}`));
+		check(
+			'exactly 3 API requests',
+			reqs.length === 3,
+			reqs.map((r) => `${r.method} ${r.path}`),
+		);
 		const [post, list, get] = reqs;
 		check('1st: POST /v1/customers', post?.method === 'POST' && post.path === '/v1/customers');
 		check('POST is form-encoded', /^application\/x-www-form-urlencoded/.test(header(post, 'content-type') ?? ''), header(post, 'content-type'));
 		const body = (post?.body ?? {}) as Record<string, unknown>;
 		check(
 			'POST body: email, name, metadata[source] (bracket syntax)',
-			body.email === 'e2e@example.com' && body.name === 'E2E Customer' && (body.metadata as Record<string, unknown>)?.source === 'n8n-e2e' && /metadata\[source\]=n8n-e2e/.test(post.rawBody),
+			body.email === 'e2e@example.com' &&
+				body.name === 'E2E Customer' &&
+				(body.metadata as Record<string, unknown>)?.source === 'n8n-e2e' &&
+				/metadata\[source\]=n8n-e2e/.test(post.rawBody),
 			post?.rawBody,
 		);
 		check('POST has an Idempotency-Key', Boolean(header(post, 'idempotency-key')), post?.headers);
-		check('2nd: GET /v1/customers?limit=2', list?.method === 'GET' && list.path === '/v1/customers' && list.query.limit === '2', list && `${list.method} ${list.path}?${list.rawQuery}`);
+		check(
+			'2nd: GET /v1/customers?limit=2',
+			list?.method === 'GET' && list.path === '/v1/customers' && list.query.limit === '2',
+			list && `${list.method} ${list.path}?${list.rawQuery}`,
+		);
 		check(`3rd: GET /v1/customers/${id}`, get?.method === 'GET' && get.path === `/v1/customers/${id}`, get && `${get.method} ${get.path}`);
-		check('all requests answered 200', reqs.every((r) => r.status === 200), reqs.map((r) => r.status));
-		check('all requests: Authorization: Bearer <secret key>', reqs.every((r) => header(r, 'authorization') === `Bearer ${CREDENTIAL.secretKey}`));
-		check(`all requests: Stripe-Version ${CREDENTIAL.apiVersion}`, reqs.every((r) => header(r, 'stripe-version') === CREDENTIAL.apiVersion), reqs.map((r) => header(r, 'stripe-version')));
-		check(`all requests: Stripe-Account ${CREDENTIAL.stripeAccount}`, reqs.every((r) => header(r, 'stripe-account') === CREDENTIAL.stripeAccount), reqs.map((r) => header(r, 'stripe-account')));
-		check('GET requests carry no Idempotency-Key', [list, get].every((r) => r && !header(r, 'idempotency-key')));
+		check(
+			'all requests answered 200',
+			reqs.every((r) => r.status === 200),
+			reqs.map((r) => r.status),
+		);
+		check(
+			'all requests: Authorization: Bearer <secret key>',
+			reqs.every((r) => header(r, 'authorization') === `Bearer ${CREDENTIAL.secretKey}`),
+		);
+		check(
+			`all requests: Stripe-Version ${CREDENTIAL.apiVersion}`,
+			reqs.every((r) => header(r, 'stripe-version') === CREDENTIAL.apiVersion),
+			reqs.map((r) => header(r, 'stripe-version')),
+		);
+		check(
+			`all requests: Stripe-Account ${CREDENTIAL.stripeAccount}`,
+			reqs.every((r) => header(r, 'stripe-account') === CREDENTIAL.stripeAccount),
+			reqs.map((r) => header(r, 'stripe-account')),
+		);
+		check(
+			'GET requests carry no Idempotency-Key',
+			[list, get].every((r) => r && !header(r, 'idempotency-key')),
+		);
 
 		// Fresh user folders with the same installed package (a copy of with-package's community-node folder).
 		const freshFolder = (name: string) => {

@@ -57,8 +57,14 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 		const result = await creates(n);
 		console.log(`${n} creates at 150 ms each, automatic: ${Date.now() - started} ms, at most ${seen.maxInFlight} in flight`);
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
-		assert.deepEqual(result.items[0].map((i) => i.json.id), Array.from({ length: n }, (_, i) => `cus_u${i}`));
-		assert.deepEqual(result.items[0].map((i) => i.pairedItem), Array.from({ length: n }, (_, i) => ({ item: i })));
+		assert.deepEqual(
+			result.items[0].map((i) => i.json.id),
+			Array.from({ length: n }, (_, i) => `cus_u${i}`),
+		);
+		assert.deepEqual(
+			result.items[0].map((i) => i.pairedItem),
+			Array.from({ length: n }, (_, i) => ({ item: i })),
+		);
 		assert.equal(new Set(seen.keys).size, n, 'an Idempotency-Key per item');
 		assert.deepEqual([...seen.emails].sort(), Array.from({ length: n }, (_, i) => `u${i}@example.com`).sort(), 'every item sent once');
 		assert.ok(seen.maxInFlight >= 2, `overlapping (saw ${seen.maxInFlight})`);
@@ -72,7 +78,11 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 		const result = await creates(10, { parallelRequests: 1 });
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		assert.equal(seen.maxInFlight, 1);
-		assert.deepEqual(seen.emails, Array.from({ length: 10 }, (_, i) => `u${i}@example.com`), 'in input order');
+		assert.deepEqual(
+			seen.emails,
+			Array.from({ length: 10 }, (_, i) => `u${i}@example.com`),
+			'in input order',
+		);
 	});
 
 	it('never overlaps two writes to the same object (updates of one customer go in input order)', async () => {
@@ -95,14 +105,23 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 		const result = await runNode({
 			nodeType: node,
 			credentials: { stripeKeyApi: { secretKey: 'sk_test_concurrency123' } },
-			parameters: { resource: 'customer', operation: 'update', customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, additionalFields: { name: '={{ $json.name }}' } },
+			parameters: {
+				resource: 'customer',
+				operation: 'update',
+				customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				additionalFields: { name: '={{ $json.name }}' },
+			},
 			inputItems: items,
 		});
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		assert.ok(maxInFlight <= 2, `one request per object at a time (saw ${maxInFlight})`);
 		for (const id of ['cus_a', 'cus_b']) {
 			const names = order.filter((o) => o.startsWith(id)).map((o) => o.split(':')[1]);
-			assert.deepEqual(names, items.filter((i) => i.json.id === id).map((i) => i.json.name), `${id}: updates in input order`);
+			assert.deepEqual(
+				names,
+				items.filter((i) => i.json.id === id).map((i) => i.json.name),
+				`${id}: updates in input order`,
+			);
 		}
 	});
 });

@@ -70,7 +70,12 @@ describe('Stripe Core node in the engine', () => {
 				operation: 'create',
 				additionalFields: {
 					email: '={{ $json.email }}',
-					metadata: { entries: [{ key: 'source', value: 'n8n' }, { key: 'row', value: '={{ $itemIndex }}' }] },
+					metadata: {
+						entries: [
+							{ key: 'source', value: 'n8n' },
+							{ key: 'row', value: '={{ $itemIndex }}' },
+						],
+					},
 					preferred_locales: ['en', 'fr'],
 					address: '{"city": "Berlin", "country": "DE"}',
 				},
@@ -78,8 +83,14 @@ describe('Stripe Core node in the engine', () => {
 			{ inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] },
 		);
 		assert.equal(result.nodeError, undefined);
-		assert.deepEqual(result.items[0].map((i) => i.json.id), ['cus_1', 'cus_2']);
-		assert.deepEqual(result.items[0].map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }]);
+		assert.deepEqual(
+			result.items[0].map((i) => i.json.id),
+			['cus_1', 'cus_2'],
+		);
+		assert.deepEqual(
+			result.items[0].map((i) => i.pairedItem),
+			[{ item: 0 }, { item: 1 }],
+		);
 		const [first, second] = recorder.requests;
 		assert.equal(
 			first.body,
@@ -111,7 +122,10 @@ describe('Stripe Core node in the engine', () => {
 			credentials: creds,
 			parameters: { resource: 'balance', operation: 'retrieve', requestOptions: { stripeAccount: 'acct_1Node' } },
 		});
-		assert.deepEqual(recorder.requests.map((r) => r.headers['stripe-account']), ['acct_1Cred', 'acct_1Node']);
+		assert.deepEqual(
+			recorder.requests.map((r) => r.headers['stripe-account']),
+			['acct_1Cred', 'acct_1Node'],
+		);
 		assert.equal(recorder.requests[0].headers['idempotency-key'], undefined);
 	});
 
@@ -195,7 +209,10 @@ describe('Stripe Core node in the engine', () => {
 			credentials: { stripeKeyApi: { secretKey: SECRET, stripeAccount: 'acct_1Ctx' } },
 			parameters: { resource: 'eventDestinationV2', operation: 'list', returnAll: true },
 		});
-		assert.deepEqual(result.items[0].map((i) => i.json.id), ['ed_1', 'ed_2', 'ed_3']);
+		assert.deepEqual(
+			result.items[0].map((i) => i.json.id),
+			['ed_1', 'ed_2', 'ed_3'],
+		);
 		assert.equal(recorder.requests[0].headers['stripe-context'], 'acct_1Ctx');
 		assert.equal(recorder.requests[0].headers['stripe-account'], undefined);
 		assert.equal(recorder.requests[0].headers['content-type'], 'application/json');
@@ -256,7 +273,16 @@ describe('Stripe Core node in the engine', () => {
 			.post('/v1/payment_intents/pi_1/confirm')
 			.reply(
 				402,
-				{ error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', param: 'payment_method', message: 'Your card has insufficient funds.', doc_url: 'https://docs.stripe.com/error-codes/card-declined' } },
+				{
+					error: {
+						type: 'card_error',
+						code: 'card_declined',
+						decline_code: 'insufficient_funds',
+						param: 'payment_method',
+						message: 'Your card has insufficient funds.',
+						doc_url: 'https://docs.stripe.com/error-codes/card-declined',
+					},
+				},
 				{ 'Stripe-Should-Retry': 'false', 'Request-Id': 'req_declined' },
 			);
 		const result = await run({ resource: 'paymentIntent', operation: 'confirm', intent: 'pi_1' });
@@ -269,7 +295,10 @@ describe('Stripe Core node in the engine', () => {
 	});
 
 	it('gives up after Max Retries on a persistent 500', async () => {
-		nock(STRIPE).get('/v1/balance').times(3).reply(500, { error: { type: 'api_error', message: 'boom' } });
+		nock(STRIPE)
+			.get('/v1/balance')
+			.times(3)
+			.reply(500, { error: { type: 'api_error', message: 'boom' } });
 		const result = await run({ resource: 'balance', operation: 'retrieve' });
 		assert.match(String(result.nodeError?.message), /api_error: boom/);
 		assert.match(String(result.nodeError?.description), /Attempts: 3/);
@@ -293,18 +322,62 @@ describe('Stripe Core node in the engine', () => {
 
 	describe('bad input is refused before anything is sent, naming item and field', () => {
 		const cases: Array<[string, INodeParameters, RegExp]> = [
-			['unknown enum value', { resource: 'customer', operation: 'create', additionalFields: { tax_exempt: 'sometimes' } }, /item 0: "Tax Exempt" \(tax_exempt\) "sometimes" is not an allowed value \(allowed: none, exempt, reverse\)/],
+			[
+				'unknown enum value',
+				{ resource: 'customer', operation: 'create', additionalFields: { tax_exempt: 'sometimes' } },
+				/item 0: "Tax Exempt" \(tax_exempt\) "sometimes" is not an allowed value \(allowed: none, exempt, reverse\)/,
+			],
 			['invalid JSON', { resource: 'customer', operation: 'create', additionalFields: { address: '{"city": ' } }, /item 0: "Address" \(address\) invalid JSON/],
-			['wrong type inside JSON', { resource: 'customer', operation: 'create', additionalFields: { invoice_settings: '{"custom_fields": "x"}' } }, /"Custom Fields" \(invoice_settings.custom_fields\) expected a list/],
-			['missing required field (an expression that resolves to nothing)', { resource: 'refund', operation: 'retrieve', refund: '={{ $json.missing }}' }, /item 0: "Refund" \(refund\) is required/],
-			['missing required body parameter', { resource: 'paymentIntent', operation: 'create', amount: 100, currency: '={{ $json.nothing }}' }, /item 0: "Currency" \(currency\) is required/],
-			['malformed ID', { resource: 'customer', operation: 'retrieve', customer: 'cus_1/../balance' }, /item 0: "Customer" \(customer\) "cus_1\/..\/balance" is not a valid Stripe ID/],
-			['not a number', { resource: 'customer', operation: 'create', additionalFields: { balance: '={{ "lots" }}' } }, /"Balance" \(balance\) expected a number, got "lots"/],
+			[
+				'wrong type inside JSON',
+				{ resource: 'customer', operation: 'create', additionalFields: { invoice_settings: '{"custom_fields": "x"}' } },
+				/"Custom Fields" \(invoice_settings.custom_fields\) expected a list/,
+			],
+			[
+				'missing required field (an expression that resolves to nothing)',
+				{ resource: 'refund', operation: 'retrieve', refund: '={{ $json.missing }}' },
+				/item 0: "Refund" \(refund\) is required/,
+			],
+			[
+				'missing required body parameter',
+				{ resource: 'paymentIntent', operation: 'create', amount: 100, currency: '={{ $json.nothing }}' },
+				/item 0: "Currency" \(currency\) is required/,
+			],
+			[
+				'malformed ID',
+				{ resource: 'customer', operation: 'retrieve', customer: 'cus_1/../balance' },
+				/item 0: "Customer" \(customer\) "cus_1\/..\/balance" is not a valid Stripe ID/,
+			],
+			[
+				'not a number',
+				{ resource: 'customer', operation: 'create', additionalFields: { balance: '={{ "lots" }}' } },
+				/"Balance" \(balance\) expected a number, got "lots"/,
+			],
 			['negative limit', { resource: 'customer', operation: 'list', returnAll: false, limit: -5 }, /"Limit" \(limit\) must be a whole number of at least 1/],
-			['too many metadata keys', { resource: 'customer', operation: 'create', additionalFields: { metadata: { entries: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })) } } }, /51 keys given \(Stripe allows 50\)/],
-			['metadata key too long', { resource: 'customer', operation: 'create', additionalFields: { metadata: { entries: [{ key: 'k'.repeat(41), value: 'v' }] } } }, /41 characters long \(Stripe allows 40\)/],
-			['metadata value too long', { resource: 'customer', operation: 'create', additionalFields: { metadata: { entries: [{ key: 'k', value: 'v'.repeat(501) }] } } }, /501 characters long \(Stripe allows 500\)/],
-			['bad connected account', { resource: 'balance', operation: 'retrieve', requestOptions: { stripeAccount: 'cus_123' } }, /"Connected Account" \(stripeAccount\) "cus_123" is not an account ID/],
+			[
+				'too many metadata keys',
+				{
+					resource: 'customer',
+					operation: 'create',
+					additionalFields: { metadata: { entries: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })) } },
+				},
+				/51 keys given \(Stripe allows 50\)/,
+			],
+			[
+				'metadata key too long',
+				{ resource: 'customer', operation: 'create', additionalFields: { metadata: { entries: [{ key: 'k'.repeat(41), value: 'v' }] } } },
+				/41 characters long \(Stripe allows 40\)/,
+			],
+			[
+				'metadata value too long',
+				{ resource: 'customer', operation: 'create', additionalFields: { metadata: { entries: [{ key: 'k', value: 'v'.repeat(501) }] } } },
+				/501 characters long \(Stripe allows 500\)/,
+			],
+			[
+				'bad connected account',
+				{ resource: 'balance', operation: 'retrieve', requestOptions: { stripeAccount: 'cus_123' } },
+				/"Connected Account" \(stripeAccount\) "cus_123" is not an account ID/,
+			],
 		];
 		for (const [label, parameters, message] of cases) {
 			it(label, async () => {
@@ -353,10 +426,19 @@ describe('Stripe Core node in the engine', () => {
 				}, 15);
 			});
 		const inputItems = Array.from({ length: 12 }, (_, i) => ({ json: { email: `u${i}@example.com` } }));
-		const result = await run({ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}' }, requestOptions: { parallelRequests: 4 } }, { inputItems });
+		const result = await run(
+			{ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}' }, requestOptions: { parallelRequests: 4 } },
+			{ inputItems },
+		);
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
-		assert.deepEqual(result.items[0].map((i) => i.json.id), inputItems.map((_, i) => `cus_u${i}`));
-		assert.deepEqual(result.items[0].map((i) => i.pairedItem), inputItems.map((_, i) => ({ item: i })));
+		assert.deepEqual(
+			result.items[0].map((i) => i.json.id),
+			inputItems.map((_, i) => `cus_u${i}`),
+		);
+		assert.deepEqual(
+			result.items[0].map((i) => i.pairedItem),
+			inputItems.map((_, i) => ({ item: i })),
+		);
 		assert.equal(keys.size, 12);
 		assert.ok(maxInFlight > 1 && maxInFlight <= 4, `in flight at most 4 (saw ${maxInFlight})`);
 	});
@@ -382,7 +464,10 @@ describe('Stripe Core node in the engine', () => {
 	});
 
 	it('a network failure is retried, then reported without secrets', async () => {
-		nock(STRIPE).get('/v1/balance').times(3).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		nock(STRIPE)
+			.get('/v1/balance')
+			.times(3)
+			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
 		const result = await run({ resource: 'balance', operation: 'retrieve' });
 		assert.match(String(result.nodeError?.message), /Could not reach Stripe at https:\/\/api.stripe.com \(ECONNRESET\)/);
 		assert.equal(sleepControl.calls.length, 2);

@@ -61,7 +61,9 @@ describe('coverage of the API reference and of stripe@17.4.0', () => {
 		assert.equal(new Set(sdkOps).size, sdkOps.length, 'no SDK method twice');
 		// stripe@17.4.0 has 525 API methods; oauth.token is left out (see descriptors/family-map.json "excluded").
 		assert.equal(sdkOps.length, 524);
-		console.log(`coverage: ${sdkOps.length} stripe@17.4.0 methods, ${allOperations.length - sdkOps.length} hand-authored operations (one of them the credit grant report), ${allOperations.length} in all`);
+		console.log(
+			`coverage: ${sdkOps.length} stripe@17.4.0 methods, ${allOperations.length - sdkOps.length} hand-authored operations (one of them the credit grant report), ${allOperations.length} in all`,
+		);
 	});
 
 	it('test helpers, previews and deprecated endpoints are labelled', () => {

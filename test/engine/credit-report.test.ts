@@ -69,7 +69,12 @@ const TRANSACTIONS: Record<string, IDataObject[]> = {
 		debit('t6', 'g3', jpy(500), 6, 'in_3'),
 		debit('t7', 'g1', usd(100), 10, 'in_1'),
 	],
-	cus_B: [credit('t8', 'g5', usd(1500), 20), debit('t9', 'g5', usd(1500), 1, undefined, 'credits_expired'), credit('t10', 'g4', usd(2000), 4), debit('t11', 'g4', usd(2000), 2, undefined, 'credits_voided')],
+	cus_B: [
+		credit('t8', 'g5', usd(1500), 20),
+		debit('t9', 'g5', usd(1500), 1, undefined, 'credits_expired'),
+		credit('t10', 'g4', usd(2000), 4),
+		debit('t11', 'g4', usd(2000), 2, undefined, 'credits_voided'),
+	],
 	cus_C: [],
 };
 const SUMMARIES: Record<string, IDataObject[]> = {
@@ -278,7 +283,10 @@ describe('Credit Grant Report', () => {
 		});
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		const rows = result.items[0];
-		assert.deepEqual(rows.map((r) => [r.json.customer, r.json.currency, r.json.granted_total, r.pairedItem]), [['cus_A', 'jpy', 3000, { item: 0 }]]);
+		assert.deepEqual(
+			rows.map((r) => [r.json.customer, r.json.currency, r.json.granted_total, r.pairedItem]),
+			[['cus_A', 'jpy', 3000, { item: 0 }]],
+		);
 	});
 
 	it('bad input: a period that ends before it starts', async () => {

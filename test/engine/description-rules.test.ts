@@ -23,11 +23,11 @@ import tseslint from 'typescript-eslint';
 import type { INodeType } from 'n8n-workflow';
 
 // eslint-plugin-n8n-nodes-base ships no type declarations.
- 
+
 const n8nNodesBase = require('eslint-plugin-n8n-nodes-base') as { configs: Record<string, { rules: Record<string, unknown> }> };
 
 const ROOT = path.join(__dirname, '../..');
- 
+
 const PKG = require(path.join(ROOT, '../package.json')) as { n8n: { nodes: string[] } };
 
 /** The rules `n8n-node lint` and the scanner switch off for community nodes. */
@@ -75,7 +75,6 @@ describe('n8n lint rules on the built node descriptions', () => {
 		const file = path.join(ROOT, rel.replace(/^dist\//, ''));
 		const base = path.basename(file, '.node.js');
 		it(`${base}: eslint-plugin-n8n-nodes-base "nodes" rules, 0 errors`, async () => {
-			 
 			const NodeClass = Object.values(require(file) as Record<string, unknown>).find((v) => typeof v === 'function') as new () => INodeType;
 			const description = new NodeClass().description;
 			const source =
@@ -102,8 +101,9 @@ describe('n8n lint rules on the built node descriptions', () => {
 		const actions = new Map<string, string[]>();
 		const resources = new Map<string, string[]>();
 		for (const rel of PKG.n8n.nodes) {
-			 
-			const NodeClass = Object.values(require(path.join(ROOT, rel.replace(/^dist\//, ''))) as Record<string, unknown>).find((v) => typeof v === 'function') as new () => INodeType;
+			const NodeClass = Object.values(require(path.join(ROOT, rel.replace(/^dist\//, ''))) as Record<string, unknown>).find(
+				(v) => typeof v === 'function',
+			) as new () => INodeType;
 			const { displayName, properties } = new NodeClass().description;
 			for (const p of properties) {
 				for (const o of (p.options ?? []) as Array<{ name: string; action?: string }>) {
@@ -113,8 +113,16 @@ describe('n8n lint rules on the built node descriptions', () => {
 			}
 		}
 		assert.ok(actions.size > 500, `${actions.size} actions`);
-		assert.deepEqual([...actions].filter(([, nodes]) => nodes.length > 1), [], 'actions shared by several operations');
-		assert.deepEqual([...resources].filter(([, nodes]) => nodes.length > 1), [], 'resource names shared by several nodes');
+		assert.deepEqual(
+			[...actions].filter(([, nodes]) => nodes.length > 1),
+			[],
+			'actions shared by several operations',
+		);
+		assert.deepEqual(
+			[...resources].filter(([, nodes]) => nodes.length > 1),
+			[],
+			'resource names shared by several nodes',
+		);
 	});
 
 	it('the rule set really runs: a description with n8n-style mistakes is reported', async () => {

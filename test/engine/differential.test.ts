@@ -18,7 +18,6 @@ import { FAMILY_NODES } from '../support/families';
 import type { OperationCase } from '../support/samples';
 import { casesFor } from '../support/samples';
 
- 
 const Stripe = require('stripe');
 
 // Both sides talk to a real loopback server here; nock's interception would stall stripe-node (it waits
@@ -114,7 +113,8 @@ async function sendWithNode(
 		credentials: { stripeKeyApi: { secretKey: 'sk_test_differential', stripeAccount: ACCOUNT, apiVersion: API_VERSION, baseUrl: server.url } },
 		inputItems: [c.file ? { json: {}, binary: { data: { content: c.file.data, fileName: c.file.name, mimeType: c.file.type } } } : { json: {} }],
 	});
-	if (result.nodeError) throw new Error(`${family.family}/${resource}/${op.value}: node failed: ${result.nodeError.message} ${result.nodeError.description ?? ''}`);
+	if (result.nodeError)
+		throw new Error(`${family.family}/${resource}/${op.value}: node failed: ${result.nodeError.message} ${result.nodeError.description ?? ''}`);
 }
 
 const totals = { operations: 0, cases: 0, matched: 0 };

@@ -4,27 +4,12 @@
  * continueOnFail / onError behave as in n8n, errors are recorded as n8n records them, binary data
  * round-trips through BinaryDataService, and no request can reach the real network.
  */
-import {
-	assertAllMocksUsed,
-	blockRealNetwork,
-	instantSleep,
-	readBinary,
-	RequestRecorder,
-	runNode,
-} from '../harness/engine';
+import { assertAllMocksUsed, blockRealNetwork, instantSleep, readBinary, RequestRecorder, runNode } from '../harness/engine';
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import nock from 'nock';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IN8nHttpFullResponse,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INodeExecutionData, INodeType, INodeTypeDescription, JsonObject } from 'n8n-workflow';
 import * as n8nWorkflow from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
@@ -97,21 +82,17 @@ class ProbeNode implements INodeType {
 						email: this.getNodeParameter('email', i) as string,
 						description: this.getNodeParameter('customerDescription', i) as string,
 					}).toString();
-					const response = (await this.helpers.httpRequestWithAuthentication.call(
-						this,
-						'stripeKeyApi',
-						{
-							method: 'POST',
-							url: `${baseUrl}/v1/customers?expand%5B%5D=tax`,
-							body,
-							headers: {
-								'Content-Type': 'application/x-www-form-urlencoded',
-								'Stripe-Version': credentials.apiVersion as string,
-							},
-							returnFullResponse: true,
-							ignoreHttpStatusErrors: true,
+					const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'stripeKeyApi', {
+						method: 'POST',
+						url: `${baseUrl}/v1/customers?expand%5B%5D=tax`,
+						body,
+						headers: {
+							'Content-Type': 'application/x-www-form-urlencoded',
+							'Stripe-Version': credentials.apiVersion as string,
 						},
-					)) as IN8nHttpFullResponse;
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					})) as IN8nHttpFullResponse;
 					if (response.statusCode >= 400) {
 						const errorBody = (response.body as IDataObject).error as IDataObject;
 						throw new NodeApiError(this.getNode(), errorBody as JsonObject, {
@@ -125,24 +106,16 @@ class ProbeNode implements INodeType {
 					const property = this.getNodeParameter('binaryPropertyName', i) as string;
 					const meta = this.helpers.assertBinaryData(i, property);
 					const content = await this.helpers.getBinaryDataBuffer(i, property);
-					const response = (await this.helpers.httpRequestWithAuthentication.call(
-						this,
-						'stripeKeyApi',
-						{
-							method: 'POST',
-							url: `${baseUrl}/v1/files?name=${encodeURIComponent(meta.fileName ?? '')}`,
-							body: content,
-							headers: { 'Content-Type': meta.mimeType },
-							encoding: 'arraybuffer',
-							returnFullResponse: true,
-							ignoreHttpStatusErrors: true,
-						},
-					)) as IN8nHttpFullResponse;
-					const pdf = await this.helpers.prepareBinaryData(
-						Buffer.from(response.body as ArrayBuffer),
-						'receipt.pdf',
-						'application/pdf',
-					);
+					const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'stripeKeyApi', {
+						method: 'POST',
+						url: `${baseUrl}/v1/files?name=${encodeURIComponent(meta.fileName ?? '')}`,
+						body: content,
+						headers: { 'Content-Type': meta.mimeType },
+						encoding: 'arraybuffer',
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					})) as IN8nHttpFullResponse;
+					const pdf = await this.helpers.prepareBinaryData(Buffer.from(response.body as ArrayBuffer), 'receipt.pdf', 'application/pdf');
 					returnData.push({
 						json: { uploadedBytes: content.length, uploadedMimeType: meta.mimeType },
 						binary: { receipt: pdf },
@@ -240,11 +213,7 @@ describe('engine harness', () => {
 
 	it('authenticates with the credential type and resolves expressions per item', async () => {
 		const recorder = new RequestRecorder();
-		nock(STRIPE)
-			.post('/v1/customers')
-			.query({ 'expand[]': 'tax' })
-			.times(2)
-			.reply(customerReply(recorder));
+		nock(STRIPE).post('/v1/customers').query({ 'expand[]': 'tax' }).times(2).reply(customerReply(recorder));
 
 		const result = await runNode({
 			nodeType: probe,
@@ -266,11 +235,7 @@ describe('engine harness', () => {
 			assert.equal(request.headers['stripe-version'], '2024-11-20.acacia');
 			assert.equal(request.headers['content-type'], 'application/x-www-form-urlencoded');
 		}
-		assert.ok(
-			result.credentialsHelper.calls.some(
-				(call) => call.method === 'authenticate' && call.type === 'stripeKeyApi',
-			),
-		);
+		assert.ok(result.credentialsHelper.calls.some((call) => call.method === 'authenticate' && call.type === 'stripeKeyApi'));
 
 		// (b) per-item expression resolution, plus the parameter default of an omitted parameter.
 		assert.deepEqual(
@@ -314,11 +279,7 @@ describe('engine harness', () => {
 				nodeType: probe,
 				parameters: { operation: 'createCustomer', email: '={{ $json.email }}' },
 				credentials: { stripeKeyApi: { secretKey: SECRET_KEY } },
-				inputItems: [
-					{ json: { email: 'a@example.com' } },
-					{ json: { email: 'declined@example.com' } },
-					{ json: { email: 'c@example.com' } },
-				],
+				inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'declined@example.com' } }, { json: { email: 'c@example.com' } }],
 				...settings,
 			});
 
@@ -342,9 +303,7 @@ describe('engine harness', () => {
 			.times(2)
 			.reply(function (_uri, body) {
 				const email = new URLSearchParams(String(body)).get('email');
-				return email === 'declined@example.com'
-					? [402, STRIPE_CARD_ERROR]
-					: [200, { id: 'cus_ok', object: 'customer', email }];
+				return email === 'declined@example.com' ? [402, STRIPE_CARD_ERROR] : [200, { id: 'cus_ok', object: 'customer', email }];
 			});
 
 		const result = await runNode({

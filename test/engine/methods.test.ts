@@ -23,15 +23,38 @@ describe('dynamic choices', () => {
 		nock(STRIPE)
 			.get('/v1/customers')
 			.query({ limit: '100' })
-			.reply(200, { object: 'list', has_more: true, data: [{ id: 'cus_1', name: 'Ada', email: 'ada@example.com' }, { id: 'cus_2', email: 'bob@example.com' }] })
+			.reply(200, {
+				object: 'list',
+				has_more: true,
+				data: [
+					{ id: 'cus_1', name: 'Ada', email: 'ada@example.com' },
+					{ id: 'cus_2', email: 'bob@example.com' },
+				],
+			})
 			.get('/v1/customers')
 			.query({ limit: '100', starting_after: 'cus_2' })
 			.reply(200, { object: 'list', has_more: false, data: [{ id: 'cus_3' }] });
 		const first = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchCustomers' })) as INodeListSearchResult;
-		assert.deepEqual(first.results.map((r) => [r.name, r.value]), [['Ada <ada@example.com>', 'cus_1'], ['bob@example.com', 'cus_2']]);
+		assert.deepEqual(
+			first.results.map((r) => [r.name, r.value]),
+			[
+				['Ada <ada@example.com>', 'cus_1'],
+				['bob@example.com', 'cus_2'],
+			],
+		);
 		assert.equal(first.paginationToken, 'cus_2');
-		const second = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchCustomers', paginationToken: 'cus_2' })) as INodeListSearchResult;
-		assert.deepEqual(second.results.map((r) => r.value), ['cus_3']);
+		const second = (await callNodeMethod({
+			nodeType,
+			parameters,
+			credentials,
+			kind: 'listSearch',
+			method: 'searchCustomers',
+			paginationToken: 'cus_2',
+		})) as INodeListSearchResult;
+		assert.deepEqual(
+			second.results.map((r) => r.value),
+			['cus_3'],
+		);
 		assert.equal(second.paginationToken, undefined);
 	});
 
@@ -40,8 +63,18 @@ describe('dynamic choices', () => {
 			.get('/v1/customers/search')
 			.query({ query: 'email~"a\\"b" OR name~"a\\"b" OR phone~"a\\"b"', limit: '100' })
 			.reply(200, { object: 'search_result', has_more: true, next_page: 'pg_2', data: [{ id: 'cus_9', name: 'A"B' }] });
-		const r = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchCustomers', filter: 'a"b' })) as INodeListSearchResult;
-		assert.deepEqual(r.results.map((x) => x.value), ['cus_9']);
+		const r = (await callNodeMethod({
+			nodeType,
+			parameters,
+			credentials,
+			kind: 'listSearch',
+			method: 'searchCustomers',
+			filter: 'a"b',
+		})) as INodeListSearchResult;
+		assert.deepEqual(
+			r.results.map((x) => x.value),
+			['cus_9'],
+		);
 		assert.equal(r.paginationToken, 'pg_2');
 	});
 
@@ -49,16 +82,27 @@ describe('dynamic choices', () => {
 		nock(STRIPE)
 			.get('/v1/billing/meters')
 			.query({ limit: '100' })
-			.reply(200, { object: 'list', has_more: false, data: [{ id: 'mtr_1', display_name: 'API calls', event_name: 'api_call' }, { id: 'mtr_2', display_name: 'Storage', event_name: 'gb' }] });
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [
+					{ id: 'mtr_1', display_name: 'API calls', event_name: 'api_call' },
+					{ id: 'mtr_2', display_name: 'Storage', event_name: 'gb' },
+				],
+			});
 		const r = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchMeters', filter: 'api' })) as INodeListSearchResult;
-		assert.deepEqual(r.results.map((x) => [x.name, x.value]), [['API calls (api_call)', 'mtr_1']]);
+		assert.deepEqual(
+			r.results.map((x) => [x.name, x.value]),
+			[['API calls (api_call)', 'mtr_1']],
+		);
 	});
 
 	it('event types: *, every v1 type of the acacia API, and the thin types', async () => {
 		const options = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'loadOptions', method: 'getEventTypes' })) as INodePropertyOptions[];
 		const values = options.map((o) => o.value);
 		assert.equal(values[0], '*');
-		for (const t of ['customer.created', 'invoice.paid', 'billing.alert.triggered', 'v1.billing.meter.no_meter_found', 'v2.core.event_destination.ping']) assert.ok(values.includes(t), t);
+		for (const t of ['customer.created', 'invoice.paid', 'billing.alert.triggered', 'v1.billing.meter.no_meter_found', 'v2.core.event_destination.ping'])
+			assert.ok(values.includes(t), t);
 		assert.ok(values.length > 200);
 	});
 });

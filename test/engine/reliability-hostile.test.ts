@@ -70,7 +70,10 @@ describe('redirects are never followed', () => {
 			const result = await runNode({ nodeType: core, credentials: credentials(), parameters: createCustomer });
 			assert.equal(elsewhere.requests.length, 0, 'the other origin received nothing (no key, no body, no Idempotency-Key)');
 			assert.equal(base.requests.length, 1, 'one attempt: a redirect is not retried');
-			assert.match(String(result.nodeError?.message), new RegExp(`^Stripe answered HTTP ${status}, a redirect to http://127\\.0\\.0\\.1:\\d+, which is not followed$`));
+			assert.match(
+				String(result.nodeError?.message),
+				new RegExp(`^Stripe answered HTTP ${status}, a redirect to http://127\\.0\\.0\\.1:\\d+, which is not followed$`),
+			);
 			assert.match(String(result.nodeError?.description), /Stripe's API never redirects/);
 		});
 	}
@@ -92,7 +95,13 @@ describe('redirects are never followed', () => {
 				res.end();
 			} else json(res, 200, { id: 'cus_2', object: 'customer' });
 		});
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: createCustomer, inputItems: [{ json: {} }, { json: {} }], continueOnFail: true });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials(),
+			parameters: createCustomer,
+			inputItems: [{ json: {} }, { json: {} }],
+			continueOnFail: true,
+		});
 		assert.equal(elsewhere.requests.length, 0);
 		assert.equal(base.requests.length, 2);
 		assert.match(String(result.items[0][0].json.error), /a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed/);
@@ -115,7 +124,13 @@ describe('path IDs that the URL parser would resolve are refused', () => {
 
 	const cases: Array<[string, string, INodeParameters, string, string]> = [
 		['Tax ID delete, customer ".."', 'billing', { resource: 'taxId', operation: 'deleteTaxId', customer: '..', id: 'txi_1' }, 'customer', '..'],
-		['payment method retrieve, customer ".."', 'paymentMethods', { resource: 'paymentMethod', operation: 'retrievePaymentMethod', customer: '..', payment_method: 'pm_1' }, 'customer', '..'],
+		[
+			'payment method retrieve, customer ".."',
+			'paymentMethods',
+			{ resource: 'paymentMethod', operation: 'retrievePaymentMethod', customer: '..', payment_method: 'pm_1' },
+			'customer',
+			'..',
+		],
 		['customer retrieve, customer "."', 'core', { resource: 'customer', operation: 'retrieve', customer: '.' }, 'customer', '.'],
 		['customer retrieve, customer "%2e%2e"', 'core', { resource: 'customer', operation: 'retrieve', customer: '%2e%2e' }, 'customer', '%2e%2e'],
 		['customer retrieve, customer ".%2E"', 'core', { resource: 'customer', operation: 'retrieve', customer: '.%2E' }, 'customer', '.%2E'],
@@ -124,7 +139,10 @@ describe('path IDs that the URL parser would resolve are refused', () => {
 	for (const [label, key, parameters, field, value] of cases) {
 		it(label, async () => {
 			const result = await runNode({ nodeType: family(key), credentials: credentials(), parameters });
-			assert.match(String(result.nodeError?.message), new RegExp(`^Invalid parameter in item 0: "[^"]+" \\(${field}\\) "${value.replace(/\./g, '\\.')}" is not a valid Stripe ID`));
+			assert.match(
+				String(result.nodeError?.message),
+				new RegExp(`^Invalid parameter in item 0: "[^"]+" \\(${field}\\) "${value.replace(/\./g, '\\.')}" is not a valid Stripe ID`),
+			);
 			assert.match(String(result.nodeError?.description), /^Nothing was sent to Stripe/);
 			assert.equal(cap.requests.length, 0, 'nothing was sent');
 		});
@@ -142,14 +160,31 @@ describe('path IDs that the URL parser would resolve are refused', () => {
 						const name = pathFieldName(op, p.name);
 						const current = base[name];
 						const bad = '={{ $json.v }}';
-						const parameters: INodeParameters = { resource: r.value, operation: op.value, ...base, [name]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad };
+						const parameters: INodeParameters = {
+							resource: r.value,
+							operation: op.value,
+							...base,
+							[name]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad,
+						};
 						if (op.kind !== 'plain' && op.kind !== 'report') parameters.limit = 3;
-						const binary = op.params.some((x) => fieldShape(x) === 'binary') ? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } } : undefined;
+						const binary = op.params.some((x) => fieldShape(x) === 'binary')
+							? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } }
+							: undefined;
 						const sent = cap.requests.length;
-						const result = await runNode({ nodeType: nodeType as INodeType, credentials: credentials(), parameters, continueOnFail: true, inputItems: ['.', '..'].map((v) => ({ json: { v }, ...(binary ? { binary } : {}) })) });
+						const result = await runNode({
+							nodeType: nodeType as INodeType,
+							credentials: credentials(),
+							parameters,
+							continueOnFail: true,
+							inputItems: ['.', '..'].map((v) => ({ json: { v }, ...(binary ? { binary } : {}) })),
+						});
 						const errors = (result.items[0] ?? []).map((i) => String(i.json.error ?? ''));
-						const ok = errors.length === 2 && errors.every((e, i) => new RegExp(`^Invalid parameter in item ${i}: .*\\(${name}\\) "\\.{${i + 1}}" is not a valid Stripe ID`).test(e)) && cap.requests.length === sent;
-						if (!ok) failures.push(`${key} ${r.value}.${op.value} ${name}: ${errors.join(' | ') || result.nodeError?.message} (${cap.requests.length - sent} sent)`);
+						const ok =
+							errors.length === 2 &&
+							errors.every((e, i) => new RegExp(`^Invalid parameter in item ${i}: .*\\(${name}\\) "\\.{${i + 1}}" is not a valid Stripe ID`).test(e)) &&
+							cap.requests.length === sent;
+						if (!ok)
+							failures.push(`${key} ${r.value}.${op.value} ${name}: ${errors.join(' | ') || result.nodeError?.message} (${cap.requests.length - sent} sent)`);
 					}
 				}
 			}
@@ -175,7 +210,13 @@ describe('malformed answers: clear errors naming the item, never a crash', () =>
 
 	it('a null body to a POST, with Continue On Fail: an error item, the next item still sent', async () => {
 		h.handle((_req, res, n) => json(res, 200, n === 1 ? 'null' : { id: 'cus_2', object: 'customer' }));
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: createCustomer, inputItems: [{ json: {} }, { json: {} }], continueOnFail: true });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials(),
+			parameters: createCustomer,
+			inputItems: [{ json: {} }, { json: {} }],
+			continueOnFail: true,
+		});
 		assert.equal(result.error, undefined, 'the execution does not crash');
 		assert.equal(h.requests.length, 2);
 		assert.equal(result.items[0].length, 2);
@@ -202,7 +243,13 @@ describe('malformed answers: clear errors naming the item, never a crash', () =>
 	for (const [label, body, message] of lists) {
 		it(`Return All, ${label}: an error, not 0 items and success`, async () => {
 			h.handle((_req, res) => json(res, 200, JSON.stringify(body)));
-			const result = await runNode({ nodeType: core, credentials: credentials(), parameters: { resource: 'customer', operation: 'list', returnAll: true }, inputItems: [{ json: {} }, { json: {} }], continueOnFail: true });
+			const result = await runNode({
+				nodeType: core,
+				credentials: credentials(),
+				parameters: { resource: 'customer', operation: 'list', returnAll: true },
+				inputItems: [{ json: {} }, { json: {} }],
+				continueOnFail: true,
+			});
 			assert.equal(result.error, undefined);
 			assert.equal(result.items[0].length, 2, 'one error item per input item');
 			assert.match(String(result.items[0][0].json.error), new RegExp(`^Stripe's answer to GET /v1/customers ${message.source}`));
@@ -216,26 +263,40 @@ describe('malformed answers: clear errors naming the item, never a crash', () =>
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: { resource: 'customer', operation: 'list', returnAll: true } });
 		assert.equal(h.requests.length, 2, 'two pages asked for, then stopped');
 		assert.equal(h.requests[1].url, '/v1/customers?limit=100&starting_after=cus_2');
-		assert.equal(result.nodeError?.message, `Stripe's answer to GET /v1/customers for item 0, page 2 says there is more, but its last row ID "cus_2" was used already: the list does not advance`);
+		assert.equal(
+			result.nodeError?.message,
+			`Stripe's answer to GET /v1/customers for item 0, page 2 says there is more, but its last row ID "cus_2" was used already: the list does not advance`,
+		);
 	});
 
 	it('has_more with rows without IDs: an error, not a loop', async () => {
 		h.handle((_req, res) => json(res, 200, { object: 'list', data: [{ name: 'x' }], has_more: true }));
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: { resource: 'customer', operation: 'list', returnAll: true } });
 		assert.equal(h.requests.length, 1);
-		assert.match(String(result.nodeError?.message), /page 1 says there is more \(has_more\), but its last row ID is undefined|page 1 says there is more \(has_more\), but its last row ID is a undefined/);
+		assert.match(
+			String(result.nodeError?.message),
+			/page 1 says there is more \(has_more\), but its last row ID is undefined|page 1 says there is more \(has_more\), but its last row ID is a undefined/,
+		);
 	});
 
 	it('a search whose next_page repeats: stopped', async () => {
 		h.handle((_req, res) => json(res, 200, { object: 'search_result', data: [{ id: 'cus_1' }], has_more: true, next_page: 'page_x' }));
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: { resource: 'customer', operation: 'search', query: 'email:"a"', returnAll: true } });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials(),
+			parameters: { resource: 'customer', operation: 'search', query: 'email:"a"', returnAll: true },
+		});
 		assert.equal(h.requests.length, 2);
 		assert.match(String(result.nodeError?.message), /page 2 says there is more, but its next_page "page_x" was used already/);
 	});
 
 	it('a v2 next_page_url pointing at another host: refused, not requested', async () => {
 		h.handle((_req, res) => json(res, 200, { data: [{ id: 'ed_1' }], next_page_url: '@127.0.0.2:1/v2/core/event_destinations?page=2' }));
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: { resource: 'eventDestinationV2', operation: 'list', returnAll: true } });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials(),
+			parameters: { resource: 'eventDestinationV2', operation: 'list', returnAll: true },
+		});
 		assert.equal(h.requests.length, 1);
 		assert.match(String(result.nodeError?.message), /has a next_page_url that is not a \/v2\/ path/);
 	});
@@ -264,7 +325,10 @@ describe('header values are refused, never altered', () => {
 			continueOnFail: true,
 		});
 		const errors = result.items[0].map((i) => String(i.json.error));
-		assert.match(errors[0], /^Invalid parameter in item 0: "Idempotency Key" \(idempotencyKey\) contains "И" \(U\+0418\), which cannot be sent in an HTTP header as it is/);
+		assert.match(
+			errors[0],
+			/^Invalid parameter in item 0: "Idempotency Key" \(idempotencyKey\) contains "И" \(U\+0418\), which cannot be sent in an HTTP header as it is/,
+		);
 		assert.match(errors[1], /^Invalid parameter in item 1: "Idempotency Key" \(idempotencyKey\) contains "王" \(U\+738B\)/);
 		assert.match(errors[2], /^Invalid parameter in item 2: "Idempotency Key" \(idempotencyKey\) contains "ë" \(U\+00EB\)/);
 		assert.match(errors[0], /hash\('sha256'\)/, 'the error says how to make a key from such data');
@@ -272,7 +336,12 @@ describe('header values are refused, never altered', () => {
 	});
 
 	it("a digest of the same data is sent as it is (the README's advice)", async () => {
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: keyed('={{ $json.name.hash("sha256") }}-signup'), inputItems: [{ json: { name: 'Иван' } }, { json: { name: '王芳' } }] });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials(),
+			parameters: keyed('={{ $json.name.hash("sha256") }}-signup'),
+			inputItems: [{ json: { name: 'Иван' } }, { json: { name: '王芳' } }],
+		});
 		assert.equal(result.nodeError, undefined);
 		const keys = cap.requests.map((r) => r.headers['idempotency-key']);
 		assert.equal(keys.length, 2);
@@ -294,19 +363,31 @@ describe('header values are refused, never altered', () => {
 	}
 
 	it('an API version with CRLF in the credential: refused, nothing sent', async () => {
-		const result = await runNode({ nodeType: core, credentials: credentials({ apiVersion: '2024-11-20.acacia\r\nX-Injected: yes' }), parameters: { resource: 'balance', operation: 'retrieve' } });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials({ apiVersion: '2024-11-20.acacia\r\nX-Injected: yes' }),
+			parameters: { resource: 'balance', operation: 'retrieve' },
+		});
 		assert.match(String(result.nodeError?.message), /^The Stripe credential's API version "2024-11-20\.acacia\\r\\nX-Injected: yes" contains a line break/);
 		assert.equal(cap.requests.length, 0);
 	});
 
 	it('an API version with a non-ASCII character: refused', async () => {
-		const result = await runNode({ nodeType: core, credentials: credentials({ apiVersion: '2024-11-20.acacía' }), parameters: { resource: 'balance', operation: 'retrieve' } });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials({ apiVersion: '2024-11-20.acacía' }),
+			parameters: { resource: 'balance', operation: 'retrieve' },
+		});
 		assert.match(String(result.nodeError?.message), /API version "2024-11-20\.acacía" contains "í" \(U\+00ED\)/);
 		assert.equal(cap.requests.length, 0);
 	});
 
 	it('a header parameter (ephemeral key API version) with a non-ASCII character: refused', async () => {
-		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: { resource: 'ephemeralKey', operation: 'create', apiVersion: '2020-08-27é', additionalFields: { customer: 'cus_1' } } });
+		const result = await runNode({
+			nodeType: core,
+			credentials: credentials(),
+			parameters: { resource: 'ephemeralKey', operation: 'create', apiVersion: '2020-08-27é', additionalFields: { customer: 'cus_1' } },
+		});
 		assert.match(String(result.nodeError?.message), /^Invalid parameter in item 0: "[^"]+" \(apiVersion\) contains "é" \(U\+00E9\)/);
 		assert.equal(cap.requests.length, 0);
 	});
@@ -341,7 +422,10 @@ describe('each attempt has an overall deadline', () => {
 		h.handle((_req, res) => trickle(res, 50, 3000));
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 500, maxRetries: 1 }) });
 		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.5 s');
-		assert.match(String(result.nodeError?.description), /^GET \/v1\/balance failed after 2 attempts\. Each attempt may take 0\.5 s, from sending the request to the end of the answer \(Request Options → Timeout\)/);
+		assert.match(
+			String(result.nodeError?.description),
+			/^GET \/v1\/balance failed after 2 attempts\. Each attempt may take 0\.5 s, from sending the request to the end of the answer \(Request Options → Timeout\)/,
+		);
 		assert.equal(h.requests.length, 2, 'retried once, as a network failure');
 	});
 
@@ -406,7 +490,13 @@ describe("generated idempotency keys and n8n's Retry On Fail", () => {
 	});
 
 	it('different items (even with the same parameters) and different nodes never share a key', async () => {
-		const nodes = ['Create A', 'Create B'].map((name, i) => ({ name, type: 'n8n-nodes-stripe.stripeCore', typeVersion: 1, position: [200 * (i + 1), 0] as [number, number], parameters: createCustomer }));
+		const nodes = ['Create A', 'Create B'].map((name, i) => ({
+			name,
+			type: 'n8n-nodes-stripe.stripeCore',
+			typeVersion: 1,
+			position: [200 * (i + 1), 0] as [number, number],
+			parameters: createCustomer,
+		}));
 		const connections: IConnections = {
 			Input: { main: [[{ node: 'Create A', type: 'main', index: 0 }]] },
 			'Create A': { main: [[{ node: 'Create B', type: 'main', index: 0 }]] },
@@ -429,13 +519,25 @@ describe("generated idempotency keys and n8n's Retry On Fail", () => {
 	it('the same node run again (a loop: run index 1) sends other keys', async () => {
 		// Two branches into one node: n8n runs it once per branch in one execution (run index 0 and 1).
 		const connections: IConnections = {
-			Start: { main: [[{ node: 'Branch 1', type: 'main', index: 0 }, { node: 'Branch 2', type: 'main', index: 0 }]] },
+			Start: {
+				main: [
+					[
+						{ node: 'Branch 1', type: 'main', index: 0 },
+						{ node: 'Branch 2', type: 'main', index: 0 },
+					],
+				],
+			},
 			'Branch 1': { main: [[{ node: 'Create', type: 'main', index: 0 }]] },
 			'Branch 2': { main: [[{ node: 'Create', type: 'main', index: 0 }]] },
 		};
 		const noOp = (name: string, y: number) => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, y] as [number, number], parameters: {} });
 		const result = await runWorkflow({
-			nodes: [{ name: 'Start', type: HARNESS_INPUT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }, noOp('Branch 1', 0), noOp('Branch 2', 200), { name: 'Create', type: 'n8n-nodes-stripe.stripeCore', typeVersion: 1, position: [400, 0], parameters: createCustomer }],
+			nodes: [
+				{ name: 'Start', type: HARNESS_INPUT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+				noOp('Branch 1', 0),
+				noOp('Branch 2', 200),
+				{ name: 'Create', type: 'n8n-nodes-stripe.stripeCore', typeVersion: 1, position: [400, 0], parameters: createCustomer },
+			],
 			connections,
 			nodeTypes: { 'n8n-nodes-stripe.stripeCore': core, 'n8n-nodes-base.noOp': new NoOp(), [HARNESS_INPUT_NODE_TYPE]: createInputNodeType([{ json: {} }]) },
 			credentials: credentials(),
@@ -490,7 +592,11 @@ describe('preview operations send the beta flag they need', () => {
 	});
 
 	it('other operations send the API version alone', async () => {
-		await runNode({ nodeType: core, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } }, parameters: { resource: 'balance', operation: 'retrieve' } });
+		await runNode({
+			nodeType: core,
+			credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } },
+			parameters: { resource: 'balance', operation: 'retrieve' },
+		});
 		assert.equal(cap.requests[0].headers['stripe-version'], DEFAULT_API_VERSION);
 	});
 });

@@ -72,7 +72,14 @@ function badValues(kind: Kind, p: ParamSchema): BadValue[] {
 				{ label: 'a number for an enum', value: '={{ 7 }}', reason: /7 is not an allowed value/ },
 			];
 		case 'multiOptions':
-			return [{ label: 'an unknown value in a multi-select', value: [p.items?.enum?.find((v) => v !== '') ?? 'x', 'no_such_value'], reason: /"no_such_value" is not an allowed value/, at: `${p.name}[1]` }];
+			return [
+				{
+					label: 'an unknown value in a multi-select',
+					value: [p.items?.enum?.find((v) => v !== '') ?? 'x', 'no_such_value'],
+					reason: /"no_such_value" is not an allowed value/,
+					at: `${p.name}[1]`,
+				},
+			];
 		case 'stringList':
 			return [
 				{ label: 'an object for a list', value: '={{ { "a": 1 } }}', reason: /expected a list, got \{"a":1\}/ },
@@ -80,13 +87,37 @@ function badValues(kind: Kind, p: ParamSchema): BadValue[] {
 			];
 		case 'keyValue':
 			return [
-				{ label: 'more than 50 metadata keys', value: entries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])), reason: /51 keys given \(Stripe allows 50\)/ },
-				{ label: 'a metadata key longer than 40 characters', value: entries([['k'.repeat(41), 'v']]), reason: /key "k{20}…" is 41 characters long \(Stripe allows 40\)/ },
-				{ label: 'a metadata value longer than 500 characters', value: entries([['note', 'v'.repeat(501)]]), reason: /the value of "note" is 501 characters long \(Stripe allows 500\)/ },
+				{
+					label: 'more than 50 metadata keys',
+					value: entries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])),
+					reason: /51 keys given \(Stripe allows 50\)/,
+				},
+				{
+					label: 'a metadata key longer than 40 characters',
+					value: entries([['k'.repeat(41), 'v']]),
+					reason: /key "k{20}…" is 41 characters long \(Stripe allows 40\)/,
+				},
+				{
+					label: 'a metadata value longer than 500 characters',
+					value: entries([['note', 'v'.repeat(501)]]),
+					reason: /the value of "note" is 501 characters long \(Stripe allows 500\)/,
+				},
 				{ label: 'an empty metadata key', value: entries([['', 'v']]), reason: /a key is empty/ },
 				{ label: 'a metadata key with square brackets', value: entries([['a[b]', 'v']]), reason: /key "a\[b\]" must not contain square brackets/ },
-				{ label: 'a metadata key given twice', value: entries([['k', '1'], ['k', '2']]), reason: /key "k" is given twice/ },
-				{ label: 'an object as a metadata value', value: entries([['k', '={{ { "a": 1 } }}']]), reason: /expected a text value, got \{"a":1\}/, at: `${p.name}[k]` },
+				{
+					label: 'a metadata key given twice',
+					value: entries([
+						['k', '1'],
+						['k', '2'],
+					]),
+					reason: /key "k" is given twice/,
+				},
+				{
+					label: 'an object as a metadata value',
+					value: entries([['k', '={{ { "a": 1 } }}']]),
+					reason: /expected a text value, got \{"a":1\}/,
+					at: `${p.name}[k]`,
+				},
 			];
 		case 'keyValue:map':
 			return [
@@ -131,7 +162,10 @@ function targets(): Target[] {
 			for (const op of r.operations) {
 				// Operations with header parameters or a non-default host need extra set-up; every kind occurs elsewhere.
 				if (op.headerParams?.length || op.auth) continue;
-				for (const [placement, params] of [['required', requiredParams(op)], ['optional', optionalParams(op)]] as const) {
+				for (const [placement, params] of [
+					['required', requiredParams(op)],
+					['optional', optionalParams(op)],
+				] as const) {
 					for (const param of params) {
 						if (param.name === 'enabled_events') continue; // a multi-select with loaded choices: its values are checked as a string list
 						const kind = kindOf(param);
@@ -188,7 +222,10 @@ describe('bad input, for every field shape the descriptors produce', () => {
 	it('covers every field shape, as a required field and as an additional field', () => {
 		const kinds = new Set(TARGETS.map((t) => `${t.kind} ${t.placement}`));
 		for (const shape of ['string', 'number', 'boolean', 'options', 'multiOptions', 'stringList', 'keyValue', 'json', 'binary'] as FieldShape[]) {
-			assert.ok([...kinds].some((k) => k.startsWith(`${shape} `)), `a ${shape} field`);
+			assert.ok(
+				[...kinds].some((k) => k.startsWith(`${shape} `)),
+				`a ${shape} field`,
+			);
 		}
 		assert.ok(kinds.has('keyValue optional') && kinds.has('json:objectMap optional') && kinds.has('keyValue:map required'));
 		assert.ok(TARGETS.length >= 18, `${TARGETS.length} targets`);
@@ -198,10 +235,23 @@ describe('bad input, for every field shape the descriptors produce', () => {
 		const where = `${t.familyKey} ${t.resource}.${t.op.value} ${t.placement === 'required' ? '' : 'Additional Fields → '}${t.param.name}`;
 		for (const bad of badValues(t.kind, t.param)) {
 			it(`${t.kind} (${where}): ${bad.label}`, async () => {
-				const result = await runNode({ nodeType: t.nodeType, credentials: credentials(), parameters: parametersWith(t, bad.value), inputItems: [inputItem(t)] });
+				const result = await runNode({
+					nodeType: t.nodeType,
+					credentials: credentials(),
+					parameters: parametersWith(t, bad.value),
+					inputItems: [inputItem(t)],
+				});
 				assert.ok(result.nodeError, 'the run fails');
 				const at = bad.at ?? t.param.name;
-				const label = t.kind === 'binary' ? 'Input Binary Field' : labelOf(at.split(/[.[\]]+/).filter((s) => s && !/^\d+$/.test(s)).pop() ?? at);
+				const label =
+					t.kind === 'binary'
+						? 'Input Binary Field'
+						: labelOf(
+								at
+									.split(/[.[\]]+/)
+									.filter((s) => s && !/^\d+$/.test(s))
+									.pop() ?? at,
+							);
 				assert.match(result.nodeError.message, new RegExp(`^Invalid parameter in item 0: "${escape(label)}" \\(${escape(at)}\\) `));
 				assert.match(result.nodeError.message, bad.reason);
 				assert.match(String(result.nodeError.description), /^Nothing was sent to Stripe for this item/);
@@ -233,20 +283,56 @@ describe('bad input, for every field shape the descriptors produce', () => {
 	describe('IDs, limits and request options', () => {
 		const core = FAMILY_NODES.find((f) => f.key === 'core')!.nodeType;
 		const cases: Array<[string, INodeParameters, RegExp]> = [
-			['an ID with a slash', { resource: 'customer', operation: 'retrieve', customer: 'cus_1/../balance' }, /"Customer" \(customer\) "cus_1\/..\/balance" is not a valid Stripe ID/],
+			[
+				'an ID with a slash',
+				{ resource: 'customer', operation: 'retrieve', customer: 'cus_1/../balance' },
+				/"Customer" \(customer\) "cus_1\/..\/balance" is not a valid Stripe ID/,
+			],
 			['an ID with a space', { resource: 'refund', operation: 'retrieve', refund: 're_1 2' }, /"Refund" \(refund\) "re_1 2" is not a valid Stripe ID/],
 			['an ID with a query string', { resource: 'refund', operation: 'retrieve', refund: 're_1?expand=x' }, /is not a valid Stripe ID/],
 			['an ID with a control character', { resource: 'refund', operation: 'retrieve', refund: 're_1\u0000' }, /is not a valid Stripe ID/],
-			['an ID of 256 characters', { resource: 'refund', operation: 'retrieve', refund: `re_${'x'.repeat(253)}` }, /is 256 characters long; Stripe IDs are at most 255/],
+			[
+				'an ID of 256 characters',
+				{ resource: 'refund', operation: 'retrieve', refund: `re_${'x'.repeat(253)}` },
+				/is 256 characters long; Stripe IDs are at most 255/,
+			],
 			['an object as an ID', { resource: 'refund', operation: 'retrieve', refund: '={{ { "id": "re_1" } }}' }, /expected an ID, got \{"id":"re_1"\}/],
 			['an empty ID', { resource: 'refund', operation: 'retrieve', refund: '   ' }, /"Refund" \(refund\) is required/],
-			['a negative limit', { resource: 'customer', operation: 'list', returnAll: false, limit: -5 }, /"Limit" \(limit\) must be a whole number of at least 1, got -5/],
-			['a zero limit', { resource: 'customer', operation: 'list', returnAll: false, limit: 0 }, /"Limit" \(limit\) must be a whole number of at least 1, got 0/],
-			['a fractional limit', { resource: 'customer', operation: 'list', returnAll: false, limit: 2.5 }, /"Limit" \(limit\) must be a whole number of at least 1, got 2.5/],
-			['a text limit', { resource: 'customer', operation: 'list', returnAll: false, limit: '={{ "ten" }}' }, /"Limit" \(limit\) must be a whole number of at least 1, got NaN/],
-			['negative Max Retries', { resource: 'balance', operation: 'retrieve', requestOptions: { maxRetries: -1 } }, /"Max Retries" \(maxRetries\) must be a whole number ≥ 0, got -1/],
-			['an Idempotency Key over 255 characters', { resource: 'customer', operation: 'create', requestOptions: { idempotencyKey: 'k'.repeat(256) } }, /"Idempotency Key" \(idempotencyKey\) is longer than 255 characters/],
-			['a connected account that is not an account ID', { resource: 'balance', operation: 'retrieve', requestOptions: { stripeAccount: 'acct_1 x' } }, /"Connected Account" \(stripeAccount\) "acct_1 x" is not an account ID/],
+			[
+				'a negative limit',
+				{ resource: 'customer', operation: 'list', returnAll: false, limit: -5 },
+				/"Limit" \(limit\) must be a whole number of at least 1, got -5/,
+			],
+			[
+				'a zero limit',
+				{ resource: 'customer', operation: 'list', returnAll: false, limit: 0 },
+				/"Limit" \(limit\) must be a whole number of at least 1, got 0/,
+			],
+			[
+				'a fractional limit',
+				{ resource: 'customer', operation: 'list', returnAll: false, limit: 2.5 },
+				/"Limit" \(limit\) must be a whole number of at least 1, got 2.5/,
+			],
+			[
+				'a text limit',
+				{ resource: 'customer', operation: 'list', returnAll: false, limit: '={{ "ten" }}' },
+				/"Limit" \(limit\) must be a whole number of at least 1, got NaN/,
+			],
+			[
+				'negative Max Retries',
+				{ resource: 'balance', operation: 'retrieve', requestOptions: { maxRetries: -1 } },
+				/"Max Retries" \(maxRetries\) must be a whole number ≥ 0, got -1/,
+			],
+			[
+				'an Idempotency Key over 255 characters',
+				{ resource: 'customer', operation: 'create', requestOptions: { idempotencyKey: 'k'.repeat(256) } },
+				/"Idempotency Key" \(idempotencyKey\) is longer than 255 characters/,
+			],
+			[
+				'a connected account that is not an account ID',
+				{ resource: 'balance', operation: 'retrieve', requestOptions: { stripeAccount: 'acct_1 x' } },
+				/"Connected Account" \(stripeAccount\) "acct_1 x" is not an account ID/,
+			],
 		];
 		for (const [label, parameters, message] of cases) {
 			it(label, async () => {

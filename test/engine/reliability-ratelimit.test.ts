@@ -96,7 +96,12 @@ describe('two executions on one account at once (issue 16)', () => {
 					runNode({
 						nodeType: new StripeCore(),
 						credentials: { stripeKeyApi: { secretKey, baseUrl: s.url } },
-						parameters: { resource: 'customer', operation: 'retrieve', customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, requestOptions: { parallelRequests: 10 } },
+						parameters: {
+							resource: 'customer',
+							operation: 'retrieve',
+							customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+							requestOptions: { parallelRequests: 10 },
+						},
 						inputItems: Array.from({ length: perRun }, () => ({ json: { id: String(customer.id) } })),
 						keepPacing: true,
 					}),
@@ -106,7 +111,9 @@ describe('two executions on one account at once (issue 16)', () => {
 			s.setRateLimit(undefined);
 			const api = s.requests.filter((r) => r.path === `/v1/customers/${String(customer.id)}`);
 			const limited = api.filter((r) => r.fault === 'rate_limit').length;
-			console.log(`two runs × ${perRun} retrieves at ${limit}/s (${sameKey ? 'shared' : 'separate'} pacing): ${ms} ms (the limit allows ${(2 * perRun * 1000) / limit} ms), ${api.length - limited} accepted, ${limited} × 429`);
+			console.log(
+				`two runs × ${perRun} retrieves at ${limit}/s (${sameKey ? 'shared' : 'separate'} pacing): ${ms} ms (the limit allows ${(2 * perRun * 1000) / limit} ms), ${api.length - limited} accepted, ${limited} × 429`,
+			);
 			for (const r of runs) {
 				assert.equal(r.nodeError, undefined, r.nodeError?.message);
 				const out = r.items[0] ?? [];
@@ -126,12 +133,22 @@ describe('a 429 has its own retry budget, bounded in time', () => {
 	after(async () => {
 		await s.close();
 	});
-	const create = () => runNode({ nodeType: new StripeCore(), credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } }, parameters: { resource: 'customer', operation: 'create', additionalFields: { email: 'budget@example.com' } } });
+	const create = () =>
+		runNode({
+			nodeType: new StripeCore(),
+			credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } },
+			parameters: { resource: 'customer', operation: 'create', additionalFields: { email: 'budget@example.com' } },
+		});
 
 	it('eight 429s in a row do not use up the 2 retries meant for network errors', async () => {
 		resetAccountPacing();
 		s.reset();
-		s.addFault({ path: '/v1/customers', status: 429, body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } }, times: 8 });
+		s.addFault({
+			path: '/v1/customers',
+			status: 429,
+			body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } },
+			times: 8,
+		});
 		const sleep = instantSleep();
 		let r;
 		try {
@@ -165,7 +182,12 @@ describe('a 429 has its own retry budget, bounded in time', () => {
 	it('a 429 that never ends fails once the budget is spent, naming the rate limit', async () => {
 		resetAccountPacing();
 		s.reset();
-		s.addFault({ path: '/v1/customers', status: 429, body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } }, times: 1_000_000 });
+		s.addFault({
+			path: '/v1/customers',
+			status: 429,
+			body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests' } },
+			times: 1_000_000,
+		});
 		const budget = RATE_LIMIT.retryBudgetMs;
 		RATE_LIMIT.retryBudgetMs = 1500;
 		const started = Date.now();
@@ -188,7 +210,11 @@ describe('a 429 has its own retry budget, bounded in time', () => {
 		resetAccountPacing();
 		s.reset();
 		s.addFault({ path: '/v1/customers', status: 429 });
-		const r = await runNode({ nodeType: new StripeCore(), credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } }, parameters: { resource: 'customer', operation: 'create', additionalFields: {}, requestOptions: { maxRetries: 0 } } });
+		const r = await runNode({
+			nodeType: new StripeCore(),
+			credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } },
+			parameters: { resource: 'customer', operation: 'create', additionalFields: {}, requestOptions: { maxRetries: 0 } },
+		});
 		assert.ok(r.nodeError);
 		assert.equal(s.requests.filter((q) => q.path === '/v1/customers').length, 1);
 	});

@@ -135,16 +135,27 @@ describe('secrets never leave', () => {
 	beforeEach(() => s.reset());
 
 	async function run(label: string, parameters: INodeParameters, extra: Partial<RunNodeOptions> = {}) {
-		const { value: result, output } = await captured(async () =>
-			await runNode({ nodeType: node, parameters, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } }, ...extra }),
+		const { value: result, output } = await captured(
+			async () => await runNode({ nodeType: node, parameters, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } }, ...extra }),
 		);
-		runs.push({ label, failed: !!result.nodeError || result.items.some((o) => o.some((i) => i.json.error)), text: [dump(result.run), dump(result.items), dump(result.nodeError), ...output].join('\n') });
+		runs.push({
+			label,
+			failed: !!result.nodeError || result.items.some((o) => o.some((i) => i.json.error)),
+			text: [dump(result.run), dump(result.items), dump(result.nodeError), ...output].join('\n'),
+		});
 		return result;
 	}
 
 	it('succeeding runs: creates, Return All, v2 event destinations', async () => {
-		await run('create customers', { resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}', metadata: { entries: [{ key: 'k', value: 'v' }] } } }, { inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] });
-		s.seed('customers', Array.from({ length: 150 }, (_, i) => ({ email: `c${i}@example.com` })));
+		await run(
+			'create customers',
+			{ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}', metadata: { entries: [{ key: 'k', value: 'v' }] } } },
+			{ inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] },
+		);
+		s.seed(
+			'customers',
+			Array.from({ length: 150 }, (_, i) => ({ email: `c${i}@example.com` })),
+		);
 		const list = await run('list customers, Return All', { resource: 'customer', operation: 'list', returnAll: true });
 		assert.equal(list.items[0].length, 152);
 		const created = await run('create event destination', {
@@ -159,37 +170,134 @@ describe('secrets never leave', () => {
 		const id = String(created.items[0][0].json.id);
 		await run('retrieve event destination', { resource: 'eventDestinationV2', operation: 'retrieve', id });
 		// The stand-in made a signing secret for the destination; the node never asked for it.
-		const res = await fetch(`${s.url}/v2/core/event_destinations/${id}?include=webhook_endpoint.signing_secret`, { headers: { Authorization: `Bearer ${SECRET}` } });
+		const res = await fetch(`${s.url}/v2/core/event_destinations/${id}?include=webhook_endpoint.signing_secret`, {
+			headers: { Authorization: `Bearer ${SECRET}` },
+		});
 		const secret = ((await res.json()) as { webhook_endpoint: { signing_secret: string } }).webhook_endpoint.signing_secret;
 		assert.match(secret, /^whsec_/);
 		signingSecrets.push(secret);
-		assert.ok(runs.every((r) => !r.failed), 'these runs succeed');
+		assert.ok(
+			runs.every((r) => !r.failed),
+			'these runs succeed',
+		);
 	});
 
 	const echo = `Authorization: Bearer ${SECRET}`;
 	const failures: Array<[string, INodeParameters, (s: Standin) => void, Partial<RunNodeOptions>?]> = [
-		['Stripe error that echoes the key', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 401, body: { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${SECRET}` } } })],
-		['proxy error page that echoes the request headers', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 502, rawBody: `<html><pre>GET /v1/balance\n${echo}\nStripe-Version: x</pre></html>`, headers: { 'Content-Type': 'text/html' }, times: 3 })],
-		['plain-text error echoing Basic credentials', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, rawBody: `bad request; authorization=Basic ${Buffer.from(`${SECRET}:`).toString('base64')}` })],
-		['error that echoes a signing secret', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', message: 'whsec_0123456789abcdefABCDEF0123456789 does not match' } } })],
+		[
+			'Stripe error that echoes the key',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => s.addFault({ status: 401, body: { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${SECRET}` } } }),
+		],
+		[
+			'proxy error page that echoes the request headers',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) =>
+				s.addFault({
+					status: 502,
+					rawBody: `<html><pre>GET /v1/balance\n${echo}\nStripe-Version: x</pre></html>`,
+					headers: { 'Content-Type': 'text/html' },
+					times: 3,
+				}),
+		],
+		[
+			'plain-text error echoing Basic credentials',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => s.addFault({ status: 400, rawBody: `bad request; authorization=Basic ${Buffer.from(`${SECRET}:`).toString('base64')}` }),
+		],
+		[
+			'error that echoes a signing secret',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', message: 'whsec_0123456789abcdefABCDEF0123456789 does not match' } } }),
+		],
 		['connection reset on every attempt', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ action: 'reset', times: 3 })],
-		['timeout on every attempt', { resource: 'customer', operation: 'create', requestOptions: { timeout: 200 } }, (s) => s.addFault({ action: 'hang', times: 3 })],
+		[
+			'timeout on every attempt',
+			{ resource: 'customer', operation: 'create', requestOptions: { timeout: 200 } },
+			(s) => s.addFault({ action: 'hang', times: 3 }),
+		],
 		['HTTP 500 on every attempt', { resource: 'customer', operation: 'list', returnAll: true }, (s) => s.addFault({ status: 500, times: 3 })],
-		['malformed JSON', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ status: 200, rawBody: `{"id": "cus_1", "note": "${SECRET.slice(0, 12)}` })],
-		['declined card', { resource: 'paymentIntent', operation: 'confirm', intent: 'pi_1' }, (s) => s.addFault({ status: 402, body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' } }, headers: { 'Stripe-Should-Retry': 'false' } })],
+		[
+			'malformed JSON',
+			{ resource: 'customer', operation: 'create' },
+			(s) => s.addFault({ status: 200, rawBody: `{"id": "cus_1", "note": "${SECRET.slice(0, 12)}` }),
+		],
+		[
+			'declined card',
+			{ resource: 'paymentIntent', operation: 'confirm', intent: 'pi_1' },
+			(s) =>
+				s.addFault({
+					status: 402,
+					body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' } },
+					headers: { 'Stripe-Should-Retry': 'false' },
+				}),
+		],
 		['bad input', { resource: 'customer', operation: 'create', additionalFields: { tax_exempt: 'nope' } }, () => {}],
-		['live key refused by Stripe', { resource: 'balance', operation: 'retrieve' }, () => {}, { credentials: { stripeKeyApi: { secretKey: SECRET.replace('_test_', '_live_'), baseUrl: '' } } }],
+		[
+			'live key refused by Stripe',
+			{ resource: 'balance', operation: 'retrieve' },
+			() => {},
+			{ credentials: { stripeKeyApi: { secretKey: SECRET.replace('_test_', '_live_'), baseUrl: '' } } },
+		],
 		// Issue 14: the key in every Stripe error field, in a header, and encoded.
-		['the key in every Stripe error field (code, param, decline_code, doc_url, type)', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 402, headers: { 'Stripe-Should-Retry': 'false' }, body: { error: { type: `card_error ${SECRET}`, code: `code_${SECRET}`, param: `param[${SECRET}]`, decline_code: SECRET, doc_url: `https://stripe.com/docs?key=${SECRET}`, message: 'declined' } } })],
-		['the key in an error field that is an object', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', param: { echoed: SECRET } as unknown as string, message: 'bad' } } })],
-		['the key in the Request-Id header (error and non-JSON answers)', { resource: 'balance', operation: 'retrieve' }, (s) => {
-			s.addFault({ status: 400, headers: { 'Request-Id': `req_${SECRET}` } });
-		}],
-		['the key in the Request-Id header of a 200 answer that is not JSON', { resource: 'customer', operation: 'create' }, (s) => s.addFault({ status: 200, rawBody: '{"id": "cus_', headers: { 'Request-Id': `req_x ${SECRET}` } })],
-		['a URL-encoded Authorization header echoed', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', message: `echo: authorization=Bearer%20${SECRET}&x=Bearer+${SECRET}` } } })],
-		['the key with percent-encoded underscores, and Base64-encoded on its own', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 400, rawBody: `${SECRET.replace(/_/g, '%5F')} ${Buffer.from(SECRET).toString('base64')}` })],
-		['a redirect whose Location carries the key', { resource: 'balance', operation: 'retrieve' }, (s) => s.addFault({ status: 302, headers: { Location: `http://127.0.0.1:9/v1/balance?key=${SECRET}` }, rawBody: '' })],
-		['continue on fail: errors as items', { resource: 'customer', operation: 'retrieve', customer: '={{ $json.id }}' }, (s) => s.addFault({ status: 500, times: 3 }), { continueOnFail: true, inputItems: [{ json: { id: 'cus_missing' } }, { json: { id: 'cus_bad/id' } }] }],
+		[
+			'the key in every Stripe error field (code, param, decline_code, doc_url, type)',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) =>
+				s.addFault({
+					status: 402,
+					headers: { 'Stripe-Should-Retry': 'false' },
+					body: {
+						error: {
+							type: `card_error ${SECRET}`,
+							code: `code_${SECRET}`,
+							param: `param[${SECRET}]`,
+							decline_code: SECRET,
+							doc_url: `https://stripe.com/docs?key=${SECRET}`,
+							message: 'declined',
+						},
+					},
+				}),
+		],
+		[
+			'the key in an error field that is an object',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', param: { echoed: SECRET } as unknown as string, message: 'bad' } } }),
+		],
+		[
+			'the key in the Request-Id header (error and non-JSON answers)',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => {
+				s.addFault({ status: 400, headers: { 'Request-Id': `req_${SECRET}` } });
+			},
+		],
+		[
+			'the key in the Request-Id header of a 200 answer that is not JSON',
+			{ resource: 'customer', operation: 'create' },
+			(s) => s.addFault({ status: 200, rawBody: '{"id": "cus_', headers: { 'Request-Id': `req_x ${SECRET}` } }),
+		],
+		[
+			'a URL-encoded Authorization header echoed',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) =>
+				s.addFault({ status: 400, body: { error: { type: 'invalid_request_error', message: `echo: authorization=Bearer%20${SECRET}&x=Bearer+${SECRET}` } } }),
+		],
+		[
+			'the key with percent-encoded underscores, and Base64-encoded on its own',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => s.addFault({ status: 400, rawBody: `${SECRET.replace(/_/g, '%5F')} ${Buffer.from(SECRET).toString('base64')}` }),
+		],
+		[
+			'a redirect whose Location carries the key',
+			{ resource: 'balance', operation: 'retrieve' },
+			(s) => s.addFault({ status: 302, headers: { Location: `http://127.0.0.1:9/v1/balance?key=${SECRET}` }, rawBody: '' }),
+		],
+		[
+			'continue on fail: errors as items',
+			{ resource: 'customer', operation: 'retrieve', customer: '={{ $json.id }}' },
+			(s) => s.addFault({ status: 500, times: 3 }),
+			{ continueOnFail: true, inputItems: [{ json: { id: 'cus_missing' } }, { json: { id: 'cus_bad/id' } }] },
+		],
 	];
 
 	for (const [label, parameters, inject, extra] of failures) {

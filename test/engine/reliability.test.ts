@@ -49,7 +49,12 @@ describe('fault injection: one request, one kind of fault', () => {
 			if (e.outcome === 'failed') {
 				assert.match(String(r.error), e.error ?? /./);
 				if (e.description) assert.match(String(r.errorDescription), e.description);
-				if (r.attempts > 1) assert.match(String(r.errorDescription), new RegExp(`failed after ${r.attempts} attempts|Attempts: ${r.attempts}`), 'the error says how often it was tried');
+				if (r.attempts > 1)
+					assert.match(
+						String(r.errorDescription),
+						new RegExp(`failed after ${r.attempts} attempts|Attempts: ${r.attempts}`),
+						'the error says how often it was tried',
+					);
 			} else {
 				const items = r.output as Array<Array<{ json: { id?: string } }>>;
 				assert.equal(items[0].length, 1);
@@ -107,9 +112,15 @@ describe('many items under random transient faults', () => {
 			// Run the execution again (as n8n's "retry execution" would): the keys come from the items.
 			const second = await runOnce();
 			assert.equal(second.nodeError, undefined);
-			assert.deepEqual(second.items[0].map((i) => (i.json.metadata as Record<string, string>).row), ['0', '1', '2']);
+			assert.deepEqual(
+				second.items[0].map((i) => (i.json.metadata as Record<string, string>).row),
+				['0', '1', '2'],
+			);
 			assert.equal(s.objects('customers').length, 3, 'nothing was created twice');
-			assert.deepEqual(second.items[0].map((i) => i.json.id), s.objects('customers').map((o) => o.id));
+			assert.deepEqual(
+				second.items[0].map((i) => i.json.id),
+				s.objects('customers').map((o) => o.id),
+			);
 		} finally {
 			sleep.restore();
 		}

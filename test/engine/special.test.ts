@@ -20,7 +20,10 @@ describe('special hosts, bodies and answers', () => {
 
 	it('quote PDF: files host, binary output with the quote ID as file name', async () => {
 		const pdf = Buffer.from('%PDF-1.7\n%binary\u00ff\u00fe\n');
-		nock('https://files.stripe.com').get('/v1/quotes/qt_123/pdf').matchHeader('authorization', `Bearer ${SECRET}`).reply(200, pdf, { 'Content-Type': 'application/pdf' });
+		nock('https://files.stripe.com')
+			.get('/v1/quotes/qt_123/pdf')
+			.matchHeader('authorization', `Bearer ${SECRET}`)
+			.reply(200, pdf, { 'Content-Type': 'application/pdf' });
 		const result = await runNode({ nodeType: new StripeBilling(), credentials, parameters: { resource: 'quote', operation: 'pdf', quote: 'qt_123' } });
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		const item = result.items[0][0];
@@ -86,7 +89,14 @@ describe('special hosts, bodies and answers', () => {
 			.reply(200, { data: [{ id: 'evt_2' }], next_page_url: null });
 		const one = await runNode({ nodeType: new StripeCore(), credentials, parameters: { resource: 'eventV2', operation: 'retrieve', id: 'evt_1' } });
 		assert.equal(one.items[0][0].json.type, 'v1.billing.meter.no_meter_found');
-		const list = await runNode({ nodeType: new StripeCore(), credentials, parameters: { resource: 'eventV2', operation: 'list', object_id: 'mtr_1', returnAll: false, limit: 5 } });
-		assert.deepEqual(list.items[0].map((i) => i.json.id), ['evt_2']);
+		const list = await runNode({
+			nodeType: new StripeCore(),
+			credentials,
+			parameters: { resource: 'eventV2', operation: 'list', object_id: 'mtr_1', returnAll: false, limit: 5 },
+		});
+		assert.deepEqual(
+			list.items[0].map((i) => i.json.id),
+			['evt_2'],
+		);
 	});
 });

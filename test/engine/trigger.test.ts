@@ -35,7 +35,9 @@ function setup(parameters: INodeParameters = {}, staticData: IDataObject = {}): 
 }
 
 function destinationCalls() {
-	return standin.requests.filter((r) => r.path.startsWith('/v2/core/event_destinations')).map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''}`);
+	return standin.requests
+		.filter((r) => r.path.startsWith('/v2/core/event_destinations'))
+		.map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${r.rawQuery}` : ''}`);
 }
 
 async function liveDestinations(): Promise<IDataObject[]> {
@@ -99,7 +101,10 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		const second = String(nodeStatic(s).destinationId);
 		assert.notEqual(first, second);
 		const live = await liveDestinations();
-		assert.deepEqual(live.map((d) => d.id), [second]);
+		assert.deepEqual(
+			live.map((d) => d.id),
+			[second],
+		);
 		assert.deepEqual(live[0].enabled_events, ['charge.refunded']);
 	});
 
@@ -124,7 +129,10 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		const fresh = setup();
 		await runHook(fresh, 'create');
 		const live = await liveDestinations();
-		assert.deepEqual(live.map((d) => d.id), [nodeStatic(fresh).destinationId]);
+		assert.deepEqual(
+			live.map((d) => d.id),
+			[nodeStatic(fresh).destinationId],
+		);
 	});
 
 	it('re-activating many times leaves one destination at most', async () => {
@@ -161,7 +169,10 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		standin.requests.length = 0;
 		assert.equal(await runHook(test, 'delete'), true);
 		assert.deepEqual(destinationCalls(), [`DELETE /v2/core/event_destinations/${testId}`]);
-		assert.deepEqual((await liveDestinations()).map((d) => d.id), [prodId]);
+		assert.deepEqual(
+			(await liveDestinations()).map((d) => d.id),
+			[prodId],
+		);
 		assert.equal(nodeStatic(test).destinationId, prodId);
 		assert.equal(nodeStatic(test).testDestinationId, undefined);
 		assert.equal(JSON.stringify(prod.staticData), prodData, 'the production static data is not touched');
@@ -192,7 +203,10 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		standin.requests.length = 0;
 		await runHook(test, 'delete');
 		assert.deepEqual(destinationCalls(), []);
-		assert.deepEqual((await liveDestinations()).map((d) => d.id), [prodId]);
+		assert.deepEqual(
+			(await liveDestinations()).map((d) => d.id),
+			[prodId],
+		);
 	});
 
 	it('production deactivation after WEBHOOK_URL changed still deletes the production destination', async () => {
@@ -246,11 +260,21 @@ describe('Stripe Events Trigger: deliveries', () => {
 		['no v1 signature', () => ({ 'Stripe-Signature': `t=${now()},v0=${'a'.repeat(64)}` }), undefined, 400],
 		['malformed header', () => ({ 'Stripe-Signature': 'garbage' }), undefined, 400],
 		['wrong secret', () => ({ 'Stripe-Signature': signatureHeader('whsec_other', now(), raw) }), undefined, 401],
-		['tampered body', () => ({ 'Stripe-Signature': signatureHeader(secret, now(), raw) }), Buffer.from(JSON.stringify({ ...event, type: 'invoice.paid' })), 401],
+		[
+			'tampered body',
+			() => ({ 'Stripe-Signature': signatureHeader(secret, now(), raw) }),
+			Buffer.from(JSON.stringify({ ...event, type: 'invoice.paid' })),
+			401,
+		],
 		['old timestamp', () => ({ 'Stripe-Signature': signatureHeader(secret, now() - 301, raw) }), undefined, 401],
 		['future timestamp beyond tolerance', () => ({ 'Stripe-Signature': signatureHeader(secret, now() + 301, raw) }), undefined, 401],
 		['header given twice', () => ({ 'Stripe-Signature': [signatureHeader(secret, now(), raw), signatureHeader(secret, now(), raw)] }), undefined, 400],
-		['header given twice, joined', () => ({ 'Stripe-Signature': `${signatureHeader(secret, now(), raw)}, ${signatureHeader(secret, now(), raw)}` }), undefined, 400],
+		[
+			'header given twice, joined',
+			() => ({ 'Stripe-Signature': `${signatureHeader(secret, now(), raw)}, ${signatureHeader(secret, now(), raw)}` }),
+			undefined,
+			400,
+		],
 		['truncated signature', () => ({ 'Stripe-Signature': signatureHeader(secret, now(), raw).slice(0, -2) }), undefined, 401],
 	];
 	for (const [label, headers, body, status] of rejections) {
@@ -265,7 +289,7 @@ describe('Stripe Events Trigger: deliveries', () => {
 
 	it('fuzzing: random and mangled signature headers, replays and oversize bodies never start an execution', async () => {
 		let seed = 7;
-		const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+		const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 		const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
 		const t = now();
 		const valid = signatureHeader(secret, t, raw);
@@ -301,7 +325,10 @@ describe('Stripe Events Trigger: deliveries', () => {
 	});
 
 	it('the tolerance is configurable', async () => {
-		const r = await deliver(setup({ options: { tolerance: 1000 } }, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now() - 600, raw) }, rawBody: raw });
+		const r = await deliver(setup({ options: { tolerance: 1000 } }, staticData()), {
+			headers: { 'Stripe-Signature': signatureHeader(secret, now() - 600, raw) },
+			rawBody: raw,
+		});
 		assert.equal(r.items?.length, 1);
 	});
 
@@ -313,8 +340,17 @@ describe('Stripe Events Trigger: deliveries', () => {
 	});
 
 	it('thin events: fetches the full event and the related object with the event context as account', async () => {
-		const meterSetup = setup({ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'], options: { fetchEvent: true, fetchRelatedObject: true } }, staticData());
-		const thin = { id: 'evt_thin_1', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found', context: 'acct_1Ctx', related_object: { id: 'cus_x', type: 'customer', url: '/v1/customers/cus_x' } };
+		const meterSetup = setup(
+			{ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'], options: { fetchEvent: true, fetchRelatedObject: true } },
+			staticData(),
+		);
+		const thin = {
+			id: 'evt_thin_1',
+			object: 'v2.core.event',
+			type: 'v1.billing.meter.no_meter_found',
+			context: 'acct_1Ctx',
+			related_object: { id: 'cus_x', type: 'customer', url: '/v1/customers/cus_x' },
+		};
 		const thinRaw = Buffer.from(JSON.stringify(thin));
 		const seen: Array<{ path: string; account?: string; context?: string }> = [];
 		const server = await import('node:http').then(
@@ -371,8 +407,10 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.equal(r.items?.[0].id, 'evt_ack_1');
 	});
 
-	it('a test delivery verifies with the test destination\'s secret only; a production delivery with the production one only', async () => {
-		const both = () => ({ 'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST } });
+	it("a test delivery verifies with the test destination's secret only; a production delivery with the production one only", async () => {
+		const both = () => ({
+			'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST },
+		});
 		const raw = eventRaw('evt_listen_1');
 		const asTest = (sd: IDataObject): TriggerSetup => ({ ...setup({}, sd), isTest: true });
 		assert.equal((await deliver(asTest(both()), signed(raw, testSecret))).items?.length, 1);
@@ -439,7 +477,7 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.equal((await deliver(s, signed(eventRaw(`evt_old_${SEEN_EVENTS_MAX - 1}`)))).items, undefined);
 	});
 
-	it('a delivery that fails (thin-event fetch refused) is not remembered, so Stripe\'s retry starts the workflow', async () => {
+	it("a delivery that fails (thin-event fetch refused) is not remembered, so Stripe's retry starts the workflow", async () => {
 		let fail = true;
 		const http = await import('node:http');
 		const srv = http.createServer((req, res) => {
@@ -451,7 +489,10 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		});
 		await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
 		try {
-			const s = setup({ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'], options: { fetchEvent: true } }, { 'node:Stripe Events Trigger': nodeData() });
+			const s = setup(
+				{ eventPayload: 'thin', thinEvents: ['v1.billing.meter.no_meter_found'], options: { fetchEvent: true } },
+				{ 'node:Stripe Events Trigger': nodeData() },
+			);
 			s.credentials = { stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${(srv.address() as { port: number }).port}` } };
 			const raw = Buffer.from(JSON.stringify({ id: 'evt_thin_r', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' }));
 			await assert.rejects(deliver(s, signed(raw)));

@@ -80,10 +80,7 @@ class PlainCredentials extends ICredentials {
 		this.data = JSON.stringify(data);
 	}
 
-	async updateData(
-		toUpdate: Partial<ICredentialDataDecryptedObject>,
-		toDelete: Array<keyof ICredentialDataDecryptedObject> = [],
-	): Promise<void> {
+	async updateData(toUpdate: Partial<ICredentialDataDecryptedObject>, toDelete: Array<keyof ICredentialDataDecryptedObject> = []): Promise<void> {
 		const updated = { ...(await this.getData()), ...toUpdate } as ICredentialDataDecryptedObject;
 		for (const key of toDelete) delete updated[key];
 		await this.setData(updated);
@@ -104,10 +101,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	/** Every call n8n-core made into this helper, in order (for assertions). */
 	readonly calls: CredentialsHelperCall[] = [];
 
-	constructor(
-		credentialTypes: ICredentialType[],
-		credentials: Record<string, ICredentialDataDecryptedObject> = {},
-	) {
+	constructor(credentialTypes: ICredentialType[], credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
 		super();
 		for (const type of credentialTypes) this.types.set(type.name, type);
 		for (const [type, value] of Object.entries(credentials)) this.data.set(type, clone(value));
@@ -122,9 +116,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	private getType(name: string): ICredentialType {
 		const type = this.types.get(name);
 		if (type === undefined) {
-			throw new UnexpectedError(
-				`Credential type "${name}" is not known to the test harness; pass it in credentialTypes`,
-			);
+			throw new UnexpectedError(`Credential type "${name}" is not known to the test harness; pass it in credentialTypes`);
 		}
 		return type;
 	}
@@ -158,22 +150,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
 		const stored = this.requireData(nodeCredentials, type);
-		return new PlainCredentials(
-			{ id: nodeCredentials.id ?? harnessCredentialRef(type).id, name: nodeCredentials.name },
-			type,
-			JSON.stringify(stored),
-		);
+		return new PlainCredentials({ id: nodeCredentials.id ?? harnessCredentialRef(type).id, name: nodeCredentials.name }, type, JSON.stringify(stored));
 	}
 
-	private requireData(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-	): ICredentialDataDecryptedObject {
+	private requireData(nodeCredentials: INodeCredentialsDetails, type: string): ICredentialDataDecryptedObject {
 		const stored = this.data.get(type);
 		if (stored === undefined) {
-			throw new UnexpectedError(
-				`Credential with ID "${nodeCredentials.id ?? ''}" does not exist for type "${type}" (no test credentials were given for it)`,
-			);
+			throw new UnexpectedError(`Credential with ID "${nodeCredentials.id ?? ''}" does not exist for type "${type}" (no test credentials were given for it)`);
 		}
 		return clone(stored);
 	}
@@ -201,22 +184,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		mode: WorkflowExecuteMode,
 		resolveValues?: ICredentialsExpressionResolveValues,
 	): ICredentialDataDecryptedObject {
-		const withDefaults = (NodeHelpers.getNodeParameters(
-			this.getCredentialsProperties(type),
-			stored as INodeParameters,
-			true,
-			false,
-			null,
-			null,
-		) ?? {}) as ICredentialDataDecryptedObject;
+		const withDefaults = (NodeHelpers.getNodeParameters(this.getCredentialsProperties(type), stored as INodeParameters, true, false, null, null) ??
+			{}) as ICredentialDataDecryptedObject;
 		if (stored.oauthTokenData !== undefined) withDefaults.oauthTokenData = stored.oauthTokenData;
 
-		const additionalKeys: IWorkflowDataProxyAdditionalKeys = getAdditionalKeys(
-			additionalData,
-			mode,
-			resolveValues?.runExecutionData ?? null,
-			{ isCredential: true },
-		);
+		const additionalKeys: IWorkflowDataProxyAdditionalKeys = getAdditionalKeys(additionalData, mode, resolveValues?.runExecutionData ?? null, {
+			isCredential: true,
+		});
 		if (resolveValues !== undefined) {
 			return resolveValues.workflow.expression.getParameterValue(
 				withDefaults as INodeParameters,
@@ -260,8 +234,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 		const target = requestOptions as unknown as Record<string, unknown>;
 		if (target.headers === undefined) target.headers = {};
-		const resolve = (value: unknown): unknown =>
-			this.resolveAuthValue(value, credentials, workflow, node);
+		const resolve = (value: unknown): unknown => this.resolveAuthValue(value, credentials, workflow, node);
 
 		for (const [section, entries] of Object.entries(authenticate.properties)) {
 			if (entries === undefined || entries === null) continue;
@@ -276,9 +249,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 				target[section] = bucket;
 			}
 			if (typeof bucket !== 'object') {
-				throw new UnexpectedError(
-					`Credential type "${typeName}" adds "${section}" entries, but the request's ${section} is a ${typeof bucket}`,
-				);
+				throw new UnexpectedError(`Credential type "${typeName}" adds "${section}" entries, but the request's ${section} is a ${typeof bucket}`);
 			}
 			for (const [key, value] of Object.entries(entries as IDataObject)) {
 				(bucket as Record<string, unknown>)[String(resolve(key))] = resolve(value);
@@ -288,12 +259,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** `={{$credentials.x}}` style values resolve against the credential data; others pass through. */
-	private resolveAuthValue(
-		value: unknown,
-		credentials: ICredentialDataDecryptedObject,
-		workflow?: Workflow,
-		node?: INode,
-	): unknown {
+	private resolveAuthValue(value: unknown, credentials: ICredentialDataDecryptedObject, workflow?: Workflow, node?: INode): unknown {
 		if (typeof value !== 'string' || !value.startsWith('=')) return value;
 		const resolved = (workflow ?? placeholderWorkflow()).expression.getSimpleParameterValue(
 			node ?? PLACEHOLDER_NODE,
@@ -317,17 +283,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		this.calls.push({ method: 'preAuthentication', type: typeName });
 		const credentialType = this.getType(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const expirable = this.getCredentialsProperties(typeName).find(
-			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
-		);
+		const expirable = this.getCredentialsProperties(typeName).find((property) => property.type === 'hidden' && property.typeOptions?.expirable === true);
 		if (expirable === undefined) return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) {
-			throw new UnexpectedError(
-				`preAuthentication of "${typeName}" did not return the expirable property "${expirable.name}"`,
-			);
+			throw new UnexpectedError(`preAuthentication of "${typeName}" did not return the expirable property "${expirable.name}"`);
 		}
 		const updated = Object.assign(credentials, output) as ICredentialDataDecryptedObject;
 		const ref = node.credentials?.[typeName];
@@ -342,26 +304,15 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = this.getType(typeName);
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		return (await credentialType.preAuthentication.call(
-			helpers,
-			credentials,
-		)) as ICredentialDataDecryptedObject;
+		return (await credentialType.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 	}
 
-	async updateCredentials(
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
+	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
 		this.calls.push({ method: 'updateCredentials', type });
 		this.data.set(type, clone(data));
 	}
 
-	async updateCredentialsOauthTokenData(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
+	async updateCredentialsOauthTokenData(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
 		await this.updateCredentials(nodeCredentials, type, data);
 	}
 }

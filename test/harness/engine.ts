@@ -53,14 +53,7 @@ import path from 'node:path';
 import { StripeKeyApi } from '../../credentials/StripeKeyApi.credentials';
 import { HarnessCredentialsHelper, harnessCredentialRef } from './credentials-helper';
 import { type BinaryDataMode, harnessTempDir } from './env';
-import {
-	createInputNodeType,
-	defaultNodeName,
-	defaultTypeVersion,
-	HARNESS_INPUT_NODE_TYPE,
-	type HarnessInputItem,
-	HarnessNodeTypes,
-} from './node-types';
+import { createInputNodeType, defaultNodeName, defaultTypeVersion, HARNESS_INPUT_NODE_TYPE, type HarnessInputItem, HarnessNodeTypes } from './node-types';
 
 export { HarnessCredentialsHelper, harnessCredentialRef } from './credentials-helper';
 export type { CredentialsHelperCall } from './credentials-helper';
@@ -109,8 +102,7 @@ export async function readBinary(binary: IBinaryData): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------------
 
 /** A workflow node; id, position and typeVersion are filled in when missing. */
-export type HarnessNode = Omit<INode, 'id' | 'position' | 'typeVersion'> &
-	Partial<Pick<INode, 'id' | 'position' | 'typeVersion'>>;
+export type HarnessNode = Omit<INode, 'id' | 'position' | 'typeVersion'> & Partial<Pick<INode, 'id' | 'position' | 'typeVersion'>>;
 
 export interface RunWorkflowOptions {
 	nodes: HarnessNode[];
@@ -163,7 +155,11 @@ function notAvailable(what: string): never {
 }
 
 /** n8n-core's lifecycle hooks for a workflow of these nodes (what an execution reports to). */
-export function createHooks(mode: WorkflowExecuteMode, executionId: string, workflow: Pick<IWorkflowBase, 'id' | 'name' | 'nodes' | 'connections' | 'settings' | 'staticData'> & { active?: boolean }): ExecutionLifecycleHooks {
+export function createHooks(
+	mode: WorkflowExecuteMode,
+	executionId: string,
+	workflow: Pick<IWorkflowBase, 'id' | 'name' | 'nodes' | 'connections' | 'settings' | 'staticData'> & { active?: boolean },
+): ExecutionLifecycleHooks {
 	const now = new Date();
 	return new ExecutionLifecycleHooks(mode, executionId, {
 		active: false,
@@ -208,8 +204,7 @@ export function createAdditionalData(
 }
 
 function declaredCredentialTypes(type: INodeType | IVersionedNodeType, version: number): string[] {
-	const description =
-		'nodeVersions' in type ? type.getNodeType(version).description : type.description;
+	const description = 'nodeVersions' in type ? type.getNodeType(version).description : type.description;
 	return (description.credentials ?? []).map((credential) => credential.name);
 }
 
@@ -258,12 +253,16 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		settings,
 	});
 
-	const credentialsHelper = new HarnessCredentialsHelper(
-		[new StripeKeyApi(), ...(options.credentialTypes ?? [])],
-		credentials,
-	);
+	const credentialsHelper = new HarnessCredentialsHelper([new StripeKeyApi(), ...(options.credentialTypes ?? [])], credentials);
 
-	const hooks = createHooks(mode, executionId, { id: workflowId, name: 'Harness workflow', nodes, connections: options.connections, settings, staticData: options.staticData });
+	const hooks = createHooks(mode, executionId, {
+		id: workflowId,
+		name: 'Harness workflow',
+		nodes,
+		connections: options.connections,
+		settings,
+		staticData: options.staticData,
+	});
 	const executedNodes: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		executedNodes.push(nodeName);
@@ -349,10 +348,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const { nodeType } = options;
 	if (!options.keepPacing) resetAccountPacing();
 	const typeName =
-		options.nodeTypeName ??
-		(nodeType.description.name.includes('.')
-			? nodeType.description.name
-			: `n8n-nodes-stripe.${nodeType.description.name}`);
+		options.nodeTypeName ?? (nodeType.description.name.includes('.') ? nodeType.description.name : `n8n-nodes-stripe.${nodeType.description.name}`);
 	const typeVersion = options.typeVersion ?? options.nodeSettings?.typeVersion ?? defaultTypeVersion(nodeType);
 	const nodeName = options.nodeName ?? defaultNodeName(nodeType, typeVersion);
 	const inputName = 'Harness Input';

@@ -14,7 +14,7 @@ type SleepFn = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 const sleepModulePath = require.resolve('@n8n/utils/sleep', {
 	paths: [path.dirname(require.resolve('n8n-workflow'))],
 });
- 
+
 const sleepModule = require(sleepModulePath) as { sleep: SleepFn };
 
 export interface SleepControl {

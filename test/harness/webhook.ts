@@ -7,7 +7,17 @@
 import { createAdditionalData, createHooks, ensureEngineEnvironment, HarnessCredentialsHelper } from './engine';
 
 import { HookContext, WebhookContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters, INodeType, IWebhookData, IWebhookResponseData, WorkflowActivateMode, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeParameters,
+	INodeType,
+	IWebhookData,
+	IWebhookResponseData,
+	WorkflowActivateMode,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { StripeKeyApi } from '../../credentials/StripeKeyApi.credentials';
@@ -79,7 +89,11 @@ function keepStaticData(setup: TriggerSetup, workflow: Workflow) {
  * in mode `manual`, activation `manual` (webhooks/test-webhooks.js); every removal, test or production,
  * calls delete in mode `internal`, activation `update` (deregisterWebhooks, test-webhooks deactivateWebhooks).
  */
-export function n8nHookModes(method: 'checkExists' | 'create' | 'delete', isTest: boolean, activation: WorkflowActivateMode): { mode: WorkflowExecuteMode; activation: WorkflowActivateMode } {
+export function n8nHookModes(
+	method: 'checkExists' | 'create' | 'delete',
+	isTest: boolean,
+	activation: WorkflowActivateMode,
+): { mode: WorkflowExecuteMode; activation: WorkflowActivateMode } {
 	if (method === 'delete') return { mode: 'internal', activation: 'update' };
 	return isTest ? { mode: 'manual', activation: 'manual' } : { mode: 'trigger', activation };
 }
@@ -119,7 +133,11 @@ export interface DeliveryResult {
  * object that Workflow was built from (what n8n passes on to WorkflowRunner.run), before the static data is
  * copied back into the setup.
  */
-export async function deliver(setup: TriggerSetup, delivery: Delivery, afterWebhook?: (workflow: Workflow, staticData: IDataObject) => Promise<void> | void): Promise<DeliveryResult> {
+export async function deliver(
+	setup: TriggerSetup,
+	delivery: Delivery,
+	afterWebhook?: (workflow: Workflow, staticData: IDataObject) => Promise<void> | void,
+): Promise<DeliveryResult> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData, webhookData } = build(setup);
 	let parsed: unknown;

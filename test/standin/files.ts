@@ -21,14 +21,29 @@ export interface FileReply {
 	raw?: string;
 }
 
-const PURPOSES = ['account_requirement', 'additional_verification', 'business_icon', 'business_logo', 'customer_signature', 'dispute_evidence', 'identity_document', 'issuing_regulatory_reporting', 'pci_document', 'tax_document_user_upload', 'terminal_reader_splashscreen'];
+const PURPOSES = [
+	'account_requirement',
+	'additional_verification',
+	'business_icon',
+	'business_logo',
+	'customer_signature',
+	'dispute_evidence',
+	'identity_document',
+	'issuing_regulatory_reporting',
+	'pci_document',
+	'tax_document_user_upload',
+	'terminal_reader_splashscreen',
+];
 
 function error(status: number, message: string, param?: string): FileReply {
 	return { status, body: { error: { type: 'invalid_request_error', message, ...(param ? { param } : {}) } } };
 }
 
 /** Parts of a multipart/form-data body: name, optional filename and content type, and the value. */
-export function parseMultipart(body: string, contentType: string | undefined): Array<{ name: string; filename?: string; type?: string; value: string }> | undefined {
+export function parseMultipart(
+	body: string,
+	contentType: string | undefined,
+): Array<{ name: string; filename?: string; type?: string; value: string }> | undefined {
 	const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
 	if (!m || !/^multipart\/form-data/i.test(contentType ?? '')) return undefined;
 	const boundary = `--${m[1] ?? m[2]}`;
@@ -50,7 +65,13 @@ export function parseMultipart(body: string, contentType: string | undefined): A
 }
 
 /** Handles the File API paths; undefined for any other path. */
-export function handleFiles(store: Map<string, StoredFile>, method: string, path: string, rawBody: string, headers: http.IncomingHttpHeaders): FileReply | undefined {
+export function handleFiles(
+	store: Map<string, StoredFile>,
+	method: string,
+	path: string,
+	rawBody: string,
+	headers: http.IncomingHttpHeaders,
+): FileReply | undefined {
 	if (path === '/v1/files' && method === 'POST') {
 		const parts = parseMultipart(rawBody, headers['content-type']);
 		if (!parts) return error(400, 'File uploads must be multipart/form-data requests (sent to files.stripe.com).');
@@ -80,7 +101,11 @@ export function handleFiles(store: Map<string, StoredFile>, method: string, path
 	const m = /^\/v1\/files\/([^/]+)(\/contents)?$/.exec(path);
 	if (m && method === 'GET') {
 		const stored = store.get(decodeURIComponent(m[1]));
-		if (!stored) return { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such file upload: '${m[1]}'`, param: 'file' } } };
+		if (!stored)
+			return {
+				status: 404,
+				body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such file upload: '${m[1]}'`, param: 'file' } },
+			};
 		if (!m[2]) return { status: 200, body: stored.object };
 		return { status: 200, body: null, raw: stored.content, headers: { 'Content-Type': stored.type } };
 	}

@@ -80,7 +80,8 @@ function assign(target: Tmp, path: string[], value: string): void {
 			const existing = cur[seg];
 			if (existing === undefined) cur[seg] = value;
 			else if (Array.isArray(existing)) existing.push(value);
-			else if (typeof existing === 'string') cur[seg] = [existing, value]; // repeated key (v2 `include=a&include=b`)
+			else if (typeof existing === 'string')
+				cur[seg] = [existing, value]; // repeated key (v2 `include=a&include=b`)
 			else throw new FormParseError(`Conflicting values for ${path.join('.')}`);
 		} else {
 			let next = cur[seg];

@@ -206,11 +206,22 @@ export async function deliverEvent(
 	const secret = opts.forge ? `whsec_forged_${randomId(8)}` : destination._secret;
 	const signature = opts.signature ?? `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 	return await new Promise<Delivery>((resolve) => {
-		const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json; charset=utf-8', 'Stripe-Signature': signature, 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve({ ...base, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-		});
+		const req = http.request(
+			url,
+			{
+				method: 'POST',
+				headers: {
+					'Content-Type': 'application/json; charset=utf-8',
+					'Stripe-Signature': signature,
+					'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+				},
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => resolve({ ...base, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+			},
+		);
 		req.on('error', (e) => resolve({ ...base, status: 0, body: e.message }));
 		req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
 		req.end(body);
@@ -488,9 +499,7 @@ function create(def: ResourceDef, data: AccountData, table: Map<string, Stored>,
 	do id = `${def.idPrefix}_${randomId(14)}`;
 	while (table.has(id));
 	const created = nowSeconds();
-	const obj: StripeObject = def.defaults
-		? def.defaults({ id, created })
-		: { id, object: def.object, created, livemode: false, metadata: {} };
+	const obj: StripeObject = def.defaults ? def.defaults({ id, created }) : { id, object: def.object, created, livemode: false, metadata: {} };
 	applyParams(obj, params, '');
 	def.onWrite?.(obj, created);
 	table.set(id, { seq: ++data.seq, obj });
@@ -624,8 +633,17 @@ function handleV2(ctx: RequestContext): Reply {
 			if (body[k] === undefined) throw v2Error(400, 'parameter_missing', `Missing required param: ${k}.`);
 		}
 		const allowed = [
-			'enabled_events', 'event_payload', 'name', 'type', 'amazon_eventbridge', 'description',
-			'events_from', 'include', 'metadata', 'snapshot_api_version', 'webhook_endpoint',
+			'enabled_events',
+			'event_payload',
+			'name',
+			'type',
+			'amazon_eventbridge',
+			'description',
+			'events_from',
+			'include',
+			'metadata',
+			'snapshot_api_version',
+			'webhook_endpoint',
 		];
 		for (const k of Object.keys(body)) if (!allowed.includes(k)) throw v2Error(400, 'parameter_unknown', `Received unknown parameter: ${k}`);
 		if (!Array.isArray(body.enabled_events) || body.enabled_events.length === 0) {
@@ -639,7 +657,8 @@ function handleV2(ctx: RequestContext): Reply {
 		if (type === 'amazon_eventbridge' && (!eb?.aws_account_id || !eb?.aws_region)) {
 			throw v2Error(400, 'parameter_missing', 'Missing required param: amazon_eventbridge.aws_account_id, amazon_eventbridge.aws_region.');
 		}
-		if (!['webhook_endpoint', 'amazon_eventbridge'].includes(type)) throw v2Error(400, 'parameter_invalid', 'type must be one of: webhook_endpoint, amazon_eventbridge.');
+		if (!['webhook_endpoint', 'amazon_eventbridge'].includes(type))
+			throw v2Error(400, 'parameter_invalid', 'type must be one of: webhook_endpoint, amazon_eventbridge.');
 		const id = `ed_test_${randomId(44)}`;
 		const metadata: StripeObject = {};
 		for (const [k, v] of Object.entries((body.metadata as StripeObject) ?? {})) if (v !== null) metadata[k] = String(v);
@@ -675,7 +694,8 @@ function handleV2(ctx: RequestContext): Reply {
 		return { status: 200, body: renderDestination(rec, includes(body.include)) };
 	}
 	if (rest.length === 0 && method === 'GET') {
-		for (const k of Object.keys(ctx.query)) if (!['include', 'limit', 'page'].includes(k)) throw v2Error(400, 'parameter_unknown', `Received unknown parameter: ${k}`);
+		for (const k of Object.keys(ctx.query))
+			if (!['include', 'limit', 'page'].includes(k)) throw v2Error(400, 'parameter_unknown', `Received unknown parameter: ${k}`);
 		let offset = 0;
 		let limit = 20;
 		if (ctx.query.page !== undefined) {
@@ -820,7 +840,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		acceptedTimes = [];
 	};
 	const checkFault = (f: Omit<Fault, 'times'>) => {
-		if (f.action !== undefined && !['reset', 'reset-after', 'hang', 'hang-after'].includes(f.action)) throw new Error(`unknown fault action ${String(f.action)}`);
+		if (f.action !== undefined && !['reset', 'reset-after', 'hang', 'hang-after'].includes(f.action))
+			throw new Error(`unknown fault action ${String(f.action)}`);
 		if (f.action === undefined && typeof f.status !== 'number') throw new Error('fault.status (or fault.action) is required');
 	};
 	const addFault = (f: Fault) => {
@@ -921,7 +942,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					}
 					if (path === '/__standin/health') return send({ status: 200, body: { ok: true } });
 					if (path === '/__standin/deliveries' && method === 'GET') return send({ status: 200, body: deliveries });
-					if (path === '/__standin/destinations' && method === 'GET') return send({ status: 200, body: allDestinations().map((d) => renderDestination(d, ['webhook_endpoint.url'])) });
+					if (path === '/__standin/destinations' && method === 'GET')
+						return send({ status: 200, body: allDestinations().map((d) => renderDestination(d, ['webhook_endpoint.url'])) });
 					if (path === '/__standin/deliver' && method === 'POST') {
 						deliver(JSON.parse(rawBody || '{}'))
 							.then((result) => send({ status: 200, body: result }))

@@ -43,7 +43,7 @@ describe('stand-in server', () => {
 		if (opts.key !== null) headers.Authorization = `Bearer ${opts.key ?? KEY}`;
 		if (opts.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/x-www-form-urlencoded';
 		const res = await fetch(s.url + p, { method, headers, body: opts.body });
-		return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> } // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape, read by the assertions;
+		return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape, read by the assertions;
 	};
 
 	before(async () => {
@@ -70,7 +70,10 @@ describe('stand-in server', () => {
 		assert.equal(live.status, 401);
 		assert.match(live.json.error.message, /^Invalid API Key provided: sk_live_\*+mnop$/);
 		assert.equal((await raw('GET', '/v1/balance', { key: 'rk_test_restricted' })).status, 200);
-		await assert.rejects(new Stripe('sk_live_nope', { host: '127.0.0.1', port: s.port, protocol: 'http' }).balance.retrieve(), (e: StripeErr) => e.type === 'StripeAuthenticationError');
+		await assert.rejects(
+			new Stripe('sk_live_nope', { host: '127.0.0.1', port: s.port, protocol: 'http' }).balance.retrieve(),
+			(e: StripeErr) => e.type === 'StripeAuthenticationError',
+		);
 	});
 
 	it('customers: create / retrieve / update / delete through stripe-node', async () => {
@@ -130,26 +133,51 @@ describe('stand-in server', () => {
 		const p1 = await stripe.customers.list({ limit: 2 });
 		assert.equal(p1.object, 'list');
 		assert.equal(p1.url, '/v1/customers');
-		assert.deepEqual(p1.data.map((c) => c.id), newest.slice(0, 2));
+		assert.deepEqual(
+			p1.data.map((c) => c.id),
+			newest.slice(0, 2),
+		);
 		assert.equal(p1.has_more, true);
 		const p2 = await stripe.customers.list({ limit: 2, starting_after: newest[1] });
-		assert.deepEqual(p2.data.map((c) => c.id), newest.slice(2, 4));
+		assert.deepEqual(
+			p2.data.map((c) => c.id),
+			newest.slice(2, 4),
+		);
 		const p3 = await stripe.customers.list({ limit: 2, starting_after: newest[3] });
-		assert.deepEqual(p3.data.map((c) => c.id), newest.slice(4));
+		assert.deepEqual(
+			p3.data.map((c) => c.id),
+			newest.slice(4),
+		);
 		assert.equal(p3.has_more, false);
 		const back = await stripe.customers.list({ limit: 2, ending_before: newest[4] });
-		assert.deepEqual(back.data.map((c) => c.id), newest.slice(2, 4));
+		assert.deepEqual(
+			back.data.map((c) => c.id),
+			newest.slice(2, 4),
+		);
 		assert.equal(back.has_more, true);
 		const all = await stripe.customers.list({ limit: 2 }).autoPagingToArray({ limit: 100 });
-		assert.deepEqual(all.map((c) => c.id), newest);
+		assert.deepEqual(
+			all.map((c) => c.id),
+			newest,
+		);
 		const byEmail = await stripe.customers.list({ email: 'c3@x.io' });
-		assert.deepEqual(byEmail.data.map((c) => c.id), [ids[3]]);
+		assert.deepEqual(
+			byEmail.data.map((c) => c.id),
+			[ids[3]],
+		);
 		await assert.rejects(stripe.customers.list({ limit: 101 }), (e: StripeErr) => e.param === 'limit');
-		await assert.rejects(stripe.customers.list({ starting_after: 'cus_nope' }), (e: StripeErr) => e.code === 'resource_missing' && e.param === 'starting_after');
+		await assert.rejects(
+			stripe.customers.list({ starting_after: 'cus_nope' }),
+			(e: StripeErr) => e.code === 'resource_missing' && e.param === 'starting_after',
+		);
 	});
 
 	it('search: query language, page / next_page, autopagination', async () => {
-		for (const [email, name, tier] of [['ann@x.io', 'Ann Lee', 'gold'], ['bob@x.io', 'Bob Stone', 'gold'], ['cy@y.io', 'Cy Lee', 'free']]) {
+		for (const [email, name, tier] of [
+			['ann@x.io', 'Ann Lee', 'gold'],
+			['bob@x.io', 'Bob Stone', 'gold'],
+			['cy@y.io', 'Cy Lee', 'free'],
+		]) {
 			await stripe.customers.create({ email, name, metadata: { tier } });
 		}
 		const gold = await stripe.customers.search({ query: "metadata['tier']:'gold'" });
@@ -157,7 +185,10 @@ describe('stand-in server', () => {
 		assert.equal(gold.url, '/v1/customers/search');
 		assert.deepEqual(gold.data.map((c) => c.email).sort(), ['ann@x.io', 'bob@x.io']);
 		const lee = await stripe.customers.search({ query: "name~'lee' AND -email:'cy@y.io'" });
-		assert.deepEqual(lee.data.map((c) => c.email), ['ann@x.io']);
+		assert.deepEqual(
+			lee.data.map((c) => c.email),
+			['ann@x.io'],
+		);
 		const either = await stripe.customers.search({ query: "email:'ANN@x.io' OR email:'cy@y.io'" });
 		assert.equal(either.data.length, 2);
 		const page1 = await stripe.customers.search({ query: 'created>0', limit: 2 });
@@ -198,8 +229,14 @@ describe('stand-in server', () => {
 	it('keeps data per Stripe-Account', async () => {
 		await stripe.customers.create({ email: 'platform@x.io' });
 		await stripe.customers.create({ email: 'connected@x.io' }, { stripeAccount: 'acct_123' });
-		assert.deepEqual((await stripe.customers.list()).data.map((c) => c.email), ['platform@x.io']);
-		assert.deepEqual((await stripe.customers.list({}, { stripeAccount: 'acct_123' })).data.map((c) => c.email), ['connected@x.io']);
+		assert.deepEqual(
+			(await stripe.customers.list()).data.map((c) => c.email),
+			['platform@x.io'],
+		);
+		assert.deepEqual(
+			(await stripe.customers.list({}, { stripeAccount: 'acct_123' })).data.map((c) => c.email),
+			['connected@x.io'],
+		);
 	});
 
 	it('v2 event destinations through stripe-node', async () => {
@@ -233,7 +270,13 @@ describe('stand-in server', () => {
 		assert.equal(ping.object, 'v2.core.event');
 		assert.equal(ping.type, 'v2.core.event_destination.ping');
 		for (let i = 0; i < 3; i++) {
-			await stripe.v2.core.eventDestinations.create({ name: `e${i}`, type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['*'], webhook_endpoint: { url: 'https://e.test' } });
+			await stripe.v2.core.eventDestinations.create({
+				name: `e${i}`,
+				type: 'webhook_endpoint',
+				event_payload: 'thin',
+				enabled_events: ['*'],
+				webhook_endpoint: { url: 'https://e.test' },
+			});
 		}
 		const page = await stripe.v2.core.eventDestinations.list({ limit: 2 });
 		assert.equal(page.data.length, 2);
@@ -271,12 +314,20 @@ describe('stand-in server', () => {
 		const retrying = new Stripe(KEY, { host: '127.0.0.1', port: s.port, protocol: 'http', maxNetworkRetries: 2 });
 		const b = await retrying.balance.retrieve();
 		assert.equal(b.object, 'balance');
-		assert.deepEqual(s.requests.map((r) => r.status), [429, 200]);
+		assert.deepEqual(
+			s.requests.map((r) => r.status),
+			[429, 200],
+		);
 	});
 
 	it('network faults: reset before / after processing, hang', async () => {
 		const post = (body: string, signal?: AbortSignal) =>
-			fetch(`${s.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': `k-${body}` }, body, signal });
+			fetch(`${s.url}/v1/customers`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': `k-${body}` },
+				body,
+				signal,
+			});
 		s.addFault({ path: '/v1/customers', action: 'reset' });
 		await assert.rejects(post('email=a%40x.io'));
 		assert.equal(s.objects('customers').length, 0, 'reset: nothing stored');
@@ -290,14 +341,22 @@ describe('stand-in server', () => {
 		s.addFault({ path: '/v1/customers', action: 'hang-after', bodyContains: 'b%40x.io' });
 		await assert.rejects(post('email=b%40x.io', AbortSignal.timeout(150)), /abort|timeout/i);
 		assert.equal(s.objects('customers').length, 2, 'hang-after: stored');
-		assert.deepEqual(s.requests.map((r) => r.fault ?? r.status), ['reset', 'reset-after', 200, 'hang-after']);
+		assert.deepEqual(
+			s.requests.map((r) => r.fault ?? r.status),
+			['reset', 'reset-after', 200, 'hang-after'],
+		);
 		assert.throws(() => s.addFault({ action: 'explode' as never }), /unknown fault action/);
 	});
 
 	it('raw (malformed) bodies, and faults matched by body text', async () => {
 		s.addFault({ path: '/v1/customers', bodyContains: 'metadata[row]=2', status: 200, rawBody: '{"id": "cus_' });
 		const form = (row: number) => `metadata[row]=${row}`;
-		const send = (row: number) => fetch(`${s.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form(row) });
+		const send = (row: number) =>
+			fetch(`${s.url}/v1/customers`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: form(row),
+			});
 		assert.equal((await send(1)).status, 200);
 		const bad = await send(2);
 		assert.equal(await bad.text(), '{"id": "cus_');
@@ -319,7 +378,10 @@ describe('stand-in server', () => {
 		assert.equal(res.status, 200);
 		s.requests.length = 0;
 		for (let i = 0; i < 10; i++) await fetch(`${s.url}/v1/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
-		assert.ok(s.requests.every((r) => r.status === 200), 'switched off');
+		assert.ok(
+			s.requests.every((r) => r.status === 200),
+			'switched off',
+		);
 	});
 
 	it('rate limit: 429 rate_limit above N accepted requests in the last second', async () => {
@@ -337,7 +399,10 @@ describe('stand-in server', () => {
 	it('seed and objects: store and read objects without HTTP', async () => {
 		const seeded = s.seed('customers', [{ email: 'a@x.io' }, { email: 'b@x.io' }]);
 		assert.match(String(seeded[0].id), /^cus_/);
-		assert.deepEqual(s.objects('customers').map((c) => c.email), ['a@x.io', 'b@x.io']);
+		assert.deepEqual(
+			s.objects('customers').map((c) => c.email),
+			['a@x.io', 'b@x.io'],
+		);
 		assert.equal((await stripe.customers.list()).data.length, 2);
 		assert.deepEqual(s.objects('customers', 'acct_other'), []);
 		assert.throws(() => s.objects('nothing'), /no resource nothing/);
@@ -371,7 +436,12 @@ describe('stand-in server', () => {
 		try {
 			const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
 			const created = await stripe.v2.core.eventDestinations.create({
-				name: 'd', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v1.billing.meter.no_meter_found'], webhook_endpoint: { url }, include: ['webhook_endpoint.signing_secret'],
+				name: 'd',
+				type: 'webhook_endpoint',
+				event_payload: 'thin',
+				enabled_events: ['v1.billing.meter.no_meter_found'],
+				webhook_endpoint: { url },
+				include: ['webhook_endpoint.signing_secret'],
 			});
 			const secret = String(created.webhook_endpoint?.signing_secret);
 			await stripe.v2.core.eventDestinations.ping(created.id);
@@ -382,7 +452,12 @@ describe('stand-in server', () => {
 			assert.equal(JSON.parse(received[0].body).type, 'v2.core.event_destination.ping');
 			const forged = await s.deliver({ event: { type: 'customer.created' }, forge: true });
 			assert.equal(forged.status, 401);
-			assert.notEqual(received[1].sig.split(',')[1].split('=')[1], createHmac('sha256', secret).update(`${received[1].sig.split(',')[0].split('=')[1]}.${received[1].body}`).digest('hex'));
+			assert.notEqual(
+				received[1].sig.split(',')[1].split('=')[1],
+				createHmac('sha256', secret)
+					.update(`${received[1].sig.split(',')[0].split('=')[1]}.${received[1].body}`)
+					.digest('hex'),
+			);
 		} finally {
 			hook.close();
 		}
@@ -393,7 +468,15 @@ describe('stand-in server', () => {
 			{ customer: 'cus_1', type: 'credit', credit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 1000 } }, type: 'credits_granted' } },
 			{ customer: 'cus_1', type: 'debit', debit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 300 } }, type: 'credits_applied' } },
 		]);
-		const summary = await stripe.billing.creditBalanceSummary.retrieve({ customer: 'cus_1', filter: { type: 'applicability_scope', applicability_scope: { price_type: 'metered' } } });
-		assert.deepEqual(summary.balances, [{ available_balance: { type: 'monetary', monetary: { currency: 'usd', value: 700 } }, ledger_balance: { type: 'monetary', monetary: { currency: 'usd', value: 700 } } }]);
+		const summary = await stripe.billing.creditBalanceSummary.retrieve({
+			customer: 'cus_1',
+			filter: { type: 'applicability_scope', applicability_scope: { price_type: 'metered' } },
+		});
+		assert.deepEqual(summary.balances, [
+			{
+				available_balance: { type: 'monetary', monetary: { currency: 'usd', value: 700 } },
+				ledger_balance: { type: 'monetary', monetary: { currency: 'usd', value: 700 } },
+			},
+		]);
 	});
 });

@@ -30,8 +30,7 @@ export function stripeShapedAnswer(method: string, url: string): { status: numbe
 }
 
 export async function startCaptureServer(
-	answer: (req: CapturedRequest) => { status: number; body: unknown; headers?: Record<string, string> } = (r) =>
-		stripeShapedAnswer(r.method, r.url),
+	answer: (req: CapturedRequest) => { status: number; body: unknown; headers?: Record<string, string> } = (r) => stripeShapedAnswer(r.method, r.url),
 ): Promise<CaptureServer> {
 	const requests: CapturedRequest[] = [];
 	const server = http.createServer((req, res) => {

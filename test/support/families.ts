@@ -22,9 +22,9 @@ function load(): FamilyNode[] {
 	for (const [key, { className }] of Object.entries(map.families)) {
 		const nodeFile = path.join(ROOT, 'nodes', className, `${className}.node.js`);
 		if (!fs.existsSync(nodeFile)) continue;
-		 
+
 		const { family } = require(path.join(ROOT, 'generated/families', `${key}.js`)) as { family: FamilyDescriptor };
-		 
+
 		const NodeClass = require(nodeFile)[className] as new () => INodeType;
 		out.push({ key, className, family, nodeType: new NodeClass() });
 	}

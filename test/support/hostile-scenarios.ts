@@ -25,7 +25,10 @@ export interface Row {
 	outcome: string;
 }
 
-const oneLine = (t: unknown) => String(t ?? '').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').replace(/\|/g, '\\|');
+const oneLine = (t: unknown) =>
+	String(t ?? '')
+		.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+		.replace(/\|/g, '\\|');
 
 /** Redirects: where requests arrived, for cross-origin redirects and a loop. */
 export async function redirectRows(): Promise<Row[]> {
@@ -43,7 +46,11 @@ export async function redirectRows(): Promise<Row[]> {
 			});
 			const r = await runNode({ nodeType: core, credentials, parameters: createCustomer });
 			const withKey = other.requests.filter((x) => x.headers.authorization).length;
-			rows.push({ scenario: `POST customer, HTTP ${status} to another port`, requests: `base URL ${base.requests.length}, other origin ${other.requests.length} (${withKey} with Authorization)`, outcome: `\`${oneLine(r.nodeError?.message)}\`` });
+			rows.push({
+				scenario: `POST customer, HTTP ${status} to another port`,
+				requests: `base URL ${base.requests.length}, other origin ${other.requests.length} (${withKey} with Authorization)`,
+				outcome: `\`${oneLine(r.nodeError?.message)}\``,
+			});
 		}
 		base.requests.length = 0;
 		base.handle((req, res) => {
@@ -51,7 +58,11 @@ export async function redirectRows(): Promise<Row[]> {
 			res.end();
 		});
 		const loop = await runNode({ nodeType: core, credentials, parameters: { resource: 'balance', operation: 'retrieve' } });
-		rows.push({ scenario: 'GET balance, HTTP 302 to itself (a loop)', requests: `base URL ${base.requests.length}`, outcome: `\`${oneLine(loop.nodeError?.message)}\`` });
+		rows.push({
+			scenario: 'GET balance, HTTP 302 to itself (a loop)',
+			requests: `base URL ${base.requests.length}`,
+			outcome: `\`${oneLine(loop.nodeError?.message)}\``,
+		});
 	} finally {
 		await base.close();
 		await other.close();
@@ -74,10 +85,23 @@ export async function dotIdSweep(): Promise<{ params: number; refused: number; s
 						const name = pathFieldName(op, p.name);
 						const current = base[name];
 						const bad = '={{ $json.v }}';
-						const parameters: INodeParameters = { resource: r.value, operation: op.value, ...base, [name]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad };
+						const parameters: INodeParameters = {
+							resource: r.value,
+							operation: op.value,
+							...base,
+							[name]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad,
+						};
 						if (op.kind !== 'plain' && op.kind !== 'report') parameters.limit = 3;
-						const binary = op.params.some((x) => fieldShape(x) === 'binary') ? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } } : undefined;
-						const result = await runNode({ nodeType, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } }, parameters, continueOnFail: true, inputItems: ['.', '..'].map((v) => ({ json: { v }, ...(binary ? { binary } : {}) })) });
+						const binary = op.params.some((x) => fieldShape(x) === 'binary')
+							? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } }
+							: undefined;
+						const result = await runNode({
+							nodeType,
+							credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } },
+							parameters,
+							continueOnFail: true,
+							inputItems: ['.', '..'].map((v) => ({ json: { v }, ...(binary ? { binary } : {}) })),
+						});
 						refused += (result.items[0] ?? []).filter((i) => /is not a valid Stripe ID/.test(String(i.json.error))).length;
 					}
 				}
@@ -96,11 +120,23 @@ export async function malformedRows(): Promise<Row[]> {
 	const credentials = { stripeKeyApi: { secretKey: SECRET, baseUrl: h.url } };
 	const cases: Array<[string, INodeParameters, (n: number) => unknown]> = [
 		['POST customer, body `null`', createCustomer, () => null],
-		['Return All, a `null` row', { resource: 'customer', operation: 'list', returnAll: true }, () => ({ object: 'list', data: [{ id: 'cus_1' }, null], has_more: false })],
+		[
+			'Return All, a `null` row',
+			{ resource: 'customer', operation: 'list', returnAll: true },
+			() => ({ object: 'list', data: [{ id: 'cus_1' }, null], has_more: false }),
+		],
 		['Return All, no `data`', { resource: 'customer', operation: 'list', returnAll: true }, () => ({ object: 'list', has_more: false })],
 		['Return All, `data` an object', { resource: 'customer', operation: 'list', returnAll: true }, () => ({ object: 'list', data: {}, has_more: false })],
-		['Return All, `has_more` with the same last ID on every page', { resource: 'customer', operation: 'list', returnAll: true }, () => ({ object: 'list', data: [{ id: 'cus_1' }], has_more: true })],
-		['Return All (v2), `next_page_url` to another host', { resource: 'eventDestinationV2', operation: 'list', returnAll: true }, () => ({ data: [{ id: 'ed_1' }], next_page_url: '@127.0.0.2:1/v2/core/event_destinations' })],
+		[
+			'Return All, `has_more` with the same last ID on every page',
+			{ resource: 'customer', operation: 'list', returnAll: true },
+			() => ({ object: 'list', data: [{ id: 'cus_1' }], has_more: true }),
+		],
+		[
+			'Return All (v2), `next_page_url` to another host',
+			{ resource: 'eventDestinationV2', operation: 'list', returnAll: true },
+			() => ({ data: [{ id: 'ed_1' }], next_page_url: '@127.0.0.2:1/v2/core/event_destinations' }),
+		],
 	];
 	try {
 		for (const [scenario, parameters, body] of cases) {
@@ -125,7 +161,11 @@ export async function deadlineRows(): Promise<Row[]> {
 	const h = await startHostile();
 	const rows: Row[] = [];
 	const sleep = instantSleep();
-	const balance = (timeout: number, maxRetries: number): INodeParameters => ({ resource: 'balance', operation: 'retrieve', requestOptions: { timeout, maxRetries } });
+	const balance = (timeout: number, maxRetries: number): INodeParameters => ({
+		resource: 'balance',
+		operation: 'retrieve',
+		requestOptions: { timeout, maxRetries },
+	});
 	try {
 		const credentials = (baseUrl = h.url) => ({ stripeKeyApi: { secretKey: SECRET, baseUrl } });
 		const run = async (scenario: string, parameters: INodeParameters, baseUrl?: string) => {
@@ -133,7 +173,11 @@ export async function deadlineRows(): Promise<Row[]> {
 			const started = Date.now();
 			const r = await runNode({ nodeType: core, credentials: credentials(baseUrl), parameters });
 			const ms = Date.now() - started;
-			rows.push({ scenario, requests: String(h.requests.length), outcome: `\`${oneLine(r.nodeError?.message ?? 'succeeded')}\` after ${(ms / 1000).toFixed(2)} s` });
+			rows.push({
+				scenario,
+				requests: String(h.requests.length),
+				outcome: `\`${oneLine(r.nodeError?.message ?? 'succeeded')}\` after ${(ms / 1000).toFixed(2)} s`,
+			});
 		};
 		h.handle((_req, res) => trickle(res, 50, 3000));
 		await run('a byte every 50 ms for 3 s; Timeout 500 ms, Max Retries 1', balance(500, 1));
@@ -159,7 +203,12 @@ export async function retryOnFailRow(): Promise<Row> {
 	const sleep = instantSleep();
 	try {
 		s.addFault({ method: 'POST', path: '/v1/customers', action: 'reset-after', times: 3 });
-		const r = await runNode({ nodeType: core, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } }, parameters: createCustomer, nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 1 } });
+		const r = await runNode({
+			nodeType: core,
+			credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } },
+			parameters: createCustomer,
+			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 1 },
+		});
 		const posts = s.requests.filter((x) => x.method === 'POST');
 		const keys = new Set(posts.map((x) => x.headers['idempotency-key'])).size;
 		return {
@@ -174,5 +223,7 @@ export async function retryOnFailRow(): Promise<Row> {
 }
 
 export function rowsTable(rows: Row[], requestsHeader = 'Requests received'): string {
-	return [`| Scenario | ${requestsHeader} | Outcome |`, '| --- | --- | --- |', ...rows.map((r) => `| ${r.scenario} | ${r.requests} | ${r.outcome} |`)].join('\n');
+	return [`| Scenario | ${requestsHeader} | Outcome |`, '| --- | --- | --- |', ...rows.map((r) => `| ${r.scenario} | ${r.requests} | ${r.outcome} |`)].join(
+		'\n',
+	);
 }

@@ -47,7 +47,11 @@ export interface Scenario {
 const BAD_GATEWAY_HTML = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
 const TRUNCATED_JSON = '{\n  "id": "cus_truncated",\n  "object": "custo';
 const lockTimeout = {
-	error: { type: 'invalid_request_error', code: 'lock_timeout', message: 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it.' },
+	error: {
+		type: 'invalid_request_error',
+		code: 'lock_timeout',
+		message: 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it.',
+	},
 };
 
 /** `times` copies of a fault on the request's path. */
@@ -58,33 +62,189 @@ const CUS = '/v1/customers';
 const ED = '/v2/core/event_destinations';
 
 export const SCENARIOS: Scenario[] = [
-	{ name: 'connection reset before processing', request: 'create customer', faults: on(CUS, { action: 'reset' }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: false } },
-	{ name: 'connection reset after processing (object stored, answer lost)', request: 'create customer', faults: on(CUS, { action: 'reset-after' }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: true } },
-	{ name: 'connection reset before processing, every attempt', request: 'create customer', faults: on(CUS, { action: 'reset' }, 3), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 0, error: /^Could not reach Stripe at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|socket hang up)\)$/ } },
-	{ name: 'connection reset after processing, every attempt', request: 'create customer', faults: on(CUS, { action: 'reset-after' }, 3), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 1, error: /^Could not reach Stripe at .* \((ECONNRESET|socket hang up)\)$/ } },
-	{ name: 'timeout (no answer)', request: 'create customer', faults: on(CUS, { action: 'hang' }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: false } },
-	{ name: 'timeout after processing', request: 'create customer', faults: on(CUS, { action: 'hang-after' }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: true } },
-	{ name: 'timeout, every attempt', request: 'create customer', faults: on(CUS, { action: 'hang' }, 3), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 0, error: /^Stripe did not answer within 0\.5 s$/ } },
-	{ name: 'HTTP 500', request: 'create customer', faults: on(CUS, { status: 500 }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'HTTP 502 (HTML body from a proxy)', request: 'create customer', faults: on(CUS, { status: 502, rawBody: BAD_GATEWAY_HTML, headers: { 'Content-Type': 'text/html' } }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'HTTP 503', request: 'create customer', faults: on(CUS, { status: 503 }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'HTTP 500, every attempt', request: 'create customer', faults: on(CUS, { status: 500 }, 3), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 0, error: /^Stripe api_error: Injected 500$/ } },
-	{ name: 'HTTP 502 (HTML body), every attempt', request: 'create customer', faults: on(CUS, { status: 502, rawBody: BAD_GATEWAY_HTML, headers: { 'Content-Type': 'text/html' } }, 3), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 0, error: /^Stripe answered HTTP 502 with a body that is not JSON: <html><head><title>502 Bad Gateway<\/title>/ } },
-	{ name: 'HTTP 409 lock_timeout', request: 'create customer', faults: on(CUS, { status: 409, body: lockTimeout }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'HTTP 429, Stripe-Should-Retry: true', request: 'create customer', faults: on(CUS, { status: 429, headers: { 'Stripe-Should-Retry': 'true' } }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'HTTP 429, Stripe-Should-Retry: false', request: 'create customer', faults: on(CUS, { status: 429, headers: { 'Stripe-Should-Retry': 'false' } }), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe invalid_request_error: Injected 429$/ } },
-	{ name: 'HTTP 503, Stripe-Should-Retry: false', request: 'create customer', faults: on(CUS, { status: 503, headers: { 'Stripe-Should-Retry': 'false' } }), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe api_error: Injected 503$/ } },
-	{ name: 'HTTP 400, Stripe-Should-Retry: true', request: 'create customer', faults: on(CUS, { status: 400, headers: { 'Stripe-Should-Retry': 'true' } }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'HTTP 400 (not retried)', request: 'create customer', faults: on(CUS, { status: 400 }), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe invalid_request_error: Injected 400$/ } },
-	{ name: 'malformed JSON in a 200 answer', request: 'create customer', faults: on(CUS, { status: 200, rawBody: TRUNCATED_JSON }), expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe answered with a body that is not JSON$/, description: /^HTTP 200, 45 bytes · Request ID: req_\w+ · Stripe may have carried the request out/ } },
-	{ name: 'malformed JSON in a 500 answer', request: 'create customer', faults: on(CUS, { status: 500, rawBody: TRUNCATED_JSON }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 } },
-	{ name: 'Max Retries 0: a reset is not retried', request: 'create customer', maxRetries: 0, faults: on(CUS, { action: 'reset' }), expect: { outcome: 'failed', attempts: 1, idempotencyKeys: 0, objects: 0, error: /^Could not reach Stripe/ } },
-	{ name: 'Max Retries 5: five resets, then success', request: 'create customer', maxRetries: 5, faults: on(CUS, { action: 'reset-after' }, 5), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 6, objects: 1, replayed: true } },
-	{ name: 'GET: connection reset', request: 'retrieve customer', faults: on('/v1/customers/*', { action: 'reset' }), expect: { idempotencyKeys: 0, outcome: 'succeeded', attempts: 2 } },
-	{ name: 'GET: timeout', request: 'retrieve customer', faults: on('/v1/customers/*', { action: 'hang' }), expect: { idempotencyKeys: 0, outcome: 'succeeded', attempts: 2 } },
-	{ name: 'GET: HTTP 503, every attempt', request: 'retrieve customer', faults: on('/v1/customers/*', { status: 503 }, 3), expect: { idempotencyKeys: 0, outcome: 'failed', attempts: 3, error: /^Stripe api_error: Injected 503$/ } },
-	{ name: 'v2 POST: connection reset after processing', request: 'create event destination (v2)', faults: on(ED, { action: 'reset-after' }), expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: true } },
-	{ name: 'v2 POST: HTTP 500 then timeout after processing', request: 'create event destination (v2)', faults: [...on(ED, { status: 500 }), ...on(ED, { action: 'hang-after' })], expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 3, objects: 1, replayed: true } },
+	{
+		name: 'connection reset before processing',
+		request: 'create customer',
+		faults: on(CUS, { action: 'reset' }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: false },
+	},
+	{
+		name: 'connection reset after processing (object stored, answer lost)',
+		request: 'create customer',
+		faults: on(CUS, { action: 'reset-after' }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: true },
+	},
+	{
+		name: 'connection reset before processing, every attempt',
+		request: 'create customer',
+		faults: on(CUS, { action: 'reset' }, 3),
+		expect: {
+			idempotencyKeys: 1,
+			outcome: 'failed',
+			attempts: 3,
+			objects: 0,
+			error: /^Could not reach Stripe at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|socket hang up)\)$/,
+		},
+	},
+	{
+		name: 'connection reset after processing, every attempt',
+		request: 'create customer',
+		faults: on(CUS, { action: 'reset-after' }, 3),
+		expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 1, error: /^Could not reach Stripe at .* \((ECONNRESET|socket hang up)\)$/ },
+	},
+	{
+		name: 'timeout (no answer)',
+		request: 'create customer',
+		faults: on(CUS, { action: 'hang' }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: false },
+	},
+	{
+		name: 'timeout after processing',
+		request: 'create customer',
+		faults: on(CUS, { action: 'hang-after' }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: true },
+	},
+	{
+		name: 'timeout, every attempt',
+		request: 'create customer',
+		faults: on(CUS, { action: 'hang' }, 3),
+		expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 0, error: /^Stripe did not answer within 0\.5 s$/ },
+	},
+	{
+		name: 'HTTP 500',
+		request: 'create customer',
+		faults: on(CUS, { status: 500 }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'HTTP 502 (HTML body from a proxy)',
+		request: 'create customer',
+		faults: on(CUS, { status: 502, rawBody: BAD_GATEWAY_HTML, headers: { 'Content-Type': 'text/html' } }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'HTTP 503',
+		request: 'create customer',
+		faults: on(CUS, { status: 503 }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'HTTP 500, every attempt',
+		request: 'create customer',
+		faults: on(CUS, { status: 500 }, 3),
+		expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 3, objects: 0, error: /^Stripe api_error: Injected 500$/ },
+	},
+	{
+		name: 'HTTP 502 (HTML body), every attempt',
+		request: 'create customer',
+		faults: on(CUS, { status: 502, rawBody: BAD_GATEWAY_HTML, headers: { 'Content-Type': 'text/html' } }, 3),
+		expect: {
+			idempotencyKeys: 1,
+			outcome: 'failed',
+			attempts: 3,
+			objects: 0,
+			error: /^Stripe answered HTTP 502 with a body that is not JSON: <html><head><title>502 Bad Gateway<\/title>/,
+		},
+	},
+	{
+		name: 'HTTP 409 lock_timeout',
+		request: 'create customer',
+		faults: on(CUS, { status: 409, body: lockTimeout }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'HTTP 429, Stripe-Should-Retry: true',
+		request: 'create customer',
+		faults: on(CUS, { status: 429, headers: { 'Stripe-Should-Retry': 'true' } }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'HTTP 429, Stripe-Should-Retry: false',
+		request: 'create customer',
+		faults: on(CUS, { status: 429, headers: { 'Stripe-Should-Retry': 'false' } }),
+		expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe invalid_request_error: Injected 429$/ },
+	},
+	{
+		name: 'HTTP 503, Stripe-Should-Retry: false',
+		request: 'create customer',
+		faults: on(CUS, { status: 503, headers: { 'Stripe-Should-Retry': 'false' } }),
+		expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe api_error: Injected 503$/ },
+	},
+	{
+		name: 'HTTP 400, Stripe-Should-Retry: true',
+		request: 'create customer',
+		faults: on(CUS, { status: 400, headers: { 'Stripe-Should-Retry': 'true' } }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'HTTP 400 (not retried)',
+		request: 'create customer',
+		faults: on(CUS, { status: 400 }),
+		expect: { idempotencyKeys: 1, outcome: 'failed', attempts: 1, objects: 0, error: /^Stripe invalid_request_error: Injected 400$/ },
+	},
+	{
+		name: 'malformed JSON in a 200 answer',
+		request: 'create customer',
+		faults: on(CUS, { status: 200, rawBody: TRUNCATED_JSON }),
+		expect: {
+			idempotencyKeys: 1,
+			outcome: 'failed',
+			attempts: 1,
+			objects: 0,
+			error: /^Stripe answered with a body that is not JSON$/,
+			description: /^HTTP 200, 45 bytes · Request ID: req_\w+ · Stripe may have carried the request out/,
+		},
+	},
+	{
+		name: 'malformed JSON in a 500 answer',
+		request: 'create customer',
+		faults: on(CUS, { status: 500, rawBody: TRUNCATED_JSON }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1 },
+	},
+	{
+		name: 'Max Retries 0: a reset is not retried',
+		request: 'create customer',
+		maxRetries: 0,
+		faults: on(CUS, { action: 'reset' }),
+		expect: { outcome: 'failed', attempts: 1, idempotencyKeys: 0, objects: 0, error: /^Could not reach Stripe/ },
+	},
+	{
+		name: 'Max Retries 5: five resets, then success',
+		request: 'create customer',
+		maxRetries: 5,
+		faults: on(CUS, { action: 'reset-after' }, 5),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 6, objects: 1, replayed: true },
+	},
+	{
+		name: 'GET: connection reset',
+		request: 'retrieve customer',
+		faults: on('/v1/customers/*', { action: 'reset' }),
+		expect: { idempotencyKeys: 0, outcome: 'succeeded', attempts: 2 },
+	},
+	{
+		name: 'GET: timeout',
+		request: 'retrieve customer',
+		faults: on('/v1/customers/*', { action: 'hang' }),
+		expect: { idempotencyKeys: 0, outcome: 'succeeded', attempts: 2 },
+	},
+	{
+		name: 'GET: HTTP 503, every attempt',
+		request: 'retrieve customer',
+		faults: on('/v1/customers/*', { status: 503 }, 3),
+		expect: { idempotencyKeys: 0, outcome: 'failed', attempts: 3, error: /^Stripe api_error: Injected 503$/ },
+	},
+	{
+		name: 'v2 POST: connection reset after processing',
+		request: 'create event destination (v2)',
+		faults: on(ED, { action: 'reset-after' }),
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 2, objects: 1, replayed: true },
+	},
+	{
+		name: 'v2 POST: HTTP 500 then timeout after processing',
+		request: 'create event destination (v2)',
+		faults: [...on(ED, { status: 500 }), ...on(ED, { action: 'hang-after' })],
+		expect: { idempotencyKeys: 1, outcome: 'succeeded', attempts: 3, objects: 1, replayed: true },
+	},
 ];
 
 export interface ScenarioResult {
@@ -113,7 +273,12 @@ function parametersFor(scenario: Scenario, customerId: string): INodeParameters 
 	const requestOptions = { timeout: TEST_TIMEOUT_MS, ...(scenario.maxRetries === undefined ? {} : { maxRetries: scenario.maxRetries }) };
 	switch (scenario.request) {
 		case 'create customer':
-			return { resource: 'customer', operation: 'create', additionalFields: { email: 'jane@example.com', metadata: { entries: [{ key: 'row', value: '1' }] } }, requestOptions };
+			return {
+				resource: 'customer',
+				operation: 'create',
+				additionalFields: { email: 'jane@example.com', metadata: { entries: [{ key: 'row', value: '1' }] } },
+				requestOptions,
+			};
 		case 'retrieve customer':
 			return { resource: 'customer', operation: 'retrieve', customer: { __rl: true, mode: 'id', value: customerId }, requestOptions };
 		case 'create event destination (v2)':
@@ -193,8 +358,20 @@ export function resultsTable(results: ScenarioResult[]): string {
 	for (const r of results) {
 		const method = r.scenario.request.startsWith('retrieve') ? 'GET' : 'POST';
 		const key =
-			r.idempotencyKeys === 1 ? (r.attempts > 1 ? `yes (1 key, ${r.attempts} attempts)` : 'yes (1 key)') : r.idempotencyKeys === 0 ? (method === 'GET' ? 'none (GET)' : 'none (no retries, as stripe-node)') : `NO (${r.idempotencyKeys} keys)`;
-		const stable = (t: string) => t.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:PORT').replace(/req_[A-Za-z0-9]+/g, 'req_…').replace(/\|/g, '\\|');
+			r.idempotencyKeys === 1
+				? r.attempts > 1
+					? `yes (1 key, ${r.attempts} attempts)`
+					: 'yes (1 key)'
+				: r.idempotencyKeys === 0
+					? method === 'GET'
+						? 'none (GET)'
+						: 'none (no retries, as stripe-node)'
+					: `NO (${r.idempotencyKeys} keys)`;
+		const stable = (t: string) =>
+			t
+				.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:PORT')
+				.replace(/req_[A-Za-z0-9]+/g, 'req_…')
+				.replace(/\|/g, '\\|');
 		const error = r.error ? `\`${stable(r.error)}\`${r.errorDescription ? ` — ${stable(r.errorDescription)}` : ''}` : '';
 		rows.push(
 			`| ${r.scenario.name} | ${method} ${r.scenario.request.replace(/^(create|retrieve) /, '')}${r.scenario.maxRetries !== undefined ? ` (Max Retries ${r.scenario.maxRetries})` : ''} | ${r.attemptLog.join(' → ')} | ${r.outcome === 'succeeded' ? (r.attempts > 1 ? `retried, succeeded${r.replayed ? ' (replayed)' : ''}` : 'succeeded') : r.attempts > 1 ? 'retried, failed' : 'failed, not retried'} | ${r.attempts} | ${key} | ${r.objects ?? 'n/a'} | ${r.sleeps.map((ms) => Math.round(ms)).join(', ') || '–'} | ${error} |`,
@@ -358,7 +535,10 @@ export async function runRateLimitedCreates(s: Standin, limit: number, items: nu
 /** Return All over `total` customers (100 per page; default Max Retries, real sleep) at `limit` requests/s. */
 export async function runRateLimitedReturnAll(s: Standin, limit: number, total: number): Promise<RateStats> {
 	s.reset();
-	s.seed('customers', Array.from({ length: total }, (_, i) => ({ email: `c${i}@example.com` })));
+	s.seed(
+		'customers',
+		Array.from({ length: total }, (_, i) => ({ email: `c${i}@example.com` })),
+	);
 	s.setRateLimit(limit);
 	const started = Date.now();
 	const result = await runNode({ nodeType: node, credentials: credentialsFor(s), parameters: { resource: 'customer', operation: 'list', returnAll: true } });

@@ -15,7 +15,18 @@ import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/transp
 import { startStandin } from '../standin/server';
 import { deadlineRows, dotIdSweep, malformedRows, redirectRows, retryOnFailRow, rowsTable } from './hostile-scenarios';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
-import { CHAOS, RATE_RUNS, resultsTable, runChaos, runRateLimitedCreates, runRateLimitedReturnAll, runScenario, SCENARIOS, TEST_TIMEOUT_MS, warmUp } from './reliability-scenarios';
+import {
+	CHAOS,
+	RATE_RUNS,
+	resultsTable,
+	runChaos,
+	runRateLimitedCreates,
+	runRateLimitedReturnAll,
+	runScenario,
+	SCENARIOS,
+	TEST_TIMEOUT_MS,
+	warmUp,
+} from './reliability-scenarios';
 
 nock.restore();
 

@@ -61,6 +61,9 @@ describe('one of each', () => {
 	});
 
 	it('special operations are dispatched by descriptor data in nodes/shared/special.ts', () => {
-		assert.deepEqual(filesUsing('prepareBinaryData', 'runCreditGrantReport', 'meterSessionToken'), ['nodes/shared/reports/credit-grants.ts', 'nodes/shared/special.ts']);
+		assert.deepEqual(filesUsing('prepareBinaryData', 'runCreditGrantReport', 'meterSessionToken'), [
+			'nodes/shared/reports/credit-grants.ts',
+			'nodes/shared/special.ts',
+		]);
 	});
 });

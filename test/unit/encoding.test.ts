@@ -7,7 +7,6 @@ import { describe, it } from 'node:test';
 
 import { encodeForm, encodeMultipart, interpolatePath } from '../../nodes/shared/encoding';
 
- 
 const qs = require('qs');
 
 /** Exactly what stripe-node 17.4.0's queryStringifyRequestData does. */
@@ -30,7 +29,41 @@ function rng(seed: number) {
 	};
 }
 
-const ALPHABET = ['a', 'Z', '0', ' ', '&', '=', '+', '/', '?', '#', '%', '[', ']', '{', '}', "'", '"', '!', '*', '(', ')', '~', '-', '_', '.', 'é', '€', '😀', '\n', ',', ';', ':', '@'];
+const ALPHABET = [
+	'a',
+	'Z',
+	'0',
+	' ',
+	'&',
+	'=',
+	'+',
+	'/',
+	'?',
+	'#',
+	'%',
+	'[',
+	']',
+	'{',
+	'}',
+	"'",
+	'"',
+	'!',
+	'*',
+	'(',
+	')',
+	'~',
+	'-',
+	'_',
+	'.',
+	'é',
+	'€',
+	'😀',
+	'\n',
+	',',
+	';',
+	':',
+	'@',
+];
 
 function randomValue(r: () => number, depth: number): unknown {
 	const pick = r();

@@ -40,10 +40,23 @@ describe('withParameterCache', () => {
 			[{ name: 'a' }, { name: 'b' }, { name: 'c' }],
 		);
 		const p = withParameterCache(ctx);
-		const got = [0, 1, 2].map((i) => [p.getNodeParameter('resource', i), p.getNodeParameter('additionalFields', i), p.getNodeParameter('requestOptions', i, {})]);
-		assert.deepEqual(got.map((g) => (g[1] as { name: string }).name), ['a', 'b', 'c']);
-		assert.deepEqual(got.map((g) => g[0]), ['customer', 'customer', 'customer']);
-		assert.deepEqual(got.map((g) => g[2]), [{ maxRetries: 3 }, { maxRetries: 3 }, { maxRetries: 3 }]);
+		const got = [0, 1, 2].map((i) => [
+			p.getNodeParameter('resource', i),
+			p.getNodeParameter('additionalFields', i),
+			p.getNodeParameter('requestOptions', i, {}),
+		]);
+		assert.deepEqual(
+			got.map((g) => (g[1] as { name: string }).name),
+			['a', 'b', 'c'],
+		);
+		assert.deepEqual(
+			got.map((g) => g[0]),
+			['customer', 'customer', 'customer'],
+		);
+		assert.deepEqual(
+			got.map((g) => g[2]),
+			[{ maxRetries: 3 }, { maxRetries: 3 }, { maxRetries: 3 }],
+		);
 		assert.equal(calls.filter((c) => c.startsWith('resource') && !c.endsWith('raw')).length, 1, 'resource read once');
 		assert.equal(calls.filter((c) => c.startsWith('requestOptions') && !c.endsWith('raw')).length, 1, 'requestOptions read once');
 		assert.equal(calls.filter((c) => c.startsWith('additionalFields') && !c.endsWith('raw')).length, 3, 'an expression: per item');

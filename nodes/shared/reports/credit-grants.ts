@@ -134,7 +134,9 @@ export async function customerReport(get: Get, customer: string, grants: IDataOb
 	const rows: IDataObject[] = [];
 	for (const currency of [...currencies].sort()) {
 		const inCurrency = grants.filter((g) => money(g.amount)?.currency === currency);
-		const balance = ((summary.balances as IDataObject[] | undefined) ?? []).find((b) => (money(b.available_balance) ?? money(b.ledger_balance))?.currency === currency);
+		const balance = ((summary.balances as IDataObject[] | undefined) ?? []).find(
+			(b) => (money(b.available_balance) ?? money(b.ledger_balance))?.currency === currency,
+		);
 		// With a category chosen, only that category's grants' transactions count.
 		const relevant = transactions.filter(
 			(t) => inPeriod(t, o) && (!o.category || grantIds.has(String(t.credit_grant))) && transactionMoney(t)?.currency === currency,
@@ -153,8 +155,17 @@ export async function customerReport(get: Get, customer: string, grants: IDataOb
 			...amountFields('ledger_balance', money(balance?.ledger_balance)?.value ?? 0, currency),
 			...amountFields('credits_in_period', sum(credits), currency),
 			...amountFields('debits_in_period', sum(debits), currency),
-			expiring_grants: expiring.map((g) => ({ id: g.id, name: g.name ?? null, expires_at: g.expires_at, ...amountFields('amount', money(g.amount)?.value ?? 0, currency) })),
-			...amountFields('expiring_total', expiring.reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0), currency),
+			expiring_grants: expiring.map((g) => ({
+				id: g.id,
+				name: g.name ?? null,
+				expires_at: g.expires_at,
+				...amountFields('amount', money(g.amount)?.value ?? 0, currency),
+			})),
+			...amountFields(
+				'expiring_total',
+				expiring.reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0),
+				currency,
+			),
 			voided_grants: inCurrency.filter((g) => g.voided_at).map((g) => g.id),
 			expired_grants: inCurrency.filter((g) => grantStatus(g, o.now) === 'expired').map((g) => g.id),
 			invoices: [...new Set(debits.map((t) => appliedInvoice(t)).filter(Boolean))],
@@ -205,7 +216,10 @@ export async function runCreditGrantReport(
 		now,
 	};
 	if (o.from >= o.to) throw new NodeOperationError(ctx.getNode(), 'The report period must start before it ends', { itemIndex });
-	if (o.customers && !o.customers.length) throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: "Customers" is empty; give customer IDs or choose All Customers With Grants`, { itemIndex });
+	if (o.customers && !o.customers.length)
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: "Customers" is empty; give customer IDs or choose All Customers With Grants`, {
+			itemIndex,
+		});
 
 	const get: Get = async (path, query) => {
 		const res = await callStripe(ctx, settings, { method: 'GET', path, params: query, apiMode: 'v1', stripeAccount, maxRetries, itemIndex }, 'throw');

@@ -48,7 +48,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { family } from '../../generated/families/${key}';
 import { executeFamily } from '../shared/executor';
-import { buildProperties } from '../shared/fields';
+import { buildProperties } from '../shared/properties';
 import { familyMethods } from '../shared/methods';
 
 /** ${fam.displayName}: every operation comes from the generated ${fam.title} descriptor. */

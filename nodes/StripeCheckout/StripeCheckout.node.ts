@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { family } from '../../generated/families/checkout';
 import { executeFamily } from '../shared/executor';
-import { buildProperties } from '../shared/fields';
+import { buildProperties } from '../shared/properties';
 import { familyMethods } from '../shared/methods';
 
 /** Stripe Checkout: every operation comes from the generated Checkout descriptor. */

@@ -12,7 +12,7 @@ import { toNodeError } from './errors';
 import type { StripeCall } from './client';
 import { callStripe } from './client';
 import { interpolatePath } from './encoding';
-import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './fields';
+import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './properties';
 import { AnswerShapeError, answerObject, listRows } from './lists';
 import type { PageRead, PageStep } from './pager';
 import type { RunState } from './special';

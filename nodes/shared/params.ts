@@ -3,7 +3,7 @@
  * Every problem is reported as a ParamError naming the field and the reason; the executor adds the item.
  */
 import type { ParamSchema } from './descriptor-types';
-import { fieldShape, labelOf } from './fields';
+import { fieldShape, labelOf } from './properties';
 
 export class ParamError extends Error {
 	constructor(
@@ -235,7 +235,7 @@ export function unwrapLocator(value: unknown): unknown {
 	return value;
 }
 
-/** Value of a node field for a parameter → request value (field shapes as in fields.ts). */
+/** Value of a node field for a parameter → request value (field shapes as in properties.ts). */
 export function fromField(fieldValue: unknown, schema: ParamSchema): unknown {
 	const value = unwrapLocator(fieldValue);
 	const shape = fieldShape(schema);

@@ -1,5 +1,5 @@
 /**
- * Bad input (issue 7), for every field shape the descriptors produce (fieldShape in nodes/shared/fields.ts):
+ * Bad input (issue 7), for every field shape the descriptors produce (fieldShape in nodes/shared/properties.ts):
  * for each shape the first operation (over all family nodes) with a parameter of that shape — as a top-level
  * required field and inside Additional Fields — is run through n8n's engine with wrong values. Each must fail
  * with an error naming the item and the field before anything is sent; with Continue On Fail the valid item
@@ -13,8 +13,8 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import type { FieldShape } from '../../nodes/shared/fields';
-import { fieldShape, labelOf, optionalParams, requiredParams } from '../../nodes/shared/fields';
+import type { FieldShape } from '../../nodes/shared/properties';
+import { fieldShape, labelOf, optionalParams, requiredParams } from '../../nodes/shared/properties';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';

@@ -8,7 +8,7 @@ import { instantSleep, runNode } from '../harness/engine';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { fieldShape, pathFieldName } from '../../nodes/shared/fields';
+import { fieldShape, pathFieldName } from '../../nodes/shared/properties';
 import { startCaptureServer } from './capture';
 import { FAMILY_NODES } from './families';
 import { json, startHostile, trickle } from './hostile';

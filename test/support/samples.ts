@@ -3,7 +3,7 @@
  * generated case can be sent both through our node and through stripe-node.
  */
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import { fieldShape, LOCATOR_SEARCH, locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/fields';
+import { fieldShape, LOCATOR_SEARCH, locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 

@@ -18,12 +18,11 @@ import '../harness/engine';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import nock from 'nock';
-import type { INodeParameters, INodeType, IConnections } from 'n8n-workflow';
+import type { INodeParameters, IConnections } from 'n8n-workflow';
 
 import { NoOp } from 'n8n-nodes-base/dist/nodes/NoOp/NoOp.node';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { fieldShape, pathFieldName } from '../../nodes/shared/properties';
 import { DEFAULT_API_VERSION } from '../../nodes/shared/transport';
 import { HARNESS_INPUT_NODE_TYPE, instantSleep, runNode, runWorkflow } from '../harness/engine';
 import { createInputNodeType } from '../harness/node-types';
@@ -32,6 +31,7 @@ import { startCaptureServer } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
 import type { HostileServer } from '../support/hostile';
 import { json, startHostile, trickle } from '../support/hostile';
+import { dotIdCases, dotIdItems } from '../support/hostile-scenarios';
 import { casesFor } from '../support/samples';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
@@ -151,43 +151,22 @@ describe('path IDs that the URL parser would resolve are refused', () => {
 	it('"." and ".." in every path parameter of every operation: refused, nothing sent', async () => {
 		let params = 0;
 		const failures: string[] = [];
-		for (const { key, family: fam, nodeType } of FAMILY_NODES) {
-			for (const r of fam.resources) {
-				for (const op of r.operations) {
-					for (const p of op.pathParams) {
-						params++;
-						const base = casesFor(op, r.value)[0].nodeParams as INodeParameters;
-						const name = pathFieldName(op, p.name);
-						const current = base[name];
-						const bad = '={{ $json.v }}';
-						const parameters: INodeParameters = {
-							resource: r.value,
-							operation: op.value,
-							...base,
-							[name]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad,
-						};
-						if (op.kind !== 'plain' && op.kind !== 'report') parameters.limit = 3;
-						const binary = op.params.some((x) => fieldShape(x) === 'binary')
-							? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } }
-							: undefined;
-						const sent = cap.requests.length;
-						const result = await runNode({
-							nodeType: nodeType as INodeType,
-							credentials: credentials(),
-							parameters,
-							continueOnFail: true,
-							inputItems: ['.', '..'].map((v) => ({ json: { v }, ...(binary ? { binary } : {}) })),
-						});
-						const errors = (result.items[0] ?? []).map((i) => String(i.json.error ?? ''));
-						const ok =
-							errors.length === 2 &&
-							errors.every((e, i) => new RegExp(`^Invalid parameter in item ${i}: .*\\(${name}\\) "\\.{${i + 1}}" is not a valid Stripe ID`).test(e)) &&
-							cap.requests.length === sent;
-						if (!ok)
-							failures.push(`${key} ${r.value}.${op.value} ${name}: ${errors.join(' | ') || result.nodeError?.message} (${cap.requests.length - sent} sent)`);
-					}
-				}
-			}
+		for (const c of dotIdCases()) {
+			params++;
+			const sent = cap.requests.length;
+			const result = await runNode({
+				nodeType: c.nodeType,
+				credentials: credentials(),
+				parameters: c.parameters,
+				continueOnFail: true,
+				inputItems: dotIdItems(c),
+			});
+			const errors = (result.items[0] ?? []).map((i) => String(i.json.error ?? ''));
+			const ok =
+				errors.length === 2 &&
+				errors.every((e, i) => new RegExp(`^Invalid parameter in item ${i}: .*\\(${c.field}\\) "\\.{${i + 1}}" is not a valid Stripe ID`).test(e)) &&
+				cap.requests.length === sent;
+			if (!ok) failures.push(`${c.label}: ${errors.join(' | ') || result.nodeError?.message} (${cap.requests.length - sent} sent)`);
 		}
 		assert.ok(params >= 350, `${params} path parameters`);
 		assert.deepEqual(failures, []);

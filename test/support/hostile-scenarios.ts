@@ -5,7 +5,7 @@
  */
 import { instantSleep, runNode } from '../harness/engine';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { fieldShape, pathFieldName } from '../../nodes/shared/properties';
@@ -70,42 +70,63 @@ export async function redirectRows(): Promise<Row[]> {
 	return rows;
 }
 
+/** One run per path parameter of every operation: its value from the item (`$json.v`), everything else valid. */
+export interface DotIdCase {
+	familyKey: string;
+	nodeType: INodeType;
+	label: string;
+	field: string;
+	parameters: INodeParameters;
+	binary?: Record<string, { content: Buffer; fileName: string; mimeType: string }>;
+}
+
+export function* dotIdCases(): Generator<DotIdCase> {
+	for (const { key, family, nodeType } of FAMILY_NODES) {
+		for (const r of family.resources) {
+			for (const op of r.operations) {
+				for (const p of op.pathParams) {
+					const base = casesFor(op, r.value)[0].nodeParams as INodeParameters;
+					const field = pathFieldName(op, p.name);
+					const current = base[field];
+					const bad = '={{ $json.v }}';
+					const parameters: INodeParameters = {
+						resource: r.value,
+						operation: op.value,
+						...base,
+						[field]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad,
+					};
+					if (op.kind !== 'plain' && op.kind !== 'report') parameters.limit = 3;
+					const binary = op.params.some((x) => fieldShape(x) === 'binary')
+						? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } }
+						: undefined;
+					yield { familyKey: key, nodeType: nodeType as INodeType, label: `${key} ${r.value}.${op.value} ${field}`, field, parameters, binary };
+				}
+			}
+		}
+	}
+}
+
+/** The items of a dot-ID run: `.` and `..` (Continue On Fail). */
+export function dotIdItems(c: DotIdCase): INodeExecutionData[] {
+	return ['.', '..'].map((v) => ({ json: { v }, ...(c.binary ? { binary: c.binary } : {}) })) as INodeExecutionData[];
+}
+
 /** Every path parameter of every operation with `.` and `..` (two items, Continue On Fail). */
 export async function dotIdSweep(): Promise<{ params: number; refused: number; sent: number }> {
 	const cap = await startCaptureServer();
 	let params = 0;
 	let refused = 0;
 	try {
-		for (const { family, nodeType } of FAMILY_NODES) {
-			for (const r of family.resources) {
-				for (const op of r.operations) {
-					for (const p of op.pathParams) {
-						params++;
-						const base = casesFor(op, r.value)[0].nodeParams as INodeParameters;
-						const name = pathFieldName(op, p.name);
-						const current = base[name];
-						const bad = '={{ $json.v }}';
-						const parameters: INodeParameters = {
-							resource: r.value,
-							operation: op.value,
-							...base,
-							[name]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad,
-						};
-						if (op.kind !== 'plain' && op.kind !== 'report') parameters.limit = 3;
-						const binary = op.params.some((x) => fieldShape(x) === 'binary')
-							? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } }
-							: undefined;
-						const result = await runNode({
-							nodeType,
-							credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } },
-							parameters,
-							continueOnFail: true,
-							inputItems: ['.', '..'].map((v) => ({ json: { v }, ...(binary ? { binary } : {}) })),
-						});
-						refused += (result.items[0] ?? []).filter((i) => /is not a valid Stripe ID/.test(String(i.json.error))).length;
-					}
-				}
-			}
+		for (const c of dotIdCases()) {
+			params++;
+			const result = await runNode({
+				nodeType: c.nodeType,
+				credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } },
+				parameters: c.parameters,
+				continueOnFail: true,
+				inputItems: dotIdItems(c),
+			});
+			refused += (result.items[0] ?? []).filter((i) => /is not a valid Stripe ID/.test(String(i.json.error))).length;
 		}
 		return { params, refused, sent: cap.requests.length };
 	} finally {

@@ -9,7 +9,9 @@
  *
  * The output is build output (git-ignored). `npm run build` runs this first.
  *
- *   node scripts/generate-descriptors.js [--out DIR]
+ *   node scripts/generate-descriptors.js [--out DIR]   (into generated/, it also writes the scaffolded node files,
+ *                                                      codex files and package.json n8n.nodes that differ from
+ *                                                      the family table: scripts/scaffold-family-nodes.js)
  *   node scripts/generate-descriptors.js --check
  *
  * --check writes nothing into the tree. It generates into a temporary folder, type-checks every generated
@@ -620,3 +622,13 @@ function check(families) {
 
 const families = main();
 if (CHECK) check(families);
+else if (OUT_DIR === path.join(ROOT, 'generated')) {
+	// The scaffolded files follow the family table: a new family is one table entry plus `npm run generate`.
+	const { renderScaffold, scaffoldDrift, writeScaffold } = require('./scaffold-family-nodes');
+	const files = renderScaffold(FAMILY_MAP, (key) => families[key].resources.length > 0);
+	const drift = scaffoldDrift(files);
+	if (drift.length) {
+		writeScaffold(Object.fromEntries(drift.map((rel) => [rel, files[rel]])));
+		console.log(`[generate] scaffolded from the family table: ${drift.join(', ')}`);
+	}
+}

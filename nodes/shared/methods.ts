@@ -6,7 +6,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { callStripe } from './client';
-import { newCursors, readPage, resumeParams, resumeToken } from './pager';
+import { readPage, resumeParams, resumeToken } from './pager';
 import { getStripeSettings } from './transport';
 
 interface Lookup {
@@ -76,7 +76,7 @@ async function searchObjects(
 		? { query: lookup.search!.query(text), limit: 100, ...resumeParams('search', paginationToken) }
 		: { limit: 100, ...resumeParams('list', paginationToken) };
 	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
-	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1, newCursors());
+	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1);
 	const shown = text && !lookup.search && lookup.matchesFilter ? rows.filter((o) => lookup.matchesFilter!(o, text)) : rows;
 	const results: INodeListSearchItems[] = shown.map((o) => ({
 		name: lookup.label(o),

@@ -36,23 +36,14 @@ export function pagesBackwards(kind: PagedKind, params: Record<string, unknown>)
 	return kind === 'list' && params.ending_before !== undefined;
 }
 
-/** Tracks the cursors a read has used. */
-export interface Cursors {
-	used: Set<string>;
-}
-
-export function newCursors(): Cursors {
-	return { used: new Set() };
-}
-
-/** The rows of one page, checked, and the step to the next page (undefined at the end). */
-export function readPage(body: unknown, read: PageRead, pageNo: number, cursors: Cursors): { rows: IDataObject[]; next?: PageStep } {
+/** The rows of one page, checked, and the step to the next page (undefined at the end). `used`: the cursors this read has used. */
+export function readPage(body: unknown, read: PageRead, pageNo: number, used: Set<string> = new Set()): { rows: IDataObject[]; next?: PageStep } {
 	const where = read.where(pageNo);
 	const rows = listRows(body, where);
 	const page = answerObject(body, where);
 	if (read.kind === 'v2list') {
 		if (!page.next_page_url || rows.length === 0) return { rows };
-		const url = nextCursor(page.next_page_url, cursors.used, 'next_page_url', where);
+		const url = nextCursor(page.next_page_url, used, 'next_page_url', where);
 		if (!/^\/v2\/[^?#]*(\?.*)?$/.test(url) || /\/\.\.?(\/|\?|$)/.test(url.split('?')[0])) {
 			throw new AnswerShapeError(where, `has a next_page_url that is not a /v2/ path: "${url.slice(0, 80)}"`);
 		}
@@ -61,10 +52,10 @@ export function readPage(body: unknown, read: PageRead, pageNo: number, cursors:
 	if (!page.has_more || rows.length === 0) return { rows };
 	if (read.kind === 'search') {
 		if (!page.next_page) return { rows };
-		return { rows, next: { params: { page: nextCursor(page.next_page, cursors.used, 'next_page', where) } } };
+		return { rows, next: { params: { page: nextCursor(page.next_page, used, 'next_page', where) } } };
 	}
 	const edge = read.backwards ? rows[0] : rows[rows.length - 1];
-	const cursor = nextCursor(edge.id, cursors.used, read.backwards ? 'first row ID' : 'last row ID', where);
+	const cursor = nextCursor(edge.id, used, read.backwards ? 'first row ID' : 'last row ID', where);
 	return { rows, next: { params: read.backwards ? { ending_before: cursor } : { starting_after: cursor } } };
 }
 
@@ -73,10 +64,10 @@ export function readPage(body: unknown, read: PageRead, pageNo: number, cursors:
  * `step` is undefined for the first page, then what readPage said. Stop iterating to stop reading.
  */
 export async function* pages(fetch: (step: PageStep | undefined, pageNo: number) => Promise<unknown>, read: PageRead): AsyncGenerator<IDataObject[]> {
-	const cursors = newCursors();
+	const used = new Set<string>();
 	let step: PageStep | undefined;
 	for (let pageNo = 1; pageNo <= (read.maxPages ?? Infinity); pageNo++) {
-		const { rows, next } = readPage(await fetch(step, pageNo), read, pageNo, cursors);
+		const { rows, next } = readPage(await fetch(step, pageNo), read, pageNo, used);
 		yield rows;
 		if (!next) return;
 		step = next;

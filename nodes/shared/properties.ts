@@ -14,6 +14,9 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
 import { applyN8nStyle } from './n8n-style';
+import { locatorField, locatorKind } from './locators';
+
+export { LOCATOR_SEARCH, locatorField, locatorKind } from './locators';
 
 /** Parameters the node handles itself instead of showing them as fields. */
 const PAGINATION_PARAMS = new Set(['limit']);
@@ -117,40 +120,6 @@ function describe(schema: Omit<ParamSchema, 'name'>, shape: FieldShape): string 
 	return d || undefined;
 }
 
-/** Objects users pick from a searchable list (resource locators); see methods.ts. */
-export const LOCATOR_SEARCH: Record<string, { method: string; placeholder: string; label: string }> = {
-	customer: { method: 'searchCustomers', placeholder: 'cus_…', label: 'Customer' },
-	product: { method: 'searchProducts', placeholder: 'prod_…', label: 'Product' },
-	price: { method: 'searchPrices', placeholder: 'price_…', label: 'Price' },
-	meter: { method: 'searchMeters', placeholder: 'mtr_…', label: 'Meter' },
-};
-
-/** Which kind of object an ID parameter or path parameter refers to, if users can pick it from a list. */
-export function locatorKind(name: string, resourceValue?: string): string | undefined {
-	if (LOCATOR_SEARCH[name]) return name;
-	if (name === 'id' && resourceValue && LOCATOR_SEARCH[resourceValue]) return resourceValue;
-	return undefined;
-}
-
-export function locatorField(base: Omit<INodeProperties, 'type' | 'default'>, kind: string): INodeProperties {
-	const l = LOCATOR_SEARCH[kind];
-	return {
-		...base,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		modes: [
-			{
-				displayName: `From List`,
-				name: 'list',
-				type: 'list',
-				placeholder: `Select a ${l.label.toLowerCase()}…`,
-				typeOptions: { searchListMethod: l.method, searchable: true },
-			},
-			{ displayName: 'ID', name: 'id', type: 'string', placeholder: l.placeholder },
-		],
-	};
-}
-
 /** Event-type fields get Stripe's event types as choices (loadOptions `getEventTypes`). */
 function isEventTypeList(schema: ParamSchema): boolean {
 	return schema.name === 'enabled_events' && schema.type === 'array' && (schema.items?.type === 'string' || schema.items?.type === 'enum');
@@ -167,10 +136,11 @@ export function paramField(schema: ParamSchema, required: boolean): INodePropert
 
 function baseField(schema: ParamSchema, required: boolean): INodeProperties {
 	const shape = fieldShape(schema);
-	if (shape === 'string' && schema.type === 'string' && LOCATOR_SEARCH[schema.name]) {
+	const kind = shape === 'string' && schema.type === 'string' ? locatorKind(schema.name) : undefined;
+	if (kind) {
 		return locatorField(
 			{ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) },
-			schema.name,
+			kind,
 		);
 	}
 	if (isEventTypeList(schema)) {

@@ -3,7 +3,7 @@
  * generated case can be sent both through our node and through stripe-node.
  */
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import { fieldShape, LOCATOR_SEARCH, locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
+import { fieldShape, locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
@@ -64,7 +64,7 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 
 /** The value a user would put into the node field for this sample. */
 export function fieldValue(schema: ParamSchema, sample: unknown): unknown {
-	if (schema.type === 'string' && LOCATOR_SEARCH[schema.name]) return { __rl: true, mode: 'id', value: sample };
+	if (schema.type === 'string' && locatorKind(schema.name)) return { __rl: true, mode: 'id', value: sample };
 	switch (fieldShape(schema)) {
 		case 'keyValue':
 			return { entries: Object.entries(sample as Record<string, string>).map(([key, value]) => ({ key, value })) };

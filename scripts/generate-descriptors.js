@@ -412,11 +412,48 @@ function pathParamDescription(placeholder, argName) {
 	return `The ${words} ID`;
 }
 
+/**
+ * Part of the JSON rule (nodes/shared/shapes.ts): the nested values of test-mode helpers and deprecated
+ * operations stay JSON fields (`json: true`). They are for developers simulating events, or superseded, and
+ * showing their values as fields would cost the size budget of what everyone uses.
+ */
+function keepJson(op) {
+	const badges = op.badges || [];
+	if (!badges.includes('testHelper') && !badges.includes('deprecated')) return;
+	const nested = (p) =>
+		p.type === 'object' ||
+		(p.type === 'array' && p.items && p.items.type === 'object') ||
+		(p.type === 'union' && (p.anyOf || []).some((a) => a.type === 'object'));
+	for (const p of op.params) if (nested(p)) p.json = true;
+}
+
+/**
+ * A parameter's override: its keys replace the parameter's (`promote`, `default`, `show`, …); `members`
+ * overrides members by name (of an object, or of an array's objects), recursively. Unknown names fail the
+ * generator, so a typo cannot silently do nothing.
+ */
+function overrideParam(p, o, where) {
+	const { members, ...own } = o;
+	const merged = { ...p, ...own };
+	if (members) {
+		const holder = merged.type === 'array' ? { ...merged.items } : merged;
+		if (!holder.members) throw new Error(`override ${where}: ${p.name} has no members`);
+		holder.members = overrideParams(holder.members, members, `${where}.${p.name}`);
+		if (merged.type === 'array') merged.items = holder;
+	}
+	return merged;
+}
+
+function overrideParams(params, overrides, where) {
+	for (const name of Object.keys(overrides)) if (!params.some((p) => p.name === name)) throw new Error(`override ${where}: no parameter ${name}`);
+	return params.map((p) => (overrides[p.name] ? overrideParam(p, overrides[p.name], where) : p));
+}
+
 function applyOverrides(op) {
 	const o = OVERRIDES[op.sdk];
 	if (!o) return op;
 	const merged = { ...op, ...o };
-	if (o.params) merged.params = op.params.map((p) => (o.params[p.name] ? { ...p, ...o.params[p.name] } : p));
+	if (o.params) merged.params = overrideParams(op.params, o.params, op.sdk);
 	return merged;
 }
 
@@ -549,6 +586,8 @@ function main() {
 		res.operations.push(rest);
 		if (rest.response === 'binary') schemas.push({ family, resource, operation: rest.value, schema: DOWNLOAD_SCHEMA });
 	}
+
+	for (const fam of Object.values(families)) for (const r of fam.resources) for (const op of r.operations) keepJson(op);
 
 	fs.mkdirSync(path.join(OUT_DIR, 'families'), { recursive: true });
 	const summary = [];

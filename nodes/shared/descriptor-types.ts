@@ -27,6 +27,13 @@ export interface ParamSchema {
 	default?: string | number | boolean;
 	format?: 'date-time';
 	show?: Record<string, string[]>;
+	/**
+	 * Shown as a field of its own though optional: the operation does not work without it (a checkout
+	 * session's `mode`). Set in descriptors/overrides.json; see shapes.ts.
+	 */
+	promote?: boolean;
+	/** Kept as one JSON field though it could be shown as fields (the JSON rule, nodes/shared/shapes.ts). */
+	json?: boolean;
 }
 
 export type OperationKind = 'plain' | 'list' | 'search' | 'v2list' | 'report';

@@ -12,13 +12,26 @@ import { toNodeError } from './errors';
 import type { StripeCall } from './client';
 import { callStripe } from './client';
 import { interpolatePath } from './encoding';
-import { ADDITIONAL_FIELDS, fieldShape, findOperation, isPaged, labelOf, optionalParams, pathFieldName, REQUEST_OPTIONS, requiredParams } from './properties';
+import {
+	ADDITIONAL_FIELDS,
+	findOperation,
+	INPUT_MODE,
+	isPaged,
+	JSON_PARAMETERS,
+	jsonParams,
+	labelOf,
+	optionalParams,
+	pathFieldName,
+	REQUEST_OPTIONS,
+	requiredParams,
+} from './properties';
 import { AnswerShapeError, answerObject, listRows } from './lists';
 import type { PageRead, PageStep } from './pager';
 import type { RunState } from './special';
 import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
 import { pages, pagesBackwards } from './pager';
-import { checkId, fromField, ParamError, unwrapLocator } from './params';
+import { checkId, ParamError } from './params';
+import { isEmpty, read, readJsonParameters, shapeKind } from './shapes';
 import type { StripeSettings } from './transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from './transport';
 import { inFlightLimit, objectKey, runInFlight } from './concurrency';
@@ -134,9 +147,9 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 		const files: BuiltRequest['files'] = {};
 		const shown = (p: { show?: Record<string, string[]> }) =>
 			!p.show || Object.entries(p.show).every(([k, values]) => values.includes(String(ctx.getNodeParameter(k.replace(/^\//, ''), itemIndex, ''))));
+		const mode = jsonParams(op).length ? (ctx.getNodeParameter(INPUT_MODE, itemIndex, 'fields') as string) : 'fields';
 		for (const p of requiredParams(op)) {
-			if (!shown(p)) continue;
-			if (fieldShape(p) === 'binary') {
+			if (shapeKind(p) === 'binary') {
 				const property = String(ctx.getNodeParameter(p.name, itemIndex, 'data'));
 				const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
 				if (!binary) throw new ParamError(`"Input Binary Field" (${p.name})`, `the input item has no binary property "${property}"`);
@@ -144,18 +157,23 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				files[p.name] = { data: buffer, name: binary.fileName ?? 'file', type: binary.mimeType || 'application/octet-stream' };
 				continue;
 			}
-			const raw = unwrapLocator(ctx.getNodeParameter(p.name, itemIndex, undefined));
-			if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
-				throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
+			if (mode === 'json' || !shown(p)) continue;
+			const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
+			if (isEmpty(raw)) {
+				if (p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
+				continue; // a promoted parameter left empty is not sent
 			}
-			data[p.name] = fromField(raw, p);
+			data[p.name] = read(raw, p, p.name);
 		}
-		const additional = ctx.getNodeParameter(ADDITIONAL_FIELDS, itemIndex, {}) as INodeParameters;
-		const optional = optionalParams(op);
-		for (const [name, raw] of Object.entries(additional)) {
-			const schema = optional.find((p) => p.name === name);
-			if (!schema) throw new ParamError(`"${labelOf(name)}" (${name})`, `is not a parameter of ${op.name}`);
-			data[name] = fromField(raw, schema);
+		if (mode === 'json') Object.assign(data, readJsonParameters(jsonParams(op), op.name, isPaged(op), ctx.getNodeParameter(JSON_PARAMETERS, itemIndex, '{}')));
+		else {
+			const additional = ctx.getNodeParameter(ADDITIONAL_FIELDS, itemIndex, {}) as INodeParameters;
+			const optional = optionalParams(op);
+			for (const [name, raw] of Object.entries(additional)) {
+				const schema = optional.find((p) => p.name === name);
+				if (!schema) throw new ParamError(`"${labelOf(name)}" (${name})`, `is not a parameter of ${op.name}`);
+				data[name] = read(raw, schema, name);
+			}
 		}
 		let returnAll = false;
 		let limit = 0;

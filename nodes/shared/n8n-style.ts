@@ -112,3 +112,40 @@ export function applyN8nStyle(properties: INodeProperties[]): INodeProperties[] 
 	for (const p of properties) styleEntry(p);
 	return properties;
 }
+
+/** Words written in capitals in display names. */
+const ACRONYMS: Record<string, string> = {
+	id: 'ID',
+	ids: 'IDs',
+	url: 'URL',
+	urls: 'URLs',
+	ip: 'IP',
+	api: 'API',
+	cvc: 'CVC',
+	iban: 'IBAN',
+	bic: 'BIC',
+	pdf: 'PDF',
+	sku: 'SKU',
+	tos: 'ToS',
+	mcc: 'MCC',
+	ach: 'ACH',
+	sepa: 'SEPA',
+	bacs: 'Bacs',
+	us: 'US',
+	eu: 'EU',
+	uk: 'UK',
+	gb: 'GB',
+	au: 'AU',
+	jp: 'JP',
+	vat: 'VAT',
+	upi: 'UPI',
+};
+
+/** `payment_method_types` → `Payment Method Types`. */
+export function labelOf(name: string): string {
+	return name
+		.split(/[_.]+/)
+		.filter(Boolean)
+		.map((w) => ACRONYMS[w.toLowerCase()] ?? w[0].toUpperCase() + w.slice(1))
+		.join(' ');
+}

@@ -3,7 +3,7 @@
  * Every problem is reported as a ParamError naming the field and the reason; the executor adds the item.
  */
 import type { ParamSchema } from './descriptor-types';
-import { fieldShape, labelOf } from './properties';
+import { labelOf } from './n8n-style';
 
 export class ParamError extends Error {
 	constructor(
@@ -29,7 +29,7 @@ function forMessage(value: unknown): string {
 	return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
-function fieldLabel(path: string): string {
+export function fieldLabel(path: string): string {
 	const named = path.split(/[.[\]]+/).filter((s) => s && !/^\d+$/.test(s));
 	return `"${labelOf(named.pop() ?? path)}" (${path})`;
 }
@@ -70,7 +70,7 @@ function failEnum(path: string, value: unknown, list: string): never {
  * given as JSON text in the UI, and checked against the map's value schema.
  */
 function toKeyValue(value: unknown, schema: Schema, path: string, fromText: boolean): Record<string, unknown> | '' {
-	const structured = schema.type === 'map' && schema.items !== undefined && fieldShape(schema.items) === 'json';
+	const structured = schema.type === 'map' && schema.items !== undefined && !['string', 'number', 'boolean', 'enum'].includes(schema.items.type);
 	let pairs: Array<[string, unknown]>;
 	if (typeof value === 'string') {
 		if (value === '' && schema.emptyable) return '';
@@ -142,7 +142,7 @@ function toList(value: unknown, schema: Schema, path: string, fromText: boolean)
 	return list.map((v, i) => coerce(v, item, `${path}[${i}]`, false));
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
 	return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
@@ -233,18 +233,6 @@ export function coerce(value: unknown, schema: Schema, path: string, fromText = 
 export function unwrapLocator(value: unknown): unknown {
 	if (value && typeof value === 'object' && (value as { __rl?: boolean }).__rl) return (value as { value?: unknown }).value;
 	return value;
-}
-
-/** Value of a node field for a parameter → request value (field shapes as in properties.ts). */
-export function fromField(fieldValue: unknown, schema: ParamSchema): unknown {
-	const value = unwrapLocator(fieldValue);
-	const shape = fieldShape(schema);
-	if (shape === 'json' && typeof value === 'string') {
-		const parsed = value.trim() === '' ? (schema.emptyable ? '' : undefined) : parseJson(value, schema.name);
-		if (parsed === undefined) throw new ParamError(fieldLabel(schema.name), 'is empty');
-		return coerce(parsed, schema, schema.name);
-	}
-	return coerce(value, schema, schema.name);
 }
 
 /**

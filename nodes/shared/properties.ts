@@ -2,212 +2,30 @@
  * Descriptor → n8n node properties. Every Resource/Operation dropdown and every field a family node shows is
  * produced here from its family descriptor; nothing is written per operation.
  *
- * Field shapes:
- * - path IDs and required parameters: top-level fields;
+ * Layout of an operation:
+ * - path IDs, required parameters and promoted ones (descriptors/overrides.json `promote`): fields of their own;
  * - optional parameters: the operation's "Additional Fields" collection;
- * - enums: options (arrays of enums: multi-options); booleans, numbers, string lists as such;
- * - metadata (and other string maps): key/value pairs;
- * - nested objects, arrays of objects and unions with objects: JSON fields (validated at run time);
- * - list/search operations: Return All + Limit.
+ * - list/search operations: Return All + Limit;
+ * - "Using Fields Below" (the above) or "Using JSON" (one object of all parameters), per resource.
+ * Each parameter's field comes from its shape (shapes.ts): text, numbers, options, pickers, key/value pairs,
+ * nested collections of an object's members, lists of them, a choice of a union's alternatives, or JSON.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
-import { applyN8nStyle } from './n8n-style';
+import { applyN8nStyle, labelOf } from './n8n-style';
 import { locatorField, locatorKind } from './locators';
+import { property, shapeKind } from './shapes';
 
 export { LOCATOR_SEARCH, locatorField, locatorKind } from './locators';
+export { labelOf } from './n8n-style';
 
 /** Parameters the node handles itself instead of showing them as fields. */
 const PAGINATION_PARAMS = new Set(['limit']);
 
-export type FieldShape = 'string' | 'number' | 'boolean' | 'options' | 'multiOptions' | 'stringList' | 'keyValue' | 'json' | 'binary';
-
-/** How a parameter of this schema is shown (and, mirrored in params.ts, read back). */
-export function fieldShape(schema: Omit<ParamSchema, 'name'>): FieldShape {
-	switch (schema.type) {
-		case 'string':
-			return 'string';
-		case 'number':
-			return 'number';
-		case 'boolean':
-			return 'boolean';
-		case 'enum':
-			return 'options';
-		case 'metadata':
-			return 'keyValue';
-		case 'map':
-			// Maps of objects (a price's currency_options) are JSON; maps of text are key/value pairs.
-			return schema.items && !['string', 'number', 'boolean', 'enum'].includes(schema.items.type) ? 'json' : 'keyValue';
-		case 'file':
-			return 'binary';
-		case 'array': {
-			const item = schema.items;
-			if (item?.type === 'enum') return 'multiOptions';
-			if (item && (item.type === 'string' || item.type === 'number')) return 'stringList';
-			return 'json';
-		}
-		case 'union': {
-			const alts = schema.anyOf ?? [];
-			if (alts.every((a) => ['string', 'number', 'enum', 'boolean'].includes(a.type))) return 'string';
-			return 'json';
-		}
-		default:
-			return 'json';
-	}
-}
-
-const ACRONYMS: Record<string, string> = {
-	id: 'ID',
-	ids: 'IDs',
-	url: 'URL',
-	urls: 'URLs',
-	ip: 'IP',
-	api: 'API',
-	cvc: 'CVC',
-	iban: 'IBAN',
-	bic: 'BIC',
-	pdf: 'PDF',
-	sku: 'SKU',
-	tos: 'ToS',
-	mcc: 'MCC',
-	ach: 'ACH',
-	sepa: 'SEPA',
-	bacs: 'Bacs',
-	us: 'US',
-	eu: 'EU',
-	uk: 'UK',
-	gb: 'GB',
-	au: 'AU',
-	jp: 'JP',
-	vat: 'VAT',
-	upi: 'UPI',
-};
-
-/** `payment_method_types` → `Payment Method Types`. */
-export function labelOf(name: string): string {
-	return name
-		.split(/[_.]+/)
-		.filter(Boolean)
-		.map((w) => ACRONYMS[w.toLowerCase()] ?? w[0].toUpperCase() + w.slice(1))
-		.join(' ');
-}
-
-function enumOptions(values: string[], names?: Record<string, string>): INodePropertyOptions[] {
-	return values.filter((v) => v !== '').map((v) => ({ name: names?.[v] ?? (labelOf(v) || v), value: v }));
-}
-
 /** List, search and v2 list operations page; they get Return All + Limit. */
 export function isPaged(op: OperationDescriptor): boolean {
 	return op.kind === 'list' || op.kind === 'search' || op.kind === 'v2list';
-}
-
-/** Field description: the parameter's own text, and what kind of JSON a JSON field takes. */
-function describe(schema: Omit<ParamSchema, 'name'>, shape: FieldShape): string | undefined {
-	let d = schema.description ?? '';
-	if (shape === 'json') {
-		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
-		const kind = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
-		const hint = members?.length
-			? ` with keys such as ${members
-					.slice(0, 6)
-					.map((m) => `\`${m}\``)
-					.join(', ')}`
-			: '';
-		d = `${d}${d ? ' ' : ''}(${kind}${hint})`;
-	}
-	if (schema.emptyable && shape !== 'keyValue') d = `${d}${d ? ' ' : ''}An empty value unsets it.`;
-	return d || undefined;
-}
-
-/** Event-type fields get Stripe's event types as choices (loadOptions `getEventTypes`). */
-function isEventTypeList(schema: ParamSchema): boolean {
-	return schema.name === 'enabled_events' && schema.type === 'array' && (schema.items?.type === 'string' || schema.items?.type === 'enum');
-}
-
-/** One parameter as an n8n field (its name is the Stripe parameter name), with its UI hints applied. */
-export function paramField(schema: ParamSchema, required: boolean): INodeProperties {
-	const field = baseField(schema, required);
-	if (schema.default !== undefined) field.default = schema.default;
-	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
-	if (schema.show) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
-	return field;
-}
-
-function baseField(schema: ParamSchema, required: boolean): INodeProperties {
-	const shape = fieldShape(schema);
-	const kind = shape === 'string' && schema.type === 'string' ? locatorKind(schema.name) : undefined;
-	if (kind) {
-		return locatorField(
-			{ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) },
-			kind,
-		);
-	}
-	if (isEventTypeList(schema)) {
-		// n8n's convention for dynamic multi-options: "… Names or IDs", and the standard description last.
-		const about = describe(schema, shape);
-		const prefix = about ? `${about.replace(/\.$/, '')}. ` : '';
-		return {
-			displayName: `${labelOf(schema.name).replace(/s$/, '')} Names or IDs`,
-			name: schema.name,
-			type: 'multiOptions',
-			typeOptions: { loadOptionsMethod: 'getEventTypes' },
-			default: [],
-			description: `${prefix}Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
-			...(required ? { required: true } : {}),
-		};
-	}
-	const base = {
-		displayName: labelOf(schema.name),
-		name: schema.name,
-		description: describe(schema, shape),
-		...(required ? { required: true } : {}),
-	};
-	switch (shape) {
-		case 'number':
-			return { ...base, type: 'number', default: 0 };
-		case 'boolean':
-			return { ...base, type: 'boolean', default: false };
-		case 'options': {
-			const options = enumOptions(schema.enum ?? [], schema.enumNames);
-			return { ...base, type: 'options', options, default: options[0]?.value ?? '' };
-		}
-		case 'multiOptions':
-			return { ...base, type: 'multiOptions', options: enumOptions(schema.items?.enum ?? []), default: [] };
-		case 'stringList':
-			return { ...base, type: 'string', typeOptions: { multipleValues: true }, default: [] };
-		case 'keyValue':
-			return {
-				...base,
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Entry',
-				default: {},
-				options: [
-					{
-						displayName: 'Entry',
-						name: 'entries',
-						values: [
-							{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-						],
-					},
-				],
-			};
-		case 'json':
-			return { ...base, type: 'json', default: schema.type === 'array' ? '[]' : '{}' };
-		case 'binary':
-			return {
-				...base,
-				displayName: 'Input Binary Field',
-				description: `Name of the input item's binary property holding the ${labelOf(schema.name).toLowerCase()} to upload`,
-				type: 'string',
-				default: 'data',
-				required: true,
-			};
-		default:
-			return { ...base, type: 'string', default: '' };
-	}
 }
 
 /** Name of the node field for a path parameter. */
@@ -221,29 +39,74 @@ function pathFieldLabel(resource: ResourceDescriptor, op: OperationDescriptor, p
 	return `${labelOf(placeholder.replace(/_id$/, ''))} ID`;
 }
 
+/**
+ * Where an operation's parameters are shown: its own fields (required, promoted and file parameters, in the
+ * typings' order), or "Additional Fields". The executor reads them back from the same places.
+ */
 export function requiredParams(op: OperationDescriptor): ParamSchema[] {
-	return op.params.filter((p) => p.required || fieldShape(p) === 'binary');
+	return op.params.filter((p) => p.required || p.promote || shapeKind(p) === 'binary');
 }
 
 export function optionalParams(op: OperationDescriptor): ParamSchema[] {
-	return op.params.filter((p) => !p.required && fieldShape(p) !== 'binary' && !(isPaged(op) && PAGINATION_PARAMS.has(p.name)));
+	return op.params.filter((p) => !p.required && !p.promote && shapeKind(p) !== 'binary' && !(isPaged(op) && PAGINATION_PARAMS.has(p.name)));
+}
+
+/** The parameters "Using JSON" takes: all but file uploads and the page size (Return All / Limit). */
+export function jsonParams(op: OperationDescriptor): ParamSchema[] {
+	return op.params.filter((p) => shapeKind(p) !== 'binary' && !(isPaged(op) && PAGINATION_PARAMS.has(p.name)));
 }
 
 export const ADDITIONAL_FIELDS = 'additionalFields';
 export const REQUEST_OPTIONS = 'requestOptions';
+/** "Using Fields Below" / "Using JSON", and the JSON of the second (one pair per resource). */
+export const INPUT_MODE = 'specifyParameters';
+export const JSON_PARAMETERS = 'parametersJson';
+
+/** The choice between fields and JSON, for the operations of a resource that have parameters. */
+function inputModeFields(resource: ResourceDescriptor): INodeProperties[] {
+	const operations = resource.operations.filter((op) => jsonParams(op).length).map((op) => op.value);
+	if (!operations.length) return [];
+	const show = { resource: [resource.value], operation: operations };
+	return [
+		{
+			displayName: 'Specify Parameters',
+			name: INPUT_MODE,
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Using Fields Below', value: 'fields' },
+				{ name: 'Using JSON', value: 'json' },
+			],
+			default: 'fields',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Parameters (JSON)',
+			name: JSON_PARAMETERS,
+			type: 'json',
+			default: '{}',
+			description: 'All parameters as one object, e.g. `{ "metadata": { "order": "6735" } }`',
+			displayOptions: { show: { ...show, [INPUT_MODE]: ['json'] } },
+		},
+	];
+}
 
 function operationFields(resource: ResourceDescriptor, op: OperationDescriptor): INodeProperties[] {
 	const show = { displayOptions: { show: { resource: [resource.value], operation: [op.value] } } };
+	// The parameters' fields are shown "Using Fields Below"; path IDs, files and paging in both modes.
+	const hasMode = jsonParams(op).length > 0;
+	const inFields = { displayOptions: { show: { ...show.displayOptions.show, ...(hasMode ? { [INPUT_MODE]: ['fields'] } : {}) } } };
 	const fields: INodeProperties[] = [];
 	for (const p of op.pathParams) {
 		const base = { displayName: pathFieldLabel(resource, op, p.name), name: pathFieldName(op, p.name), required: true, description: p.description, ...show };
 		const kind = locatorKind(p.name, resource.value);
 		fields.push(kind ? locatorField(base, kind) : { ...base, type: 'string', default: '' });
 	}
-	for (const p of op.headerParams ?? []) fields.push({ ...paramField(p, !!p.required), ...show });
+	for (const p of op.headerParams ?? []) fields.push({ ...property(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) {
-		const f = paramField(p, true);
-		fields.push({ ...f, displayOptions: { show: { ...show.displayOptions.show, ...f.displayOptions?.show } } });
+		const f = property(p, !!p.required || shapeKind(p) === 'binary');
+		const where = shapeKind(p) === 'binary' ? show : inFields;
+		fields.push({ ...f, displayOptions: { show: { ...where.displayOptions.show, ...f.displayOptions?.show } } });
 	}
 	if (isPaged(op)) {
 		fields.push({
@@ -272,8 +135,8 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
-			options: optional.map((p) => paramField(p, false)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
-			...show,
+			options: optional.map((p) => property(p, false)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			...inFields,
 		});
 	}
 	return fields;
@@ -468,7 +331,10 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 			default: firstOperation,
 		});
 	}
-	for (const r of resources) for (const op of r.operations) props.push(...operationFields(r, op));
+	for (const r of resources) {
+		props.push(...inputModeFields(r));
+		for (const op of r.operations) props.push(...operationFields(r, op));
+	}
 	props.push(requestOptionsField());
 	return applyN8nStyle(props);
 }

@@ -77,7 +77,7 @@ describe('Stripe Core node in the engine', () => {
 						],
 					},
 					preferred_locales: ['en', 'fr'],
-					address: '{"city": "Berlin", "country": "DE"}',
+					address: { city: 'Berlin', country: 'DE' },
 				},
 			},
 			{ inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] },
@@ -233,7 +233,7 @@ describe('Stripe Core node in the engine', () => {
 			event_payload: 'snapshot',
 			name: 'n8n',
 			type: 'webhook_endpoint',
-			additionalFields: { webhook_endpoint: '{"url": "https://example.com/hook"}', include: ['webhook_endpoint.signing_secret'] },
+			additionalFields: { webhook_endpoint: { values: { url: 'https://example.com/hook' } }, include: ['webhook_endpoint.signing_secret'] },
 		});
 		assert.equal(result.nodeError, undefined);
 		assert.deepEqual(recorder.requests[0].body, {
@@ -327,11 +327,30 @@ describe('Stripe Core node in the engine', () => {
 				{ resource: 'customer', operation: 'create', additionalFields: { tax_exempt: 'sometimes' } },
 				/item 0: "Tax Exempt" \(tax_exempt\) "sometimes" is not an allowed value \(allowed: none, exempt, reverse\)/,
 			],
-			['invalid JSON', { resource: 'customer', operation: 'create', additionalFields: { address: '{"city": ' } }, /item 0: "Address" \(address\) invalid JSON/],
 			[
-				'wrong type inside JSON',
-				{ resource: 'customer', operation: 'create', additionalFields: { invoice_settings: '{"custom_fields": "x"}' } },
+				'invalid JSON (Using JSON)',
+				{ resource: 'customer', operation: 'create', specifyParameters: 'json', parametersJson: '{"address": {"city": ' },
+				/item 0: "Parameters \(JSON\)" \(parametersJson\) invalid JSON/,
+			],
+			[
+				'wrong type inside JSON (Using JSON)',
+				{ resource: 'customer', operation: 'create', specifyParameters: 'json', parametersJson: '{"invoice_settings": {"custom_fields": "x"}}' },
 				/"Custom Fields" \(invoice_settings.custom_fields\) expected a list/,
+			],
+			[
+				'wrong type in a nested field',
+				{ resource: 'customer', operation: 'create', additionalFields: { address: { city: '={{ { "a": 1 } }}' } } },
+				/item 0: "City" \(address.city\) expected text, got \{"a":1\}/,
+			],
+			[
+				'a required member missing in a list entry',
+				{
+					resource: 'customer',
+					operation: 'update',
+					customer: 'cus_1',
+					additionalFields: { invoice_settings: { custom_fields: { entry: [{ name: 'PO' }] } } },
+				},
+				/item 0: "Value" \(invoice_settings.custom_fields\[0\].value\) is required/,
 			],
 			[
 				'missing required field (an expression that resolves to nothing)',

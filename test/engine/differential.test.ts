@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 
 import type { FamilyDescriptor, OperationDescriptor } from '../../nodes/shared/descriptor-types';
 import { runNode } from '../harness/engine';
-import type { CapturedRequest, CaptureServer } from '../support/capture';
-import { parseMultipart, startCaptureServer } from '../support/capture';
+import type { CaptureServer } from '../support/capture';
+import { comparable, startCaptureServer } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
 import type { OperationCase } from '../support/samples';
 import { casesFor } from '../support/samples';
@@ -52,24 +52,6 @@ function sdkMethod(client: Record<string, unknown>, sdkPath: string): (...args: 
 	const fn = target[parts[parts.length - 1]] as (...args: unknown[]) => Promise<unknown>;
 	assert.equal(typeof fn, 'function', `stripe-node has no method ${sdkPath}`);
 	return fn.bind(target);
-}
-
-function comparable(req: CapturedRequest) {
-	const contentType = String(req.headers['content-type'] ?? '');
-	let body: unknown;
-	if (contentType.startsWith('multipart/form-data')) body = parseMultipart(req.body, contentType);
-	else if (contentType.startsWith('application/json') && req.body.length) body = JSON.parse(req.body.toString('utf8'));
-	else body = req.body.toString('utf8');
-	return {
-		method: req.method,
-		url: req.url,
-		body,
-		contentType: contentType.replace(/boundary=.*/, 'boundary=…'),
-		stripeVersion: req.headers['stripe-version'],
-		stripeAccount: req.headers['stripe-account'],
-		stripeContext: req.headers['stripe-context'],
-		idempotencyKey: req.headers['idempotency-key'] === undefined ? 'absent' : 'present',
-	};
 }
 
 async function sendWithSdk(server: CaptureServer, op: OperationDescriptor, c: OperationCase, extra: { idempotencyKey?: string }) {

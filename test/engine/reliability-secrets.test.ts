@@ -165,7 +165,7 @@ describe('secrets never leave', () => {
 			event_payload: 'thin',
 			name: 'secrets',
 			type: 'webhook_endpoint',
-			additionalFields: { webhook_endpoint: '{"url": "https://example.com/hook"}' },
+			additionalFields: { webhook_endpoint: { values: { url: 'https://example.com/hook' } } },
 		});
 		const id = String(created.items[0][0].json.id);
 		await run('retrieve event destination', { resource: 'eventDestinationV2', operation: 'retrieve', id });

@@ -70,7 +70,19 @@ describe('special hosts, bodies and answers', () => {
 			parameters: {
 				resource: 'meterEventStreamV2',
 				operation: 'sendEvents',
-				events: '[{"event_name": "api_call", "payload": {"stripe_customer_id": "cus_1", "value": "1"}}]',
+				events: {
+					entry: [
+						{
+							event_name: 'api_call',
+							payload: {
+								entries: [
+									{ key: 'stripe_customer_id', value: 'cus_1' },
+									{ key: 'value', value: '1' },
+								],
+							},
+						},
+					],
+				},
 			},
 			inputItems: [{ json: {} }, { json: {} }],
 		});

@@ -77,3 +77,22 @@ export function parseMultipart(body: Buffer, contentType: string): Array<{ name:
 			};
 		});
 }
+
+/** What a request is compared on, ours against stripe-node's: method, URL, decoded body, Stripe headers. */
+export function comparable(req: CapturedRequest) {
+	const contentType = String(req.headers['content-type'] ?? '');
+	let body: unknown;
+	if (contentType.startsWith('multipart/form-data')) body = parseMultipart(req.body, contentType);
+	else if (contentType.startsWith('application/json') && req.body.length) body = JSON.parse(req.body.toString('utf8'));
+	else body = req.body.toString('utf8');
+	return {
+		method: req.method,
+		url: req.url,
+		body,
+		contentType: contentType.replace(/boundary=.*/, 'boundary=…'),
+		stripeVersion: req.headers['stripe-version'],
+		stripeAccount: req.headers['stripe-account'],
+		stripeContext: req.headers['stripe-context'],
+		idempotencyKey: req.headers['idempotency-key'] === undefined ? 'absent' : 'present',
+	};
+}

@@ -8,7 +8,8 @@ import { instantSleep, runNode } from '../harness/engine';
 import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { fieldShape, pathFieldName } from '../../nodes/shared/properties';
+import { pathFieldName } from '../../nodes/shared/properties';
+import { shapeKind } from '../../nodes/shared/shapes';
 import { startCaptureServer } from './capture';
 import { FAMILY_NODES } from './families';
 import { json, startHostile, trickle } from './hostile';
@@ -96,7 +97,7 @@ export function* dotIdCases(): Generator<DotIdCase> {
 						[field]: current && typeof current === 'object' ? { ...(current as object), value: bad } : bad,
 					};
 					if (op.kind !== 'plain' && op.kind !== 'report') parameters.limit = 3;
-					const binary = op.params.some((x) => fieldShape(x) === 'binary')
+					const binary = op.params.some((x) => shapeKind(x) === 'binary')
 						? { data: { content: Buffer.from('x'), fileName: 'x.txt', mimeType: 'text/plain' } }
 						: undefined;
 					yield { familyKey: key, nodeType: nodeType as INodeType, label: `${key} ${r.value}.${op.value} ${field}`, field, parameters, binary };

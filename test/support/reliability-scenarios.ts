@@ -289,7 +289,7 @@ function parametersFor(scenario: Scenario, customerId: string): INodeParameters 
 				event_payload: 'thin',
 				name: 'reliability',
 				type: 'webhook_endpoint',
-				additionalFields: { webhook_endpoint: '{"url": "https://example.com/hook"}' },
+				additionalFields: { webhook_endpoint: { values: { url: 'https://example.com/hook' } } },
 				requestOptions,
 			};
 	}

@@ -3,7 +3,8 @@
  * generated case can be sent both through our node and through stripe-node.
  */
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import { fieldShape, locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
+import { locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
+import { shapeKind, write } from '../../nodes/shared/shapes';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
@@ -48,6 +49,8 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 			const members = schema.members.filter((m) => m.required || depth < 2);
 			for (const m of members.slice(0, 4)) out[m.name] = sampleValue(m, m.name, depth + 1);
 			for (const m of schema.members.filter((m) => m.required)) out[m.name] = sampleValue(m, m.name, depth + 1);
+			// A shown member with a default (a line item's quantity 1) has that value in the editor unless changed.
+			for (const m of schema.members.filter((m) => m.promote && m.default !== undefined && !(m.name in out))) out[m.name] = m.default;
 			return out;
 		}
 		case 'union': {
@@ -62,23 +65,9 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 	}
 }
 
-/** The value a user would put into the node field for this sample. */
+/** The value a user would put into the node field for this sample (the field shape's inverse, shapes.ts). */
 export function fieldValue(schema: ParamSchema, sample: unknown): unknown {
-	if (schema.type === 'string' && locatorKind(schema.name)) return { __rl: true, mode: 'id', value: sample };
-	switch (fieldShape(schema)) {
-		case 'keyValue':
-			return { entries: Object.entries(sample as Record<string, string>).map(([key, value]) => ({ key, value })) };
-		case 'json':
-			return JSON.stringify(sample);
-		case 'stringList':
-			return (sample as unknown[]).map(String);
-		case 'string':
-			return typeof sample === 'string' ? sample : String(sample);
-		case 'binary':
-			return 'data';
-		default:
-			return sample;
-	}
+	return write(sample, schema);
 }
 
 export interface OperationCase {
@@ -113,9 +102,15 @@ export function casesFor(op: OperationDescriptor, resourceValue?: string): Opera
 			sdkOptions[h.name] = '2020-08-27';
 		}
 		let file: OperationCase['file'];
+		const chosen: Record<string, unknown> = {};
+		for (const p of requiredParams(op)) chosen[p.name] = p.default ?? sampleValue(p, p.name);
+		// A field shown only for some values of another (a checkout session's success URL, for ui_mode
+		// hosted) is left out when the other has a value that hides it, as the editor does.
+		const shown = (p: ParamSchema) => !p.show || Object.entries(p.show).every(([k, values]) => values.includes(String(chosen[k.replace(/^\//, '')])));
 		for (const p of requiredParams(op)) {
-			const v = sampleValue(p, p.name);
-			if (fieldShape(p) === 'binary') file = v as OperationCase['file'];
+			if (!shown(p)) continue;
+			const v = chosen[p.name];
+			if (shapeKind(p) === 'binary') file = v as OperationCase['file'];
 			sdkParams[p.name] = v;
 			nodeParams[p.name] = fieldValue(p, v);
 		}

@@ -24,7 +24,7 @@
 const fs = require('fs');
 const path = require('path');
 const ts = require('typescript');
-const { outputSchema, DOWNLOAD_SCHEMA } = require('./output-schemas');
+const { outputSchema, typeSchema, findInterface, shapeSchema, DOWNLOAD_SCHEMA } = require('./output-schemas');
 
 const ROOT = path.join(__dirname, '..');
 const STRIPE_DIR = path.join(ROOT, 'node_modules/stripe');
@@ -33,6 +33,8 @@ const FAMILY_MAP = JSON.parse(fs.readFileSync(path.join(ROOT, 'descriptors/famil
 const OVERRIDES_FILE = path.join(ROOT, 'descriptors/overrides.json');
 const OVERRIDES = fs.existsSync(OVERRIDES_FILE) ? JSON.parse(fs.readFileSync(OVERRIDES_FILE, 'utf8')) : {};
 const HAND_DIR = path.join(ROOT, 'descriptors/hand-authored');
+/** The documented response objects of the hand-authored operations (and the report), for their output schemas. */
+const RESPONSE_OBJECTS = JSON.parse(fs.readFileSync(path.join(ROOT, 'descriptors/response-objects.json'), 'utf8')).objects;
 
 const args = process.argv.slice(2);
 const CHECK = args.includes('--check');
@@ -491,6 +493,21 @@ function writeEventTypes() {
 	console.log(`[generate]   event types: ${snapshot.length} snapshot (v1), ${thin.length} thin (v2)`);
 }
 
+/** The output schema of a hand-authored operation: its download item, or the response object it names. */
+function handAuthoredSchema(op, output, program, checker) {
+	if (op.response === 'binary') return DOWNLOAD_SCHEMA;
+	const where = `hand-authored operation ${op.value} (${op.path})`;
+	if (!output) throw new Error(`${where} names no "output" object (descriptors/response-objects.json)`);
+	const object = RESPONSE_OBJECTS[output];
+	if (!object) throw new Error(`${where}: unknown output object "${output}" (descriptors/response-objects.json)`);
+	if (object.typings) {
+		const type = findInterface(program, checker, STRIPE_DIR, object.typings);
+		if (!type) throw new Error(`${where}: ${object.typings} is not in the stripe@${STRIPE_VERSION} typings`);
+		return typeSchema(type, checker);
+	}
+	return shapeSchema(object.shape);
+}
+
 /** generated/schemas/<NodeClass>/<resource>/<operation>.json, copied by the build to each node's __schema__/v1.0.0/. */
 function writeSchemas(families, schemas) {
 	const dir = path.join(OUT_DIR, 'schemas');
@@ -580,11 +597,12 @@ function main() {
 	}
 	for (const op of loadHandAuthored()) {
 		const res = resourceOf(op.family, op.resource);
-		const { family, resource, ...rest } = op;
+		// `output` names the response object (descriptors/response-objects.json): build data, not runtime data.
+		const { family, resource, output, ...rest } = op;
 		rest.name = n8nOperationName(rest.name);
 		if (res.operations.some((o) => o.value === rest.value)) throw new Error(`duplicate operation ${rest.value} in ${family}/${resource} (hand-authored)`);
 		res.operations.push(rest);
-		if (rest.response === 'binary') schemas.push({ family, resource, operation: rest.value, schema: DOWNLOAD_SCHEMA });
+		schemas.push({ family, resource, operation: rest.value, schema: handAuthoredSchema(rest, output, program, checker) });
 	}
 
 	for (const fam of Object.values(families)) for (const r of fam.resources) for (const op of r.operations) keepJson(op);

@@ -11,7 +11,10 @@
  *
  * What an item is: the object Stripe returns (Stripe.Response<T> without `lastResponse`); for list and search
  * operations one item per listed object (ApiListPromise<T>, ApiSearchResultPromise<T>: T); for downloads the
- * item the node makes ({ fileName, mimeType, bytes } with the file as binary data).
+ * item the node makes ({ fileName, mimeType, bytes } with the file as binary data); for an empty answer
+ * (Promise<void>) the empty object the node outputs. Hand-authored operations and the credit grant report name
+ * their documented response object in descriptors/response-objects.json: an interface of the typings, or the
+ * shape written as data (shapeSchema), described the same way.
  * Expandable fields (`string | Stripe.Customer`) are described as they come unexpanded: an ID string. Objects
  * are described to MAX_DEPTH levels; deeper objects are `{ "type": "object" }`.
  */
@@ -87,6 +90,9 @@ function objectSchema(types, checker, depth, seen) {
 			if (!decl) continue;
 			const pt = checker.getTypeOfSymbolAtLocation(p, decl);
 			if (pt.getCallSignatures().length) continue;
+			// `deleted?: void` (Customer beside DeletedCustomer): never in the answer; a union takes `deleted: true`
+			// from the deleted shape.
+			if (pt.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) continue;
 			properties[p.getName()] = schemaOfType(pt, checker, depth + 1, inner);
 		}
 	}
@@ -100,12 +106,73 @@ const DOWNLOAD_SCHEMA = {
 	properties: { bytes: { type: 'number' }, fileName: { type: 'string' }, mimeType: { type: 'string' } },
 };
 
+/** An item with no fields: what the node outputs for an empty answer. */
+const EMPTY_SCHEMA = { type: 'object', properties: {} };
+
 /** The JSON Schema of one output item of an SDK operation, or undefined when the typings say nothing. */
 function outputSchema(op, returnType, checker) {
 	if (op.response === 'binary') return DOWNLOAD_SCHEMA;
 	if (!returnType) return undefined;
-	const schema = schemaOfType(itemType(returnType, checker), checker, 0, new Set());
+	const item = itemType(returnType, checker);
+	// Promise<void> (v2 meter event stream): Stripe answers with an empty body, which the node outputs as {}.
+	if (item.flags & ts.TypeFlags.Void) return EMPTY_SCHEMA;
+	const schema = schemaOfType(item, checker, 0, new Set());
 	return schema.type === 'object' && schema.properties ? schema : undefined;
 }
 
-module.exports = { outputSchema, DOWNLOAD_SCHEMA };
+/** The JSON Schema of a named type of the typings (e.g. `Stripe.Terminal.Reader`), described as an output item. */
+function typeSchema(type, checker) {
+	return schemaOfType(type, checker, 0, new Set());
+}
+
+/** The declared interface `qualifiedName` (namespaces joined by dots, e.g. `Stripe.Card`) in the program's files under `dir`. */
+function findInterface(program, checker, dir, qualifiedName) {
+	let found;
+	const visit = (node, ns) => {
+		if (found) return;
+		if (ts.isModuleDeclaration(node)) {
+			const inner = ts.isStringLiteral(node.name) ? ns : ns.concat(node.name.text);
+			if (node.body) ts.forEachChild(node.body, (c) => visit(c, inner));
+			return;
+		}
+		if (ts.isInterfaceDeclaration(node) && ns.concat(node.name.text).join('.') === qualifiedName) {
+			found = node;
+			return;
+		}
+		ts.forEachChild(node, (c) => visit(c, ns));
+	};
+	for (const sf of program.getSourceFiles()) if (sf.fileName.startsWith(dir)) visit(sf, []);
+	return found ? checker.getTypeAtLocation(found) : undefined;
+}
+
+/**
+ * A response shape written as data (descriptors/response-objects.json) → the same JSON Schema the typings give:
+ * a string is a scalar type ("string", "number", "boolean") or "object" (free-form, e.g. metadata); an object
+ * lists members; an array of one shape is a list of it. Same depth limit and member order as the typings' schemas.
+ */
+function shapeSchema(shape, depth = 0) {
+	if (Array.isArray(shape)) {
+		if (shape.length !== 1) throw new Error(`a list shape names exactly one item shape, got ${JSON.stringify(shape)}`);
+		return { type: 'array', items: shapeSchema(shape[0], depth) };
+	}
+	if (typeof shape === 'string') {
+		if (!['string', 'number', 'boolean', 'object'].includes(shape)) throw new Error(`unknown shape type "${shape}"`);
+		return { type: shape };
+	}
+	if (!shape || typeof shape !== 'object') throw new Error(`bad shape ${JSON.stringify(shape)}`);
+	if (depth >= MAX_DEPTH) return { type: 'object' };
+	const names = Object.keys(shape).sort();
+	if (!names.length) return { type: 'object' };
+	return { type: 'object', properties: Object.fromEntries(names.map((n) => [n, shapeSchema(shape[n], depth + 1)])) };
+}
+
+/** `base` with the members of `extra` added (deep: objects are merged, anything else is replaced). */
+function mergeSchema(base, extra) {
+	if (base.type !== 'object' || extra.type !== 'object' || !extra.properties) return extra;
+	const properties = { ...(base.properties || {}) };
+	for (const [k, v] of Object.entries(extra.properties)) properties[k] = properties[k] ? mergeSchema(properties[k], v) : v;
+	const names = Object.keys(properties).sort();
+	return { type: 'object', properties: Object.fromEntries(names.map((n) => [n, properties[n]])) };
+}
+
+module.exports = { outputSchema, typeSchema, findInterface, shapeSchema, mergeSchema, DOWNLOAD_SCHEMA, MAX_DEPTH };

@@ -14,9 +14,10 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
 import { applyN8nStyle } from './n8n-style';
+import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
 
-export { LOCATOR_SEARCH, locatorField, locatorKind } from './locators';
+export { KINDS, locatorField, locatorKind } from './locators';
 
 /** Parameters the node handles itself instead of showing them as fields. */
 const PAGINATION_PARAMS = new Set(['limit']);
@@ -125,18 +126,18 @@ function isEventTypeList(schema: ParamSchema): boolean {
 	return schema.name === 'enabled_events' && schema.type === 'array' && (schema.items?.type === 'string' || schema.items?.type === 'enum');
 }
 
-/** One parameter as an n8n field (its name is the Stripe parameter name), with its UI hints applied. */
-export function paramField(schema: ParamSchema, required: boolean): INodeProperties {
-	const field = baseField(schema, required);
+/** One parameter as an n8n field (its name is the Stripe parameter name), with its UI hints applied. `where`: its operation (for pickers). */
+export function paramField(schema: ParamSchema, required: boolean, where?: LocatorWhere): INodeProperties {
+	const field = baseField(schema, required, where);
 	if (schema.default !== undefined) field.default = schema.default;
 	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
 	if (schema.show) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
 	return field;
 }
 
-function baseField(schema: ParamSchema, required: boolean): INodeProperties {
+function baseField(schema: ParamSchema, required: boolean, where?: LocatorWhere): INodeProperties {
 	const shape = fieldShape(schema);
-	const kind = shape === 'string' && schema.type === 'string' ? locatorKind(schema.name) : undefined;
+	const kind = shape === 'string' && schema.type === 'string' ? locatorKind(schema.name, where) : undefined;
 	if (kind) {
 		return locatorField(
 			{ displayName: labelOf(schema.name), name: schema.name, description: describe(schema, shape), ...(required ? { required: true } : {}) },
@@ -237,12 +238,12 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	const fields: INodeProperties[] = [];
 	for (const p of op.pathParams) {
 		const base = { displayName: pathFieldLabel(resource, op, p.name), name: pathFieldName(op, p.name), required: true, description: p.description, ...show };
-		const kind = locatorKind(p.name, resource.value);
+		const kind = locatorKind(p.name, { path: op.path, inPath: true });
 		fields.push(kind ? locatorField(base, kind) : { ...base, type: 'string', default: '' });
 	}
 	for (const p of op.headerParams ?? []) fields.push({ ...paramField(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) {
-		const f = paramField(p, true);
+		const f = paramField(p, true, { path: op.path });
 		fields.push({ ...f, displayOptions: { show: { ...show.displayOptions.show, ...f.displayOptions?.show } } });
 	}
 	if (isPaged(op)) {
@@ -272,7 +273,7 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
-			options: optional.map((p) => paramField(p, false)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			options: optional.map((p) => paramField(p, false, { path: op.path })).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			...show,
 		});
 	}

@@ -3,13 +3,21 @@
  * which kind, and which lookalikes (same name, another object) stay plain ID fields. Every locator's list
  * search exists on its node.
  */
+import { callNodeMethod } from '../harness/engine';
+
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { INodeProperties } from 'n8n-workflow';
+import { after, before, describe, it } from 'node:test';
+import nock from 'nock';
+import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
 import { KINDS, NAMES, locatorKind, searchMethodName } from '../../nodes/shared/locators';
 import { LOOKUPS } from '../../nodes/shared/methods';
 import { FAMILY_NODES } from '../support/families';
+import type { Standin } from '../standin/server';
+import { startStandin } from '../standin/server';
+
+// Real loopback sockets to the stand-in: nock's interception would get in the way.
+nock.restore();
 
 function nodeOf(family: string) {
 	const n = FAMILY_NODES.find((f) => f.key === family);
@@ -131,5 +139,68 @@ describe('pickers in the node descriptions', () => {
 			for (const kind of Object.keys(KINDS) as Array<keyof typeof KINDS>)
 				assert.ok(methods.includes(searchMethodName(kind)), `${key}: ${searchMethodName(kind)}`);
 		}
+	});
+});
+
+describe('pickers against the stand-in', () => {
+	let s: Standin;
+	before(async () => {
+		s = await startStandin({ port: 0 });
+	});
+	after(async () => {
+		await s.close();
+	});
+	const credentials = () => ({ stripeKeyApi: { secretKey: 'sk_test_pickers', baseUrl: s.url } });
+
+	it("an invoice's subscription: the node's customer's subscriptions, then a coupon, a tax rate and a payment intent by their lists", async () => {
+		const [ada, bob] = s.seed('customers', [{ name: 'Ada' }, { name: 'Bob' }]);
+		const [mine] = s.seed('subscriptions', [
+			{ customer: ada.id, status: 'active' },
+			{ customer: bob.id, status: 'active' },
+		]);
+		s.seed('coupons', [{ name: 'Summer', percent_off: 20 }]);
+		s.seed('tax_rates', [{ display_name: 'VAT', percentage: 19, inclusive: false, jurisdiction: 'DE' }]);
+		s.seed('payment_intents', [{ amount: 1500, currency: 'eur', status: 'succeeded' }]);
+		const billing = nodeOf('billing').nodeType;
+		const list = async (method: string, parameters: Record<string, unknown>, path = '') =>
+			(await callNodeMethod({
+				nodeType: billing,
+				parameters: parameters as never,
+				credentials: credentials(),
+				kind: 'listSearch',
+				method,
+				path,
+			})) as INodeListSearchResult;
+
+		const subs = await list(
+			'searchSubscriptions',
+			{ resource: 'invoice', operation: 'create', customer: { __rl: true, mode: 'list', value: ada.id } },
+			'parameters.additionalFields.subscription',
+		);
+		assert.deepEqual(
+			subs.results.map((r) => [r.name, r.value]),
+			[[`${String(ada.id)} · active`, mine.id]],
+		);
+		assert.deepEqual(
+			(await list('searchCoupons', { resource: 'invoice', operation: 'create' })).results.map((r) => r.name),
+			['Summer · 20% off'],
+		);
+		assert.deepEqual(
+			(await list('searchTaxRates', { resource: 'invoice', operation: 'create' })).results.map((r) => r.name),
+			['VAT · 19% · DE'],
+		);
+		assert.deepEqual(
+			(await list('searchPaymentIntents', { resource: 'invoice', operation: 'create' })).results.map((r) => r.name),
+			['15.00 EUR · succeeded'],
+		);
+		assert.deepEqual(
+			s.requests.map((r) => `${r.method} ${r.path}?${r.rawQuery}`),
+			[
+				`GET /v1/subscriptions?limit=100&customer=${String(ada.id)}`,
+				'GET /v1/coupons?limit=100',
+				'GET /v1/tax_rates?limit=100',
+				'GET /v1/payment_intents?limit=100',
+			],
+		);
 	});
 });

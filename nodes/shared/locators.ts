@@ -16,6 +16,8 @@ interface KindDef {
 	placeholder: string;
 	/** The collection paths whose `/{placeholder}` names one of these objects; the first one is the list. */
 	paths: string[];
+	/** Operation paths whose path parameter is not picked from the list (the list cannot have that object). */
+	except?: string[];
 }
 
 /** Objects users pick from a searchable list (resource locators); see methods.ts `LOOKUPS`. */
@@ -30,7 +32,13 @@ export const KINDS = {
 	invoice_item: { label: 'Invoice Item', placeholder: 'ii_…', paths: ['/v1/invoiceitems'] },
 	credit_note: { label: 'Credit Note', placeholder: 'cn_…', paths: ['/v1/credit_notes'] },
 	quote: { label: 'Quote', placeholder: 'qt_…', paths: ['/v1/quotes'] },
-	payment_method: { label: 'Payment Method', placeholder: 'pm_…', paths: ['/v1/payment_methods', '/v1/customers/{customer}/payment_methods'] },
+	// Attaching: the payment method is not a customer's yet, and only a customer's can be listed.
+	payment_method: {
+		label: 'Payment Method',
+		placeholder: 'pm_…',
+		paths: ['/v1/payment_methods', '/v1/customers/{customer}/payment_methods'],
+		except: ['/v1/payment_methods/{payment_method}/attach'],
+	},
 	payment_intent: { label: 'Payment Intent', placeholder: 'pi_…', paths: ['/v1/payment_intents'] },
 	setup_intent: { label: 'Setup Intent', placeholder: 'seti_…', paths: ['/v1/setup_intents'] },
 	charge: { label: 'Charge', placeholder: 'ch_…', paths: ['/v1/charges'] },
@@ -56,7 +64,8 @@ export type LocatorKind = keyof typeof KINDS;
 
 /**
  * Body and query parameter names (the last segment of a nested name) and their kind. `except`: operation
- * paths (prefixes) where the name means another object.
+ * paths (a path, or every path under one ending in `/`) where the name means another object, or where the
+ * list cannot have the object.
  */
 export const NAMES: Record<string, { kind: LocatorKind; except?: string[] }> = {
 	customer: { kind: 'customer' },
@@ -71,7 +80,8 @@ export const NAMES: Record<string, { kind: LocatorKind; except?: string[] }> = {
 	invoiceitem: { kind: 'invoice_item' },
 	invoice_item: { kind: 'invoice_item' },
 	quote: { kind: 'quote' },
-	payment_method: { kind: 'payment_method' },
+	// A new customer's payment method is not a customer's yet.
+	payment_method: { kind: 'payment_method', except: ['/v1/customers'] },
 	default_payment_method: { kind: 'payment_method' },
 	payment_intent: { kind: 'payment_intent' },
 	setup_intent: { kind: 'setup_intent' },
@@ -101,10 +111,16 @@ export interface LocatorWhere {
 }
 
 /** The kind whose collection is this path (`/v1/test_helpers/…` paths also as their object's own path). */
-function kindOfCollection(collection: string): LocatorKind | undefined {
+function kindOfCollection(collection: string, path: string): LocatorKind | undefined {
 	const tries = [collection, collection.replace(/^\/v1\/test_helpers\//, '/v1/')];
-	for (const [kind, def] of Object.entries(KINDS) as Array<[LocatorKind, KindDef]>) if (tries.some((c) => def.paths.includes(c))) return kind;
+	for (const [kind, def] of Object.entries(KINDS) as Array<[LocatorKind, KindDef]>) {
+		if (tries.some((c) => def.paths.includes(c))) return excepted(def.except, path) ? undefined : kind;
+	}
 	return undefined;
+}
+
+function excepted(except: string[] | undefined, path: string): boolean {
+	return !!except?.some((p) => path === p || (p.endsWith('/') && path.startsWith(p)));
 }
 
 /**
@@ -116,11 +132,11 @@ export function locatorKind(name: string, where: LocatorWhere = {}): LocatorKind
 	const path = where.path;
 	if (where.inPath) {
 		const at = path?.indexOf(`/{${name}}`) ?? -1;
-		return at > 0 ? kindOfCollection(path!.slice(0, at)) : undefined;
+		return at > 0 ? kindOfCollection(path!.slice(0, at), path!) : undefined;
 	}
 	const entry = Object.prototype.hasOwnProperty.call(NAMES, name) ? NAMES[name] : undefined;
 	if (!entry) return undefined;
-	if (path && entry.except?.some((p) => path.startsWith(p))) return undefined;
+	if (path && excepted(entry.except, path)) return undefined;
 	return entry.kind;
 }
 

@@ -110,6 +110,9 @@ describe('pickers in the node descriptions', () => {
 			['issuing', 'card', 'retrieve', 'card'],
 			['identity', 'verificationSession', 'retrieve', 'session'],
 			['terminal', 'terminalHardwareSku', 'list', 'product'],
+			// Payment methods are listed per customer: one being attached, or a new customer's, is in no list.
+			['paymentMethods', 'paymentMethod', 'attach', 'payment_method'],
+			['core', 'customer', 'create', 'payment_method'],
 		];
 		for (const [family, resource, operation, name] of cases)
 			assert.equal(pickerOf(family, resource, operation, name), 'string', `${family} ${resource}.${operation} ${name}`);

@@ -1,23 +1,32 @@
 /**
- * Dynamic choices shared by every family node: searchable, paged lists of customers, products, prices and
- * meters for resource locators, and Stripe's event types for event-type fields.
+ * Dynamic choices shared by every family node: a searchable, paged list for every kind of picker
+ * (locators.ts `KINDS`), generated from `LOOKUPS`, and Stripe's event types for event-type fields.
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { callStripe } from './client';
+import { interpolatePath } from './encoding';
+import type { LocatorKind } from './locators';
+import { KINDS, searchMethodName } from './locators';
 import { readPage, resumeParams, resumeToken } from './pager';
 import { getStripeSettings } from './transport';
 
 interface Lookup {
-	/** List endpoint (paged by pager.ts). */
-	listPath: string;
-	/** Search endpoint and query for a filter text, when Stripe has one for this object. */
-	search?: { path: string; query: (text: string) => string };
-	/** Dashboard path for links. */
-	dashboard: string;
+	/** Search endpoint, and the query for a filter text (undefined: this text is filtered on the list's page). */
+	search?: { path: string; query: (text: string) => string | undefined };
+	/**
+	 * The list of the customer filled in on the node (its `customer` field): `required` (payment methods: Stripe
+	 * lists them per customer, `listPath` with `{customer}`), or `optional` (the list's `customer` filter).
+	 */
+	byCustomer?: 'required' | 'optional';
+	/** The list's path when it is not the kind's first collection path. */
+	listPath?: string;
+	/** Dashboard path for links (`https://dashboard.stripe.com/<dashboard>/<id>`). */
+	dashboard?: string;
 	label: (o: IDataObject) => string;
-	/** Client-side match when there is no search endpoint. */
+	/** Client-side match when there is no search for the text (default: the label and the ID). */
 	matchesFilter?: (o: IDataObject, text: string) => boolean;
 }
 
@@ -31,60 +40,285 @@ function includes(values: unknown[], text: string): boolean {
 	return values.some((v) => typeof v === 'string' && v.toLowerCase().includes(t));
 }
 
-export const LOOKUPS: Record<string, Lookup> = {
+/** Currencies whose amounts have no minor unit, and those with three decimals (Stripe's currency list). */
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
+
+/** An amount in minor units as people read it: `1234, 'usd'` → `12.34 USD`. */
+export function money(amount: unknown, currency: unknown): string {
+	if (typeof amount !== 'number') return '';
+	const cur = String(currency ?? '').toLowerCase();
+	const digits = ZERO_DECIMAL.has(cur) ? 0 : THREE_DECIMAL.has(cur) ? 3 : 2;
+	return `${(amount / 10 ** digits).toFixed(digits)} ${cur.toUpperCase()}`.trim();
+}
+
+function join(...parts: unknown[]): string {
+	return parts.filter((p) => typeof p === 'string' && p !== '').join(' · ');
+}
+
+/** A customer (an ID, or an expanded object) as a short text. */
+function who(customer: unknown, name?: unknown, email?: unknown): string {
+	if (customer && typeof customer === 'object') {
+		const c = customer as IDataObject;
+		return String(c.name || c.email || c.id || '');
+	}
+	return String(name || email || customer || '');
+}
+
+function date(seconds: unknown): string {
+	return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ') : '';
+}
+
+function obj(v: unknown): IDataObject {
+	return v && typeof v === 'object' ? (v as IDataObject) : {};
+}
+
+/** An exact search clause for a pasted ID of one of these prefixes, e.g. `customer:"cus_…"`. */
+function idClause(text: string, fields: Record<string, string>): string | undefined {
+	for (const [prefix, field] of Object.entries(fields)) if (text.startsWith(prefix) && /^[A-Za-z0-9_]+$/.test(text)) return `${field}:${searchString(text)}`;
+	return undefined;
+}
+
+export const LOOKUPS: Record<LocatorKind, Lookup> = {
 	customer: {
-		listPath: '/v1/customers',
 		search: { path: '/v1/customers/search', query: (t) => `email~${searchString(t)} OR name~${searchString(t)} OR phone~${searchString(t)}` },
 		dashboard: 'customers',
 		label: (o) => `${String(o.name || o.email || o.id)}${o.name && o.email ? ` <${String(o.email)}>` : ''}`,
 	},
 	product: {
-		listPath: '/v1/products',
 		search: { path: '/v1/products/search', query: (t) => `name~${searchString(t)}` },
 		dashboard: 'products',
 		label: (o) => String(o.name || o.id),
 	},
 	price: {
-		listPath: '/v1/prices',
 		dashboard: 'prices',
-		label: (o) => {
-			const amount = typeof o.unit_amount === 'number' ? `${o.unit_amount} ${String(o.currency ?? '').toUpperCase()}` : '';
-			return [o.nickname || o.lookup_key || o.id, amount].filter(Boolean).join(' · ');
-		},
+		label: (o) => join(String(o.nickname || o.lookup_key || o.id), money(o.unit_amount, o.currency)),
 		matchesFilter: (o, t) => includes([o.id, o.nickname, o.lookup_key, o.product], t),
 	},
 	meter: {
-		listPath: '/v1/billing/meters',
 		dashboard: 'meters',
 		label: (o) => `${String(o.display_name || o.id)} (${String(o.event_name ?? '')})`,
 		matchesFilter: (o, t) => includes([o.id, o.display_name, o.event_name], t),
 	},
+	subscription: {
+		// Stripe's subscription search has no field for a typed name; a customer's subscriptions are its list.
+		byCustomer: 'optional',
+		dashboard: 'subscriptions',
+		label: (o) => {
+			const item = obj((obj(o.items).data as IDataObject[] | undefined)?.[0]);
+			const plan = obj(item.price).nickname || obj(item.plan).nickname;
+			return join(who(o.customer) || String(o.id), o.status, plan);
+		},
+	},
+	subscription_schedule: {
+		byCustomer: 'optional',
+		dashboard: 'subscription_schedules',
+		label: (o) => join(who(o.customer) || String(o.id), o.status),
+	},
+	invoice: {
+		byCustomer: 'optional',
+		search: {
+			path: '/v1/invoices/search',
+			query: (t) => idClause(t, { cus_: 'customer', sub_: 'subscription' }) ?? (/^[A-Z0-9]+-\d+$/i.test(t) ? `number:${searchString(t)}` : undefined),
+		},
+		dashboard: 'invoices',
+		label: (o) => join(String(o.number || o.id), `${money(o.amount_due, o.currency)} due`, o.status, who(o.customer, o.customer_name, o.customer_email)),
+	},
+	invoice_item: {
+		byCustomer: 'optional',
+		dashboard: 'invoiceitems',
+		label: (o) => join(String(o.description || o.id), money(o.amount, o.currency)),
+	},
+	credit_note: {
+		byCustomer: 'optional',
+		dashboard: 'credit_notes',
+		label: (o) => join(String(o.number || o.id), money(o.total, o.currency), o.status),
+	},
+	quote: {
+		byCustomer: 'optional',
+		dashboard: 'quotes',
+		label: (o) => join(String(o.number || o.id), money(o.amount_total, o.currency), o.status, who(o.customer)),
+	},
+	payment_method: {
+		byCustomer: 'required',
+		listPath: '/v1/customers/{customer}/payment_methods',
+		label: (o) => {
+			const card = obj(o.card);
+			const kind = card.brand ? `${String(card.brand)} •••• ${String(card.last4 ?? '')}` : String(o.type ?? '');
+			const expiry = card.exp_month ? `${String(card.exp_month)}/${String(card.exp_year ?? '')}` : '';
+			return join(kind || String(o.id), expiry, obj(o.billing_details).name);
+		},
+	},
+	payment_intent: {
+		byCustomer: 'optional',
+		search: { path: '/v1/payment_intents/search', query: (t) => idClause(t, { cus_: 'customer' }) ?? (/^\d+$/.test(t) ? `amount:${t}` : undefined) },
+		dashboard: 'payments',
+		label: (o) => join(money(o.amount, o.currency), o.status, o.description),
+	},
+	setup_intent: {
+		byCustomer: 'optional',
+		dashboard: 'setup_intents',
+		label: (o) => join(String(o.id), o.status, ((o.payment_method_types as string[] | undefined) ?? []).join(', ')),
+	},
+	charge: {
+		byCustomer: 'optional',
+		search: {
+			path: '/v1/charges/search',
+			query: (t) =>
+				idClause(t, { cus_: 'customer', pi_: 'payment_intent' }) ??
+				(/^\d{4}$/.test(t) ? `payment_method_details.card.last4:${searchString(t)} OR amount:${t}` : /^\d+$/.test(t) ? `amount:${t}` : undefined),
+		},
+		dashboard: 'payments',
+		label: (o) => join(money(o.amount, o.currency), o.description || o.status),
+	},
+	refund: {
+		dashboard: 'refunds',
+		label: (o) => join(money(o.amount, o.currency), o.status, o.reason),
+	},
+	dispute: {
+		dashboard: 'disputes',
+		label: (o) => join(money(o.amount, o.currency), o.reason, o.status),
+	},
+	coupon: {
+		dashboard: 'coupons',
+		label: (o) => {
+			const off = typeof o.percent_off === 'number' ? `${o.percent_off}% off` : o.amount_off ? `${money(o.amount_off, o.currency)} off` : '';
+			return join(String(o.name || o.id), off);
+		},
+	},
+	promotion_code: {
+		byCustomer: 'optional',
+		dashboard: 'promotion_codes',
+		label: (o) => join(String(o.code || o.id), obj(o.coupon).name),
+	},
+	tax_rate: {
+		dashboard: 'tax-rates',
+		label: (o) =>
+			join(
+				String(o.display_name || o.id),
+				typeof o.percentage === 'number' ? `${o.percentage}%${o.inclusive ? ' incl.' : ''}` : '',
+				o.jurisdiction || o.country,
+			),
+	},
+	shipping_rate: {
+		dashboard: 'shipping-rates',
+		label: (o) => join(String(o.display_name || o.id), money(obj(o.fixed_amount).amount, obj(o.fixed_amount).currency)),
+	},
+	plan: {
+		dashboard: 'plans',
+		label: (o) => join(String(o.nickname || o.id), typeof o.amount === 'number' ? `${money(o.amount, o.currency)} / ${String(o.interval ?? '')}` : ''),
+	},
+	account: {
+		dashboard: 'connect/accounts',
+		label: (o) => String(obj(o.business_profile).name || obj(obj(o.settings).dashboard).display_name || o.email || o.id),
+	},
+	transfer: {
+		dashboard: 'connect/transfers',
+		label: (o) => join(money(o.amount, o.currency), o.destination ? `to ${String(o.destination)}` : '', o.description),
+	},
+	payout: {
+		dashboard: 'payouts',
+		label: (o) => join(money(o.amount, o.currency), o.status, date(o.arrival_date)),
+	},
+	test_clock: {
+		dashboard: 'test-clocks',
+		label: (o) => join(String(o.name || o.id), date(o.frozen_time) && `${date(o.frozen_time)} UTC`),
+	},
+	credit_grant: {
+		byCustomer: 'optional',
+		label: (o) => {
+			const m = obj(obj(o.amount).monetary);
+			return join(String(o.name || o.id), money(m.value, m.currency), who(o.customer));
+		},
+	},
+	checkout_session: {
+		byCustomer: 'optional',
+		label: (o) => join(String(o.id), o.mode, o.status, money(o.amount_total, o.currency), obj(o.customer_details).email),
+	},
+	payment_link: {
+		dashboard: 'payment-links',
+		label: (o) => join(String(o.url || o.id), o.active === false ? 'inactive' : ''),
+	},
+	file: {
+		dashboard: 'files',
+		label: (o) => join(String(o.filename || o.id), o.purpose),
+	},
+	webhook_endpoint: {
+		dashboard: 'webhooks',
+		label: (o) => join(String(o.url || o.id), o.status),
+	},
 };
 
-async function searchObjects(
-	ctx: ILoadOptionsFunctions,
-	kind: keyof typeof LOOKUPS,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
+/** The value of a node field as a plain string (a resource locator's `value`), or '' when it is empty or not resolved. */
+function fieldText(value: unknown): string {
+	const v = value && typeof value === 'object' && (value as { __rl?: boolean }).__rl ? (value as { value?: unknown }).value : value;
+	return typeof v === 'string' && !v.startsWith('=') ? v.trim() : '';
+}
+
+/**
+ * The customer filled in on the node: the picker's sibling `customer` (same collection), then the top-level
+ * field (a required parameter or path parameter, `customerId` when a body field of that name exists), then
+ * Additional Fields. n8n hands a list search the node's current parameters, expressions resolved (n8n-core
+ * LoadOptionsContext.getCurrentNodeParameter; `&name` is a sibling of the parameter the list is for).
+ */
+function nodeCustomer(ctx: ILoadOptionsFunctions): string {
+	for (const path of ['&customer', 'customer', 'customerId', 'additionalFields.customer']) {
+		let text = '';
+		try {
+			text = fieldText(ctx.getCurrentNodeParameter(path));
+		} catch {
+			text = '';
+		}
+		if (text) return text;
+	}
+	return '';
+}
+
+async function searchObjects(ctx: ILoadOptionsFunctions, kind: LocatorKind, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const lookup = LOOKUPS[kind];
+	const customer = lookup.byCustomer ? nodeCustomer(ctx) : '';
+	if (lookup.byCustomer === 'required' && !customer) {
+		throw new NodeOperationError(ctx.getNode(), `Stripe lists ${KINDS[kind].label.toLowerCase()}s per customer: fill in the Customer field first`);
+	}
 	const settings = await getStripeSettings(ctx);
 	const text = filter?.trim() ?? '';
-	const searching = Boolean(text && lookup.search);
-	const path = searching ? lookup.search!.path : lookup.listPath;
-	const params = searching
-		? { query: lookup.search!.query(text), limit: 100, ...resumeParams('search', paginationToken) }
-		: { limit: 100, ...resumeParams('list', paginationToken) };
+	// A customer's list is filtered by the list's own customer filter (search cannot mix it with OR clauses).
+	const query = text && lookup.search && !customer ? lookup.search.query(text) : undefined;
+	const searching = query !== undefined;
+	let path: string;
+	const params: Record<string, unknown> = { limit: 100 };
+	if (searching) {
+		path = lookup.search!.path;
+		Object.assign(params, { query }, resumeParams('search', paginationToken));
+	} else {
+		const listPath = lookup.listPath ?? KINDS[kind].paths[0];
+		path = listPath.includes('{customer}') ? interpolatePath(listPath, { customer }) : listPath;
+		if (customer && !listPath.includes('{customer}')) params.customer = customer;
+		Object.assign(params, resumeParams('list', paginationToken));
+	}
 	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
 	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1);
-	const shown = text && !lookup.search && lookup.matchesFilter ? rows.filter((o) => lookup.matchesFilter!(o, text)) : rows;
+	const matches = lookup.matchesFilter ?? ((o: IDataObject, t: string) => includes([o.id, lookup.label(o)], t));
+	const shown = text && !searching ? rows.filter((o) => matches(o, text)) : rows;
 	const results: INodeListSearchItems[] = shown.map((o) => ({
 		name: lookup.label(o),
 		value: String(o.id),
-		url: `https://dashboard.stripe.com/${lookup.dashboard}/${String(o.id)}`,
+		...(lookup.dashboard ? { url: `https://dashboard.stripe.com/${lookup.dashboard}/${String(o.id)}` } : {}),
 	}));
-	const next = resumeToken(step);
-	return { results, paginationToken: next };
+	return { results, paginationToken: resumeToken(step) };
+}
+
+type ListSearch = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
+
+/** One list search per kind, named as the locator fields ask for it (`searchPaymentIntents`). */
+function listSearchMethods(): Record<string, ListSearch> {
+	const out: Record<string, ListSearch> = {};
+	for (const kind of Object.keys(LOOKUPS) as LocatorKind[]) {
+		out[searchMethodName(kind)] = async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			return searchObjects(this, kind, filter, paginationToken);
+		};
+	}
+	return out;
 }
 
 /**
@@ -96,20 +330,7 @@ export function eventTypeOptions(types: string[], opts: { all?: boolean; suffix?
 }
 
 export const familyMethods = {
-	listSearch: {
-		async searchCustomers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-			return searchObjects(this, 'customer', filter, paginationToken);
-		},
-		async searchProducts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-			return searchObjects(this, 'product', filter, paginationToken);
-		},
-		async searchPrices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-			return searchObjects(this, 'price', filter, paginationToken);
-		},
-		async searchMeters(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-			return searchObjects(this, 'meter', filter, paginationToken);
-		},
-	},
+	listSearch: listSearchMethods(),
 	loadOptions: {
 		/** Every event type: `*`, the v1 (snapshot) types and the thin v2 types. */
 		async getEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -14,10 +14,11 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
 import { applyN8nStyle, labelOf } from './n8n-style';
+import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
 import { property, shapeKind } from './shapes';
 
-export { LOCATOR_SEARCH, locatorField, locatorKind } from './locators';
+export { KINDS, locatorField, locatorKind } from './locators';
 export { labelOf } from './n8n-style';
 
 /** Parameters the node handles itself instead of showing them as fields. */
@@ -99,14 +100,15 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	const fields: INodeProperties[] = [];
 	for (const p of op.pathParams) {
 		const base = { displayName: pathFieldLabel(resource, op, p.name), name: pathFieldName(op, p.name), required: true, description: p.description, ...show };
-		const kind = locatorKind(p.name, resource.value);
+		const kind = locatorKind(p.name, { path: op.path, inPath: true });
 		fields.push(kind ? locatorField(base, kind) : { ...base, type: 'string', default: '' });
 	}
+	const where: LocatorWhere = { path: op.path };
 	for (const p of op.headerParams ?? []) fields.push({ ...property(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) {
-		const f = property(p, !!p.required || shapeKind(p) === 'binary');
-		const where = shapeKind(p) === 'binary' ? show : inFields;
-		fields.push({ ...f, displayOptions: { show: { ...where.displayOptions.show, ...f.displayOptions?.show } } });
+		const f = property(p, !!p.required || shapeKind(p) === 'binary', 0, where);
+		const shownIn = shapeKind(p) === 'binary' ? show : inFields;
+		fields.push({ ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } });
 	}
 	if (isPaged(op)) {
 		fields.push({
@@ -135,7 +137,7 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
-			options: optional.map((p) => property(p, false)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+			options: optional.map((p) => property(p, false, 0, where)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			...inFields,
 		});
 	}

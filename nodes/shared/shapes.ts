@@ -23,6 +23,7 @@
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
 import type { ParamSchema } from './descriptor-types';
+import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
 import { labelOf } from './n8n-style';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
@@ -105,12 +106,12 @@ export function expands(schema: Schema, depth: number): boolean {
 	return plan(schema, depth) !== Infinity;
 }
 
-/** The shape of a parameter (depth 0) or of a member at `depth`. */
-export function shapeKind(schema: Schema, depth = 0): ShapeKind {
+/** The shape of a parameter (depth 0) or of a member at `depth`; `where`: its operation (for pickers, locators.ts). */
+export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): ShapeKind {
 	if (schema.json) return 'json';
 	switch (schema.type) {
 		case 'string':
-			return schema.name && locatorKind(schema.name) ? 'locator' : 'string';
+			return schema.name && locatorKind(schema.name, where) ? 'locator' : 'string';
 		case 'number':
 			return 'number';
 		case 'boolean':
@@ -210,17 +211,17 @@ function byDisplayName(a: INodeProperties, b: INodeProperties): number {
 }
 
 /** A group's fields: its required and promoted members, then the others under "Additional Fields". */
-function groupFields(schema: Schema, depth: number): INodeProperties[] {
+function groupFields(schema: Schema, depth: number, where?: LocatorWhere): INodeProperties[] {
 	const members = (schema.members ?? []) as ParamSchema[];
 	// Nested members are never marked `required` for n8n: its parameter-issue check looks for a collection's
 	// options one level too high (n8n-workflow getParameterIssues), so a required member under "Additional
 	// Fields" would be reported missing whenever a top-level field of the same name is set. Required members
 	// are shown directly, and checked before anything is sent (readGroup).
-	const direct = members.filter(isDirect).map((m) => property(m, false, depth + 1));
+	const direct = members.filter(isDirect).map((m) => property(m, false, depth + 1, where));
 	if (direct.length >= 5) direct.sort(byDisplayName);
 	const rest = members
 		.filter((m) => !isDirect(m))
-		.map((m) => property(m, false, depth + 1))
+		.map((m) => property(m, false, depth + 1, where))
 		.sort(byDisplayName);
 	if (!rest.length) return direct;
 	const more: INodeProperties = {
@@ -262,16 +263,16 @@ function alternatives(schema: Schema): Array<{ name: string; label: string; alt:
 }
 
 /** The n8n property of a parameter (depth 0) or member (depth > 0), named by its Stripe name. */
-export function property(schema: ParamSchema, required: boolean, depth = 0): INodeProperties {
-	const field = baseProperty(schema, required, depth);
+export function property(schema: ParamSchema, required: boolean, depth = 0, where?: LocatorWhere): INodeProperties {
+	const field = baseProperty(schema, required, depth, where);
 	if (schema.default !== undefined) field.default = schema.default;
 	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
 	if (schema.show && depth === 0) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
 	return field;
 }
 
-function baseProperty(schema: ParamSchema, required: boolean, depth: number): INodeProperties {
-	const kind = shapeKind(schema, depth);
+function baseProperty(schema: ParamSchema, required: boolean, depth: number, where?: LocatorWhere): INodeProperties {
+	const kind = shapeKind(schema, depth, where);
 	const base = {
 		displayName: labelOf(schema.name),
 		name: schema.name,
@@ -280,7 +281,7 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number): IN
 	};
 	switch (kind) {
 		case 'locator':
-			return locatorField(base, locatorKind(schema.name) as string);
+			return locatorField(base, locatorKind(schema.name, where)!);
 		case 'eventTypes': {
 			// n8n's convention for dynamic multi-options: "… Names or IDs", and the standard description last.
 			const prefix = base.description ? `${base.description.replace(/\.$/, '')}. ` : '';
@@ -324,7 +325,7 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number): IN
 				],
 			};
 		case 'group': {
-			const fields = groupFields(schema, depth);
+			const fields = groupFields(schema, depth, where);
 			if (asCollection(schema)) return { ...base, type: 'collection', placeholder: 'Add Field', default: {}, options: fields[0].options };
 			return {
 				...base,
@@ -342,7 +343,7 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number): IN
 				typeOptions: { multipleValues: true },
 				placeholder: `Add ${entry}`,
 				default: {},
-				options: [{ displayName: entry, name: LIST_OPTION, values: groupFields(schema.items as Schema, depth) }],
+				options: [{ displayName: entry, name: LIST_OPTION, values: groupFields(schema.items as Schema, depth, where) }],
 			};
 		}
 		case 'choice': {
@@ -351,8 +352,8 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number): IN
 				name,
 				values:
 					alt.type === 'object'
-						? groupFields(alt, depth)
-						: [{ ...property({ ...alt, name: 'value', description: undefined } as ParamSchema, false, depth + 1), displayName: label }],
+						? groupFields(alt, depth, where)
+						: [{ ...property({ ...alt, name: 'value', description: undefined } as ParamSchema, false, depth + 1, where), displayName: label }],
 			}));
 			return { ...base, type: 'fixedCollection', placeholder: `Add ${base.displayName}`, default: {}, options };
 		}
@@ -503,20 +504,20 @@ export function readJsonParameters(params: ParamSchema[], operation: string, pag
 
 // ————— writing (the inverse) —————
 
-function writeGroup(value: Record<string, unknown>, schema: Schema, depth: number): Record<string, unknown> {
+function writeGroup(value: Record<string, unknown>, schema: Schema, depth: number, where?: LocatorWhere): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	const more: Record<string, unknown> = {};
 	for (const m of (schema.members ?? []) as ParamSchema[]) {
 		if (value[m.name] === undefined) continue;
-		(isDirect(m) ? out : more)[m.name] = write(value[m.name], m, depth + 1);
+		(isDirect(m) ? out : more)[m.name] = write(value[m.name], m, depth + 1, where);
 	}
 	if (Object.keys(more).length) out[MORE] = more;
 	return out;
 }
 
 /** What a user enters in the field for the request value `value` (n8n's stored parameter value). */
-export function write(value: unknown, schema: Schema, depth = 0): unknown {
-	switch (shapeKind(schema, depth)) {
+export function write(value: unknown, schema: Schema, depth = 0, where?: LocatorWhere): unknown {
+	switch (shapeKind(schema, depth, where)) {
 		case 'locator':
 			return { __rl: true, mode: 'id', value };
 		case 'keyValue':
@@ -531,19 +532,19 @@ export function write(value: unknown, schema: Schema, depth = 0): unknown {
 			return 'data';
 		case 'group': {
 			if (!isPlainObject(value)) return value;
-			const fields = writeGroup(value, schema, depth);
+			const fields = writeGroup(value, schema, depth, where);
 			if (asCollection(schema)) return fields[MORE] ?? {};
 			return { [GROUP_OPTION]: fields };
 		}
 		case 'list':
-			return { [LIST_OPTION]: (value as Array<Record<string, unknown>>).map((e) => writeGroup(e, schema.items as Schema, depth)) };
+			return { [LIST_OPTION]: (value as Array<Record<string, unknown>>).map((e) => writeGroup(e, schema.items as Schema, depth, where)) };
 		case 'choice': {
 			const alts = alternatives(schema);
 			const fit =
 				alts.find((a) => a.alt.type === 'object' && isPlainObject(value)) ??
 				alts.find((a) => a.alt.type !== 'object' && (a.alt.type === 'number' ? typeof value === 'number' : typeof value !== 'object'));
 			if (!fit) return JSON.stringify(value);
-			return { [fit.name]: fit.alt.type === 'object' ? writeGroup(value as Record<string, unknown>, fit.alt, depth) : { value } };
+			return { [fit.name]: fit.alt.type === 'object' ? writeGroup(value as Record<string, unknown>, fit.alt, depth, where) : { value } };
 		}
 		default:
 			return value;

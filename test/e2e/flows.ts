@@ -310,3 +310,72 @@ export async function runExampleWorkflows(opts: {
 		await stopN8n(server);
 	}
 }
+
+/**
+ * Pickers through n8n's own REST endpoint for resource locator lists (POST
+ * /rest/dynamic-node-parameters/resource-locator-results, what the editor calls when a list opens): n8n hands
+ * the node's current parameters to the list search, so an invoice's subscription list shows the customer's
+ * subscriptions only; a payment method list without a customer says what is missing and sends nothing.
+ */
+export async function runPickerFlow(opts: { userFolder: string; logs: string; standin: Standin; secretKey: string; check: Check }): Promise<void> {
+	const { standin, check } = opts;
+	const server = await startN8n(opts.userFolder, path.join(opts.logs, 'n8n-pickers.log'));
+	try {
+		const rest = await restClient(`http://127.0.0.1:${server.port}`);
+		const credential = await rest('POST', '/credentials', {
+			name: 'Stripe stand-in (pickers)',
+			type: 'stripeKeyApi',
+			data: { secretKey: opts.secretKey, stripeAccount: '', apiVersion: '2024-11-20.acacia', baseUrl: standin.url },
+		});
+		const [ada, bob] = standin.seed('customers', [{ name: 'Picker Ada' }, { name: 'Picker Bob' }]);
+		const [adaSub] = standin.seed('subscriptions', [
+			{ customer: ada.id, status: 'active' },
+			{ customer: bob.id, status: 'past_due' },
+		]);
+		standin.seed('coupons', [{ name: 'Summer', percent_off: 20 }, { name: 'Winter' }]);
+		const list = (methodName: string, parameters: Record<string, unknown>, paramPath: string, filter?: string) =>
+			rest('POST', '/dynamic-node-parameters/resource-locator-results', {
+				nodeTypeAndVersion: { name: 'n8n-nodes-stripe.stripeBilling', version: 1 },
+				path: paramPath,
+				methodName,
+				currentNodeParameters: parameters,
+				credentials: { stripeKeyApi: { id: credential.id, name: credential.name } },
+				...(filter ? { filter } : {}),
+			});
+		const from = standin.requests.length;
+		const subs = (await list(
+			'searchSubscriptions',
+			{ resource: 'invoice', operation: 'create', customer: { __rl: true, mode: 'list', value: ada.id }, additionalFields: {} },
+			'parameters.additionalFields.subscription',
+		)) as { results?: Array<{ name: string; value: string }> };
+		const sent = standin.requests.slice(from).map((r) => `${r.method} ${r.path}?${r.rawQuery}`);
+		check(
+			"pickers: an invoice's subscription list shows the node's customer's subscriptions (n8n passes the current parameters)",
+			JSON.stringify(subs.results?.map((r) => [r.name, r.value])) === JSON.stringify([[`${String(ada.id)} · active`, adaSub.id]]) &&
+				JSON.stringify(sent) === JSON.stringify([`GET /v1/subscriptions?limit=100&customer=${String(ada.id)}`]),
+			{ subs, sent },
+		);
+		const coupons = (await list('searchCoupons', { resource: 'invoice', operation: 'create' }, 'parameters.additionalFields.coupon', 'sum')) as {
+			results?: Array<{ name: string }>;
+		};
+		check('pickers: a coupon list filtered by its text', JSON.stringify(coupons.results?.map((r) => r.name)) === JSON.stringify(['Summer · 20% off']), coupons);
+		const before = standin.requests.length;
+		let message = '';
+		try {
+			await list(
+				'searchPaymentMethods',
+				{ resource: 'invoice', operation: 'pay', invoice: { __rl: true, mode: 'id', value: 'in_1' } },
+				'parameters.additionalFields.payment_method',
+			);
+		} catch (e) {
+			message = (e as Error).message;
+		}
+		check(
+			'pickers: a payment method list without a customer says a customer is needed, and sends nothing',
+			/fill in the Customer field first/.test(message) && standin.requests.length === before,
+			message,
+		);
+	} finally {
+		await stopN8n(server);
+	}
+}

@@ -24,7 +24,7 @@ import * as path from 'node:path';
 
 import { startStandin, type RecordedRequest, type Standin } from '../standin/server';
 import { runEditorSmoke, timingsTable } from './editor';
-import { runExampleWorkflows, runTriggerFlow } from './flows';
+import { runExampleWorkflows, runPickerFlow, runTriggerFlow } from './flows';
 import { runHostileFlow } from './hostile';
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
@@ -365,6 +365,12 @@ async function main(): Promise<void> {
 		t = Date.now();
 		await runExampleWorkflows({ userFolder: freshFolder('examples'), logs, repoRoot: REPO_ROOT_DIR, standin, secretKey: CREDENTIAL.secretKey, check });
 		timings['example workflows'] = secs(Date.now() - t);
+
+		// ---------------------------------------------------------------- pickers through n8n's REST API
+		section('pickers: resource locator lists through n8n');
+		t = Date.now();
+		await runPickerFlow({ userFolder: freshFolder('pickers'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+		timings['picker flow'] = secs(Date.now() - t);
 
 		// ---------------------------------------------------------------- a misbehaving server (issue 14)
 		section('hostile server: redirect, null body, non-ASCII idempotency key');

@@ -95,7 +95,7 @@ describe('hand-authored operations, sent through the engine, match the reference
 	// Composite reports (kind "report") send many requests; test/engine/credit-report.test.ts covers them.
 	for (const { familyKey, resource, op } of allOperations.filter((o) => !o.op.sdk && o.op.kind !== 'report')) {
 		const { nodeType } = FAMILY_NODES.find((f) => f.key === familyKey)!;
-		for (const c of casesFor(op, resource)) {
+		for (const c of casesFor(op)) {
 			it(`${familyKey}/${resource}.${op.value} (${op.method} ${op.path}) — ${c.label}`, async () => {
 				current = op;
 				server.requests.length = 0;

@@ -114,7 +114,7 @@ for (const { family, nodeType } of FAMILY_NODES) {
 			for (const op of resource.operations) {
 				if (!op.sdk) continue;
 				totals.operations++;
-				for (const c of casesFor(op, resource.value)) {
+				for (const c of casesFor(op)) {
 					const variants: Array<{ label: string; idempotencyKey?: string }> = [{ label: c.label }];
 					if (op.method === 'POST' && c.label === 'required parameters') variants.push({ label: 'user idempotency key', idempotencyKey: `idem-${op.value}-1` });
 					for (const v of variants) {

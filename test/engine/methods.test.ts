@@ -97,6 +97,232 @@ describe('dynamic choices', () => {
 		);
 	});
 
+	it('prices: the amount in major units with its currency', async () => {
+		nock(STRIPE)
+			.get('/v1/prices')
+			.query({ limit: '100' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [
+					{ id: 'price_1', nickname: 'Pro', unit_amount: 1250, currency: 'usd' },
+					{ id: 'price_2', lookup_key: 'basic_jpy', unit_amount: 500, currency: 'jpy' },
+				],
+			});
+		const r = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchPrices' })) as INodeListSearchResult;
+		assert.deepEqual(
+			r.results.map((x) => x.name),
+			['Pro · 12.50 USD', 'basic_jpy · 500 JPY'],
+		);
+	});
+
+	it('subscriptions: the customer, status and price nickname; the customer filled in on the node filters the list', async () => {
+		nock(STRIPE)
+			.get('/v1/subscriptions')
+			.query({ limit: '100', customer: 'cus_A' })
+			.reply(200, {
+				object: 'list',
+				has_more: true,
+				data: [{ id: 'sub_1', customer: 'cus_A', status: 'active', items: { data: [{ price: { nickname: 'Pro monthly' } }] } }],
+			})
+			.get('/v1/subscriptions')
+			.query({ limit: '100', customer: 'cus_A', starting_after: 'sub_1' })
+			.reply(200, { object: 'list', has_more: false, data: [{ id: 'sub_2', customer: 'cus_A', status: 'trialing', items: { data: [] } }] });
+		// Invoice → Create: the customer is a top-level picker ({__rl}), the subscription an additional field.
+		const onInvoice = { resource: 'invoice', operation: 'create', customer: { __rl: true, mode: 'list', value: 'cus_A' } };
+		const { StripeBilling } = await import('../../nodes/StripeBilling/StripeBilling.node');
+		const billing = new StripeBilling();
+		const call = (paginationToken?: string) =>
+			callNodeMethod({
+				nodeType: billing,
+				parameters: onInvoice,
+				credentials,
+				kind: 'listSearch',
+				method: 'searchSubscriptions',
+				path: 'parameters.additionalFields.subscription',
+				paginationToken,
+			}) as Promise<INodeListSearchResult>;
+		const first = await call();
+		assert.deepEqual(
+			first.results.map((x) => [x.name, x.value, x.url]),
+			[['cus_A · active · Pro monthly', 'sub_1', 'https://dashboard.stripe.com/subscriptions/sub_1']],
+		);
+		assert.equal(first.paginationToken, 'sub_1');
+		const second = await call('sub_1');
+		assert.deepEqual(
+			second.results.map((x) => x.name),
+			['cus_A · trialing'],
+		);
+		assert.equal(second.paginationToken, undefined);
+	});
+
+	it("payment methods: the node's customer's, from the sibling field of a collection, its ID encoded in the path", async () => {
+		nock(STRIPE)
+			.get('/v1/customers/cus_B%2F..%3Fx/payment_methods')
+			.query({ limit: '100' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [
+					{ id: 'pm_1', type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034 }, billing_details: { name: 'Ada' } },
+					{ id: 'pm_2', type: 'sepa_debit', billing_details: {} },
+				],
+			});
+		const r = (await callNodeMethod({
+			nodeType,
+			parameters: { resource: 'paymentIntent', operation: 'create', additionalFields: { customer: { __rl: true, mode: 'id', value: 'cus_B/..?x' } } },
+			credentials,
+			kind: 'listSearch',
+			method: 'searchPaymentMethods',
+			path: 'parameters.additionalFields.payment_method',
+		})) as INodeListSearchResult;
+		assert.deepEqual(
+			r.results.map((x) => [x.name, x.value]),
+			[
+				['visa •••• 4242 · 12/2034 · Ada', 'pm_1'],
+				['sepa_debit', 'pm_2'],
+			],
+		);
+	});
+
+	it('payment methods without a customer on the node: a clear message, and nothing is sent', async () => {
+		// The network is blocked (interceptStripe): a request would fail with another message.
+		await assert.rejects(
+			callNodeMethod({
+				nodeType,
+				parameters: { resource: 'paymentIntent', operation: 'create', additionalFields: { customer: { __rl: true, mode: 'list', value: '' } } },
+				credentials,
+				kind: 'listSearch',
+				method: 'searchPaymentMethods',
+				path: 'parameters.additionalFields.payment_method',
+			}),
+			/Stripe lists payment methods per customer: fill in the Customer field first/,
+		);
+	});
+
+	it('invoices: a pasted customer ID or invoice number is searched, other text filters the page', async () => {
+		nock(STRIPE)
+			.get('/v1/invoices/search')
+			.query({ query: 'customer:"cus_Z9"', limit: '100' })
+			.reply(200, {
+				object: 'search_result',
+				has_more: true,
+				next_page: 'pg_in2',
+				data: [{ id: 'in_1', number: 'ABC-0001', amount_due: 2000, currency: 'eur', status: 'open', customer: 'cus_Z9', customer_name: 'Zed' }],
+			})
+			.get('/v1/invoices/search')
+			.query({ query: 'number:"ABC-0002"', limit: '100' })
+			.reply(200, { object: 'search_result', has_more: false, data: [{ id: 'in_2', number: 'ABC-0002', amount_due: 0, currency: 'eur', status: 'paid' }] })
+			.get('/v1/invoices')
+			.query({ limit: '100' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [
+					{ id: 'in_3', number: 'X-1', amount_due: 100, currency: 'usd', status: 'draft', customer: 'cus_1', customer_email: 'ada@example.com' },
+					{ id: 'in_4', number: 'X-2', amount_due: 100, currency: 'usd', status: 'draft', customer: 'cus_2', customer_email: 'bob@example.com' },
+				],
+			});
+		const search = async (filter: string) =>
+			(await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchInvoices', filter })) as INodeListSearchResult;
+		const byCustomer = await search('cus_Z9');
+		assert.deepEqual(
+			byCustomer.results.map((x) => x.name),
+			['ABC-0001 · 20.00 EUR due · open · Zed'],
+		);
+		assert.equal(byCustomer.paginationToken, 'pg_in2');
+		assert.deepEqual(
+			(await search('ABC-0002')).results.map((x) => x.value),
+			['in_2'],
+		);
+		assert.deepEqual(
+			(await search('ada@')).results.map((x) => x.value),
+			['in_3'],
+		);
+	});
+
+	it('charges and payment intents: last 4 digits and amounts are searched', async () => {
+		nock(STRIPE)
+			.get('/v1/charges/search')
+			.query({ query: 'payment_method_details.card.last4:"4242" OR amount:4242', limit: '100' })
+			.reply(200, { object: 'search_result', has_more: false, data: [{ id: 'ch_1', amount: 4242, currency: 'usd', description: 'Order 7' }] })
+			.get('/v1/payment_intents/search')
+			.query({ query: 'amount:1500', limit: '100', page: 'pg_1' })
+			.reply(200, { object: 'search_result', has_more: false, data: [{ id: 'pi_1', amount: 1500, currency: 'gbp', status: 'succeeded' }] });
+		const charges = (await callNodeMethod({
+			nodeType,
+			parameters,
+			credentials,
+			kind: 'listSearch',
+			method: 'searchCharges',
+			filter: '4242',
+		})) as INodeListSearchResult;
+		assert.deepEqual(
+			charges.results.map((x) => [x.name, x.url]),
+			[['42.42 USD · Order 7', 'https://dashboard.stripe.com/payments/ch_1']],
+		);
+		const intents = (await callNodeMethod({
+			nodeType,
+			parameters,
+			credentials,
+			kind: 'listSearch',
+			method: 'searchPaymentIntents',
+			filter: '1500',
+			paginationToken: 'pg_1',
+		})) as INodeListSearchResult;
+		assert.deepEqual(
+			intents.results.map((x) => x.name),
+			['15.00 GBP · succeeded'],
+		);
+	});
+
+	it('coupons, promotion codes, tax rates, plans, accounts, test clocks and credit grants: their lists and labels', async () => {
+		const lists: Array<[string, string, object[], string[]]> = [
+			[
+				'searchCoupons',
+				'/v1/coupons',
+				[
+					{ id: 'SUMMER', name: 'Summer', percent_off: 20 },
+					{ id: 'FIVE', amount_off: 500, currency: 'usd' },
+				],
+				['Summer · 20% off', 'FIVE · 5.00 USD off'],
+			],
+			['searchPromotionCodes', '/v1/promotion_codes', [{ id: 'promo_1', code: 'WELCOME', coupon: { name: 'Welcome' } }], ['WELCOME · Welcome']],
+			[
+				'searchTaxRates',
+				'/v1/tax_rates',
+				[{ id: 'txr_1', display_name: 'VAT', percentage: 19, inclusive: true, jurisdiction: 'DE' }],
+				['VAT · 19% incl. · DE'],
+			],
+			['searchPlans', '/v1/plans', [{ id: 'gold', nickname: 'Gold', amount: 999, currency: 'usd', interval: 'month' }], ['Gold · 9.99 USD / month']],
+			[
+				'searchAccounts',
+				'/v1/accounts',
+				[
+					{ id: 'acct_1', business_profile: { name: 'Shop' }, email: 'a@b.c' },
+					{ id: 'acct_2', business_profile: {}, email: 'x@y.z' },
+				],
+				['Shop', 'x@y.z'],
+			],
+			['searchTestClocks', '/v1/test_helpers/test_clocks', [{ id: 'clock_1', name: 'Renewal', frozen_time: 1735689600 }], ['Renewal · 2025-01-01 00:00 UTC']],
+			[
+				'searchCreditGrants',
+				'/v1/billing/credit_grants',
+				[{ id: 'credgr_1', name: 'Promo', amount: { type: 'monetary', monetary: { value: 1000, currency: 'usd' } }, customer: 'cus_1' }],
+				['Promo · 10.00 USD · cus_1'],
+			],
+		];
+		for (const [method, path, data, names] of lists) {
+			nock(STRIPE).get(path).query({ limit: '100' }).reply(200, { object: 'list', has_more: false, data });
+			const r = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method })) as INodeListSearchResult;
+			assert.deepEqual(
+				r.results.map((x) => x.name),
+				names,
+				method,
+			);
+		}
+	});
+
 	it('event types: *, every v1 type of the acacia API, and the thin types', async () => {
 		const options = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'loadOptions', method: 'getEventTypes' })) as INodePropertyOptions[];
 		const values = options.map((o) => o.value);

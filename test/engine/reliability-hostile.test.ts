@@ -559,7 +559,7 @@ describe('preview operations send the beta flag they need', () => {
 				if (!op.path.includes('/hardware_')) continue;
 				ops++;
 				const before = cap.requests.length;
-				const parameters: INodeParameters = { resource: r.value, operation: op.value, ...(casesFor(op, r.value)[0].nodeParams as INodeParameters) };
+				const parameters: INodeParameters = { resource: r.value, operation: op.value, ...(casesFor(op)[0].nodeParams as INodeParameters) };
 				if (op.kind !== 'plain') parameters.limit = 3;
 				const result = await runNode({ nodeType: terminal.nodeType, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } }, parameters });
 				assert.equal(result.nodeError, undefined, `${r.value}.${op.value}: ${result.nodeError?.message}`);

@@ -219,7 +219,7 @@ function escape(s: string): string {
 
 /** Valid parameters for the target's operation (required ones only), with `value` for the target parameter. */
 function parametersWith(t: Target, value: unknown): INodeParameters {
-	const base = casesFor(t.op, t.resource)[0].nodeParams as INodeParameters;
+	const base = casesFor(t.op)[0].nodeParams as INodeParameters;
 	const params: INodeParameters = { resource: t.resource, operation: t.op.value, ...base };
 	if (t.op.kind !== 'plain') params.limit = 3;
 	if (t.placement === 'required') params[t.param.name] = value as INodeParameters[string];

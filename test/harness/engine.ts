@@ -403,9 +403,14 @@ export interface CallMethodOptions {
 	method: string;
 	filter?: string;
 	paginationToken?: string;
+	/** The parameter the list is for, as the editor names it (`parameters.additionalFields.payment_method`). */
+	path?: string;
 }
 
-/** Calls a node's listSearch/loadOptions method the way the editor's backend does. */
+/**
+ * Calls a node's listSearch/loadOptions method the way the editor's backend does (n8n's
+ * DynamicNodeParametersService: the node's current parameters in additionalData, the parameter's path).
+ */
 export async function callNodeMethod(options: CallMethodOptions): Promise<unknown> {
 	await ensureEngineEnvironment();
 	const { nodeType } = options;
@@ -436,7 +441,8 @@ export async function callNodeMethod(options: CallMethodOptions): Promise<unknow
 	const hooks = createHooks('manual', 'harness-method', { id: 'harness-method-workflow', name: 'Harness workflow', nodes: [node], connections: {} });
 	const credentialsHelper = new HarnessCredentialsHelper([new StripeKeyApi()], credentials);
 	const additionalData = createAdditionalData(credentialsHelper, hooks, 'harness-method', 'harness-method-workflow');
-	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, '');
+	additionalData.currentNodeParameters = options.parameters;
+	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, additionalData, options.path ?? '');
 	const methods = (nodeType.methods ?? {}) as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
 	const fn = methods[options.kind]?.[options.method];
 	if (!fn) throw new UnexpectedError(`${nodeType.description.name} has no ${options.kind} method ${options.method}`);

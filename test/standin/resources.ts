@@ -28,6 +28,8 @@ export interface ResourceDef {
 	integers?: string[];
 	/** Boolean fields: 'true'/'false' are converted. */
 	booleans?: string[];
+	/** Decimal fields (e.g. a coupon's `percent_off`): form strings are converted to numbers. */
+	decimals?: string[];
 	/** Extra list filters (exact match on a top-level field), besides limit/starting_after/ending_before/created/expand. */
 	listFilters?: string[];
 	searchable?: boolean;
@@ -295,6 +297,141 @@ export const resources: ResourceDef[] = [
 		listFilters: ['customer', 'credit_grant'],
 		deletable: false,
 	},
+	// The objects the editor's pickers list (subscriptions, invoices, payment intents, coupons, tax rates): the
+	// fields the pickers' labels read, the list filters Stripe has for them, and search where Stripe has it.
+	{
+		path: 'subscriptions',
+		object: 'subscription',
+		idPrefix: 'sub',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'subscription',
+			cancel_at_period_end: false,
+			created,
+			currency: 'usd',
+			customer: null,
+			items: { object: 'list', data: [], has_more: false, url: `/v1/subscription_items?subscription=${id}` },
+			livemode: false,
+			metadata: {},
+			status: 'active',
+			test_clock: null,
+		}),
+		required: ['customer'],
+		// The stand-in keeps no subscription items: `items` is accepted, the object's item list stays empty.
+		writeOnly: [...EXPAND, 'items', 'add_invoice_items', 'payment_behavior', 'proration_behavior'],
+		booleans: ['cancel_at_period_end'],
+		listFilters: ['customer', 'status', 'test_clock'],
+		searchable: true,
+		deletable: false,
+	},
+	{
+		path: 'invoices',
+		object: 'invoice',
+		idPrefix: 'in',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'invoice',
+			amount_due: 0,
+			amount_paid: 0,
+			auto_advance: false,
+			collection_method: 'charge_automatically',
+			created,
+			currency: 'usd',
+			customer: null,
+			customer_email: null,
+			customer_name: null,
+			description: null,
+			livemode: false,
+			metadata: {},
+			number: null,
+			status: 'draft',
+			subscription: null,
+		}),
+		required: ['customer'],
+		writeOnly: [...EXPAND, 'pending_invoice_items_behavior'],
+		integers: ['days_until_due', 'due_date'],
+		booleans: ['auto_advance'],
+		listFilters: ['customer', 'status', 'subscription', 'collection_method'],
+		searchable: true,
+	},
+	{
+		path: 'payment_intents',
+		object: 'payment_intent',
+		idPrefix: 'pi',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'payment_intent',
+			amount: null,
+			capture_method: 'automatic',
+			client_secret: `${id}_secret_${randomUpper(12)}`,
+			created,
+			currency: null,
+			customer: null,
+			description: null,
+			livemode: false,
+			metadata: {},
+			payment_method: null,
+			status: 'requires_payment_method',
+		}),
+		required: ['amount', 'currency'],
+		writeOnly: [...EXPAND, 'automatic_payment_methods', 'confirm'],
+		integers: ['amount', 'application_fee_amount'],
+		listFilters: ['customer'],
+		searchable: true,
+		deletable: false,
+	},
+	{
+		path: 'coupons',
+		object: 'coupon',
+		idPrefix: 'coupon',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'coupon',
+			amount_off: null,
+			created,
+			currency: null,
+			duration: 'once',
+			duration_in_months: null,
+			livemode: false,
+			max_redemptions: null,
+			metadata: {},
+			name: null,
+			percent_off: null,
+			redeem_by: null,
+			times_redeemed: 0,
+			valid: true,
+		}),
+		writeOnly: [...EXPAND],
+		integers: ['amount_off', 'duration_in_months', 'max_redemptions', 'redeem_by'],
+		decimals: ['percent_off'],
+	},
+	{
+		path: 'tax_rates',
+		object: 'tax_rate',
+		idPrefix: 'txr',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'tax_rate',
+			active: true,
+			country: null,
+			created,
+			description: null,
+			display_name: null,
+			inclusive: false,
+			jurisdiction: null,
+			livemode: false,
+			metadata: {},
+			percentage: null,
+			state: null,
+			tax_type: null,
+		}),
+		required: ['display_name', 'inclusive', 'percentage'],
+		writeOnly: [...EXPAND],
+		booleans: ['active', 'inclusive'],
+		decimals: ['percentage'],
+		listFilters: ['active', 'inclusive'],
+		deletable: false,
+	},
 ];
 
 export const singletons: SingletonDef[] = [
@@ -318,6 +455,13 @@ export function coerce(def: ResourceDef, params: FormObject): { [key: string]: u
 		const v = out[k];
 		if (typeof v === 'string' && v !== '') {
 			if (!/^-?\d+$/.test(v)) throw new ParamError(k, `Invalid integer: ${v}`, 'parameter_invalid_integer');
+			out[k] = Number(v);
+		}
+	}
+	for (const k of def.decimals ?? []) {
+		const v = out[k];
+		if (typeof v === 'string' && v !== '') {
+			if (!/^-?\d+(\.\d+)?$/.test(v)) throw new ParamError(k, `Invalid decimal: ${v}`, 'parameter_invalid_decimal');
 			out[k] = Number(v);
 		}
 	}

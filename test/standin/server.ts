@@ -2,8 +2,8 @@
  * A local stand-in for the Stripe API, for tests. It listens on a loopback address only and answers
  * like api.stripe.com for:
  *
- *   v1 (form-encoded, bracket syntax): the resources in ./resources.ts — by default customers, products
- *      and prices — with create / retrieve / update / delete / list (limit, starting_after, ending_before,
+ *   v1 (form-encoded, bracket syntax): the resources in ./resources.ts — by default customers, products,
+ *      prices, credit grants, subscriptions, invoices, payment intents, coupons and tax rates — with create / retrieve / update / delete / list (limit, starting_after, ending_before,
  *      created, filters) / search (query, limit, page); GET /v1/balance.
  *   files (./files.ts): POST /v1/files (multipart upload), GET /v1/files/:id and /v1/files/:id/contents.
  *   v2 (JSON): /v2/core/event_destinations create / retrieve / list / update / delete / enable / disable /

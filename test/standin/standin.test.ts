@@ -463,6 +463,58 @@ describe('stand-in server', () => {
 		}
 	});
 
+	it('the objects the pickers list: subscriptions, invoices, payment intents, coupons and tax rates through stripe-node', async () => {
+		const ada = await stripe.customers.create({ name: 'Ada' });
+		const bob = await stripe.customers.create({ name: 'Bob' });
+		const sub = await stripe.subscriptions.create({ customer: ada.id, items: [{ price: 'price_x' }] });
+		await stripe.subscriptions.create({ customer: bob.id, items: [{ price: 'price_x' }] });
+		assert.match(sub.id, /^sub_/);
+		assert.equal(sub.status, 'active');
+		assert.deepEqual(
+			(await stripe.subscriptions.list({ customer: ada.id })).data.map((x) => x.id),
+			[sub.id],
+		);
+		await assert.rejects(stripe.subscriptions.create({ items: [] } as unknown as Stripe.SubscriptionCreateParams), (e: StripeErr) => e.param === 'customer');
+
+		const inv = await stripe.invoices.create({ customer: ada.id, subscription: sub.id, auto_advance: false });
+		assert.equal(inv.status, 'draft');
+		assert.equal(inv.auto_advance, false);
+		assert.deepEqual(
+			(await stripe.invoices.list({ subscription: sub.id })).data.map((x) => x.id),
+			[inv.id],
+		);
+		assert.deepEqual(
+			(await stripe.invoices.search({ query: `customer:'${ada.id}'` })).data.map((x) => x.id),
+			[inv.id],
+		);
+
+		const pi = await stripe.paymentIntents.create({ amount: 1500, currency: 'eur', customer: bob.id });
+		assert.equal(pi.amount, 1500);
+		assert.equal(pi.status, 'requires_payment_method');
+		assert.deepEqual(
+			(await stripe.paymentIntents.search({ query: 'amount:1500' })).data.map((x) => x.id),
+			[pi.id],
+		);
+		assert.deepEqual((await stripe.paymentIntents.list({ customer: ada.id })).data, []);
+
+		const coupon = await stripe.coupons.create({ name: 'Summer', percent_off: 12.5, duration: 'once' });
+		assert.equal(coupon.percent_off, 12.5);
+		assert.deepEqual(
+			(await stripe.coupons.list()).data.map((x) => x.id),
+			[coupon.id],
+		);
+		await assert.rejects(stripe.coupons.create({ percent_off: 'lots' as unknown as number }), (e: StripeErr) => e.param === 'percent_off');
+
+		const rate = await stripe.taxRates.create({ display_name: 'VAT', percentage: 19, inclusive: true, jurisdiction: 'DE' });
+		assert.equal(rate.percentage, 19);
+		assert.equal(rate.inclusive, true);
+		assert.deepEqual(
+			(await stripe.taxRates.list({ inclusive: true })).data.map((x) => x.id),
+			[rate.id],
+		);
+		assert.deepEqual((await stripe.taxRates.list({ inclusive: false })).data, []);
+	});
+
 	it('credit balance summary is computed from the seeded balance transactions', async () => {
 		s.seed('billing/credit_balance_transactions', [
 			{ customer: 'cus_1', type: 'credit', credit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 1000 } }, type: 'credits_granted' } },

@@ -86,7 +86,7 @@ export function* dotIdCases(): Generator<DotIdCase> {
 		for (const r of family.resources) {
 			for (const op of r.operations) {
 				for (const p of op.pathParams) {
-					const base = casesFor(op, r.value)[0].nodeParams as INodeParameters;
+					const base = casesFor(op)[0].nodeParams as INodeParameters;
 					const field = pathFieldName(op, p.name);
 					const current = base[field];
 					const bad = '={{ $json.v }}';

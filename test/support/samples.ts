@@ -66,8 +66,8 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 }
 
 /** The value a user would put into the node field for this sample (the field shape's inverse, shapes.ts). */
-export function fieldValue(schema: ParamSchema, sample: unknown): unknown {
-	return write(sample, schema);
+export function fieldValue(schema: ParamSchema, sample: unknown, where?: { path: string }): unknown {
+	return write(sample, schema, 0, where);
 }
 
 export interface OperationCase {
@@ -85,7 +85,7 @@ export interface OperationCase {
 }
 
 /** Two cases per operation: required parameters only, and every parameter. */
-export function casesFor(op: OperationDescriptor, resourceValue?: string): OperationCase[] {
+export function casesFor(op: OperationDescriptor): OperationCase[] {
 	const cases: OperationCase[] = [];
 	trickyText = op.apiMode === 'v2' ? TRICKY_TEXT_ASCII : TRICKY_TEXT;
 	for (const full of [false, true]) {
@@ -93,7 +93,7 @@ export function casesFor(op: OperationDescriptor, resourceValue?: string): Opera
 		const nodeParams: Record<string, unknown> = {};
 		op.pathParams.forEach((p, i) => {
 			const value = pathArgs[i];
-			nodeParams[pathFieldName(op, p.name)] = locatorKind(p.name, resourceValue) ? { __rl: true, mode: 'id', value } : value;
+			nodeParams[pathFieldName(op, p.name)] = locatorKind(p.name, { path: op.path, inPath: true }) ? { __rl: true, mode: 'id', value } : value;
 		});
 		const sdkParams: Record<string, unknown> = {};
 		const sdkOptions: Record<string, unknown> = {};
@@ -112,14 +112,14 @@ export function casesFor(op: OperationDescriptor, resourceValue?: string): Opera
 			const v = chosen[p.name];
 			if (shapeKind(p) === 'binary') file = v as OperationCase['file'];
 			sdkParams[p.name] = v;
-			nodeParams[p.name] = fieldValue(p, v);
+			nodeParams[p.name] = fieldValue(p, v, { path: op.path });
 		}
 		if (full) {
 			const additional: Record<string, unknown> = {};
 			for (const p of optionalParams(op)) {
 				const v = sampleValue(p, p.name);
 				sdkParams[p.name] = v;
-				additional[p.name] = fieldValue(p, v);
+				additional[p.name] = fieldValue(p, v, { path: op.path });
 			}
 			if (!Object.keys(additional).length) continue;
 			nodeParams.additionalFields = additional;

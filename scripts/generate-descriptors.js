@@ -415,13 +415,16 @@ function pathParamDescription(placeholder, argName) {
 }
 
 /**
- * Part of the JSON rule (nodes/shared/shapes.ts): the nested values of test-mode helpers and deprecated
- * operations stay JSON fields (`json: true`). They are for developers simulating events, or superseded, and
- * showing their values as fields would cost the size budget of what everyone uses.
+ * Part of the JSON rule (nodes/shared/shapes.ts): the nested values of test-mode helpers, deprecated
+ * operations and those descriptors/overrides.json marks `nestedAsJson` stay JSON fields (`json: true`). They
+ * are for developers simulating events, superseded, or dozens of objects wide (a payment method
+ * configuration's fifty payment methods), and showing them as fields would cost the size budget
+ * (`npm run sizes`) of what everyone uses.
  */
 function keepJson(op) {
 	const badges = op.badges || [];
-	if (!badges.includes('testHelper') && !badges.includes('deprecated')) return;
+	if (!badges.includes('testHelper') && !badges.includes('deprecated') && !op.nestedAsJson) return;
+	delete op.nestedAsJson;
 	const nested = (p) =>
 		p.type === 'object' ||
 		(p.type === 'array' && p.items && p.items.type === 'object') ||
@@ -449,6 +452,19 @@ function overrideParam(p, o, where) {
 function overrideParams(params, overrides, where) {
 	for (const name of Object.keys(overrides)) if (!params.some((p) => p.name === name)) throw new Error(`override ${where}: no parameter ${name}`);
 	return params.map((p) => (overrides[p.name] ? overrideParam(p, overrides[p.name], where) : p));
+}
+
+/**
+ * Entries of a list whose members are at most three optional texts (a discount: coupon, discount or promotion
+ * code) show them directly (`promote`, see nodes/shared/shapes.ts), not under "Fields": one click less, and
+ * their IDs get pickers. A text left empty is not sent.
+ */
+function showSmallEntries(p) {
+	const item = p.type === 'array' ? p.items : undefined;
+	const members = item && item.type === 'object' ? item.members : p.members;
+	if (!members) return;
+	if (item && members.length <= 3 && members.every((m) => m.type === 'string' && !m.required)) for (const m of members) m.promote = true;
+	for (const m of members) showSmallEntries(m);
 }
 
 function applyOverrides(op) {
@@ -574,6 +590,7 @@ function main() {
 		methodCount.set(k, (methodCount.get(k) || 0) + 1);
 	}
 
+	for (const key of Object.keys(OVERRIDES)) if (!table.has(key)) throw new Error(`descriptors/overrides.json: no stripe-node method ${key}`);
 	const unmapped = [];
 	const schemas = [];
 	for (const [sdkPath, entry] of table) {
@@ -605,7 +622,12 @@ function main() {
 		schemas.push({ family, resource, operation: rest.value, schema: handAuthoredSchema(rest, output, program, checker) });
 	}
 
-	for (const fam of Object.values(families)) for (const r of fam.resources) for (const op of r.operations) keepJson(op);
+	for (const fam of Object.values(families))
+		for (const r of fam.resources)
+			for (const op of r.operations) {
+				keepJson(op);
+				for (const p of op.params) showSmallEntries(p);
+			}
 
 	fs.mkdirSync(path.join(OUT_DIR, 'families'), { recursive: true });
 	const summary = [];

@@ -149,3 +149,14 @@ export function labelOf(name: string): string {
 		.map((w) => ACRONYMS[w.toLowerCase()] ?? w[0].toUpperCase() + w.slice(1))
 		.join(' ');
 }
+
+/** `text` cut to its first sentences that fit in `max` characters (the first one cut with … if it is longer). */
+export function shorten(text: string, max: number): string {
+	const parts = text.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)\s*/g) ?? [text];
+	let out = parts[0].trim();
+	for (const p of parts.slice(1)) {
+		if ((out + ' ' + p.trim()).length > max) break;
+		out = `${out} ${p.trim()}`;
+	}
+	return out.length > max ? `${out.slice(0, max - 1).replace(/\s+\S*$/, '')}…` : out;
+}

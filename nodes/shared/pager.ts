@@ -31,6 +31,12 @@ export interface PageRead {
 	maxPages?: number;
 }
 
+/** How the cursor parameters of v1 lists are described in the editor (shapes.ts). */
+export const CURSOR_DESCRIPTIONS: Record<string, string> = {
+	ending_before: 'A cursor: an object ID, to list the objects before it',
+	starting_after: 'A cursor: an object ID, to list the objects after it',
+};
+
 /** Whether a v1 list read pages backwards: it starts from the user's `ending_before`. */
 export function pagesBackwards(kind: PagedKind, params: Record<string, unknown>): boolean {
 	return kind === 'list' && params.ending_before !== undefined;

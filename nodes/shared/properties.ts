@@ -13,7 +13,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
-import { applyN8nStyle, labelOf } from './n8n-style';
+import { applyN8nStyle, labelOf, shorten } from './n8n-style';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
 import { property, shapeKind } from './shapes';
@@ -248,7 +248,7 @@ function operationOption(resource: ResourceDescriptor, op: OperationDescriptor):
 	return {
 		name: op.name,
 		value: op.value,
-		description: op.description || `${op.name} ${resource.name}`,
+		description: shorten(op.description, 120) || `${op.name} ${resource.name}`,
 		action: actionOf(resource, op),
 	};
 }

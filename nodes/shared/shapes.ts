@@ -25,7 +25,8 @@ import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } f
 import type { ParamSchema } from './descriptor-types';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
-import { labelOf } from './n8n-style';
+import { labelOf, shorten } from './n8n-style';
+import { CURSOR_DESCRIPTIONS } from './pager';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
 
 export type Schema = Omit<ParamSchema, 'name'> & { name?: string };
@@ -111,7 +112,7 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
 	if (schema.json) return 'json';
 	switch (schema.type) {
 		case 'string':
-			return schema.name && locatorKind(schema.name, where) ? 'locator' : 'string';
+			return schema.name && (depth === 0 || isDirect(schema)) && locatorKind(schema.name, where) ? 'locator' : 'string';
 		case 'number':
 			return 'number';
 		case 'boolean':
@@ -148,25 +149,18 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
 
 /**
  * Descriptions are Stripe's, shortened (the package's size budget, issue 13): a parameter's first sentences
- * up to TOP_DESCRIPTION characters, a nested member's first sentence up to NESTED_DESCRIPTION. The operation's
- * documentation link has the rest.
+ * up to TOP_DESCRIPTION characters, a member's up to NESTED_DESCRIPTION, none for members of members (their
+ * names say it). Stripe's API reference (each resource's documentation link) has the rest.
  */
-const TOP_DESCRIPTION = 90;
-const NESTED_DESCRIPTION = 50;
+const TOP_DESCRIPTION = 80;
+const NESTED_DESCRIPTION = 40;
 
-function shorten(text: string, max: number): string {
-	const parts = text.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)\s*/g) ?? [text];
-	let out = parts[0].trim();
-	for (const p of parts.slice(1)) {
-		if ((out + ' ' + p.trim()).length > max) break;
-		out = `${out} ${p.trim()}`;
-	}
-	return out.length > max ? `${out.slice(0, max - 1).replace(/\s+\S*$/, '')}…` : out;
-}
+/** Parameters most operations have, in fewer words than Stripe's. */
+const SHORT_DESCRIPTIONS: Record<string, string> = { expand: 'Fields of the answer to expand', ...CURSOR_DESCRIPTIONS };
 
 function describe(schema: Schema, kind: ShapeKind, depth: number): string | undefined {
 	let d = schema.description ?? '';
-	d = shorten(d, depth > 0 ? NESTED_DESCRIPTION : TOP_DESCRIPTION);
+	d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? (depth > 1 ? '' : shorten(d, depth > 0 ? NESTED_DESCRIPTION : TOP_DESCRIPTION));
 	if (kind === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
 		const what = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';

@@ -11,6 +11,8 @@ import nock from 'nock';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
+import type { ParamSchema } from '../../nodes/shared/descriptor-types';
+import { shapeKind } from '../../nodes/shared/shapes';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
@@ -228,5 +230,52 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 		});
 		assert.match(String(both.nodeError?.message), /"Created" \(created\) give one of Number, Range, not Number and Range/);
 		assert.equal(cap.requests.length, 0);
+	});
+});
+
+describe('the JSON rule (README: How operations become fields)', () => {
+	const family = (key: string) => FAMILY_NODES.find((f) => f.key === key)!.family;
+	const param = (key: string, resource: string, operation: string, name: string) => {
+		const op = family(key)
+			.resources.find((r) => r.value === resource)!
+			.operations.find((o) => o.value === operation)!;
+		return { op, p: op.params.find((x) => x.name === name)! };
+	};
+	const member = (s: ParamSchema, name: string) => ((s.type === 'array' ? s.items : s) as ParamSchema).members!.find((m) => m.name === name)!;
+
+	it('fields: line items, subscription items, a credit grant amount, a created range, addresses; pickers inside', () => {
+		const { op, p: lineItems } = param('checkout', 'session', 'create', 'line_items');
+		assert.equal(shapeKind(lineItems), 'list');
+		assert.equal(shapeKind(member(lineItems, 'price'), 1, { path: op.path }), 'locator');
+		assert.equal(shapeKind(member(lineItems, 'quantity'), 1), 'number');
+		assert.equal(shapeKind(member(lineItems, 'adjustable_quantity'), 1), 'group');
+		assert.equal(shapeKind(member(lineItems, 'price_data'), 1), 'json', 'the largest member of a line item is JSON');
+		assert.equal(shapeKind(param('billing', 'subscription', 'create', 'items').p), 'list');
+		const amount = param('billing', 'creditGrant', 'create', 'amount').p;
+		assert.equal(shapeKind(amount), 'group');
+		assert.equal(shapeKind(member(amount, 'monetary'), 1), 'group');
+		assert.equal(shapeKind(param('core', 'charge', 'list', 'created').p), 'choice');
+		assert.equal(shapeKind(param('core', 'customer', 'create', 'address').p), 'group');
+		const settings = param('billing', 'subscription', 'create', 'payment_settings').p;
+		assert.equal(shapeKind(settings), 'group');
+		assert.equal(shapeKind(member(settings, 'payment_method_options'), 1), 'json');
+		const discounts = param('billing', 'subscription', 'create', 'discounts');
+		assert.equal(shapeKind(member(discounts.p, 'coupon'), 1, { path: discounts.op.path }), 'locator', 'a discount entry shows its coupon with a picker');
+	});
+
+	it('JSON: too large, open, a `limit` member, test helpers, deprecated and marked operations; long enums nested are text', () => {
+		assert.equal(shapeKind(param('core', 'paymentIntent', 'create', 'payment_method_options').p), 'json');
+		assert.equal(shapeKind(param('core', 'setupIntent', 'create', 'payment_method_options').p), 'json');
+		assert.equal(shapeKind(param('checkout', 'session', 'create', 'payment_method_options').p), 'json');
+		assert.equal(shapeKind(param('connect', 'account', 'create', 'company').p), 'json');
+		assert.equal(shapeKind(param('connect', 'account', 'create', 'individual').p), 'json');
+		assert.equal(shapeKind(member(param('paymentLinks', 'paymentLink', 'create', 'restrictions').p, 'completed_sessions'), 1), 'json');
+		assert.equal(shapeKind(param('issuing', 'authorization', 'testHelperCreate', 'merchant_data').p), 'json');
+		const configuration = family('paymentMethods')
+			.resources.find((r) => r.value === 'paymentMethodConfiguration')!
+			.operations.find((o) => o.value === 'update')!;
+		assert.ok(configuration.params.filter((x) => x.type === 'object').every((x) => shapeKind(x) === 'json'));
+		const collection = param('checkout', 'session', 'create', 'shipping_address_collection').p;
+		assert.equal(shapeKind(member(collection, 'allowed_countries'), 1), 'stringList', 'two hundred countries are a checked text list');
 	});
 });

@@ -31,7 +31,7 @@ import type { RunState } from './special';
 import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
 import { pages, pagesBackwards } from './pager';
 import { checkId, ParamError } from './params';
-import { isEmpty, read, readJsonParameters, shapeKind } from './shapes';
+import { isEmpty, isShown, read, readJsonParameters, shapeKind } from './shapes';
 import type { StripeSettings } from './transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from './transport';
 import { inFlightLimit, objectKey, runInFlight } from './concurrency';
@@ -145,8 +145,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 		}
 		const data: Record<string, unknown> = {};
 		const files: BuiltRequest['files'] = {};
-		const shown = (p: { show?: Record<string, string[]> }) =>
-			!p.show || Object.entries(p.show).every(([k, values]) => values.includes(String(ctx.getNodeParameter(k.replace(/^\//, ''), itemIndex, ''))));
+		const valueOf = (name: string) => ctx.getNodeParameter(name, itemIndex, '');
 		const mode = jsonParams(op).length ? (ctx.getNodeParameter(INPUT_MODE, itemIndex, 'fields') as string) : 'fields';
 		for (const p of requiredParams(op)) {
 			if (shapeKind(p) === 'binary') {
@@ -157,7 +156,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				files[p.name] = { data: buffer, name: binary.fileName ?? 'file', type: binary.mimeType || 'application/octet-stream' };
 				continue;
 			}
-			if (mode === 'json' || !shown(p)) continue;
+			if (mode === 'json' || !isShown(p, valueOf)) continue;
 			const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
 			if (isEmpty(raw)) {
 				if (p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');

@@ -86,7 +86,7 @@ function inputModeFields(resource: ResourceDescriptor): INodeProperties[] {
 			name: JSON_PARAMETERS,
 			type: 'json',
 			default: '{}',
-			description: 'All parameters as one object, e.g. `{ "metadata": { "order": "6735" } }`',
+			description: 'All parameters as one JSON object',
 			displayOptions: { show: { ...show, [INPUT_MODE]: ['json'] } },
 		},
 	];
@@ -248,7 +248,7 @@ function operationOption(resource: ResourceDescriptor, op: OperationDescriptor):
 	return {
 		name: op.name,
 		value: op.value,
-		description: shorten(op.description, 120) || `${op.name} ${resource.name}`,
+		description: shorten(op.description, 90) || `${op.name} ${resource.name}`,
 		action: actionOf(resource, op),
 	};
 }

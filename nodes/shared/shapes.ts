@@ -152,7 +152,7 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
  * up to TOP_DESCRIPTION characters, a member's up to NESTED_DESCRIPTION, none for members of members (their
  * names say it). Stripe's API reference (each resource's documentation link) has the rest.
  */
-const TOP_DESCRIPTION = 80;
+const TOP_DESCRIPTION = 70;
 const NESTED_DESCRIPTION = 40;
 
 /** Parameters most operations have, in fewer words than Stripe's. */
@@ -368,6 +368,15 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 }
 
 // ————— reading —————
+
+/**
+ * Whether a top-level field with a display condition (`show`, e.g. a checkout session's success URL for UI
+ * mode hosted) is shown for the other fields' values, as n8n's displayOptions decide (`property` sets them):
+ * a hidden field is not read, whatever value it kept.
+ */
+export function isShown(schema: Schema, valueOf: (name: string) => unknown): boolean {
+	return !schema.show || Object.entries(schema.show).every(([k, values]) => values.includes(String(valueOf(k.replace(/^\//, '')))));
+}
 
 /** Whether a field's value means "nothing given" (an empty text, list, collection or locator). */
 export function isEmpty(value: unknown): boolean {

@@ -103,22 +103,23 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 			ui_mode: 'embedded',
 			success_url: 'https://example.com/left-over-from-hosted',
 			return_url: 'https://example.com/return',
-			currency: 'usd',
 		});
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		await sameAsSdk(() => sdk.checkout.sessions.create({ mode: 'setup', return_url: 'https://example.com/return', ui_mode: 'embedded' }));
 	});
 
+	/** A credit grant as the editor stores its fields, with the amount's Monetary fields `monetary`. */
+	const creditGrant = (monetary: INodeParameters): INodeParameters => ({
+		resource: 'creditGrant',
+		operation: 'create',
+		customer: picked('cus_credit'),
+		category: 'paid',
+		amount: { values: { type: 'monetary', monetary: { values: monetary } } },
+		applicability_config: { values: { scope: { values: { price_type: 'metered' } } } },
+	});
+
 	it('a credit grant through fields only: amount, currency, applicability scope', async () => {
-		const result = await viaNode('billing', {
-			resource: 'creditGrant',
-			operation: 'create',
-			customer: picked('cus_credit'),
-			category: 'paid',
-			amount: { values: { type: 'monetary', monetary: { values: { currency: 'usd', value: 5000 } } } },
-			applicability_config: { values: { scope: { values: { price_type: 'metered' } } } },
-			additionalFields: { name: 'Starter credits' },
-		});
+		const result = await viaNode('billing', { ...creditGrant({ currency: 'usd', value: 5000 }), additionalFields: { name: 'Starter credits' } });
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		await sameAsSdk(() =>
 			sdk.billing.creditGrants.create({
@@ -132,14 +133,7 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 	});
 
 	it('a required nested member left empty is refused before anything is sent, naming item and field', async () => {
-		const result = await viaNode('billing', {
-			resource: 'creditGrant',
-			operation: 'create',
-			customer: picked('cus_credit'),
-			category: 'paid',
-			amount: { values: { type: 'monetary', monetary: { values: { currency: '' } } } },
-			applicability_config: { values: { scope: { values: { price_type: 'metered' } } } },
-		});
+		const result = await viaNode('billing', creditGrant({ currency: '' }));
 		assert.match(String(result.nodeError?.message), /^Invalid parameter in item 0: "Currency" \(amount\.monetary\.currency\) is required/);
 		assert.equal(cap.requests.length, 0);
 	});

@@ -4,7 +4,7 @@
  */
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
 import { locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
-import { shapeKind, write } from '../../nodes/shared/shapes';
+import { isShown, shapeKind, write } from '../../nodes/shared/shapes';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
@@ -106,7 +106,7 @@ export function casesFor(op: OperationDescriptor): OperationCase[] {
 		for (const p of requiredParams(op)) chosen[p.name] = p.default ?? sampleValue(p, p.name);
 		// A field shown only for some values of another (a checkout session's success URL, for ui_mode
 		// hosted) is left out when the other has a value that hides it, as the editor does.
-		const shown = (p: ParamSchema) => !p.show || Object.entries(p.show).every(([k, values]) => values.includes(String(chosen[k.replace(/^\//, '')])));
+		const shown = (p: ParamSchema) => isShown(p, (name) => chosen[name]);
 		for (const p of requiredParams(op)) {
 			if (!shown(p)) continue;
 			const v = chosen[p.name];

@@ -60,6 +60,16 @@ describe('one of each', () => {
 		assert.deepEqual(filesUsing('starting_after', 'ending_before', 'next_page_url', 'next_page', 'has_more'), ['nodes/shared/pager.ts']);
 	});
 
+	it('one place per field shape: field values become request values only in nodes/shared/shapes.ts', () => {
+		// params.ts checks a value against its schema (coerce); shapes.ts decides each field's shape, builds its
+		// property and reads its value with that check; the executor and properties.ts only call shapes.ts.
+		assert.deepEqual(filesUsing('coerce'), ['nodes/shared/params.ts', 'nodes/shared/shapes.ts']);
+		const building = sources()
+			.filter(({ text }) => /type: 'fixedCollection'/.test(text))
+			.map(({ file }) => file);
+		assert.deepEqual(building, ['nodes/shared/shapes.ts'], 'nested field properties are built in shapes.ts only');
+	});
+
 	it('special operations are dispatched by descriptor data in nodes/shared/special.ts', () => {
 		assert.deepEqual(filesUsing('prepareBinaryData', 'runCreditGrantReport', 'meterSessionToken'), [
 			'nodes/shared/reports/credit-grants.ts',

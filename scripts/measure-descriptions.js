@@ -105,7 +105,8 @@ function measure({ entries, source }) {
 		}
 		nodes.push({
 			node: entry.displayName,
-			operations: operationProps.reduce((n, p) => n + p.options.length, 0),
+			// n8n adds a "Custom API Call" choice (an HTTP Request node with this credential) to each dropdown: not ours.
+			operations: operationProps.reduce((n, p) => n + p.options.filter((o) => o.value !== '__CUSTOM_API_CALL__').length, 0),
 			properties: entry.properties.length,
 			bytes,
 			toolTwinBytes: twin ? twin.bytes : 0,

@@ -38,6 +38,8 @@ import { inFlightLimit, objectKey, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
 
 const PAGE_SIZE = 100;
+/** The value n8n gives its "Custom API Call" choice. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 export interface BuiltRequest {
 	itemIndex: number;
@@ -126,6 +128,14 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 	const operationValue = ctx.getNodeParameter('operation', itemIndex) as string;
 	const found = findOperation(family, resourceValue, operationValue);
 	if (!found) {
+		// n8n offers "Custom API Call" in the dropdowns of nodes whose credential authenticates requests: it is
+		// an HTTP Request node with this credential, not an operation of this node.
+		if (operationValue === CUSTOM_API_CALL || resourceValue === CUSTOM_API_CALL) {
+			throw new NodeOperationError(ctx.getNode(), 'Custom API Call is made with an HTTP Request node', {
+				itemIndex,
+				description: 'Add an HTTP Request node, choose Predefined Credential Type › Stripe Key API, and call any Stripe endpoint.',
+			});
+		}
 		throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operationValue}" for resource "${resourceValue}"`, { itemIndex });
 	}
 	const op = found.operation;

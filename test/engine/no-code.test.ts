@@ -204,6 +204,12 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 		);
 	});
 
+	it("n8n's Custom API Call choice says to use an HTTP Request node, and sends nothing", async () => {
+		const result = await viaNode('core', { resource: 'customer', operation: '__CUSTOM_API_CALL__' });
+		assert.match(String(result.nodeError?.message), /^Custom API Call is made with an HTTP Request node/);
+		assert.equal(cap.requests.length, 0);
+	});
+
 	it('a union is a choice of its shapes: a range for created, or one of two at once refused', async () => {
 		const range = await viaNode('core', {
 			resource: 'charge',

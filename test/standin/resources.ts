@@ -275,6 +275,11 @@ export const resources: ResourceDef[] = [
 		integers: ['effective_at', 'expires_at'],
 		listFilters: ['customer'],
 		deletable: false,
+		onWrite: (obj) => {
+			// The amount's value is an integer on Stripe's object (the form sends it as text).
+			const m = (obj.amount as Monetary | null)?.monetary as { value?: unknown } | undefined;
+			if (m && typeof m.value === 'string' && /^-?\d+$/.test(m.value)) m.value = Number(m.value);
+		},
 	},
 	{
 		// Written by Stripe, not by API users: the stand-in's tests and e2e seed them.

@@ -547,6 +547,18 @@ describe('stand-in server', () => {
 		await assert.rejects(stripe.checkout.sessions.update(hosted.id, { mode: 'setup' } as never), (e: StripeErr) => e.param === 'mode');
 	});
 
+	it('credit grants: the amount comes back as Stripe has it (an integer value), through stripe-node', async () => {
+		const grant = await stripe.billing.creditGrants.create({
+			customer: 'cus_1',
+			category: 'paid',
+			amount: { type: 'monetary', monetary: { currency: 'usd', value: 5000 } },
+			applicability_config: { scope: { price_type: 'metered' } },
+		});
+		assert.match(grant.id, /^credgr_test_/);
+		assert.deepEqual(grant.amount, { type: 'monetary', monetary: { currency: 'usd', value: 5000 } });
+		assert.deepEqual(await stripe.billing.creditGrants.retrieve(grant.id), grant);
+	});
+
 	it('credit balance summary is computed from the seeded balance transactions', async () => {
 		s.seed('billing/credit_balance_transactions', [
 			{ customer: 'cus_1', type: 'credit', credit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 1000 } }, type: 'credits_granted' } },

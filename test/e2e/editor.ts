@@ -9,6 +9,13 @@
  *      fields the node's description shows for that operation (computed from `new StripeBilling().description`);
  *   4. opens the "Stripe Key API" credential dialog from the node and expects the credential's fields; with a
  *      stand-in URL, fills in a key + API Base URL and saves it, which makes n8n test the credential;
+ *   4b. before any run, the node after it shows Credit Grant › Create's output fields (schema preview); then, each
+ *      node connected to the manual trigger only and executed in the editor against the stand-in: a checkout
+ *      session through fields (mode, success URL, two line items with prices picked from the list, quantities;
+ *      schema preview of the node after it before it runs) and a credit grant through fields only (customer from
+ *      the list, amount, category, scope); each request compared with stripe-node 17.4.0's for the same
+ *      parameters (sent by this process to the stand-in);
+ *   4c. opens the largest operation panel (`npm run sizes`) through its action and reports its render time;
  *   5. adds every node of the package once and times how long its parameter panel takes to open (Resource and
  *      Operation rendered, or the node's default fields for nodes without resources), checks the Resource
  *      dropdown lists the node's resources, and that no error toast, "unknown node" message or browser error
@@ -37,6 +44,9 @@ export interface EditorSmokeOptions {
 	chromiumPath?: string;
 }
 
+/** The connected account the editor's credential names: the objects the editor creates stay apart from the other flows' ones. */
+export const EDITOR_ACCOUNT = 'acct_1E2eEditorFields';
+
 export interface PanelTiming {
 	displayName: string;
 	type: string;
@@ -61,6 +71,8 @@ export interface EditorSmokeResult {
 	schemasServed: string[];
 	/** schema requests answered 404 (operations without a schema, or other packages' nodes) */
 	schemaRequests: number;
+	/** The largest operation panel (scripts/measure-descriptions.js): how long it took to render in the editor. */
+	largestPanel?: { label: string; fields: number; ms?: number };
 	totalMs: number;
 }
 
@@ -153,7 +165,58 @@ export function visibleLabels(props: NodeProperty[], values: Record<string, unkn
 		.filter((l, i, all) => all.indexOf(l) === i);
 }
 
+/** A request the stand-in recorded, as GET /__standin/requests answers it. */
+interface StandinRequest {
+	seq: number;
+	method: string;
+	path: string;
+	rawQuery: string;
+	rawBody: string;
+	headers: Record<string, string | undefined>;
+	status?: number;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stripe-node's client, used for two calls only
+type StripeClient = any;
+
 // --------------------------------------------------------------------------------- browser helpers
+
+/**
+ * The top-level field names of the schema view in the open node panel's input (in the browser): n8n renders
+ * the schema in a virtual scroller with nested fields expanded, so the script scrolls it from top to bottom and
+ * keeps the names at the outermost indentation.
+ */
+const TOP_LEVEL_SCHEMA_FIELDS = `(async () => {
+	const panel = document.querySelector('[data-test-id=ndv] [data-test-id=ndv-input-panel]');
+	if (!panel) return [];
+	const seen = new Map();
+	const read = () => {
+		for (const item of panel.querySelectorAll('[data-test-id=run-data-schema-item]')) {
+			const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.textContent.trim() ? 1 : 3) });
+			const text = walker.nextNode();
+			if (!text) continue;
+			const range = document.createRange();
+			range.selectNodeContents(text);
+			const x = Math.round(range.getBoundingClientRect().left);
+			seen.set(text.textContent.trim() + '@' + x, [text.textContent.trim(), x]);
+		}
+	};
+	const scroller = [...panel.querySelectorAll('*')].find((e) => e.scrollHeight > e.clientHeight + 20 && getComputedStyle(e).overflowY !== 'visible');
+	read();
+	if (scroller) {
+		scroller.scrollTop = 0;
+		await new Promise((r) => setTimeout(r, 150));
+		read();
+		for (let i = 0; i < 300 && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 2; i++) {
+			scroller.scrollTop += Math.max(50, scroller.clientHeight * 0.7);
+			await new Promise((r) => setTimeout(r, 100));
+			read();
+		}
+		scroller.scrollTop = 0;
+	}
+	const all = [...seen.values()];
+	const left = Math.min(...all.map((a) => a[1]));
+	return all.filter((a) => a[1] === left).map((a) => a[0]);
+})()`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -422,6 +485,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 					if (opts.standinUrl && opts.secretKey) {
 						await dialog.getByTestId('parameter-input-secretKey').locator('input').fill(opts.secretKey);
 						await dialog.getByTestId('parameter-input-baseUrl').locator('input').fill(opts.standinUrl);
+						await dialog.getByTestId('parameter-input-stripeAccount').locator('input').fill(EDITOR_ACCOUNT);
 						await shot(page, '05-credential-filled-in-for-the-stand-in');
 						await dialog.getByTestId('credential-save-button').click();
 						// Saving tests the credential (GET /v1/balance on the stand-in). On success n8n closes the
@@ -473,10 +537,17 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			);
 			await shot(page, '03b-schema-preview-credit-grant-create');
 			await closeNdv(page);
+
+			if (opts.standinUrl && opts.secretKey) await throughFields(page, billing!);
 		}
 
-		// ---------------------------------------------------------------- every node's panel, timed
+		// ---------------------------------------------------------------- the largest operation panel, timed
 		mark('credential');
+		phase = 'largest panel';
+		await largestPanel(page);
+
+		// ---------------------------------------------------------------- every node's panel, timed
+		mark('largest panel');
 		for (const [i, node] of nodes.entries()) {
 			phase = node.displayName;
 			const tStep = Date.now();
@@ -541,6 +612,328 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	}
 	return result;
 
+	// ---------------------------------------------------------------- no-code tasks through the fields, executed
+	/**
+	 * Two tasks a user does by clicking, each executed in the editor against the stand-in and its request
+	 * compared with what stripe-node 17.4.0 sends for the same parameters:
+	 *   - Stripe Checkout › Checkout Session › Create: mode, success URL, two line items, each price picked from
+	 *     the list (the resource locator's list search, served by the stand-in's prices) and a quantity; before it
+	 *     runs, the schema view of the node after it shows the session's output fields;
+	 *   - Stripe Billing › Credit Grant › Create: customer picked from the list, amount (type, currency, value),
+	 *     category and applicability scope, all through fields.
+	 * Each node is connected to the manual trigger only, so executing it runs nothing else.
+	 */
+	async function throughFields(page: Page, billing: DeclaredNode): Promise<void> {
+		const checkoutNode = nodes.find((n) => n.type.endsWith('.stripeCheckout'));
+		if (!check('editor: package declares Stripe Checkout', Boolean(checkoutNode))) return;
+		const ndv = page.getByTestId('ndv');
+		phase = 'seed the stand-in';
+		const product = await standinApi('POST', '/v1/products', { name: 'E2E plan' });
+		const basic = await standinApi('POST', '/v1/prices', { currency: 'usd', unit_amount: '1500', product: String(product.id), nickname: 'Basic monthly' });
+		const addon = await standinApi('POST', '/v1/prices', { currency: 'usd', unit_amount: '500', product: String(product.id), nickname: 'Add-on' });
+		const ada = await standinApi('POST', '/v1/customers', { name: 'Ada Lovelace', email: 'ada@example.com' });
+
+		// ---------------------------------------------------------------- checkout session
+		phase = 'checkout session through fields';
+		await selectTrigger(page);
+		const added = await addNode(page, checkoutNode!, 'Create a checkout session');
+		if (!check('editor: Stripe Checkout › Create a checkout session: parameter panel opens', added.ok, added.note)) return;
+		const res = await inputValue(ndv, 'resource');
+		const op = await inputValue(ndv, 'operation');
+		check('editor: the action sets Resource "Checkout Session", Operation "Create"', res === 'Checkout Session' && op === 'Create', { res, op });
+		await pickOption(page, ndv, 'mode', 'Payment');
+		const lineItems = ndv.getByTestId('fixed-collection-line_items');
+		const picks = [
+			{ price: basic, label: 'Basic monthly · 15.00 USD', quantity: 2 },
+			{ price: addon, label: 'Add-on · 5.00 USD', quantity: 1 },
+		];
+		for (const [i, p] of picks.entries()) {
+			await lineItems.getByRole('button', { name: 'Add Line Item' }).click();
+			await lineItems.getByTestId('rlc-input').nth(i).waitFor();
+			await pickFromList(page, lineItems.getByTestId('rlc-input').nth(i), p.label);
+			await lineItems.getByTestId('parameter-input-quantity').nth(i).locator('input').first().fill(String(p.quantity));
+		}
+		const successUrl = 'https://example.com/thanks?session={CHECKOUT_SESSION_ID}';
+		await ndv.getByTestId('parameter-input-success_url').locator('input').first().fill(successUrl);
+		await page.keyboard.press('Tab');
+		const shownPrices = await lineItems.getByTestId('rlc-input').evaluateAll((es) => es.map((e) => (e as unknown as { value: string }).value));
+		check(
+			'editor: checkout session: two line items, each price picked from the list (the stand-in\'s prices, "nickname · amount")',
+			JSON.stringify(shownPrices) === JSON.stringify(picks.map((p) => p.label)),
+			shownPrices,
+		);
+		await ndv.getByTestId('node-parameters').evaluate((e) => e.scrollTo(0, 0));
+		await shot(page, '08-checkout-session-create-fields', 1500);
+
+		// Before any run: the node after it shows the session's output fields (the package's output schema).
+		await closeNdv(page);
+		phase = 'checkout schema preview';
+		const preview = await schemaPreview(page, ['id', 'url', 'status', 'mode', 'line_items']);
+		check(
+			"editor: before any run, the node after a new Stripe Checkout › Create a checkout session shows its output fields (id, url, status, mode, line_items) from the package's output schema",
+			preview.ok,
+			preview,
+		);
+		check(
+			'editor: n8n served the output schema of Stripe Checkout › Checkout Session › Create',
+			result.schemasServed.some((u) => /^\/schemas\/n8n-nodes-stripe\.stripeCheckout\/1(\.0\.0)?\/session\/create\.json/.test(u)),
+			result.schemasServed,
+		);
+		await shot(page, '09-schema-preview-checkout-session-create');
+		await closeNdv(page);
+
+		phase = 'checkout session executed';
+		await openCanvasNode(page, 'Create a checkout session');
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const ours = (await requestsSince(seq)).filter((r) => r.path === '/v1/checkout/sessions');
+		const created = (await standinApi('GET', '/v1/checkout/sessions?limit=1')).data as Array<Record<string, unknown>>;
+		const shownSession = out.ok ? await outputShowing(page, String(created[0]?.url)) : out.text;
+		check(
+			'editor: checkout session executed in the editor: one POST /v1/checkout/sessions, the new session (cs_test_…, open, its URL) in the output',
+			ours.length === 1 &&
+				ours[0].method === 'POST' &&
+				ours[0].status === 200 &&
+				out.ok &&
+				/^cs_test_/.test(String(created[0]?.id)) &&
+				created[0]?.status === 'open' &&
+				shownSession.includes(String(created[0]?.id)) &&
+				shownSession.includes(String(created[0]?.url)),
+			{ requests: ours.map((r) => `${r.method} ${r.path} -> ${r.status}`), created: created[0], output: shownSession.slice(0, 600) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '10-checkout-session-create-output', 1500);
+		await sameAsStripeNode('checkout session (mode, success URL, two line items from the list)', ours[0], (sdk) =>
+			sdk.checkout.sessions.create({
+				line_items: [
+					{ price: String(basic.id), quantity: 2 },
+					{ price: String(addon.id), quantity: 1 },
+				],
+				mode: 'payment',
+				success_url: successUrl,
+				ui_mode: 'hosted',
+			}),
+		);
+		await closeNdv(page);
+
+		// ---------------------------------------------------------------- credit grant
+		phase = 'credit grant through fields';
+		await selectTrigger(page);
+		const grant = await addNode(page, billing, 'Create a credit grant');
+		if (!check('editor: Stripe Billing › Create a credit grant: parameter panel opens', grant.ok, grant.note)) return;
+		const amount = ndv.getByTestId('fixed-collection-amount');
+		await amount.getByRole('button', { name: 'Add Amount' }).click();
+		await pickOption(page, amount, 'type', 'Monetary');
+		await amount.getByTestId('fixed-collection-monetary').getByRole('button', { name: 'Add Monetary' }).click();
+		await amount.getByTestId('parameter-input-currency').locator('input').first().fill('usd');
+		await amount.getByTestId('parameter-input-value').locator('input').first().fill('5000');
+		await page.keyboard.press('Tab');
+		const scope = ndv.getByTestId('fixed-collection-applicability_config');
+		await scope.getByRole('button', { name: 'Add Applicability Config' }).click();
+		await scope.getByTestId('fixed-collection-scope').getByRole('button', { name: 'Add Scope' }).click();
+		await pickOption(page, scope, 'price_type', 'Metered');
+		await pickOption(page, ndv, 'category', 'Paid');
+		await pickFromList(page, ndv.getByTestId('resource-locator-customer').getByTestId('rlc-input'), 'Ada Lovelace <ada@example.com>');
+		const customerShown = await ndv.getByTestId('resource-locator-customer').getByTestId('rlc-input').inputValue();
+		const jsonFields = await ndv.getByTestId('node-parameters').locator('.cm-editor').count();
+		check(
+			'editor: credit grant: customer picked from the list, amount, category and scope filled in through fields (no JSON editor in the panel)',
+			customerShown === 'Ada Lovelace <ada@example.com>' && jsonFields === 0,
+			{ customerShown, jsonFields },
+		);
+		await shot(page, '11-credit-grant-create-fields', 1500);
+		const seq2 = await lastSeq();
+		const out2 = await executeInNdv(page);
+		const grantReqs = (await requestsSince(seq2)).filter((r) => r.path === '/v1/billing/credit_grants');
+		const grants = (await standinApi('GET', '/v1/billing/credit_grants?limit=1')).data as Array<Record<string, unknown>>;
+		const shownGrant = out2.ok ? await outputShowing(page, String(grants[0]?.id)) : out2.text;
+		check(
+			'editor: credit grant executed in the editor: one POST /v1/billing/credit_grants, the new grant in the output',
+			grantReqs.length === 1 && grantReqs[0].method === 'POST' && grantReqs[0].status === 200 && out2.ok && shownGrant.includes(String(grants[0]?.id)),
+			{ requests: grantReqs.map((r) => `${r.method} ${r.path} -> ${r.status}`), output: shownGrant.slice(0, 600) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '12-credit-grant-create-output', 1500);
+		await sameAsStripeNode('credit grant (customer from the list, amount, category, scope)', grantReqs[0], (sdk) =>
+			sdk.billing.creditGrants.create({
+				amount: { monetary: { currency: 'usd', value: 5000 }, type: 'monetary' },
+				applicability_config: { scope: { price_type: 'metered' } },
+				category: 'paid',
+				customer: String(ada.id),
+			}),
+		);
+		await closeNdv(page);
+	}
+
+	/** The largest operation panel (the rule of `npm run sizes`), opened through its action and timed until its fields are rendered. */
+	async function largestPanel(page: Page): Promise<void> {
+		const { largestOperationPanel } = require(path.join(opts.repoRoot, 'scripts', 'measure-descriptions.js')) as {
+			largestOperationPanel: (entries: unknown[]) => { node: string; name: string; resource: string; operation: string; action: string; fields: number };
+		};
+		const entries = nodes.map((n) => new (loadClass(n.file))().description);
+		const largest = largestOperationPanel(entries);
+		const node = nodes.find((n) => n.displayName === largest.node);
+		const label = `${largest.node} › ${largest.resource} › ${largest.operation} ("${largest.action}")`;
+		result.largestPanel = { label, fields: largest.fields };
+		if (!check(`editor: the largest operation panel is a node of the package (${label})`, Boolean(node))) return;
+		const ndv = page.getByTestId('ndv');
+		const expected = visibleLabels(node!.properties, { resource: largest.resource, operation: largest.operation });
+		const searchBar = page.getByTestId('node-creator-search-bar');
+		await page.getByTestId('node-creator-plus-button').click();
+		await searchBar.fill(node!.displayName);
+		await page.getByTestId('node-creator-item-name').getByText(node!.displayName, { exact: true }).first().click();
+		const action = page
+			.locator(`[data-test-id=item-iterator-item][data-keyboard-nav-type=action][data-keyboard-nav-id^="${node!.type}-"]`)
+			.filter({ hasText: new RegExp(`^\\s*${largest.action}\\s*$`) })
+			.first();
+		await action.waitFor({ timeout: 15_000 });
+		const t0 = Date.now();
+		await action.click();
+		let shown: string[] = [];
+		const until = Date.now() + 20_000;
+		await ndv.getByTestId('node-parameters').waitFor({ timeout: 20_000 });
+		do {
+			shown = await labelsIn(ndv.getByTestId('node-parameters'));
+			if (expected.every((l) => shown.includes(l))) break;
+			await sleep(20);
+		} while (Date.now() < until);
+		const ms = Date.now() - t0;
+		const absent = expected.filter((l) => !shown.includes(l));
+		if (!absent.length) result.largestPanel.ms = ms;
+		check(`editor: the largest operation panel, ${label}, opens with its ${expected.length} fields`, absent.length === 0, { missing: absent, shown });
+		await shot(page, '13-largest-operation-panel');
+		await closeNdv(page);
+	}
+
+	async function standinApi(method: string, p: string, form?: Record<string, string>): Promise<Record<string, unknown>> {
+		const res = await fetch(opts.standinUrl + p, {
+			method,
+			headers: {
+				Authorization: `Bearer ${opts.secretKey}`,
+				'Stripe-Account': EDITOR_ACCOUNT,
+				...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+			},
+			body: form ? new URLSearchParams(form).toString() : undefined,
+		});
+		const body = (await res.json()) as Record<string, unknown>;
+		if (res.status !== 200) throw new Error(`stand-in ${method} ${p}: HTTP ${res.status} ${JSON.stringify(body)}`);
+		return body;
+	}
+	async function requestsSince(seq: number): Promise<StandinRequest[]> {
+		return (await (await fetch(`${opts.standinUrl}/__standin/requests?since=${seq}`)).json()) as StandinRequest[];
+	}
+	async function lastSeq(): Promise<number> {
+		const all = await requestsSince(0);
+		return all.length ? all[all.length - 1].seq : 0;
+	}
+
+	/**
+	 * Sends `call` with stripe-node 17.4.0 (the reference SDK) to the stand-in, with the credential's key and
+	 * account, and compares its request with the node's: method, path, query, body (byte for byte), content type,
+	 * Stripe-Version, Stripe-Account, and an Idempotency-Key on both.
+	 */
+	async function sameAsStripeNode(what: string, ours: StandinRequest | undefined, call: (sdk: StripeClient) => Promise<unknown>): Promise<void> {
+		const Stripe = require('stripe') as new (key: string, config: Record<string, unknown>) => StripeClient;
+		const u = new URL(opts.standinUrl!);
+		const sdk = new Stripe(opts.secretKey!, {
+			host: u.hostname,
+			port: Number(u.port),
+			protocol: 'http',
+			stripeAccount: EDITOR_ACCOUNT,
+			// stripe-node's default retries (it sends an Idempotency-Key on POSTs when it may retry, as the node does)
+			telemetry: false,
+		});
+		const seq = await lastSeq();
+		await call(sdk);
+		const theirs = (await requestsSince(seq))[0];
+		const view = (r: StandinRequest | undefined) =>
+			r && {
+				method: r.method,
+				path: r.path,
+				query: r.rawQuery,
+				body: r.rawBody,
+				contentType: r.headers['content-type'],
+				stripeVersion: r.headers['stripe-version'],
+				stripeAccount: r.headers['stripe-account'],
+				idempotencyKey: r.headers['idempotency-key'] ? 'present' : 'absent',
+			};
+		check(
+			`editor: ${what}: the request sent from the editor equals stripe-node 17.4.0's for the same parameters (method, path, query, body, headers)`,
+			Boolean(ours && theirs) && JSON.stringify(view(ours)) === JSON.stringify(view(theirs)),
+			{ editor: view(ours), stripeNode: view(theirs) },
+		);
+	}
+
+	async function selectTrigger(page: Page): Promise<void> {
+		await page
+			.getByTestId('zoom-to-fit')
+			.click()
+			.catch(() => undefined);
+		await sleep(300);
+		await page.locator('[data-test-id=canvas-node][data-node-type="n8n-nodes-base.manualTrigger"]').first().click();
+	}
+
+	async function openCanvasNode(page: Page, name: string): Promise<void> {
+		await page
+			.getByTestId('zoom-to-fit')
+			.click()
+			.catch(() => undefined);
+		await sleep(300);
+		await page.locator(`[data-test-id=canvas-node][data-node-name="${name}"]`).dblclick();
+		await page.getByTestId('ndv').getByTestId('node-parameters').waitFor({ timeout: 15_000 });
+	}
+
+	/** Picks an entry of a resource locator's list (opened by clicking its input). */
+	async function pickFromList(page: Page, input: Locator, text: string): Promise<void> {
+		await input.click();
+		await page.getByTestId('rlc-item').filter({ visible: true }).filter({ hasText: text }).first().click();
+		await sleep(200);
+	}
+
+	/** "Execute step" in the open node panel; the output panel's text once it shows a result (or an error). */
+	async function executeInNdv(page: Page): Promise<{ ok: boolean; text: string }> {
+		const ndv = page.getByTestId('ndv');
+		await ndv.getByTestId('node-execute-button').first().click();
+		const output = ndv.getByTestId('output-panel');
+		const done = await output
+			.getByText(/^\s*1 item\s*$/)
+			.or(output.getByTestId('node-error-message'))
+			.first()
+			.waitFor({ timeout: 30_000 })
+			.then(() => true)
+			.catch(() => false);
+		const text = await output.innerText().catch(() => '');
+		const failed = await output
+			.getByTestId('node-error-message')
+			.isVisible()
+			.catch(() => false);
+		return { ok: done && !failed, text };
+	}
+
+	/** Switches the open panel's output to the JSON view (for the screenshot: every field of the new object). */
+	async function showOutputAsJson(page: Page): Promise<void> {
+		await page
+			.getByTestId('ndv')
+			.getByTestId('output-panel')
+			.getByTestId('radio-button-json')
+			.click({ timeout: 5000 })
+			.catch(() => undefined);
+		await sleep(500);
+	}
+
+	/** Waits (up to 10 s) until the open panel's output shows `text` (the table renders after "1 item"); the output's text. */
+	async function outputShowing(page: Page, text: string): Promise<string> {
+		const output = page.getByTestId('ndv').getByTestId('output-panel');
+		let shown = '';
+		const until = Date.now() + 10_000;
+		do {
+			shown = await output.innerText().catch(() => '');
+			if (shown.includes(text)) break;
+			await sleep(200);
+		} while (Date.now() < until);
+		return shown;
+	}
+
 	// ---------------------------------------------------------------- schema preview of the selected node's output
 	async function schemaPreview(page: Page, fields: string[]): Promise<{ ok: boolean; shown: string[]; warning: boolean; note?: string }> {
 		const ndvPanel = page.getByTestId('ndv');
@@ -577,12 +970,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			let shown: string[] = [];
 			const until = Date.now() + 15_000;
 			do {
-				shown = (
-					await input
-						.getByTestId('run-data-schema-item')
-						.allInnerTexts()
-						.catch(() => [] as string[])
-				).map((t) => t.split('\n')[0].trim());
+				shown = ((await page.evaluate(TOP_LEVEL_SCHEMA_FIELDS).catch(() => [])) as string[]) ?? [];
 				if (fields.every((f) => shown.includes(f))) break;
 				await sleep(200);
 			} while (Date.now() < until);
@@ -590,14 +978,14 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 				.getByTestId('schema-preview-warning')
 				.isVisible()
 				.catch(() => false);
-			return { ok: fields.every((f) => shown.includes(f)), shown: shown.slice(0, 30), warning };
+			return { ok: fields.every((f) => shown.includes(f)), shown: shown.slice(0, 80), warning };
 		} catch (e) {
 			return { ok: false, shown: [], warning: false, note: (e as Error).message.split('\n')[0] };
 		}
 	}
 
 	// ---------------------------------------------------------------- add a node through the node creator
-	async function addNode(page: Page, node: DeclaredNode): Promise<PanelTiming> {
+	async function addNode(page: Page, node: DeclaredNode, actionName?: string): Promise<PanelTiming> {
 		const t: PanelTiming = { displayName: node.displayName, type: node.type, ok: false };
 		const ndvPanel = page.getByTestId('ndv');
 		const searchBar = page.getByTestId('node-creator-search-bar');
@@ -613,7 +1001,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			await page.keyboard.press('Escape');
 			return t;
 		}
-		const action = page.locator(`[data-test-id=item-iterator-item][data-keyboard-nav-type=action][data-keyboard-nav-id^="${node.type}-"]`).first();
+		const actions = page.locator(`[data-test-id=item-iterator-item][data-keyboard-nav-type=action][data-keyboard-nav-id^="${node.type}-"]`);
+		const action = (actionName ? actions.filter({ hasText: new RegExp(`^\\s*${actionName}\\s*$`) }) : actions).first();
 		const addToWorkflow = page.getByRole('button', { name: 'Add to workflow' });
 		const t0 = Date.now();
 		await item.first().click();

@@ -187,6 +187,10 @@ async function main(): Promise<void> {
 				console.log('\nparameter panel of every node (add node in the node creator -> panel open with its fields):');
 				console.log(timingsTable(ed.timings));
 			}
+			if (ed.largestPanel)
+				console.log(
+					`\nlargest operation panel (npm run sizes): ${ed.largestPanel.label}, ${ed.largestPanel.fields} properties: ${ed.largestPanel.ms === undefined ? 'did not render' : `${ed.largestPanel.ms} ms`} to render (budget 1 s)`,
+				);
 			const blocked = [...new Set(ed.blockedRequests)];
 			if (blocked.length) console.log(`\nbrowser requests outside n8n, blocked: ${blocked.join(', ')}`);
 			console.log(

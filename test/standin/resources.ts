@@ -275,6 +275,11 @@ export const resources: ResourceDef[] = [
 		integers: ['effective_at', 'expires_at'],
 		listFilters: ['customer'],
 		deletable: false,
+		onWrite: (obj) => {
+			// The amount's value is an integer on Stripe's object (the form sends it as text).
+			const m = (obj.amount as Monetary | null)?.monetary as { value?: unknown } | undefined;
+			if (m && typeof m.value === 'string' && /^-?\d+$/.test(m.value)) m.value = Number(m.value);
+		},
 	},
 	{
 		// Written by Stripe, not by API users: the stand-in's tests and e2e seed them.
@@ -431,6 +436,47 @@ export const resources: ResourceDef[] = [
 		decimals: ['percentage'],
 		listFilters: ['active', 'inclusive'],
 		deletable: false,
+	},
+	{
+		// A Checkout Session as Stripe answers a create: open, with the hosted page's URL (hosted mode only).
+		// `line_items` is not part of the object (Stripe lists them at /line_items, or with expand[]=line_items).
+		path: 'checkout/sessions',
+		object: 'checkout.session',
+		idPrefix: 'cs_test',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'checkout.session',
+			amount_subtotal: null,
+			amount_total: null,
+			cancel_url: null,
+			client_reference_id: null,
+			client_secret: null,
+			created,
+			currency: null,
+			customer: null,
+			customer_email: null,
+			expires_at: created + 24 * 3600,
+			livemode: false,
+			metadata: {},
+			mode: null,
+			payment_intent: null,
+			payment_status: 'unpaid',
+			return_url: null,
+			status: 'open',
+			subscription: null,
+			success_url: null,
+			ui_mode: 'hosted',
+			url: null,
+		}),
+		updateParams: ['expand', 'metadata', 'shipping_options'],
+		writeOnly: [...EXPAND, 'line_items', 'shipping_options'],
+		integers: ['expires_at'],
+		listFilters: ['customer', 'payment_intent', 'payment_link', 'status', 'subscription'],
+		deletable: false,
+		onWrite: (obj) => {
+			if (obj.url === null && obj.ui_mode === 'hosted') obj.url = `https://checkout.stripe.com/c/pay/${String(obj.id)}`;
+			if (obj.client_secret === null && obj.ui_mode === 'embedded') obj.client_secret = `${String(obj.id)}_secret_${randomUpper(12)}`;
+		},
 	},
 ];
 

@@ -515,6 +515,50 @@ describe('stand-in server', () => {
 		assert.deepEqual((await stripe.taxRates.list({ inclusive: false })).data, []);
 	});
 
+	it('checkout sessions: create (hosted and embedded) / retrieve / list through stripe-node', async () => {
+		const hosted = await stripe.checkout.sessions.create({
+			mode: 'payment',
+			ui_mode: 'hosted',
+			success_url: 'https://example.com/thanks',
+			line_items: [
+				{ price: 'price_a', quantity: 2 },
+				{ price: 'price_b', quantity: 1 },
+			],
+		});
+		assert.match(hosted.id, /^cs_test_/);
+		assert.equal(hosted.object, 'checkout.session');
+		assert.equal(hosted.status, 'open');
+		assert.equal(hosted.payment_status, 'unpaid');
+		assert.equal(hosted.mode, 'payment');
+		assert.equal(hosted.success_url, 'https://example.com/thanks');
+		assert.equal(hosted.url, `https://checkout.stripe.com/c/pay/${hosted.id}`);
+		assert.equal(hosted.client_secret, null);
+		assert.equal(hosted.expires_at, hosted.created + 24 * 3600);
+		assert.equal((hosted as unknown as Record<string, unknown>).line_items, undefined, 'line items are not part of the object');
+		const embedded = await stripe.checkout.sessions.create({ mode: 'setup', ui_mode: 'embedded', return_url: 'https://example.com/r', currency: 'usd' });
+		assert.equal(embedded.url, null);
+		assert.match(embedded.client_secret ?? '', new RegExp(`^${embedded.id}_secret_`));
+		assert.deepEqual(await stripe.checkout.sessions.retrieve(hosted.id), hosted);
+		assert.deepEqual(
+			(await stripe.checkout.sessions.list({ status: 'open' })).data.map((x) => x.id),
+			[embedded.id, hosted.id],
+		);
+		await assert.rejects(stripe.checkout.sessions.retrieve('cs_test_missing'), (e: StripeErr) => e.code === 'resource_missing');
+		await assert.rejects(stripe.checkout.sessions.update(hosted.id, { mode: 'setup' } as never), (e: StripeErr) => e.param === 'mode');
+	});
+
+	it('credit grants: the amount comes back as Stripe has it (an integer value), through stripe-node', async () => {
+		const grant = await stripe.billing.creditGrants.create({
+			customer: 'cus_1',
+			category: 'paid',
+			amount: { type: 'monetary', monetary: { currency: 'usd', value: 5000 } },
+			applicability_config: { scope: { price_type: 'metered' } },
+		});
+		assert.match(grant.id, /^credgr_test_/);
+		assert.deepEqual(grant.amount, { type: 'monetary', monetary: { currency: 'usd', value: 5000 } });
+		assert.deepEqual(await stripe.billing.creditGrants.retrieve(grant.id), grant);
+	});
+
 	it('credit balance summary is computed from the seeded balance transactions', async () => {
 		s.seed('billing/credit_balance_transactions', [
 			{ customer: 'cus_1', type: 'credit', credit: { amount: { type: 'monetary', monetary: { currency: 'usd', value: 1000 } }, type: 'credits_granted' } },

@@ -139,6 +139,7 @@ const ACRONYMS: Record<string, string> = {
 	jp: 'JP',
 	vat: 'VAT',
 	upi: 'UPI',
+	ui: 'UI',
 };
 
 /** `payment_method_types` → `Payment Method Types`. */

@@ -158,6 +158,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 		const valueOf = (name: string) => ctx.getNodeParameter(name, itemIndex, '');
 		const mode = jsonParams(op).length ? (ctx.getNodeParameter(INPUT_MODE, itemIndex, 'fields') as string) : 'fields';
 		for (const p of requiredParams(op)) {
+			if (!isShown(p, valueOf)) continue;
 			if (shapeKind(p) === 'binary') {
 				const property = String(ctx.getNodeParameter(p.name, itemIndex, 'data'));
 				const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
@@ -166,7 +167,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				files[p.name] = { data: buffer, name: binary.fileName ?? 'file', type: binary.mimeType || 'application/octet-stream' };
 				continue;
 			}
-			if (mode === 'json' || !isShown(p, valueOf)) continue;
+			if (mode === 'json') continue;
 			const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
 			if (isEmpty(raw)) {
 				if (p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');

@@ -116,7 +116,8 @@ function toKeyValue(value: unknown, schema: Schema, path: string, fromText: bool
 	return out;
 }
 
-export function parseJson(text: string, path: string): unknown {
+/** `text` parsed as JSON; invalid JSON is a ParamError naming the field at `path` (or `label`). */
+export function parseJson(text: string, path: string, label = fieldLabel(path)): unknown {
 	let parsed: unknown;
 	let failure: string | undefined;
 	try {
@@ -124,7 +125,7 @@ export function parseJson(text: string, path: string): unknown {
 	} catch (e) {
 		failure = (e as Error).message;
 	}
-	if (failure !== undefined) throw new ParamError(fieldLabel(path), `invalid JSON: ${failure}`);
+	if (failure !== undefined) throw new ParamError(label, `invalid JSON: ${failure}`);
 	return parsed;
 }
 

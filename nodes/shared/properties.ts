@@ -106,7 +106,7 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	const where: LocatorWhere = { path: op.path };
 	for (const p of op.headerParams ?? []) fields.push({ ...property(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) {
-		const f = property(p, !!p.required || shapeKind(p) === 'binary', 0, where);
+		const f = property(p, !!p.required, 0, where); // a file's field is always required (shapes.ts)
 		const shownIn = shapeKind(p) === 'binary' ? show : inFields;
 		fields.push({ ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } });
 	}

@@ -61,7 +61,7 @@ export const MAX_FIELDS = 8;
  * Inside nested values, an enum of more choices than this (merchant categories, time zones) is a text field
  * (a text list for a list of them): its value is still checked against the choices before anything is sent.
  */
-export const MAX_NESTED_CHOICES = 30;
+const MAX_NESTED_CHOICES = 30;
 
 function manyChoices(schema: Schema | undefined, depth: number): boolean {
 	return depth > 0 && schema?.type === 'enum' && (schema.enum?.length ?? 0) > MAX_NESTED_CHOICES;
@@ -74,7 +74,7 @@ const plans = new WeakMap<object, number>();
 function membersOf(schema: Schema): Schema[] | undefined {
 	if (schema.type === 'object') return schema.members ?? [];
 	if (schema.type === 'array' && schema.items?.type === 'object') return schema.items.members ?? [];
-	if (schema.type === 'union') return (schema.anyOf ?? []).flatMap((a) => (a.type === 'object' ? (a.members ?? []) : [{ ...a }]));
+	if (schema.type === 'union') return (schema.anyOf ?? []).flatMap((a) => (a.type === 'object' ? (a.members ?? []) : [a]));
 	return undefined;
 }
 
@@ -103,7 +103,7 @@ function plan(schema: Schema, depth: number): number {
 }
 
 /** Whether a nested value at this depth is shown as fields (the JSON rule). */
-export function expands(schema: Schema, depth: number): boolean {
+function expands(schema: Schema, depth: number): boolean {
 	return plan(schema, depth) !== Infinity;
 }
 
@@ -159,8 +159,7 @@ const NESTED_DESCRIPTION = 40;
 const SHORT_DESCRIPTIONS: Record<string, string> = { expand: 'Fields of the answer to expand', ...CURSOR_DESCRIPTIONS };
 
 function describe(schema: Schema, kind: ShapeKind, depth: number): string | undefined {
-	let d = schema.description ?? '';
-	d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? (depth > 1 ? '' : shorten(d, depth > 0 ? NESTED_DESCRIPTION : TOP_DESCRIPTION));
+	let d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? (depth > 1 ? '' : shorten(schema.description ?? '', depth > 0 ? NESTED_DESCRIPTION : TOP_DESCRIPTION));
 	if (kind === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
 		const what = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
@@ -212,22 +211,24 @@ function groupFields(schema: Schema, depth: number, where?: LocatorWhere): INode
 	// Fields" would be reported missing whenever a top-level field of the same name is set. Required members
 	// are shown directly, and checked before anything is sent (readGroup).
 	const direct = members.filter(isDirect).map((m) => property(m, false, depth + 1, where));
-	if (direct.length >= 5) direct.sort(byDisplayName);
 	const rest = members
 		.filter((m) => !isDirect(m))
 		.map((m) => property(m, false, depth + 1, where))
 		.sort(byDisplayName);
-	if (!rest.length) return direct;
-	const more: INodeProperties = {
-		displayName: direct.length ? 'Additional Fields' : 'Fields',
+	const fields = rest.length ? [...direct, moreFields(direct.length ? 'Additional Fields' : 'Fields', rest)] : direct;
+	// n8n's lint rules want five or more fields in alphabetical order.
+	return fields.length >= 5 ? fields.sort(byDisplayName) : fields;
+}
+
+function moreFields(displayName: string, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName,
 		name: MORE,
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: rest,
+		options,
 	};
-	// n8n's lint rules want five or more fields in alphabetical order.
-	return direct.length + 1 >= 5 ? [...direct, more].sort(byDisplayName) : [...direct, more];
 }
 
 /**
@@ -480,16 +481,7 @@ export function read(value: unknown, schema: Schema, path: string, depth = 0): u
 export function readJsonParameters(params: ParamSchema[], operation: string, paged: boolean, value: unknown): Record<string, unknown> {
 	const label = '"Parameters (JSON)" (parametersJson)';
 	let given = value;
-	if (typeof given === 'string' && given.trim() === '') given = {};
-	else if (typeof given === 'string') {
-		let failure: string | undefined;
-		try {
-			given = JSON.parse(given);
-		} catch (e) {
-			failure = (e as Error).message;
-		}
-		if (failure !== undefined) throw new ParamError(label, `invalid JSON: ${failure}`);
-	}
+	if (typeof given === 'string') given = given.trim() === '' ? {} : parseJson(given, 'parametersJson', label);
 	if (!isPlainObject(given)) throw new ParamError(label, `expected a JSON object of parameters, got ${Array.isArray(given) ? 'a list' : typeof given}`);
 	const out: Record<string, unknown> = {};
 	for (const [name, v] of Object.entries(given)) {

@@ -46,8 +46,6 @@ const OUT_DIR = CHECK
 
 /** How deep nested object members are described (deeper levels are accepted as free-form JSON). */
 const MAX_MEMBER_DEPTH = 4;
-/** Descriptions longer than this are cut at a sentence boundary: they are shown in the editor. */
-const MAX_DESCRIPTION = 300;
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. The SDK's method tables: which HTTP method, path, host and pagination kind every method uses.
@@ -150,17 +148,14 @@ function docOf(symbol, checker) {
 	return ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
 }
 
-function shorten(text) {
+/** Stripe's doc comment as plain text (links as their text, no HTML), whole: nodes/shared/shapes.ts picks the sentences shown. */
+function plainText(text) {
 	if (!text) return undefined;
-	let t = text
+	return text
 		.replace(/\[([^\]]+)\]\((?:https?:\/\/[^)]+|\/[^)]*)\)/g, '$1') // markdown links → their text
 		.replace(/<[^>]+>/g, '')
 		.replace(/\s+/g, ' ')
 		.trim();
-	if (t.length <= MAX_DESCRIPTION) return t;
-	const cut = t.slice(0, MAX_DESCRIPTION);
-	const stop = cut.lastIndexOf('. ');
-	return stop > 80 ? cut.slice(0, stop + 1) : cut.replace(/\s+\S*$/, '') + '…';
 }
 
 function isStringLiteral(t) {
@@ -241,7 +236,7 @@ function membersOf(type, checker, depth, stack) {
 		const s = schemaOf(pt, checker, depth, stack);
 		const member = { name: prop.getName(), ...s };
 		if (!(prop.flags & ts.SymbolFlags.Optional)) member.required = true;
-		const d = shorten(docOf(prop, checker));
+		const d = plainText(docOf(prop, checker));
 		if (d) member.description = d;
 		// Keep the member order stable: required first is decided by the UI layer.
 		out.push(orderKeys(member));
@@ -288,7 +283,7 @@ function loadSignatures(program, checker) {
 						}
 					}
 					result.set(`${sdkPrefix}.${m.getName()}`, {
-						description: shorten(docOf(m, checker)) || '',
+						description: plainText(docOf(m, checker)) || '',
 						longDescription: docOf(m, checker),
 						pathArgs,
 						paramsType,
@@ -391,7 +386,7 @@ function buildOperation(sdkPath, entry, sig, mapEntry, checker) {
 			name: p,
 			type: 'string',
 			required: true,
-			description: pathParamDescription(p, sig && sig.pathArgs[i]),
+			description: pathParamDescription(p, entry.fullPath, sig && sig.pathArgs[i]),
 		})),
 		params,
 	};
@@ -402,16 +397,32 @@ function buildOperation(sdkPath, entry, sig, mapEntry, checker) {
 	return applyOverrides(op);
 }
 
-function pathParamDescription(placeholder, argName) {
-	const words = placeholder.replace(/_/g, ' ');
-	if (placeholder === 'id')
-		return argName && argName !== 'id'
-			? `The ID of the ${argName
-					.replace(/Id$/, '')
-					.replace(/([A-Z])/g, ' $1')
-					.toLowerCase()}`
-			: 'The object ID';
-	return `The ${words} ID`;
+/**
+ * What a path ID is the ID of, in words: the placeholder without `_id` and without words of Stripe's
+ * internals (`subscription_exposed_id` is a subscription's ID); for a bare `{id}`, the collection before it
+ * (`/tax_ids/{id}` → "tax ID", `/refunds/{id}` → "refund").
+ */
+function pathParamNoun(placeholder, fullPath, argName) {
+	let noun = placeholder;
+	if (placeholder === 'id') {
+		const segments = fullPath.split('/');
+		const before = segments[segments.indexOf('{id}') - 1] || '';
+		noun = before && !before.startsWith('{') ? before.replace(/ies$/, 'y').replace(/s$/, '') : (argName || '').replace(/Id$/, '');
+	}
+	return noun
+		.replace(/([a-z])([A-Z])/g, '$1_$2')
+		.toLowerCase()
+		.split('_')
+		.filter((w) => w && w !== 'exposed')
+		.join(' ')
+		.replace(/ id$/, ' ID')
+		.replace(/^id$/, '');
+}
+
+function pathParamDescription(placeholder, fullPath, argName) {
+	const noun = pathParamNoun(placeholder, fullPath, argName);
+	if (!noun) return 'The object ID';
+	return / ID$/.test(noun) ? `The ${noun}` : `The ID of the ${noun}`;
 }
 
 /**

@@ -151,13 +151,46 @@ export function labelOf(name: string): string {
 		.join(' ');
 }
 
-/** `text` cut to its first sentences that fit in `max` characters (the first one cut with … if it is longer). */
-export function shorten(text: string, max: number): string {
-	const parts = text.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)\s*/g) ?? [text];
-	let out = parts[0].trim();
-	for (const p of parts.slice(1)) {
-		if ((out + ' ' + p.trim()).length > max) break;
-		out = `${out} ${p.trim()}`;
+/** Abbreviations whose period ends no sentence ("e.g. Visa", "U.S. banks"). */
+const ABBREVIATIONS = /(?:^|[\s(])(?:e\.g|i\.e|vs|approx|incl|U\.S|Inc|Ltd|Corp|Jr|Sr|Dr|Mr|Mrs|Ms|St|a\.m|p\.m)\.$/i;
+
+/**
+ * `text` as its sentences, whole: a sentence ends at `.`, `!` or `?` followed by a space and a capital, a
+ * digit, a backtick or a quote, outside parentheses, and not after an abbreviation ("e.g.").
+ */
+export function sentencesOf(text: string): string[] {
+	const t = text.replace(/\s+/g, ' ').trim();
+	const out: string[] = [];
+	let start = 0;
+	let depth = 0;
+	for (let i = 0; i < t.length; i++) {
+		const c = t[i];
+		if (c === '(') depth++;
+		else if (c === ')') depth = Math.max(0, depth - 1);
+		else if (c === '`') {
+			const end = t.indexOf('`', i + 1);
+			if (end > i) i = end;
+		} else if ((c === '.' || c === '!' || c === '?') && depth === 0 && t[i + 1] === ' ' && /[A-Z0-9`"“'(]/.test(t[i + 2] ?? '')) {
+			const sentence = t.slice(start, i + 1);
+			if (c === '.' && ABBREVIATIONS.test(sentence)) continue;
+			out.push(sentence.trim());
+			start = i + 2;
+		}
 	}
-	return out.length > max ? `${out.slice(0, max - 1).replace(/\s+\S*$/, '')}…` : out;
+	if (start < t.length) out.push(t.slice(start).trim());
+	return out.filter(Boolean);
+}
+
+/**
+ * `text`'s first sentence, whole however long it is, and the sentences after it while they fit in `max`
+ * characters. Nothing is cut inside a sentence.
+ */
+export function firstSentences(text: string, max: number): string {
+	const [first, ...rest] = sentencesOf(text);
+	let out = first ?? '';
+	for (const s of rest) {
+		if (out.length + 1 + s.length > max) break;
+		out = `${out} ${s}`;
+	}
+	return out;
 }

@@ -13,7 +13,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
-import { applyN8nStyle, labelOf, shorten } from './n8n-style';
+import { applyN8nStyle, firstSentences, labelOf } from './n8n-style';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
 import { property, shapeKind } from './shapes';
@@ -35,9 +35,20 @@ export function pathFieldName(op: OperationDescriptor, placeholder: string): str
 	return op.params.some((p) => p.name === placeholder) ? `${placeholder}Id` : placeholder;
 }
 
+/**
+ * A path ID's label: what it is the ID of. Words of Stripe's internals in placeholders are left out
+ * (`subscription_exposed_id` is "Subscription ID"); a bare `{id}` among others is named by the collection before
+ * it (`/customers/{customer}/tax_ids/{id}` → "Tax ID", `/transfers/{transfer}/reversals/{id}` → "Reversal ID").
+ */
 function pathFieldLabel(resource: ResourceDescriptor, op: OperationDescriptor, placeholder: string): string {
-	if (placeholder === 'id' && op.pathParams.length === 1) return `${resource.name.replace(/ \(v2\)$/, '')} ID`;
-	return `${labelOf(placeholder.replace(/_id$/, ''))} ID`;
+	if (placeholder === 'id' && op.pathParams.length === 1) return `${resource.name.replace(/ \(v2\)$/, '').replace(/ ID$/, '')} ID`;
+	let noun = placeholder;
+	if (placeholder === 'id') {
+		const segments = op.path.split('/');
+		noun = (segments[segments.indexOf('{id}') - 1] ?? '').replace(/ies$/, 'y').replace(/s$/, '');
+	}
+	const label = labelOf(noun.replace(/(^|_)exposed(?=_|$)/g, ''));
+	return / ID$/.test(label) ? label : `${label.replace(/ ID$/, '')} ID`.trim();
 }
 
 /**
@@ -248,7 +259,7 @@ function operationOption(resource: ResourceDescriptor, op: OperationDescriptor):
 	return {
 		name: op.name,
 		value: op.value,
-		description: shorten(op.description, 90) || `${op.name} ${resource.name}`,
+		description: firstSentences(op.description, 0) || `${op.name} ${resource.name}`,
 		action: actionOf(resource, op),
 	};
 }

@@ -25,7 +25,7 @@ import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } f
 import type { ParamSchema } from './descriptor-types';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
-import { labelOf, shorten } from './n8n-style';
+import { firstSentences, labelOf } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
 
@@ -148,18 +148,17 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
 // ————— descriptions —————
 
 /**
- * Descriptions are Stripe's, shortened (the package's size budget, issue 13): a parameter's first sentences
- * up to TOP_DESCRIPTION characters, a member's up to NESTED_DESCRIPTION, none for members of members (their
- * names say it). Stripe's API reference (each resource's documentation link) has the rest.
+ * Descriptions are Stripe's own sentences, never cut inside one: a value's first sentence, however long, and
+ * the sentences after it while the text stays within DESCRIPTION_LENGTH characters (by depth: parameters,
+ * members, members of members). Stripe's API reference (each resource's documentation link) has the rest.
  */
-const TOP_DESCRIPTION = 70;
-const NESTED_DESCRIPTION = 40;
+const DESCRIPTION_LENGTH = [300, 200, 0];
 
 /** Parameters most operations have, in fewer words than Stripe's. */
 const SHORT_DESCRIPTIONS: Record<string, string> = { expand: 'Fields of the answer to expand', ...CURSOR_DESCRIPTIONS };
 
 function describe(schema: Schema, kind: ShapeKind, depth: number): string | undefined {
-	let d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? (depth > 1 ? '' : shorten(schema.description ?? '', depth > 0 ? NESTED_DESCRIPTION : TOP_DESCRIPTION));
+	let d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? firstSentences(schema.description ?? '', DESCRIPTION_LENGTH[Math.min(depth, 2)]);
 	if (kind === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
 		const what = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
@@ -336,7 +335,7 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 				...base,
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
-				placeholder: `Add ${entry}`,
+				placeholder: /^Add\b/.test(entry) ? entry : `Add ${entry}`, // `add_invoice_items`: "Add Invoice Item"
 				default: {},
 				options: [{ displayName: entry, name: LIST_OPTION, values: groupFields(schema.items as Schema, depth, where) }],
 			};

@@ -25,6 +25,7 @@ import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } f
 import type { ParamSchema } from './descriptor-types';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
+import { amountHint } from './field-hints';
 import { firstSentences, labelOf } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
@@ -159,6 +160,8 @@ const SHORT_DESCRIPTIONS: Record<string, string> = { expand: 'Fields of the answ
 
 function describe(schema: Schema, kind: ShapeKind, depth: number): string | undefined {
 	let d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? firstSentences(schema.description ?? '', DESCRIPTION_LENGTH[Math.min(depth, 2)]);
+	const unit = amountHint(schema);
+	if (unit) d = `${d}${d && !/[.!?]$/.test(d) ? '.' : ''}${d ? ' ' : ''}${unit}`;
 	if (kind === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
 		const what = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';

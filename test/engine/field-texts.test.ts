@@ -163,10 +163,54 @@ describe('field texts: whole help texts', () => {
 			let k = first.length;
 			while (k < full.length && k < shown.length && shown[k] === full[k]) k++;
 			const atEnd = k >= full.length || (k === full.length - 1 && full[k] === '.');
-			const atSentence = /[.!?] ?$/.test(full.slice(0, k)) || (full[k] === '.' && full[k + 1] === ' ');
+			// Stripe's next sentence and the text added after the last whole one may share their first letters.
+			const nextWord = /[.!?] \w*$/.test(full.slice(0, k)) && /\w/.test(shown[k] ?? '');
+			const atSentence = /[.!?] ?$/.test(full.slice(0, k)) || (full[k] === '.' && full[k + 1] === ' ') || nextWord;
 			if (!atEnd && !atSentence) bad.push(`${where}: "${field.description}" stops inside a sentence of "${raw.slice(0, 200)}"`);
 		}
 		assert.ok(checked > 3000, `${checked} descriptions checked`);
 		assert.deepEqual(bad.slice(0, 40), [], `${bad.length} fields lose part of Stripe's text`);
+	});
+});
+
+describe('field texts: amounts say their unit', () => {
+	const pairs = fieldsWithSchemas();
+	/**
+	 * Amounts, recognised here from Stripe's words rather than the code's rule: integers Stripe's typings call
+	 * an amount by name (`amount`, `unit_amount`, `amount_off`, …) or describe "in cents" / "in the smallest
+	 * currency unit"; and decimal strings named `…amount_decimal`.
+	 */
+	const integerAmounts = pairs.filter(
+		({ schema }) =>
+			(schema.type === 'number' || (schema.type === 'union' && schema.anyOf?.some((a) => a.type === 'number'))) &&
+			!/percent/.test(schema.name) &&
+			(/(^|_)amount($|_)/.test(schema.name) || /in cents|smallest currency unit/i.test(schema.description ?? '')),
+	);
+	const decimalAmounts = pairs.filter(({ schema }) => schema.type === 'string' && /amount_decimal$/.test(schema.name));
+
+	it('every integer amount, top-level and nested, says it counts in the smallest currency unit, with an example', () => {
+		assert.ok(integerAmounts.length > 100, `${integerAmounts.length} integer amount fields`);
+		const silent = integerAmounts.filter(({ field }) => !/in the smallest currency unit: 1000 = 10\.00 USD/.test(field.description ?? ''));
+		assert.deepEqual(
+			silent.slice(0, 10).map(({ where, field }) => `${where}: ${field.description}`),
+			[],
+			`${silent.length} of ${integerAmounts.length} amounts do not say their unit`,
+		);
+	});
+
+	it('every decimal amount says it is a decimal in the smallest currency unit', () => {
+		assert.ok(decimalAmounts.length > 10, `${decimalAmounts.length} decimal amount fields`);
+		const silent = decimalAmounts.filter(({ field }) => !/decimal number as text, in the smallest currency unit/.test(field.description ?? ''));
+		assert.deepEqual(
+			silent.slice(0, 10).map(({ where, field }) => `${where}: ${field.description}`),
+			[],
+			`${silent.length} decimal amounts do not say so`,
+		);
+	});
+
+	it("the issue's examples: Refund › Amount, Credit Grant › Amount › Monetary › Value", () => {
+		const find = (where: string) => pairs.find((p) => p.where === where)?.field.description ?? '';
+		assert.match(find('core/refund/create amount'), /in the smallest currency unit: 1000 = 10\.00 USD/);
+		assert.match(find('billing/creditGrant/create amount.monetary.value'), /in the smallest currency unit: 1000 = 10\.00 USD/);
 	});
 });

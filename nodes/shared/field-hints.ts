@@ -1,0 +1,37 @@
+/**
+ * What a field's description adds to Stripe's text so that a user who does not know Stripe's API types the
+ * right thing (issue 20): the unit of amounts. Recognised from the parameter's name, type and Stripe's own
+ * words in the typings; shapes.ts appends the hint to the description.
+ */
+import type { ParamSchema } from './descriptor-types';
+
+type Schema = Omit<ParamSchema, 'name'> & { name?: string };
+
+/** Integer amounts in the smallest currency unit (cents), as Stripe counts them. */
+export const MINOR_UNITS_HINT = 'Amount in the smallest currency unit: 1000 = 10.00 USD; zero-decimal currencies such as JPY have none (1000 = 1,000 JPY).';
+/** Decimal strings in the smallest currency unit (`unit_amount_decimal`). */
+export const DECIMAL_MINOR_UNITS_HINT = 'A decimal number as text, in the smallest currency unit: "1050.5" = 10.505 USD; at most 12 decimal places.';
+/** Decimal strings in whole currency units (a crypto onramp session's fiat or crypto amount). */
+export const DECIMAL_WHOLE_UNITS_HINT = 'A decimal number as text, in whole units of the currency (not the smallest unit): "10.50" = 10.50 USD.';
+
+const SAYS_MINOR_UNITS = /\bin cents\b|smallest currency unit|minor units?\b|integer representing the amount|integer amount/i;
+
+function takesNumber(schema: Schema): boolean {
+	return schema.type === 'number' || (schema.type === 'union' && (schema.anyOf ?? []).some((a) => a.type === 'number'));
+}
+
+/** The unit hint of an amount parameter or member, or undefined when it is no amount. */
+export function amountHint(schema: Schema): string | undefined {
+	const name = schema.name ?? '';
+	const text = schema.description ?? '';
+	if (takesNumber(schema)) {
+		if (/percent/.test(name)) return undefined;
+		if (/(^|_)amount(s|_off|_gte)?($|_)/.test(name) || SAYS_MINOR_UNITS.test(text)) return MINOR_UNITS_HINT;
+		return undefined;
+	}
+	if (schema.type === 'string') {
+		if (/^(source|destination)_amount$/.test(name) && /decimal|amount of crypto/i.test(text)) return DECIMAL_WHOLE_UNITS_HINT;
+		if (/(amount|cost)_decimal$/.test(name)) return DECIMAL_MINOR_UNITS_HINT;
+	}
+	return undefined;
+}

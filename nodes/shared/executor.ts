@@ -31,7 +31,7 @@ import type { RunState } from './special';
 import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
 import { pages, pagesBackwards } from './pager';
 import { checkId, ParamError } from './params';
-import { isEmpty, isShown, read, readJsonParameters, shapeKind } from './shapes';
+import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from './shapes';
 import type { StripeSettings } from './transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from './transport';
 import { inFlightLimit, objectKey, runInFlight } from './concurrency';
@@ -182,6 +182,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 			for (const [name, raw] of Object.entries(additional)) {
 				const schema = optional.find((p) => p.name === name);
 				if (!schema) throw new ParamError(`"${labelOf(name)}" (${name})`, `is not a parameter of ${op.name}`);
+				if (isUnset(raw, schema)) continue; // a dropdown left at "(Not Set)"
 				data[name] = read(raw, schema, name);
 			}
 		}

@@ -35,3 +35,19 @@ export function amountHint(schema: Schema): string | undefined {
 	}
 	return undefined;
 }
+
+/**
+ * Stripe's own default of an optional choice, where its doc comment states one ("Defaults to `create_prorations`",
+ * "default is `now`", "Defaults to online") and it is one of the choices; not a default that depends on
+ * something else ("defaults to `a4` for customers with Japanese locale").
+ */
+export function stripeDefault(schema: Schema): string | undefined {
+	const m = /\bdefault(?:s| value)? (?:to|is) `?([\w/.-]+?)`?(?=[\s.,;)]|$)(?! for\b)/i.exec(schema.description ?? '');
+	return m && schema.enum?.includes(m[1]) ? m[1] : undefined;
+}
+
+/**
+ * The choice of an optional dropdown that sends nothing; Stripe then does what it does without the parameter.
+ * (No description: n8n's lint rules take options with descriptions in a field named `operation` for actions.)
+ */
+export const NOT_SET = { name: '(Not Set)', value: '' };

@@ -25,7 +25,7 @@ import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } f
 import type { ParamSchema } from './descriptor-types';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
-import { amountHint } from './field-hints';
+import { amountHint, NOT_SET, stripeDefault } from './field-hints';
 import { firstSentences, labelOf } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
@@ -297,7 +297,11 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 			return { ...base, type: 'boolean', default: false };
 		case 'options': {
 			const options = enumOptions(schema.enum ?? [], schema.enumNames);
-			return { ...base, type: 'options', options, default: options[0]?.value ?? '' };
+			if (required || schema.required) return { ...base, type: 'options', options, default: options[0]?.value ?? '' };
+			// An optional choice shows Stripe's own default, or "(Not Set)", which sends nothing (isUnset).
+			const stripes = stripeDefault(schema);
+			if (stripes !== undefined) return { ...base, type: 'options', options, default: stripes };
+			return { ...base, type: 'options', options: [{ ...NOT_SET }, ...options], default: '' };
 		}
 		case 'multiOptions':
 			return { ...base, type: 'multiOptions', options: enumOptions(schema.items?.enum ?? []), default: [] };
@@ -381,6 +385,11 @@ export function isShown(schema: Schema, valueOf: (name: string) => unknown): boo
 	return !schema.show || Object.entries(schema.show).every(([k, values]) => values.includes(String(valueOf(k.replace(/^\//, '')))));
 }
 
+/** Whether an optional dropdown is left at "(Not Set)": nothing is sent for it. */
+export function isUnset(value: unknown, schema: Schema, depth = 0): boolean {
+	return value === '' && !schema.required && shapeKind(schema, depth) === 'options';
+}
+
 /** Whether a field's value means "nothing given" (an empty text, list, collection or locator). */
 export function isEmpty(value: unknown): boolean {
 	const v = unwrapLocator(value);
@@ -406,7 +415,7 @@ function readGroup(value: Record<string, unknown>, schema: Schema, path: string,
 		const v = given[m.name];
 		delete given[m.name];
 		// A shown member left empty is not sent; one added under "Additional Fields" is sent as given.
-		if (isDirect(m) && isEmpty(v)) continue;
+		if ((isDirect(m) && isEmpty(v)) || isUnset(v, m, depth + 1)) continue;
 		out[m.name] = read(v, m, `${path}.${m.name}`, depth + 1);
 	}
 	const unknown = Object.keys(given)[0];

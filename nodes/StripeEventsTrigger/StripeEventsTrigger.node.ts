@@ -215,7 +215,7 @@ export class StripeEventsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Activating the workflow creates a Stripe event destination for this workflow; deactivating deletes it. Every delivery’s Stripe-Signature is verified.',
+					'Publishing the workflow creates a Stripe event destination (where Stripe sends the events) for it; unpublishing deletes it. Every delivery’s Stripe-Signature is verified.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -226,11 +226,16 @@ export class StripeEventsTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
-						name: 'Snapshot (V1 Events, Full Object)',
+						name: 'Full Object (Snapshot Events)',
 						value: 'snapshot',
-						description: 'The event carries a snapshot of the object as it was when the event happened',
+						description: 'Each event carries the whole object as it was when the event happened, e.g. the paid invoice for invoice.paid (Stripe’s v1 events)',
 					},
-					{ name: 'Thin (V2 Events)', value: 'thin', description: 'A small event that points at the object; the node can fetch the full event and the object' },
+					{
+						name: 'ID Only (Thin Events)',
+						value: 'thin',
+						description:
+							'Each event carries only its type and the ID of the object it is about; the node can fetch the full event and the object (Stripe’s v2 events)',
+					},
 				],
 				default: 'snapshot',
 			},
@@ -267,12 +272,13 @@ export class StripeEventsTrigger implements INodeType {
 				default: ['self'],
 			},
 			{
-				displayName: 'Snapshot API Version',
+				displayName: 'API Version of Event Objects',
 				name: 'snapshotApiVersion',
 				type: 'string',
 				default: '',
 				placeholder: '2024-11-20.acacia',
-				description: 'API version of the objects in snapshot events. Empty: the credential’s API version.',
+				description:
+					'The Stripe API version whose fields the objects in the events have (objects change shape between versions). Empty: the credential’s API version.',
 				displayOptions: { show: { eventPayload: ['snapshot'] } },
 			},
 			{

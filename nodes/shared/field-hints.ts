@@ -51,3 +51,9 @@ export function stripeDefault(schema: Schema): string | undefined {
  * (No description: n8n's lint rules take options with descriptions in a field named `operation` for actions.)
  */
 export const NOT_SET = { name: '(Not Set)', value: '' };
+
+/** Choices whose Stripe word alone means nothing to someone new to Stripe's billing (issue 20: "Metered"). */
+export const PLAIN_CHOICES: Record<string, string> = {
+	metered: 'Metered (Usage-Based)',
+	licensed: 'Licensed (Per-Unit Quantity)',
+};

@@ -25,7 +25,7 @@ import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } f
 import type { ParamSchema } from './descriptor-types';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
-import { amountHint, NOT_SET, stripeDefault } from './field-hints';
+import { amountHint, NOT_SET, PLAIN_CHOICES, stripeDefault } from './field-hints';
 import { firstSentences, labelOf } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
@@ -180,7 +180,7 @@ function describe(schema: Schema, kind: ShapeKind, depth: number): string | unde
 // ————— properties —————
 
 function enumOptions(values: string[], names?: Record<string, string>): INodePropertyOptions[] {
-	return values.filter((v) => v !== '').map((v) => ({ name: names?.[v] ?? (labelOf(v) || v), value: v }));
+	return values.filter((v) => v !== '').map((v) => ({ name: names?.[v] ?? PLAIN_CHOICES[v] ?? (labelOf(v) || v), value: v }));
 }
 
 /** "line_items" → "Line Item": the name of one entry of a list. */

@@ -731,7 +731,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		const scope = ndv.getByTestId('fixed-collection-applicability_config');
 		await scope.getByRole('button', { name: 'Add Applicability Config' }).click();
 		await scope.getByTestId('fixed-collection-scope').getByRole('button', { name: 'Add Scope' }).click();
-		await pickOption(page, scope, 'price_type', 'Metered');
+		await pickOption(page, scope, 'price_type', 'Metered (Usage-Based)');
 		await pickOption(page, ndv, 'category', 'Paid');
 		await pickFromList(page, ndv.getByTestId('resource-locator-customer').getByTestId('rlc-input'), 'Ada Lovelace <ada@example.com>');
 		const customerShown = await ndv.getByTestId('resource-locator-customer').getByTestId('rlc-input').inputValue();

@@ -478,6 +478,30 @@ function showSmallEntries(p) {
 	for (const m of members) showSmallEntries(m);
 }
 
+/**
+ * Timestamps (Stripe's `Timestamp`, Unix seconds): numbers named as points in time (`created`, `trial_end`,
+ * `expires_at`, `due_date`, `start_time`, `redeem_by`, …), alone or as the number of a union (`trial_end`:
+ * `now` or a timestamp; `created`: a timestamp or a range of `gt`/`gte`/`lt`/`lte`, which are timestamps too).
+ * They get `format: 'unix-time'`: nodes/shared/shapes.ts shows them as n8n date-time fields.
+ */
+const TIMESTAMP_NAME = /(^|_)(at|date|time|timestamp|created|end|start|from)$|(^|_)(billing_cycle_anchor|redeem_by)$/;
+const RANGE_MEMBERS = ['gt', 'gte', 'lt', 'lte'];
+
+function markTimestamps(p) {
+	if (p.name && TIMESTAMP_NAME.test(p.name)) {
+		if (p.type === 'number') p.format = 'unix-time';
+		if (p.type === 'union')
+			for (const alt of p.anyOf || []) {
+				if (alt.type === 'number') alt.format = 'unix-time';
+				if (alt.type === 'object' && alt.members && alt.members.length && alt.members.every((m) => RANGE_MEMBERS.includes(m.name) && m.type === 'number'))
+					for (const m of alt.members) m.format = 'unix-time';
+			}
+	}
+	for (const m of p.members || []) markTimestamps(m);
+	if (p.items) markTimestamps(p.items);
+	for (const alt of p.anyOf || []) for (const m of alt.members || []) markTimestamps(m);
+}
+
 function applyOverrides(op) {
 	const o = OVERRIDES[op.sdk];
 	if (!o) return op;
@@ -637,7 +661,10 @@ function main() {
 		for (const r of fam.resources)
 			for (const op of r.operations) {
 				keepJson(op);
-				for (const p of op.params) showSmallEntries(p);
+				for (const p of op.params) {
+					showSmallEntries(p);
+					markTimestamps(p);
+				}
 			}
 
 	fs.mkdirSync(path.join(OUT_DIR, 'families'), { recursive: true });

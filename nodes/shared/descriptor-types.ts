@@ -22,10 +22,14 @@ export interface ParamSchema {
 	members?: ParamSchema[];
 	/** Alternatives of a union. */
 	anyOf?: Array<Omit<ParamSchema, 'name'>>;
-	/** UI hints for hand-authored operations: display names of enum values, a default, a date-time field, when to show. */
+	/** UI hints: display names of enum values, a default, a date-time field, when to show. */
 	enumNames?: Record<string, string>;
 	default?: string | number | boolean;
-	format?: 'date-time';
+	/**
+	 * `date-time`: a hand-authored text field shown as a date picker; `unix-time`: a Stripe timestamp (Unix
+	 * seconds), shown as a date-time field and sent as seconds (nodes/shared/shapes.ts).
+	 */
+	format?: 'date-time' | 'unix-time';
 	show?: Record<string, string[]>;
 	/**
 	 * Shown as a field of its own though optional: the operation does not work without it (a checkout

@@ -154,6 +154,8 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 			if (value !== '') headers[p.header] = value;
 		}
 		const data: Record<string, unknown> = {};
+		// Dates without a time zone are read in the workflow's (its settings, else the instance's GENERIC_TIMEZONE).
+		const zone = ctx.getTimezone();
 		const files: BuiltRequest['files'] = {};
 		const valueOf = (name: string) => ctx.getNodeParameter(name, itemIndex, '');
 		const mode = jsonParams(op).length ? (ctx.getNodeParameter(INPUT_MODE, itemIndex, 'fields') as string) : 'fields';
@@ -173,7 +175,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				if (p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
 				continue; // a promoted parameter left empty is not sent
 			}
-			data[p.name] = read(raw, p, p.name);
+			data[p.name] = read(raw, p, p.name, 0, zone);
 		}
 		if (mode === 'json') Object.assign(data, readJsonParameters(jsonParams(op), op.name, isPaged(op), ctx.getNodeParameter(JSON_PARAMETERS, itemIndex, '{}')));
 		else {
@@ -183,7 +185,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				const schema = optional.find((p) => p.name === name);
 				if (!schema) throw new ParamError(`"${labelOf(name)}" (${name})`, `is not a parameter of ${op.name}`);
 				if (isUnset(raw, schema)) continue; // a dropdown left at "(Not Set)"
-				data[name] = read(raw, schema, name);
+				data[name] = read(raw, schema, name, 0, zone);
 			}
 		}
 		let returnAll = false;

@@ -2,6 +2,8 @@
  * Node parameters → Stripe request data, validated against the operation's parameter schema.
  * Every problem is reported as a ParamError naming the field and the reason; the executor adds the item.
  */
+import { tryToParseDateTime } from 'n8n-workflow';
+
 import type { ParamSchema } from './descriptor-types';
 import { labelOf } from './n8n-style';
 
@@ -252,4 +254,47 @@ export function checkId(fieldValue: unknown, label: string): string {
 		throw new ParamError(label, `${forMessage(id)} is not a valid Stripe ID (it contains spaces, slashes or other characters IDs never have)`);
 	if (/^\.+$/.test(id)) throw new ParamError(label, `${forMessage(id)} is not a valid Stripe ID (a path of dots would address another endpoint)`);
 	return id;
+}
+
+/** Unix seconds from 100000000000 on are milliseconds (the year 5138 in seconds): refused, not guessed. */
+const MILLISECONDS_FROM = 1e11;
+
+/**
+ * A date-time field's value → the Unix seconds Stripe takes (a Stripe `Timestamp`), the way stripe-node turns a
+ * `Date` into one (whole seconds, rounded down). Accepted: what the date picker stores and any date text n8n's
+ * own date fields accept (ISO 8601, HTTP, RFC 2822, SQL), read in the workflow's time zone when it names none
+ * (`zone`: n8n's `getTimezone()`, the workflow setting or the instance's GENERIC_TIMEZONE), a Luxon DateTime or
+ * JS Date from an expression (`{{ $now.plus(14, 'days') }}`), or Unix seconds as a number or digits.
+ */
+export function toUnixSeconds(value: unknown, zone: string | undefined, path: string): number {
+	const hint = `give a date and time (2025-01-31T09:00:00), an expression such as {{ $now.plus(14, 'days') }}, or Unix seconds`;
+	let seconds: number | undefined;
+	if (typeof value === 'number') seconds = value;
+	else if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) seconds = Number(value);
+	if (seconds !== undefined) {
+		if (!Number.isFinite(seconds)) throw new ParamError(fieldLabel(path), `${forMessage(value)} is not a date: ${hint}`);
+		if (Math.abs(seconds) >= MILLISECONDS_FROM)
+			throw new ParamError(fieldLabel(path), `${forMessage(value)} looks like milliseconds; Stripe takes Unix seconds (divide by 1000) or ${hint.slice(5)}`);
+		return seconds;
+	}
+	if (value === undefined || value === null || value === '' || (typeof value === 'object' && !(value instanceof Date) && !isDateTimeLike(value)))
+		throw new ParamError(fieldLabel(path), `${forMessage(value)} is not a date: ${hint}`);
+	const millis = parsedMillis(value, zone);
+	if (millis === undefined) throw new ParamError(fieldLabel(path), `${forMessage(value instanceof Date ? String(value) : value)} is not a date: ${hint}`);
+	return Math.floor(millis / 1000);
+}
+
+/** n8n-workflow's own date parsing (that of n8n's date fields), in `zone` when the text names none. */
+function parsedMillis(value: unknown, zone: string | undefined): number | undefined {
+	try {
+		const millis = tryToParseDateTime(value, zone).toMillis();
+		return Number.isFinite(millis) ? millis : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A Luxon DateTime (from n8n's expressions: `$now`, `$today`, `DateTime`), whichever copy of Luxon made it. */
+function isDateTimeLike(value: unknown): boolean {
+	return !!value && typeof value === 'object' && (value as { isLuxonDateTime?: boolean }).isLuxonDateTime === true;
 }

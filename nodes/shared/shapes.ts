@@ -28,7 +28,7 @@ import { locatorField, locatorKind } from './locators';
 import { amountHint, NOT_SET, PLAIN_CHOICES, stripeDefault } from './field-hints';
 import { firstSentences, labelOf } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
-import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
+import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, toUnixSeconds, unwrapLocator } from './params';
 
 export type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
@@ -37,6 +37,7 @@ export type ShapeKind =
 	| 'locator'
 	| 'eventTypes'
 	| 'number'
+	| 'date'
 	| 'boolean'
 	| 'options'
 	| 'multiOptions'
@@ -115,7 +116,7 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
 		case 'string':
 			return schema.name && (depth === 0 || isDirect(schema)) && locatorKind(schema.name, where) ? 'locator' : 'string';
 		case 'number':
-			return 'number';
+			return schema.format === 'unix-time' ? 'date' : 'number';
 		case 'boolean':
 			return 'boolean';
 		case 'enum':
@@ -136,7 +137,8 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
 		}
 		case 'union': {
 			const alts = schema.anyOf ?? [];
-			if (alts.every((a) => SCALARS.has(a.type))) return 'string';
+			// `trial_end`: `now` or a date; a choice of the two, so the date gets its picker.
+			if (alts.every((a) => SCALARS.has(a.type))) return alts.some(isDate) ? 'choice' : 'string';
 			return alts.every((a) => a.type === 'object' || SCALARS.has(a.type)) && expands(schema, depth) ? 'choice' : 'json';
 		}
 		case 'object':
@@ -155,12 +157,15 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
  */
 const DESCRIPTION_LENGTH = [300, 200, 0];
 
+/** What a date-time field takes (Stripe's own text speaks of Unix timestamps). */
+const DATE_HINT = "A date and time, read in the workflow's time zone unless it names one; Unix seconds work too.";
+
 /** Parameters most operations have, in fewer words than Stripe's. */
 const SHORT_DESCRIPTIONS: Record<string, string> = { expand: 'Fields of the answer to expand', ...CURSOR_DESCRIPTIONS };
 
 function describe(schema: Schema, kind: ShapeKind, depth: number): string | undefined {
 	let d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? firstSentences(schema.description ?? '', DESCRIPTION_LENGTH[Math.min(depth, 2)]);
-	const unit = amountHint(schema);
+	const unit = kind === 'date' || (kind === 'choice' && schema.anyOf?.some(isDate)) ? DATE_HINT : amountHint(schema);
 	if (unit) d = `${d}${d && !/[.!?]$/.test(d) ? '.' : ''}${d ? ' ' : ''}${unit}`;
 	if (kind === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
@@ -196,6 +201,14 @@ function singular(name: string): string {
 const GROUP_OPTION = 'values';
 const LIST_OPTION = 'entry';
 const MORE = 'additionalFields';
+
+/** The bounds of a date range (`created[gte]`), in words. */
+const DATE_RANGE_LABELS: Record<string, string> = { gt: 'After', gte: 'On or After', lt: 'Before', lte: 'On or Before' };
+
+/** A Stripe timestamp (Unix seconds), shown as a date-time field (`format: 'unix-time'`, set by the generator). */
+function isDate(schema: Schema): boolean {
+	return schema.type === 'number' && schema.format === 'unix-time';
+}
 
 function isDirect(m: Schema): boolean {
 	return !!m.required || !!m.promote;
@@ -248,8 +261,17 @@ function alternatives(schema: Schema): Array<{ name: string; label: string; alt:
 	const objects = alts.filter((a) => a.type === 'object');
 	return alts.map((alt, i) => {
 		if (alt.type !== 'object') {
-			const label =
-				alt.type === 'number' ? 'Number' : alt.type === 'string' ? (/(^|_)(id|product|account|customer)$/.test(schema.name ?? '') ? 'ID' : 'Text') : 'Value';
+			const label = isDate(alt)
+				? 'Date'
+				: alt.type === 'enum' && alts.some(isDate)
+					? (alt.enum ?? []).map((v) => labelOf(v)).join(' or ') // `now`, `now` / `unchanged`
+					: alt.type === 'number'
+						? 'Number'
+						: alt.type === 'string'
+							? /(^|_)(id|product|account|customer)$/.test(schema.name ?? '')
+								? 'ID'
+								: 'Text'
+							: 'Value';
 			return { name: alt.type === 'number' ? 'number' : `value${i}`, label, alt };
 		}
 		const tag = alt.members?.find((m) => m.name === 'object' && m.type === 'enum' && m.enum?.length === 1)?.enum?.[0];
@@ -264,6 +286,7 @@ export function property(schema: ParamSchema, required: boolean, depth = 0, wher
 	const field = baseProperty(schema, required, depth, where);
 	if (schema.default !== undefined) field.default = schema.default;
 	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
+	if (isDate(schema as Schema) && DATE_RANGE_LABELS[schema.name]) field.displayName = DATE_RANGE_LABELS[schema.name];
 	if (schema.show && depth === 0) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
 	return field;
 }
@@ -293,6 +316,8 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 		}
 		case 'number':
 			return { ...base, type: 'number', default: 0 };
+		case 'date':
+			return { ...base, type: 'dateTime', default: '' };
 		case 'boolean':
 			return { ...base, type: 'boolean', default: false };
 		case 'options': {
@@ -354,7 +379,7 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 				values:
 					alt.type === 'object'
 						? groupFields(alt, depth, where)
-						: [{ ...property({ ...alt, name: 'value', description: undefined } as ParamSchema, false, depth + 1, where), displayName: label }],
+						: [{ ...property({ ...alt, name: 'value', description: undefined, required: true } as ParamSchema, false, depth + 1, where), displayName: label }],
 			}));
 			return { ...base, type: 'fixedCollection', placeholder: `Add ${base.displayName}`, default: {}, options };
 		}
@@ -385,9 +410,9 @@ export function isShown(schema: Schema, valueOf: (name: string) => unknown): boo
 	return !schema.show || Object.entries(schema.show).every(([k, values]) => values.includes(String(valueOf(k.replace(/^\//, '')))));
 }
 
-/** Whether an optional dropdown is left at "(Not Set)": nothing is sent for it. */
+/** Whether an optional dropdown is left at "(Not Set)", or a date-time field empty: nothing is sent for it. */
 export function isUnset(value: unknown, schema: Schema, depth = 0): boolean {
-	return value === '' && !schema.required && shapeKind(schema, depth) === 'options';
+	return value === '' && !schema.required && ['options', 'date'].includes(shapeKind(schema, depth));
 }
 
 /** Whether a field's value means "nothing given" (an empty text, list, collection or locator). */
@@ -399,7 +424,7 @@ export function isEmpty(value: unknown): boolean {
 }
 
 /** A group's UI value ({member: value}, with "Additional Fields") → the object, members read and checked. */
-function readGroup(value: Record<string, unknown>, schema: Schema, path: string, depth: number): Record<string, unknown> {
+function readGroup(value: Record<string, unknown>, schema: Schema, path: string, depth: number, zone?: string): Record<string, unknown> {
 	const members = (schema.members ?? []) as ParamSchema[];
 	const given: Record<string, unknown> = { ...value };
 	const more = given[MORE];
@@ -416,13 +441,18 @@ function readGroup(value: Record<string, unknown>, schema: Schema, path: string,
 		delete given[m.name];
 		// A shown member left empty is not sent; one added under "Additional Fields" is sent as given.
 		if ((isDirect(m) && isEmpty(v)) || isUnset(v, m, depth + 1)) continue;
-		out[m.name] = read(v, m, `${path}.${m.name}`, depth + 1);
+		out[m.name] = read(v, m, `${path}.${m.name}`, depth + 1, zone);
 	}
 	const unknown = Object.keys(given)[0];
 	if (unknown !== undefined)
 		throw new ParamError(fieldLabel(`${path}.${unknown}`), `is not a member of ${labelOf(schema.name ?? path.split('.').pop() ?? path)}`);
 	for (const m of members) if (m.required && out[m.name] === undefined) throw new ParamError(fieldLabel(`${path}.${m.name}`), 'is required');
 	return out;
+}
+
+/** A Luxon DateTime from an expression (`$now`), whichever copy of Luxon made it. */
+function isLuxon(v: unknown): boolean {
+	return isPlainObject(v) && (v as { isLuxonDateTime?: boolean }).isLuxonDateTime === true;
 }
 
 /** Whether a value is this shape's fixed-collection UI value (`{values: {...}}`, `{entry: [...]}`), not a plain one. */
@@ -434,22 +464,22 @@ function wrapped(value: unknown, option: string): value is Record<string, unknow
  * A field's value → the request value, validated at every depth. Values may also come plain, from an
  * expression (an object or JSON text instead of the fields): they are validated the same way.
  */
-export function read(value: unknown, schema: Schema, path: string, depth = 0): unknown {
+export function read(value: unknown, schema: Schema, path: string, depth = 0, zone?: string): unknown {
 	const kind = shapeKind(schema, depth);
 	const v = unwrapLocator(value);
 	switch (kind) {
 		case 'group': {
 			if (typeof v === 'string' && /^\s*\{/.test(v)) return coerce(parseJson(v, path), schema, path, false);
-			if (wrapped(v, GROUP_OPTION) && isPlainObject(v[GROUP_OPTION])) return readGroup(v[GROUP_OPTION], schema, path, depth);
+			if (wrapped(v, GROUP_OPTION) && isPlainObject(v[GROUP_OPTION])) return readGroup(v[GROUP_OPTION], schema, path, depth, zone);
 			if (!isPlainObject(v)) return coerce(v, schema, path, false); // '' of an emptyable object, or a type error
-			return readGroup(v, schema, path, depth);
+			return readGroup(v, schema, path, depth, zone);
 		}
 		case 'list': {
 			if (typeof v === 'string' && /^\s*\[/.test(v)) return coerce(parseJson(v, path), schema, path, false);
 			if (wrapped(v, LIST_OPTION) && Array.isArray(v[LIST_OPTION]))
 				return v[LIST_OPTION].map((e, i) => {
 					if (!isPlainObject(e)) throw new ParamError(fieldLabel(`${path}[${i}]`), `expected fields, got ${typeof e}`);
-					return readGroup(e, schema.items as Schema, `${path}[${i}]`, depth);
+					return readGroup(e, schema.items as Schema, `${path}[${i}]`, depth, zone);
 				});
 			if (isPlainObject(v) && Object.keys(v).length === 0) return [];
 			return coerce(v, schema, path, false);
@@ -466,12 +496,21 @@ export function read(value: unknown, schema: Schema, path: string, depth = 0): u
 					);
 				const { alt } = alts.find((a) => a.name === chosen[0])!;
 				const inner = v[chosen[0]];
-				if (alt.type !== 'object') return coerce(isPlainObject(inner) ? inner.value : inner, schema, path, true);
+				const given = isPlainObject(inner) ? inner.value : inner;
+				if (isDate(alt)) return toUnixSeconds(given, zone, path);
+				if (alt.type !== 'object') return coerce(given, schema, path, true);
 				if (!isPlainObject(inner)) throw new ParamError(fieldLabel(path), `expected fields, got ${typeof inner}`);
-				return readGroup(inner, alt, path, depth);
+				return readGroup(inner, alt, path, depth, zone);
 			}
+			// A plain value from an expression: a date for the date alternative unless it is one of the words (`now`).
+			const dateAlt = alts.some((a) => isDate(a.alt));
+			const word = (schema.anyOf ?? []).some((a) => a.type === 'enum' && a.enum?.includes(v as string));
+			const fields = isPlainObject(v) && !(v instanceof Date) && !isLuxon(v);
+			if (dateAlt && !word && !fields) return toUnixSeconds(v, zone, path);
 			return coerce(v, schema, path, true);
 		}
+		case 'date':
+			return toUnixSeconds(v, zone, path);
 		case 'json': {
 			if (typeof v === 'string') {
 				const parsed = v.trim() === '' ? (schema.emptyable ? '' : undefined) : parseJson(v, path);
@@ -532,6 +571,8 @@ export function write(value: unknown, schema: Schema, depth = 0, where?: Locator
 			return JSON.stringify(value);
 		case 'stringList':
 			return (value as unknown[]).map(String);
+		case 'date':
+			return typeof value === 'number' ? new Date(value * 1000).toISOString() : value;
 		case 'string':
 			return typeof value === 'string' ? value : String(value);
 		case 'binary':
@@ -550,6 +591,7 @@ export function write(value: unknown, schema: Schema, depth = 0, where?: Locator
 				alts.find((a) => a.alt.type === 'object' && isPlainObject(value)) ??
 				alts.find((a) => a.alt.type !== 'object' && (a.alt.type === 'number' ? typeof value === 'number' : typeof value !== 'object'));
 			if (!fit) return JSON.stringify(value);
+			if (isDate(fit.alt) && typeof value === 'number') return { [fit.name]: { value: new Date(value * 1000).toISOString() } };
 			return { [fit.name]: fit.alt.type === 'object' ? writeGroup(value as Record<string, unknown>, fit.alt, depth, where) : { value } };
 		}
 		default:

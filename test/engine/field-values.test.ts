@@ -110,6 +110,87 @@ describe('field values: no silent presets', () => {
 	});
 });
 
+/** Every field of every operation at any depth, with its Stripe parameter or member. */
+function allFields(): Array<{ where: string; schema: ParamSchema; field: Prop }> {
+	const out: Array<{ where: string; schema: ParamSchema; field: Prop }> = [];
+	const pair = (schema: ParamSchema, field: Prop, where: string) => {
+		out.push({ where, schema, field });
+		if (field.type === 'json') return;
+		const children = childFields(field);
+		for (const m of membersOf(schema)) {
+			const child = children.find((c) => c.name === m.name);
+			if (child) pair(m, child, `${where}.${m.name}`);
+		}
+	};
+	for (const { nodeType, family } of FAMILY_NODES) {
+		const props = nodeType.description.properties as Prop[];
+		for (const r of family.resources)
+			for (const op of r.operations) {
+				const own = props.filter((p) => p.displayOptions?.show?.resource?.includes(r.value) && p.displayOptions?.show?.operation?.includes(op.value));
+				const fields = [...own.filter((p) => p.name !== 'additionalFields'), ...own.filter((p) => p.name === 'additionalFields').flatMap(childFields)];
+				for (const p of op.params) {
+					const field = fields.find((f) => f.name === p.name);
+					if (field) pair(p, field, `${family.family}/${r.value}/${op.value} ${p.name}`);
+				}
+			}
+	}
+	return out;
+}
+
+describe('field values: dates are dates', () => {
+	const fields = allFields();
+	/**
+	 * Timestamps, recognised here from Stripe's words and the names the issue lists, not the generator's rule:
+	 * numbers Stripe calls a "Unix timestamp" / "timestamp" / "seconds since the Unix epoch", and the created,
+	 * trial end, expiry, due-date, cancel-at and billing-cycle-anchor filters and parameters.
+	 */
+	const NAMES = ['created', 'trial_end', 'expires_at', 'due_date', 'cancel_at', 'billing_cycle_anchor', 'redeem_by', 'effective_at'];
+	const takesNumber = (s: ParamSchema) => s.type === 'number' || (s.type === 'union' && !!s.anyOf?.some((a) => a.type === 'number'));
+	const timestamps = fields.filter(
+		({ schema }) =>
+			takesNumber(schema) &&
+			schema.name !== 'quantity' &&
+			(NAMES.includes(schema.name) || /unix timestamp|seconds since the unix epoch|\btimestamp\b/i.test(schema.description ?? '')),
+	);
+	/** A date field: dateTime itself, or a choice whose Date option holds a dateTime field (next to `now` or a range). */
+	const isDateField = (f: Prop) =>
+		f.type === 'dateTime' ||
+		(f.type === 'fixedCollection' &&
+			(f.options as unknown as Array<{ displayName: string; values: Prop[] }>).some((o) => o.displayName === 'Date' && o.values[0]?.type === 'dateTime'));
+
+	it('every timestamp parameter, top-level and nested, is an n8n date-time field', () => {
+		assert.ok(timestamps.length > 80, `${timestamps.length} timestamp fields`);
+		const notDates = timestamps.filter(({ field }) => !isDateField(field));
+		assert.deepEqual(
+			notDates.slice(0, 10).map(({ where, field }) => `${where}: ${field.type}`),
+			[],
+			`${notDates.length} of ${timestamps.length} timestamps are not date fields`,
+		);
+	});
+
+	it("a created range's bounds are date-time fields; Stripe's special values stay choosable", () => {
+		const created = fields.find((f) => f.where === 'core/charge/list created')!.field;
+		const range = (created.options as unknown as Array<{ displayName: string; values: Prop[] }>).find((o) => o.displayName === 'Range')!;
+		const bounds = range.values.flatMap((v) => (v.name === 'additionalFields' ? (v.options as Prop[]) : [v]));
+		assert.deepEqual(bounds.map((b) => `${b.name}:${b.type}:${b.displayName}`).sort(), [
+			'gt:dateTime:After',
+			'gte:dateTime:On or After',
+			'lt:dateTime:Before',
+			'lte:dateTime:On or Before',
+		]);
+		const choices = (where: string) =>
+			(fields.find((f) => f.where === where)!.field.options as unknown as Array<{ displayName: string; values: Prop[] }>).map(
+				(o) =>
+					`${o.displayName}: ${o.values[0].type}${o.values[0].options ? ` ${(o.values[0].options as Array<{ value: string }>).map((x) => x.value).join('/')}` : ''}`,
+			);
+		assert.deepEqual(choices('billing/subscription/create trial_end'), ['Now: options now', 'Date: dateTime']);
+		assert.deepEqual(choices('billing/subscription/update trial_end'), ['Now: options now', 'Date: dateTime']);
+		const anchor = fields.find((f) => f.where === 'billing/subscription/update billing_cycle_anchor')!.field;
+		assert.deepEqual((anchor.options as unknown as Array<{ value: string }>).map((o) => o.value).sort(), ['', 'now', 'unchanged']);
+		assert.deepEqual(choices('billing/subscriptionSchedule/create start_date'), ['Now: options now', 'Date: dateTime']);
+	});
+});
+
 describe('field values: on the wire, compared with stripe-node', () => {
 	const KEY = 'sk_test_fieldvalues';
 	const node = (key: string) => FAMILY_NODES.find((f) => f.key === key)!.nodeType as INodeType;
@@ -137,6 +218,87 @@ describe('field values: on the wire, compared with stripe-node', () => {
 		await call();
 		assert.deepEqual(ours, cap.requests.map(comparable));
 	}
+
+	/** A subscription create as the editor stores it, with `additionalFields`. */
+	const subscription = (additionalFields: INodeParameters) => ({
+		resource: 'subscription',
+		operation: 'create',
+		customer: { __rl: true, mode: 'id', value: 'cus_123' },
+		items: { entry: [{ price: { __rl: true, mode: 'id', value: 'price_123' }, quantity: 1 }] },
+		additionalFields,
+	});
+
+	it("a trial end picked as a date is read in the workflow's time zone and sent as stripe-node sends that Date", async () => {
+		// What n8n's date picker stores: the wall-clock time without a zone.
+		const result = await runNode({
+			nodeType: node('billing'),
+			parameters: subscription({ trial_end: { number: { value: '2025-07-01T12:30:00' } }, trial_period_days: 14 }),
+			credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: cap.url } },
+			settings: { timezone: 'Europe/Berlin' },
+		});
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		// 12:30 in Berlin on 1 July 2025 (summer time, UTC+2) is 10:30 UTC.
+		await sameAsSdk(() =>
+			sdk.subscriptions.create({
+				customer: 'cus_123',
+				items: [{ price: 'price_123', quantity: 1 }],
+				trial_end: new Date(Date.UTC(2025, 6, 1, 10, 30, 0)),
+				trial_period_days: 14,
+			}),
+		);
+	});
+
+	it('ISO text with an offset, Unix seconds and `now` are taken as they are', async () => {
+		for (const [given, sent] of [
+			['2025-03-09T08:00:00-05:00', new Date(Date.UTC(2025, 2, 9, 13, 0, 0))],
+			[1751365800, 1751365800],
+			['1751365800', 1751365800],
+		] as const) {
+			cap.requests.length = 0;
+			const result = await viaNode('billing', subscription({ trial_end: { number: { value: given } } }));
+			assert.equal(result.nodeError, undefined, result.nodeError?.message);
+			await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', items: [{ price: 'price_123', quantity: 1 }], trial_end: sent }));
+		}
+		cap.requests.length = 0;
+		const now = await viaNode('billing', subscription({ trial_end: { value0: { value: 'now' } } }));
+		assert.equal(now.nodeError, undefined, now.nodeError?.message);
+		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', items: [{ price: 'price_123', quantity: 1 }], trial_end: 'now' }));
+	});
+
+	it('a created range from expressions: a Luxon DateTime and a JS Date', async () => {
+		const result = await viaNode('core', {
+			resource: 'charge',
+			operation: 'list',
+			returnAll: false,
+			limit: 10,
+			additionalFields: {
+				created: {
+					object0: {
+						additionalFields: {
+							gte: "={{ DateTime.fromISO('2025-01-15T00:00:00', { zone: 'America/New_York' }) }}",
+							lt: "={{ new Date('2025-02-01T00:00:00.900Z') }}",
+						},
+					},
+				},
+			},
+		});
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		await sameAsSdk(() =>
+			sdk.charges.list({ created: { gte: new Date(Date.UTC(2025, 0, 15, 5, 0, 0)), lt: new Date(Date.UTC(2025, 1, 1, 0, 0, 0, 900)) }, limit: 10 }),
+		);
+	});
+
+	it('a bad date is refused before anything is sent, naming the item and the field', async () => {
+		const result = await viaNode('billing', subscription({ trial_end: { number: { value: 'the day after tomorrow' } } }));
+		assert.match(
+			String(result.nodeError?.message),
+			/^Invalid parameter in item 0: "Trial End" \(trial_end\) "the day after tomorrow" is not a date: give a date and time/,
+		);
+		assert.equal(cap.requests.length, 0);
+		const millis = await viaNode('billing', subscription({ cancel_at: '={{ 1751365800000 }}' }));
+		assert.match(String(millis.nodeError?.message), /"Cancel At" \(cancel_at\) 1751365800000 looks like milliseconds/);
+		assert.equal(cap.requests.length, 0);
+	});
 
 	it('a refund with Reason added but left at "(Not Set)" sends no reason', async () => {
 		const result = await viaNode('core', {

@@ -228,7 +228,7 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 			limit: 10,
 			additionalFields: { created: { number: { value: 1700000000 }, object0: { additionalFields: { gte: 1 } } } },
 		});
-		assert.match(String(both.nodeError?.message), /"Created" \(created\) give one of Number, Range, not Number and Range/);
+		assert.match(String(both.nodeError?.message), /"Created" \(created\) give one of Date, Range, not Date and Range/);
 		assert.equal(cap.requests.length, 0);
 	});
 });

@@ -94,6 +94,12 @@ function badValues(kind: Kind, p: ParamSchema): BadValue[] {
 				{ label: 'a number with trailing text', value: '={{ "12abc" }}', reason: /expected a number, got "12abc"/ },
 				{ label: 'a list for a number', value: '={{ [1, 2] }}', reason: /expected a number, got \[1,2\]/ },
 			];
+		case 'date':
+			return [
+				{ label: 'text that is no date', value: 'next tuesday-ish', reason: /"next tuesday-ish" is not a date: give a date and time/ },
+				{ label: 'milliseconds for Unix seconds', value: '={{ 1735689600000 }}', reason: /1735689600000 looks like milliseconds; Stripe takes Unix seconds/ },
+				{ label: 'an object for a date', value: '={{ { "a": 1 } }}', reason: /\{"a":1\} is not a date/ },
+			];
 		case 'boolean':
 			return [{ label: 'text for a boolean', value: '={{ "maybe" }}', reason: /expected true or false, got "maybe"/ }];
 		case 'options':

@@ -24,7 +24,7 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 		case 'string':
 			return depth === 0 ? `${name} ${trickyText}` : `${name}-value`;
 		case 'number':
-			return 1234;
+			return schema.format === 'unix-time' ? 1735689600 : 1234; // a timestamp: 2025-01-01T00:00:00Z
 		case 'boolean':
 			return true;
 		case 'enum':

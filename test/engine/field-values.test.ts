@@ -265,6 +265,12 @@ describe('field values: on the wire, compared with stripe-node', () => {
 		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', items: [{ price: 'price_123', quantity: 1 }], trial_end: 'now' }));
 	});
 
+	it('a date field added but left empty, or Trial End with neither Now nor Date picked, sends nothing', async () => {
+		const result = await viaNode('billing', subscription({ trial_end: {}, cancel_at: '' }));
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', items: [{ price: 'price_123', quantity: 1 }] }));
+	});
+
 	it('a created range from expressions: a Luxon DateTime and a JS Date', async () => {
 		const result = await viaNode('core', {
 			resource: 'charge',

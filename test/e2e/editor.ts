@@ -619,8 +619,9 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	 *   - Stripe Checkout › Checkout Session › Create: mode, success URL, two line items, each price picked from
 	 *     the list (the resource locator's list search, served by the stand-in's prices) and a quantity; before it
 	 *     runs, the schema view of the node after it shows the session's output fields;
-	 *   - Stripe Billing › Credit Grant › Create: customer picked from the list, amount (type, currency, value),
-	 *     category and applicability scope, all through fields.
+	 *   - Stripe Billing › Credit Grant › Create: customer picked from the list, an amount of 10 USD (type,
+	 *     currency, value 1000, whose field n8n serves saying "1000 = 10.00 USD"), category and applicability
+	 *     scope, all through fields.
 	 * Each node is connected to the manual trigger only, so executing it runs nothing else.
 	 */
 	async function throughFields(page: Page, billing: DeclaredNode): Promise<void> {
@@ -726,7 +727,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await pickOption(page, amount, 'type', 'Monetary');
 		await amount.getByTestId('fixed-collection-monetary').getByRole('button', { name: 'Add Monetary' }).click();
 		await amount.getByTestId('parameter-input-currency').locator('input').first().fill('usd');
-		await amount.getByTestId('parameter-input-value').locator('input').first().fill('5000');
+		// A credit grant of 10 USD: the Value field says to type 1000 (the smallest currency unit).
+		await amount.getByTestId('parameter-input-value').locator('input').first().fill('1000');
 		await page.keyboard.press('Tab');
 		const scope = ndv.getByTestId('fixed-collection-applicability_config');
 		await scope.getByRole('button', { name: 'Add Applicability Config' }).click();
@@ -740,6 +742,12 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			'editor: credit grant: customer picked from the list, amount, category and scope filled in through fields (no JSON editor in the panel)',
 			customerShown === 'Ada Lovelace <ada@example.com>' && jsonFields === 0,
 			{ customerShown, jsonFields },
+		);
+		const valueHelp = await servedDescription(page, 'stripeBilling', 'creditGrant', 'create', ['amount', 'monetary', 'value']);
+		check(
+			'editor: credit grant: the Value field n8n serves to the editor says what to type ("Amount in the smallest currency unit: 1000 = 10.00 USD")',
+			/Amount in the smallest currency unit: 1000 = 10\.00 USD/.test(valueHelp ?? ''),
+			{ description: valueHelp },
 		);
 		await shot(page, '11-credit-grant-create-fields', 1500);
 		const seq2 = await lastSeq();
@@ -756,13 +764,30 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await shot(page, '12-credit-grant-create-output', 1500);
 		await sameAsStripeNode('credit grant (customer from the list, amount, category, scope)', grantReqs[0], (sdk) =>
 			sdk.billing.creditGrants.create({
-				amount: { monetary: { currency: 'usd', value: 5000 }, type: 'monetary' },
+				amount: { monetary: { currency: 'usd', value: 1000 }, type: 'monetary' },
 				applicability_config: { scope: { price_type: 'metered' } },
 				category: 'paid',
 				customer: String(ada.id),
 			}),
 		);
 		await closeNdv(page);
+	}
+
+	/**
+	 * A nested field's description as n8n serves it to the editor (`/types/nodes.json`, the file the editor loads
+	 * the node types from), found by the operation's display conditions and the path of field names.
+	 */
+	async function servedDescription(page: Page, node: string, resource: string, operation: string, names: string[]): Promise<string | undefined> {
+		type P = { name?: string; description?: string; options?: P[]; values?: P[]; displayOptions?: { show?: Record<string, unknown[]> } };
+		const types = (await (await page.request.get(`${baseUrl}/types/nodes.json`)).json()) as Array<{ name: string; properties: P[] }>;
+		const props = types.find((t) => t.name === `n8n-nodes-stripe.${node}`)?.properties ?? [];
+		let field = props.find(
+			(p) => p.name === names[0] && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
+		);
+		const inside = (p: P): P[] =>
+			(p.options ?? []).flatMap((o) => (o.values ? o.values : [o])).flatMap((o) => (o.name === 'additionalFields' ? inside(o) : [o]));
+		for (const name of names.slice(1)) field = field && inside(field).find((p) => p.name === name);
+		return field?.description;
 	}
 
 	/** The largest operation panel (the rule of `npm run sizes`), opened through its action and timed until its fields are rendered. */

@@ -4,7 +4,8 @@
  *
  * Layout of an operation:
  * - path IDs, required parameters and promoted ones (descriptors/overrides.json `promote`): fields of their own;
- * - optional parameters: the operation's "Additional Fields" collection;
+ * - optional parameters: the operation's "Additional Fields" collection ("Filters" on list and search
+ *   operations, as n8n's own nodes call it; the stored name stays `additionalFields`);
  * - list/search operations: Return All + Limit;
  * - "Using Fields Below" (the above) or "Using JSON" (one object of all parameters), per resource.
  * Each parameter's field comes from its shape (shapes.ts): text, numbers, options, pickers, key/value pairs,
@@ -131,11 +132,12 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	}
 	const optional = optionalParams(op);
 	if (optional.length) {
+		const filters = isPaged(op);
 		fields.push({
-			displayName: 'Additional Fields',
+			displayName: filters ? 'Filters' : 'Additional Fields',
 			name: ADDITIONAL_FIELDS,
 			type: 'collection',
-			placeholder: 'Add Field',
+			placeholder: filters ? 'Add Filter' : 'Add Field',
 			default: {},
 			options: optional.map((p) => property(p, false, 0, where)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			...inFields,

@@ -68,8 +68,8 @@ describe('Stripe Core node in the engine', () => {
 			{
 				resource: 'customer',
 				operation: 'create',
+				email: '={{ $json.email }}',
 				additionalFields: {
-					email: '={{ $json.email }}',
 					metadata: {
 						entries: [
 							{ key: 'source', value: 'n8n' },
@@ -446,7 +446,7 @@ describe('Stripe Core node in the engine', () => {
 			});
 		const inputItems = Array.from({ length: 12 }, (_, i) => ({ json: { email: `u${i}@example.com` } }));
 		const result = await run(
-			{ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}' }, requestOptions: { parallelRequests: 4 } },
+			{ resource: 'customer', operation: 'create', email: '={{ $json.email }}', requestOptions: { parallelRequests: 4 } },
 			{ inputItems },
 		);
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);

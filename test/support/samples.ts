@@ -103,7 +103,8 @@ export function casesFor(op: OperationDescriptor): OperationCase[] {
 		}
 		let file: OperationCase['file'];
 		const chosen: Record<string, unknown> = {};
-		for (const p of requiredParams(op)) chosen[p.name] = p.default ?? sampleValue(p, p.name);
+		// A promoted field with an empty default ('' for a number: nothing is sent until the user types one) gets a sample.
+		for (const p of requiredParams(op)) chosen[p.name] = p.default === undefined || p.default === '' ? sampleValue(p, p.name) : p.default;
 		// A field shown only for some values of another (a checkout session's success URL, for ui_mode
 		// hosted) is left out when the other has a value that hides it, as the editor does.
 		const shown = (p: ParamSchema) => isShown(p, (name) => chosen[name]);

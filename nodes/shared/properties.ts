@@ -38,7 +38,8 @@ export function pathFieldName(op: OperationDescriptor, placeholder: string): str
 
 function pathFieldLabel(resource: ResourceDescriptor, op: OperationDescriptor, placeholder: string): string {
 	if (placeholder === 'id' && op.pathParams.length === 1) return `${resource.name.replace(/ \(v2\)$/, '')} ID`;
-	return `${labelOf(placeholder.replace(/_id$/, ''))} ID`;
+	// `subscription_exposed_id` is Stripe's internal name of a subscription's ID: "Subscription ID".
+	return `${labelOf(placeholder.replace(/_id$/, '').replace(/_exposed$/, ''))} ID`;
 }
 
 /**

@@ -23,8 +23,8 @@
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
 import type { ParamSchema } from './descriptor-types';
-import type { LocatorWhere } from './locators';
-import { locatorField, locatorKind } from './locators';
+import type { LocatorKind, LocatorWhere } from './locators';
+import { KINDS, locatorField, locatorKind } from './locators';
 import { labelOf, shorten } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
 import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, unwrapLocator } from './params';
@@ -84,6 +84,11 @@ function plan(schema: Schema, depth: number): number {
 	if (known !== undefined) return known;
 	const members = membersOf(schema);
 	if (!members) return 1;
+	if (schema.json) {
+		plans.set(schema, Infinity);
+		return Infinity;
+	}
+	const limit = schema.maxFields ?? MAX_FIELDS;
 	let total = Infinity;
 	// n8n's lint rules give a field named `limit` one meaning (a page size): a value with such a member is JSON.
 	if (depth <= MAX_DEPTH && members.length && !members.some((m) => m.name === 'limit')) {
@@ -92,11 +97,11 @@ function plan(schema: Schema, depth: number): number {
 		// Too many fields: the largest members become JSON fields, one by one.
 		const largest = sized.filter((x) => x.n !== Infinity && x.n > 1).sort((x, y) => y.n - x.n);
 		for (const x of largest) {
-			if (total <= MAX_FIELDS) break;
+			if (total <= limit) break;
 			total -= x.n - 1;
 			plans.set(x.m, Infinity);
 		}
-		if (total > MAX_FIELDS) total = Infinity;
+		if (total > limit) total = Infinity;
 	}
 	plans.set(schema, total);
 	return total;
@@ -107,12 +112,18 @@ function expands(schema: Schema, depth: number): boolean {
 	return plan(schema, depth) !== Infinity;
 }
 
+/** The picker of an ID field: named in the descriptor (`picker`), or by its name (locators.ts). */
+function pickerOf(schema: Schema, where?: LocatorWhere): LocatorKind | undefined {
+	if (schema.picker) return schema.picker as LocatorKind;
+	return schema.name ? locatorKind(schema.name, where) : undefined;
+}
+
 /** The shape of a parameter (depth 0) or of a member at `depth`; `where`: its operation (for pickers, locators.ts). */
 export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): ShapeKind {
 	if (schema.json) return 'json';
 	switch (schema.type) {
 		case 'string':
-			return schema.name && (depth === 0 || isDirect(schema)) && locatorKind(schema.name, where) ? 'locator' : 'string';
+			return schema.name && (depth === 0 || isDirect(schema)) && pickerOf(schema, where) ? 'locator' : 'string';
 		case 'number':
 			return 'number';
 		case 'boolean':
@@ -185,7 +196,7 @@ function enumOptions(values: string[], names?: Record<string, string>): INodePro
 function singular(name: string): string {
 	const label = labelOf(name);
 	if (/ies$/.test(label)) return label.slice(0, -3) + 'y';
-	if (/(ses|xes|ches|shes)$/.test(label)) return label.slice(0, -2);
+	if (/(sses|xes|ches|shes)$/.test(label)) return label.slice(0, -2); // "Phases" → "Phase", "Addresses" → "Address"
 	if (/[^s]s$/.test(label)) return label.slice(0, -1);
 	return label;
 }
@@ -269,14 +280,15 @@ export function property(schema: ParamSchema, required: boolean, depth = 0, wher
 function baseProperty(schema: ParamSchema, required: boolean, depth: number, where?: LocatorWhere): INodeProperties {
 	const kind = shapeKind(schema, depth, where);
 	const base = {
-		displayName: labelOf(schema.name),
+		// An ID named only `id` (a subscription item's) is called what it is: "Subscription Item".
+		displayName: schema.picker && schema.name === 'id' ? KINDS[schema.picker as LocatorKind].label : labelOf(schema.name),
 		name: schema.name,
 		description: describe(schema, kind, depth),
 		...(required ? { required: true } : {}),
 	};
 	switch (kind) {
 		case 'locator':
-			return locatorField(base, locatorKind(schema.name, where)!);
+			return locatorField(base, pickerOf(schema, where)!);
 		case 'eventTypes': {
 			// n8n's convention for dynamic multi-options: "… Names or IDs", and the standard description last.
 			const prefix = base.description ? `${base.description.replace(/\.$/, '')}. ` : '';

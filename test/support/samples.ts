@@ -50,7 +50,7 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 			for (const m of members.slice(0, 4)) out[m.name] = sampleValue(m, m.name, depth + 1);
 			for (const m of schema.members.filter((m) => m.required)) out[m.name] = sampleValue(m, m.name, depth + 1);
 			// A shown member with a default (a line item's quantity 1) has that value in the editor unless changed.
-			for (const m of schema.members.filter((m) => m.promote && m.default !== undefined && !(m.name in out))) out[m.name] = m.default;
+			for (const m of schema.members.filter((m) => m.promote && m.default !== undefined && m.default !== '' && !(m.name in out))) out[m.name] = m.default;
 			return out;
 		}
 		case 'union': {

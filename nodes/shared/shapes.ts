@@ -272,9 +272,30 @@ function alternatives(schema: Schema): Array<{ name: string; label: string; alt:
 export function property(schema: ParamSchema, required: boolean, depth = 0, where?: LocatorWhere): INodeProperties {
 	const field = baseProperty(schema, required, depth, where);
 	if (schema.default !== undefined) field.default = schema.default;
+	else if (required && depth === 0 && field.typeOptions?.multipleValues) field.default = opened(field);
 	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
 	if (schema.show && depth === 0) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
 	return field;
+}
+
+/**
+ * A required list is open when the operation is chosen (issue 20): its first entry is there, with the fields
+ * shown directly at every depth (a payment link's line item: Price, Quantity), as the editor shows a fixed
+ * collection's default (n8n's HTTP Request node does the same for its first query parameter). Choices (which
+ * alternative) stay for the user to pick.
+ *
+ * A required object (a credit grant's Amount) cannot start open this way in n8n 2.41: n8n-workflow's
+ * getNodeParameters reads a single-value fixed collection's items from the stored value even when it took the
+ * default (`nodeValues[name][itemName]`, node-helpers.js), so a default with content throws a TypeError when
+ * the node's parameters are resolved without it. Such objects keep their "Add …" button and `required` mark.
+ */
+function opened(field: INodeProperties): INodeProperties['default'] {
+	// A picker's value as the editor stores it (a resource locator value is marked `__rl`).
+	if (field.type === 'resourceLocator') return { __rl: true, ...(field.default as object) };
+	if (field.type !== 'fixedCollection' || field.options?.length !== 1) return field.default;
+	const option = field.options[0] as INodePropertyCollection;
+	const values = Object.fromEntries(option.values.filter((v) => v.name !== MORE).map((v) => [v.name, opened(v)]));
+	return { [option.name]: field.typeOptions?.multipleValues ? [values] : values };
 }
 
 function baseProperty(schema: ParamSchema, required: boolean, depth: number, where?: LocatorWhere): INodeProperties {

@@ -644,8 +644,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await pickOption(page, ndv, 'mode', 'Payment');
 		const lineItems = ndv.getByTestId('fixed-collection-line_items');
 		const picks = [
-			{ price: basic, label: 'Basic monthly · 15.00 USD', quantity: 2 },
-			{ price: addon, label: 'Add-on · 5.00 USD', quantity: 1 },
+			{ price: basic, label: 'E2E plan · Basic monthly — 15.00 USD', quantity: 2 },
+			{ price: addon, label: 'E2E plan · Add-on — 5.00 USD', quantity: 1 },
 		];
 		for (const [i, p] of picks.entries()) {
 			await lineItems.getByRole('button', { name: 'Add Line Item' }).click();
@@ -658,7 +658,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await page.keyboard.press('Tab');
 		const shownPrices = await lineItems.getByTestId('rlc-input').evaluateAll((es) => es.map((e) => (e as unknown as { value: string }).value));
 		check(
-			'editor: checkout session: two line items, each price picked from the list (the stand-in\'s prices, "nickname · amount")',
+			'editor: checkout session: two line items, each price picked from the list (the stand-in\'s prices, "product · nickname — amount")',
 			JSON.stringify(shownPrices) === JSON.stringify(picks.map((p) => p.label)),
 			shownPrices,
 		);

@@ -95,4 +95,21 @@ describe('layout: what people fill is where they look', () => {
 		const customerList = panel('core', 'customer', 'list').find((p) => p.name === 'additionalFields');
 		assert.ok((customerList?.options as INodeProperties[]).some((p) => p.name === 'email'));
 	});
+
+	it('a required list starts with its first entry open; required objects are marked required', () => {
+		const lineItems = panel('paymentLinks', 'paymentLink', 'create').find((p) => p.name === 'line_items');
+		assert.equal(lineItems?.required, true);
+		assert.deepEqual(lineItems?.default, { entry: [{ price: { __rl: true, mode: 'list', value: '' }, quantity: 0 }] });
+		const fields = panel('billing', 'creditGrant', 'create');
+		for (const name of ['amount', 'applicability_config']) assert.equal(fields.find((p) => p.name === name)?.required, true, name);
+	});
+
+	it("an address is added in one step with all its lines (as n8n's own Stripe node offers it)", () => {
+		const more = panel('core', 'customer', 'create').find((p) => p.name === 'additionalFields')?.options as INodeProperties[];
+		const address = more.find((p) => p.name === 'address');
+		assert.equal(address?.type, 'fixedCollection');
+		assert.equal(address?.placeholder, 'Add Address');
+		const lines = (address?.options as Array<{ values: INodeProperties[] }>)[0].values.map((v) => v.name);
+		assert.deepEqual(lines, ['city', 'country', 'line1', 'line2', 'postal_code', 'state']);
+	});
 });

@@ -139,4 +139,32 @@ describe('subscription items and promoted fields, compared with stripe-node', ()
 		await viaNode('core', { resource: 'customer', operation: 'create', name: 'Jenny Rosen', email: 'jennyrosen@example.com' });
 		await sameAsSdk(() => sdk.customers.create({ email: 'jennyrosen@example.com', name: 'Jenny Rosen' }));
 	});
+
+	it('Payment Link › Create: the first line item is open; its Price and Quantity typed', async () => {
+		// What the editor stores once the user fills the entry it shows.
+		await viaNode('paymentLinks', { resource: 'paymentLink', operation: 'create', line_items: { entry: [{ price: picked('price_1'), quantity: 2 }] } });
+		await sameAsSdk(() => sdk.paymentLinks.create({ line_items: [{ price: 'price_1', quantity: 2 }] }));
+	});
+
+	it("Payment Link › Create left as it opens: an error naming the first line item's Price, nothing sent", async () => {
+		const result = await runNode({
+			nodeType: node('paymentLinks'),
+			parameters: { resource: 'paymentLink', operation: 'create' },
+			credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: cap.url } },
+		});
+		assert.match(String(result.nodeError?.message), /"Price" \(line_items\[0\]\.price\) is required/);
+		assert.equal(cap.requests.length, 0);
+	});
+
+	it('Customer › Create: an address added in one step, all its lines shown, empty ones not sent', async () => {
+		await viaNode('core', {
+			resource: 'customer',
+			operation: 'create',
+			name: 'Jenny Rosen',
+			additionalFields: { address: { values: { city: 'Berlin', country: 'DE', line1: 'Unter den Linden 1', line2: '', postal_code: '10117', state: '' } } },
+		});
+		await sameAsSdk(() =>
+			sdk.customers.create({ address: { city: 'Berlin', country: 'DE', line1: 'Unter den Linden 1', postal_code: '10117' }, name: 'Jenny Rosen' }),
+		);
+	});
 });

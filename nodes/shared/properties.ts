@@ -37,9 +37,13 @@ export function pathFieldName(op: OperationDescriptor, placeholder: string): str
 }
 
 function pathFieldLabel(resource: ResourceDescriptor, op: OperationDescriptor, placeholder: string): string {
-	if (placeholder === 'id' && op.pathParams.length === 1) return `${resource.name.replace(/ \(v2\)$/, '')} ID`;
+	const name = resource.name.replace(/ \(v2\)$/, '');
+	// `{id}` is the resource's own object ("Tax ID", not "ID ID"); so is a placeholder that ends its name
+	// (`{intent}` of a Payment Intent, `{link}` of a File Link): "Payment Intent ID".
 	// `subscription_exposed_id` is Stripe's internal name of a subscription's ID: "Subscription ID".
-	return `${labelOf(placeholder.replace(/_id$/, '').replace(/_exposed$/, ''))} ID`;
+	const own = labelOf(placeholder.replace(/_id$/, '').replace(/_exposed$/, ''));
+	const label = placeholder === 'id' || name.toLowerCase().endsWith(` ${own.toLowerCase()}`) ? name : own;
+	return `${label} ID`.replace(/ ID ID$/, ' ID');
 }
 
 /**

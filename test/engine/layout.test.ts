@@ -112,4 +112,19 @@ describe('layout: what people fill is where they look', () => {
 		const lines = (address?.options as Array<{ values: INodeProperties[] }>)[0].values.map((v) => v.name);
 		assert.deepEqual(lines, ['city', 'country', 'line1', 'line2', 'postal_code', 'state']);
 	});
+
+	it('path ID labels name the object, never an internal name or "ID ID"', () => {
+		const label = (family: string, resource: string, operation: string, name: string) =>
+			panel(family, resource, operation).find((p) => p.name === name)?.displayName;
+		assert.equal(label('billing', 'subscription', 'update', 'subscription_exposed_id'), 'Subscription ID');
+		assert.equal(label('billing', 'subscription', 'cancel', 'subscription_exposed_id'), 'Subscription ID');
+		assert.equal(label('billing', 'subscription', 'retrieve', 'subscription_exposed_id'), 'Subscription ID');
+		assert.equal(label('core', 'paymentIntent', 'retrieve', 'intent'), 'Payment Intent ID');
+		assert.equal(label('billing', 'taxId', 'retrieveTaxId', 'id'), 'Tax ID');
+		assert.equal(label('connect', 'transferReversal', 'retrieveReversal', 'id'), 'Transfer Reversal ID');
+		for (const { nodeType } of FAMILY_NODES)
+			for (const p of nodeType.description.properties) {
+				assert.doesNotMatch(p.displayName, /\bID ID\b|Exposed/, `${nodeType.description.name} ${p.name}`);
+			}
+	});
 });

@@ -223,7 +223,9 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 	invoice_item: {
 		byCustomer: 'optional',
 		dashboard: 'invoiceitems',
-		label: (o) => join(String(o.description || o.id), money(o.amount, o.currency)),
+		// Whose item it is: the customer's name or email (`expand: ['data.customer']`).
+		listParams: () => ({ expand: ['data.customer'] }),
+		label: (o) => join(String(o.description || o.id), money(o.amount, o.currency), customerText(o.customer)),
 	},
 	credit_note: {
 		byCustomer: 'optional',
@@ -329,7 +331,8 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 	},
 	checkout_session: {
 		byCustomer: 'optional',
-		label: (o) => join(String(o.id), o.mode, o.status, money(o.amount_total, o.currency), obj(o.customer_details).email),
+		// Whom it is for first (the email the customer gave), then the amount, mode and status; the ID without an email.
+		label: (o) => join(String(obj(o.customer_details).email || o.id), money(o.amount_total, o.currency), o.mode, o.status),
 	},
 	payment_link: {
 		dashboard: 'payment-links',

@@ -130,6 +130,31 @@ describe('dynamic choices', () => {
 		);
 	});
 
+	it("invoice items show whose they are (customer expanded); checkout sessions lead with the customer's email", async () => {
+		nock(STRIPE)
+			.get('/v1/invoiceitems')
+			.query({ limit: '100', 'expand[0]': 'data.customer' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [{ id: 'ii_1', description: 'Setup fee', amount: 4900, currency: 'eur', customer: { id: 'cus_A', name: 'Ada', email: 'ada@example.com' } }],
+			})
+			.get('/v1/checkout/sessions')
+			.query({ limit: '100' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [
+					{ id: 'cs_1', mode: 'payment', status: 'complete', amount_total: 2500, currency: 'usd', customer_details: { email: 'bob@example.com' } },
+					{ id: 'cs_2', mode: 'subscription', status: 'open', amount_total: null, currency: 'usd', customer_details: null },
+				],
+			});
+		const names = async (method: string) =>
+			((await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method })) as INodeListSearchResult).results.map((x) => x.name);
+		assert.deepEqual(await names('searchInvoiceItems'), ['Setup fee · 49.00 EUR · Ada <ada@example.com>']);
+		assert.deepEqual(await names('searchCheckoutSessions'), ['bob@example.com · 25.00 USD · payment · complete', 'cs_2 · subscription · open']);
+	});
+
 	it('subscriptions: the customer, status and price nickname; the customer filled in on the node filters the list', async () => {
 		nock(STRIPE)
 			.get('/v1/subscriptions')

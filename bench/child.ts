@@ -268,7 +268,8 @@ async function makeRunner(task: Task): Promise<Runner> {
 				? {
 						resource: 'customer',
 						operation: 'create',
-						additionalFields: { name: '={{ $json.name }}', email: '={{ $json.email }}' },
+						name: '={{ $json.name }}',
+						email: '={{ $json.email }}',
 						// BENCH_CORE_PARALLEL=N measures the node's "Parallel Requests" option (default 1).
 						...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
 					}

@@ -468,13 +468,18 @@ function overrideParams(params, overrides, where) {
 /**
  * Entries of a list whose members are at most three optional texts (a discount: coupon, discount or promotion
  * code) show them directly (`promote`, see nodes/shared/shapes.ts), not under "Fields": one click less, and
- * their IDs get pickers. A text left empty is not sent.
+ * their IDs get pickers. A text left empty is not sent. So do addresses (Stripe's address shape: line1, line2,
+ * city, state, postal code, country): adding one shows all its lines in one step, as n8n's own Stripe node
+ * offers an address.
  */
+const ADDRESS_LINES = ['line1', 'city', 'postal_code', 'country'];
 function showSmallEntries(p) {
 	const item = p.type === 'array' ? p.items : undefined;
 	const members = item && item.type === 'object' ? item.members : p.members;
 	if (!members) return;
 	if (item && members.length <= 3 && members.every((m) => m.type === 'string' && !m.required)) for (const m of members) m.promote = true;
+	const address = !item && ADDRESS_LINES.every((n) => members.some((m) => m.name === n)) && members.every((m) => m.type === 'string');
+	if (address) for (const m of members) m.promote = true;
 	for (const m of members) showSmallEntries(m);
 }
 

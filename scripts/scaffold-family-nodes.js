@@ -28,7 +28,7 @@ function renderScaffold(map, hasOperations) {
 		if (!hasOperations(key)) continue;
 		if (!fam.description || !Array.isArray(fam.aliases)) throw new Error(`family ${key}: the family table needs a description and aliases`);
 		files[`nodes/${fam.className}/${fam.className}.node.ts`] = nodeFile(key, fam);
-		files[`nodes/${fam.className}/${fam.className}.node.json`] = codexFile(fam);
+		files[`nodes/${fam.className}/${fam.className}.node.json`] = codexFile(fam, searchAliases(key, fam, map.operations ?? {}));
 		nodes.push(`dist/nodes/${fam.className}/${fam.className}.node.js`);
 	}
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -78,7 +78,45 @@ export class ${cls} implements INodeType {
 `;
 }
 
-function codexFile(fam) {
+/** "tax rate" → "tax rates", "entry" → "entries", "tax ID" → "tax ids" (search is case-insensitive). */
+function pluralWords(words) {
+	if (/[^aeiou]y$/.test(words)) return words.slice(0, -1) + 'ies';
+	if (/(s|x|z|ch|sh)$/.test(words)) return words + 'es';
+	return words + 's';
+}
+
+/** What an SDK method's verb is called where people search: `retrieve` → get, `del` → delete, `finalizeInvoice` → finalize. */
+const VERBS = { retrieve: 'get', del: 'delete', list: 'list', create: 'create', update: 'update', search: 'search' };
+
+/**
+ * The words n8n's node creator finds this node by, besides its display name. n8n 2.41's node creator matches
+ * the typed text as an in-order subsequence (case-insensitive) of the display name and of each `codex.alias`
+ * (@n8n/utils sublimeSearch, keys displayName and codex.alias), so a query of several words or a plural must
+ * be within one alias: every resource's name in the plural ("refunds", which "refund" finds too), a verb with each
+ * resource ("create subscription", "cancel subscription", "send invoice", "list customers"), from the
+ * operations of the family map; then the family table's own aliases (synonyms: "discount", "chargeback").
+ */
+function searchAliases(key, fam, operations) {
+	const out = [];
+	const add = (text) => {
+		const t = text.toLowerCase().replace(/\s+/g, ' ').trim();
+		if (t && !out.includes(t)) out.push(t);
+	};
+	const noun = (resource) => (fam.resources[resource]?.name ?? '').replace(/ \(v\d+\)$/, '').toLowerCase();
+	// The plural finds the singular too ("refund" is a subsequence of "refunds").
+	for (const resource of Object.keys(fam.resources)) add(pluralWords(noun(resource)));
+	for (const [sdk, op] of Object.entries(operations)) {
+		if (op.family !== key || !fam.resources[op.resource]) continue;
+		const method = sdk.split('.').pop();
+		const verb = VERBS[method] ?? (/^list/.test(method) ? 'list' : method.replace(/[A-Z].*$/, ''));
+		if (verb === 'testHelpers') continue;
+		add(`${verb} ${verb === 'list' || verb === 'search' ? pluralWords(noun(op.resource)) : noun(op.resource)}`);
+	}
+	for (const alias of fam.aliases) add(alias);
+	return out;
+}
+
+function codexFile(fam, aliases) {
 	const name = fam.className[0].toLowerCase() + fam.className.slice(1);
 	const firstResource = Object.values(fam.resources)[0];
 	const codex = {
@@ -86,7 +124,7 @@ function codexFile(fam) {
 		nodeVersion: '1.0',
 		codexVersion: '1.0',
 		categories: ['Finance & Accounting', 'Sales'],
-		alias: ['stripe', ...fam.aliases],
+		alias: ['stripe', ...aliases],
 		resources: {
 			primaryDocumentation: [{ url: `https://docs.stripe.com${firstResource.docSlug}` }],
 			credentialDocumentation: [{ url: 'https://docs.stripe.com/keys' }],

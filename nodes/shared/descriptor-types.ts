@@ -38,6 +38,13 @@ export interface ParamSchema {
 	promote?: boolean;
 	/** Kept as one JSON field though it could be shown as fields (the JSON rule, nodes/shared/shapes.ts). */
 	json?: boolean;
+	/**
+	 * Fields this nested value may show before its largest members become JSON (the JSON rule's limit, raised
+	 * for a value people edit by hand: a subscription update's items). Set in descriptors/overrides.json.
+	 */
+	maxFields?: number;
+	/** The picker of an ID whose name does not say what it is (a subscription item's `id`): a kind of locators.ts. */
+	picker?: string;
 }
 
 export type OperationKind = 'plain' | 'list' | 'search' | 'v2list' | 'report';

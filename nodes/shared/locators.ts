@@ -27,6 +27,7 @@ export const KINDS = {
 	price: { label: 'Price', placeholder: 'price_…', paths: ['/v1/prices'] },
 	meter: { label: 'Meter', placeholder: 'mtr_…', paths: ['/v1/billing/meters'] },
 	subscription: { label: 'Subscription', placeholder: 'sub_…', paths: ['/v1/subscriptions'] },
+	subscription_item: { label: 'Subscription Item', placeholder: 'si_…', paths: ['/v1/subscription_items'] },
 	subscription_schedule: { label: 'Subscription Schedule', placeholder: 'sub_sched_…', paths: ['/v1/subscription_schedules'] },
 	invoice: { label: 'Invoice', placeholder: 'in_…', paths: ['/v1/invoices'] },
 	invoice_item: { label: 'Invoice Item', placeholder: 'ii_…', paths: ['/v1/invoiceitems'] },
@@ -74,6 +75,7 @@ export const NAMES: Record<string, { kind: LocatorKind; except?: string[] }> = {
 	price: { kind: 'price' },
 	meter: { kind: 'meter' },
 	subscription: { kind: 'subscription' },
+	subscription_item: { kind: 'subscription_item' },
 	// The subscription schedule of an upcoming-invoice preview.
 	schedule: { kind: 'subscription_schedule' },
 	invoice: { kind: 'invoice' },

@@ -11,11 +11,16 @@ import { interpolatePath } from './encoding';
 import type { LocatorKind } from './locators';
 import { KINDS, searchMethodName } from './locators';
 import { readPage, resumeParams, resumeToken } from './pager';
+import type { StripeSettings } from './transport';
 import { getStripeSettings } from './transport';
 
 interface Lookup {
 	/** Search endpoint, and the query for a filter text (undefined: this text is filtered on the list's page). */
 	search?: { path: string; query: (text: string) => string | undefined };
+	/** More list (and search) parameters, from the node: `expand` for the label, a filter the operation needs. */
+	listParams?: (ctx: ILoadOptionsFunctions) => Record<string, unknown>;
+	/** Search another way for a text: prices by their product's name (a search of products, then of their prices). */
+	searchBy?: (ctx: ILoadOptionsFunctions, text: string, settings: StripeSettings) => Promise<string | undefined>;
 	/**
 	 * The list of the customer filled in on the node (its `customer` field): `required` (payment methods: Stripe
 	 * lists them per customer, `listPath` with `{customer}`), or `optional` (the list's `customer` filter).
@@ -56,6 +61,56 @@ function join(...parts: unknown[]): string {
 	return parts.filter((p) => typeof p === 'string' && p !== '').join(' · ');
 }
 
+/** How often a recurring price (or plan) bills: "/ month", "every 3 months". */
+function interval(recurring: IDataObject): string {
+	const unit = typeof recurring.interval === 'string' ? recurring.interval : '';
+	if (!unit) return '';
+	const count = typeof recurring.interval_count === 'number' ? recurring.interval_count : 1;
+	return count > 1 ? `every ${count} ${unit}s` : `/ ${unit}`;
+}
+
+/**
+ * A price as people recognise it: its product's name (when the list expanded it), the amount with currency and
+ * the interval — "Hoodie — 25.00 USD / month"; the nickname after the product name; "Hoodie — tiered" when it
+ * has no unit amount.
+ */
+export function priceLabel(o: IDataObject): string {
+	const product = obj(o.product);
+	const name = [product.name, o.nickname].filter((x) => typeof x === 'string' && x !== '').join(' · ') || String(o.lookup_key || o.id);
+	const amount =
+		typeof o.unit_amount === 'number'
+			? money(o.unit_amount, o.currency)
+			: typeof o.unit_amount_decimal === 'string'
+				? `${o.unit_amount_decimal} ${String(o.currency ?? '').toUpperCase()} (minor units)`
+				: o.billing_scheme === 'tiered'
+					? 'tiered'
+					: o.custom_unit_amount
+						? 'customer chooses'
+						: '';
+	const every = interval(obj(o.recurring));
+	return `${name}${amount ? ` — ${amount}` : ''}${every ? ` ${every}` : ''}`;
+}
+
+/**
+ * Which prices an operation takes: a subscription's items, a subscription item and a schedule's phases only
+ * recurring prices; an invoice item and a checkout session in payment mode only one-time prices (Stripe refuses
+ * the others). Read from the node's Resource, Operation and Mode.
+ */
+function priceType(ctx: ILoadOptionsFunctions): 'recurring' | 'one_time' | undefined {
+	const param = (name: string) => {
+		try {
+			return String(ctx.getCurrentNodeParameter(name) ?? '');
+		} catch {
+			return '';
+		}
+	};
+	const resource = param('resource');
+	if (['subscription', 'subscriptionItem', 'subscriptionSchedule'].includes(resource)) return 'recurring';
+	if (resource === 'invoiceItem') return 'one_time';
+	if (resource === 'session' && param('mode') === 'payment') return 'one_time';
+	return undefined;
+}
+
 /** A customer (an ID, or an expanded object) as a short text. */
 function who(customer: unknown, name?: unknown, email?: unknown): string {
 	if (customer && typeof customer === 'object') {
@@ -63,6 +118,25 @@ function who(customer: unknown, name?: unknown, email?: unknown): string {
 		return String(c.name || c.email || c.id || '');
 	}
 	return String(name || email || customer || '');
+}
+
+/** A customer as "Ada Lovelace <ada@example.com>" (expanded), or its ID. */
+function customerText(customer: unknown): string {
+	const c = obj(customer);
+	if (!c.id) return typeof customer === 'string' ? customer : '';
+	const name = String(c.name || c.email || c.id);
+	return c.name && c.email ? `${name} <${String(c.email)}>` : name;
+}
+
+/** A subscription's plan: its first item's price ("Pro — 25.00 USD / month"), and how many more items it has. */
+function plan(o: IDataObject): string {
+	const items = (obj(o.items).data as IDataObject[] | undefined) ?? [];
+	if (!items.length) return '';
+	const first = obj(items[0]);
+	const price = obj(first.price);
+	const text = price.id ? priceLabel(price) : String(obj(first.plan).nickname || obj(first.plan).id || '');
+	const qty = typeof first.quantity === 'number' && first.quantity !== 1 ? ` × ${first.quantity}` : '';
+	return `${text}${qty}${items.length > 1 ? ` + ${items.length - 1} more` : ''}`;
 }
 
 function date(seconds: unknown): string {
@@ -92,8 +166,26 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 	},
 	price: {
 		dashboard: 'prices',
-		label: (o) => join(String(o.nickname || o.lookup_key || o.id), money(o.unit_amount, o.currency)),
-		matchesFilter: (o, t) => includes([o.id, o.nickname, o.lookup_key, o.product], t),
+		// The product's name for the label (stripe-node: `expand: ['data.product']`), and only the prices the operation takes.
+		listParams: (ctx) => {
+			const type = priceType(ctx);
+			return { expand: ['data.product'], ...(type ? { type } : {}) };
+		},
+		// A text is a product's name: Stripe's price search has no name field, so the products are found first.
+		searchBy: async (ctx, text, settings) => {
+			if (/^price_[A-Za-z0-9]+$/.test(text)) return undefined; // a price's ID: matched on the list's pages
+			if (/^prod_[A-Za-z0-9]+$/.test(text)) return `product:${searchString(text)}`;
+			const found = await callStripe(
+				ctx,
+				settings,
+				{ method: 'GET', path: '/v1/products/search', params: { query: `name~${searchString(text)}`, limit: 10 }, apiMode: 'v1' },
+				'throw',
+			);
+			const ids = readPage(found.body, { kind: 'search', where: () => 'GET /v1/products/search' }, 1).rows.map((p) => String(p.id));
+			return ids.length ? ids.map((id) => `product:${searchString(id)}`).join(' OR ') : undefined;
+		},
+		label: priceLabel,
+		matchesFilter: (o, t) => includes([o.id, o.nickname, o.lookup_key, o.product, obj(o.product).name, priceLabel(o)], t),
 	},
 	meter: {
 		dashboard: 'meters',
@@ -104,11 +196,15 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 		// Stripe's subscription search has no field for a typed name; a customer's subscriptions are its list.
 		byCustomer: 'optional',
 		dashboard: 'subscriptions',
-		label: (o) => {
-			const item = obj((obj(o.items).data as IDataObject[] | undefined)?.[0]);
-			const plan = obj(item.price).nickname || obj(item.plan).nickname;
-			return join(who(o.customer) || String(o.id), o.status, plan);
-		},
+		// The customer's name and email for the label (`expand: ['data.customer']`).
+		listParams: () => ({ expand: ['data.customer'] }),
+		label: (o) => join(customerText(o.customer) || String(o.id), o.status, plan(o)),
+		matchesFilter: (o, t) => includes([o.id, obj(o.customer).id, o.customer, obj(o.customer).name, obj(o.customer).email, plan(o)], t),
+	},
+	subscription_item: {
+		// Listed per subscription (Stripe's list needs one): the node's subscription, else every subscription's items.
+		listParams: () => ({ expand: ['data.price.product'] }),
+		label: (o) => join(priceLabel(obj(o.price)), typeof o.quantity === 'number' ? `quantity ${o.quantity}` : ''),
 	},
 	subscription_schedule: {
 		byCustomer: 'optional',
@@ -127,7 +223,9 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 	invoice_item: {
 		byCustomer: 'optional',
 		dashboard: 'invoiceitems',
-		label: (o) => join(String(o.description || o.id), money(o.amount, o.currency)),
+		// Whose item it is: the customer's name or email (`expand: ['data.customer']`).
+		listParams: () => ({ expand: ['data.customer'] }),
+		label: (o) => join(String(o.description || o.id), money(o.amount, o.currency), customerText(o.customer)),
 	},
 	credit_note: {
 		byCustomer: 'optional',
@@ -233,7 +331,8 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 	},
 	checkout_session: {
 		byCustomer: 'optional',
-		label: (o) => join(String(o.id), o.mode, o.status, money(o.amount_total, o.currency), obj(o.customer_details).email),
+		// Whom it is for first (the email the customer gave), then the amount, mode and status; the ID without an email.
+		label: (o) => join(String(obj(o.customer_details).email || o.id), money(o.amount_total, o.currency), o.mode, o.status),
 	},
 	payment_link: {
 		dashboard: 'payment-links',
@@ -282,30 +381,82 @@ async function searchObjects(ctx: ILoadOptionsFunctions, kind: LocatorKind, filt
 	}
 	const settings = await getStripeSettings(ctx);
 	const text = filter?.trim() ?? '';
+	if (kind === 'subscription_item') return searchSubscriptionItems(ctx, settings, text, paginationToken);
 	// A customer's list is filtered by the list's own customer filter (search cannot mix it with OR clauses).
-	const query = text && lookup.search && !customer ? lookup.search.query(text) : undefined;
+	let query: string | undefined;
+	if (text && !customer && lookup.searchBy) query = await lookup.searchBy(ctx, text, settings);
+	else if (text && !customer && lookup.search) query = lookup.search.query(text);
 	const searching = query !== undefined;
+	const { expand, ...only } = lookup.listParams?.(ctx) ?? {};
 	let path: string;
 	const params: Record<string, unknown> = { limit: 100 };
 	if (searching) {
-		path = lookup.search!.path;
+		path = lookup.searchBy ? `${KINDS[kind].paths[0]}/search` : lookup.search!.path;
 		Object.assign(params, { query }, resumeParams('search', paginationToken));
 	} else {
 		const listPath = lookup.listPath ?? KINDS[kind].paths[0];
 		path = listPath.includes('{customer}') ? interpolatePath(listPath, { customer }) : listPath;
 		if (customer && !listPath.includes('{customer}')) params.customer = customer;
-		Object.assign(params, resumeParams('list', paginationToken));
+		// A list's filters (a price's `type`); a search has no such parameters: its rows are filtered below.
+		Object.assign(params, only, resumeParams('list', paginationToken));
 	}
+	if (expand) params.expand = expand;
 	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
 	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1);
 	const matches = lookup.matchesFilter ?? ((o: IDataObject, t: string) => includes([o.id, lookup.label(o)], t));
-	const shown = text && !searching ? rows.filter((o) => matches(o, text)) : rows;
-	const results: INodeListSearchItems[] = shown.map((o) => ({
-		name: lookup.label(o),
-		value: String(o.id),
-		...(lookup.dashboard ? { url: `https://dashboard.stripe.com/${lookup.dashboard}/${String(o.id)}` } : {}),
-	}));
-	return { results, paginationToken: resumeToken(step) };
+	let shown = text && !searching ? rows.filter((o) => matches(o, text)) : rows;
+	if (searching) shown = shown.filter((o) => Object.entries(only).every(([k, v]) => o[k] === v));
+	return { results: shown.map((o) => item(lookup, o)), paginationToken: resumeToken(step) };
+}
+
+function item(lookup: Lookup, o: IDataObject, name = lookup.label(o)): INodeListSearchItems {
+	return { name, value: String(o.id), ...(lookup.dashboard ? { url: `https://dashboard.stripe.com/${lookup.dashboard}/${String(o.id)}` } : {}) };
+}
+
+/** The subscription filled in on the node: an update's or cancel's path field, or a `subscription` field. */
+function nodeSubscription(ctx: ILoadOptionsFunctions): string {
+	for (const path of ['subscription_exposed_id', 'subscription', 'additionalFields.subscription']) {
+		let text = '';
+		try {
+			text = fieldText(ctx.getCurrentNodeParameter(path));
+		} catch {
+			text = '';
+		}
+		if (text) return text;
+	}
+	return '';
+}
+
+/**
+ * Subscription items: Stripe lists them per subscription. With a subscription in the node, its items, each
+ * with its price's product (`expand: ['data.price.product']`); without one, the items of every subscription,
+ * each after its customer (`expand: ['data.customer']` on the subscriptions; the product stays unexpanded, as
+ * Stripe expands four levels at most).
+ */
+async function searchSubscriptionItems(
+	ctx: ILoadOptionsFunctions,
+	settings: StripeSettings,
+	text: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const lookup = LOOKUPS.subscription_item;
+	const subscription = nodeSubscription(ctx);
+	const path = subscription ? '/v1/subscription_items' : '/v1/subscriptions';
+	const params: Record<string, unknown> = subscription
+		? { subscription, limit: 100, expand: ['data.price.product'] }
+		: { limit: 100, expand: ['data.customer'] };
+	Object.assign(params, resumeParams('list', paginationToken));
+	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
+	const { rows, next: step } = readPage(body, { kind: 'list', where: () => `GET ${path}` }, 1);
+	const items = subscription
+		? rows.map((o) => item(lookup, o))
+		: rows.flatMap((sub) =>
+				((obj(sub.items).data as IDataObject[] | undefined) ?? []).map((o) =>
+					item(lookup, o, join(customerText(sub.customer) || String(sub.id), lookup.label(o))),
+				),
+			);
+	const shown = text ? items.filter((i) => includes([i.name, i.value], text)) : items;
+	return { results: shown, paginationToken: resumeToken(step) };
 }
 
 type ListSearch = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;

@@ -4,7 +4,8 @@
  *
  * Layout of an operation:
  * - path IDs, required parameters and promoted ones (descriptors/overrides.json `promote`): fields of their own;
- * - optional parameters: the operation's "Additional Fields" collection;
+ * - optional parameters: the operation's "Additional Fields" collection ("Filters" on list and search
+ *   operations, as n8n's own nodes call it; the stored name stays `additionalFields`);
  * - list/search operations: Return All + Limit;
  * - "Using Fields Below" (the above) or "Using JSON" (one object of all parameters), per resource.
  * Each parameter's field comes from its shape (shapes.ts): text, numbers, options, pickers, key/value pairs,
@@ -41,14 +42,13 @@ export function pathFieldName(op: OperationDescriptor, placeholder: string): str
  * it (`/customers/{customer}/tax_ids/{id}` → "Tax ID", `/transfers/{transfer}/reversals/{id}` → "Reversal ID").
  */
 function pathFieldLabel(resource: ResourceDescriptor, op: OperationDescriptor, placeholder: string): string {
-	if (placeholder === 'id' && op.pathParams.length === 1) return `${resource.name.replace(/ \(v2\)$/, '').replace(/ ID$/, '')} ID`;
-	let noun = placeholder;
-	if (placeholder === 'id') {
-		const segments = op.path.split('/');
-		noun = (segments[segments.indexOf('{id}') - 1] ?? '').replace(/ies$/, 'y').replace(/s$/, '');
-	}
-	const label = labelOf(noun.replace(/(^|_)exposed(?=_|$)/g, ''));
-	return / ID$/.test(label) ? label : `${label.replace(/ ID$/, '')} ID`.trim();
+	const name = resource.name.replace(/ \(v2\)$/, '');
+	// `{id}` is the resource's own object ("Tax ID", not "ID ID"); so is a placeholder that ends its name
+	// (`{intent}` of a Payment Intent, `{link}` of a File Link): "Payment Intent ID".
+	// `subscription_exposed_id` is Stripe's internal name of a subscription's ID: "Subscription ID".
+	const own = labelOf(placeholder.replace(/_id$/, '').replace(/_exposed$/, ''));
+	const label = placeholder === 'id' || name.toLowerCase().endsWith(` ${own.toLowerCase()}`) ? name : own;
+	return `${label} ID`.replace(/ ID ID$/, ' ID');
 }
 
 /**
@@ -142,11 +142,12 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	}
 	const optional = optionalParams(op);
 	if (optional.length) {
+		const filters = isPaged(op);
 		fields.push({
-			displayName: 'Additional Fields',
+			displayName: filters ? 'Filters' : 'Additional Fields',
 			name: ADDITIONAL_FIELDS,
 			type: 'collection',
-			placeholder: 'Add Field',
+			placeholder: filters ? 'Add Filter' : 'Add Field',
 			default: {},
 			options: optional.map((p) => property(p, false, 0, where)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			...inFields,

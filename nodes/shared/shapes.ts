@@ -23,8 +23,8 @@
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
 import type { ParamSchema } from './descriptor-types';
-import type { LocatorWhere } from './locators';
-import { locatorField, locatorKind } from './locators';
+import type { LocatorKind, LocatorWhere } from './locators';
+import { KINDS, locatorField, locatorKind } from './locators';
 import { amountHint, NOT_SET, PLAIN_CHOICES, stripeDefault } from './field-hints';
 import { firstSentences, labelOf } from './n8n-style';
 import { CURSOR_DESCRIPTIONS } from './pager';
@@ -86,6 +86,11 @@ function plan(schema: Schema, depth: number): number {
 	if (known !== undefined) return known;
 	const members = membersOf(schema);
 	if (!members) return 1;
+	if (schema.json) {
+		plans.set(schema, Infinity);
+		return Infinity;
+	}
+	const limit = schema.maxFields ?? MAX_FIELDS;
 	let total = Infinity;
 	// n8n's lint rules give a field named `limit` one meaning (a page size): a value with such a member is JSON.
 	if (depth <= MAX_DEPTH && members.length && !members.some((m) => m.name === 'limit')) {
@@ -94,11 +99,11 @@ function plan(schema: Schema, depth: number): number {
 		// Too many fields: the largest members become JSON fields, one by one.
 		const largest = sized.filter((x) => x.n !== Infinity && x.n > 1).sort((x, y) => y.n - x.n);
 		for (const x of largest) {
-			if (total <= MAX_FIELDS) break;
+			if (total <= limit) break;
 			total -= x.n - 1;
 			plans.set(x.m, Infinity);
 		}
-		if (total > MAX_FIELDS) total = Infinity;
+		if (total > limit) total = Infinity;
 	}
 	plans.set(schema, total);
 	return total;
@@ -109,12 +114,18 @@ function expands(schema: Schema, depth: number): boolean {
 	return plan(schema, depth) !== Infinity;
 }
 
+/** The picker of an ID field: named in the descriptor (`picker`), or by its name (locators.ts). */
+function pickerOf(schema: Schema, where?: LocatorWhere): LocatorKind | undefined {
+	if (schema.picker) return schema.picker as LocatorKind;
+	return schema.name ? locatorKind(schema.name, where) : undefined;
+}
+
 /** The shape of a parameter (depth 0) or of a member at `depth`; `where`: its operation (for pickers, locators.ts). */
 export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): ShapeKind {
 	if (schema.json) return 'json';
 	switch (schema.type) {
 		case 'string':
-			return schema.name && (depth === 0 || isDirect(schema)) && locatorKind(schema.name, where) ? 'locator' : 'string';
+			return schema.name && (depth === 0 || isDirect(schema)) && pickerOf(schema, where) ? 'locator' : 'string';
 		case 'number':
 			return schema.format === 'unix-time' ? 'date' : 'number';
 		case 'boolean':
@@ -192,7 +203,7 @@ function enumOptions(values: string[], names?: Record<string, string>): INodePro
 function singular(name: string): string {
 	const label = labelOf(name);
 	if (/ies$/.test(label)) return label.slice(0, -3) + 'y';
-	if (/(ses|xes|ches|shes)$/.test(label)) return label.slice(0, -2);
+	if (/(sses|xes|ches|shes)$/.test(label)) return label.slice(0, -2); // "Phases" → "Phase", "Addresses" → "Address"
 	if (/[^s]s$/.test(label)) return label.slice(0, -1);
 	return label;
 }
@@ -285,23 +296,45 @@ function alternatives(schema: Schema): Array<{ name: string; label: string; alt:
 export function property(schema: ParamSchema, required: boolean, depth = 0, where?: LocatorWhere): INodeProperties {
 	const field = baseProperty(schema, required, depth, where);
 	if (schema.default !== undefined) field.default = schema.default;
+	else if (required && depth === 0 && field.typeOptions?.multipleValues) field.default = opened(field);
 	if (schema.format === 'date-time' && field.type === 'string') field.type = 'dateTime';
 	if (isDate(schema as Schema) && DATE_RANGE_LABELS[schema.name]) field.displayName = DATE_RANGE_LABELS[schema.name];
 	if (schema.show && depth === 0) field.displayOptions = { show: { ...field.displayOptions?.show, ...schema.show } };
 	return field;
 }
 
+/**
+ * A required list is open when the operation is chosen (issue 20): its first entry is there, with the fields
+ * shown directly at every depth (a payment link's line item: Price, Quantity), as the editor shows a fixed
+ * collection's default (n8n's HTTP Request node does the same for its first query parameter). Choices (which
+ * alternative) stay for the user to pick.
+ *
+ * A required object (a credit grant's Amount) cannot start open this way in n8n 2.41: n8n-workflow's
+ * getNodeParameters reads a single-value fixed collection's items from the stored value even when it took the
+ * default (`nodeValues[name][itemName]`, node-helpers.js), so a default with content throws a TypeError when
+ * the node's parameters are resolved without it. Such objects keep their "Add …" button and `required` mark.
+ */
+function opened(field: INodeProperties): INodeProperties['default'] {
+	// A picker's value as the editor stores it (a resource locator value is marked `__rl`).
+	if (field.type === 'resourceLocator') return { __rl: true, ...(field.default as object) };
+	if (field.type !== 'fixedCollection' || field.options?.length !== 1) return field.default;
+	const option = field.options[0] as INodePropertyCollection;
+	const values = Object.fromEntries(option.values.filter((v) => v.name !== MORE).map((v) => [v.name, opened(v)]));
+	return { [option.name]: field.typeOptions?.multipleValues ? [values] : values };
+}
+
 function baseProperty(schema: ParamSchema, required: boolean, depth: number, where?: LocatorWhere): INodeProperties {
 	const kind = shapeKind(schema, depth, where);
 	const base = {
-		displayName: labelOf(schema.name),
+		// An ID named only `id` (a subscription item's) is called what it is: "Subscription Item".
+		displayName: schema.picker && schema.name === 'id' ? KINDS[schema.picker as LocatorKind].label : labelOf(schema.name),
 		name: schema.name,
 		description: describe(schema, kind, depth),
 		...(required ? { required: true } : {}),
 	};
 	switch (kind) {
 		case 'locator':
-			return locatorField(base, locatorKind(schema.name, where)!);
+			return locatorField(base, pickerOf(schema, where)!);
 		case 'eventTypes': {
 			// n8n's convention for dynamic multi-options: "… Names or IDs", and the standard description last.
 			const prefix = base.description ? `${base.description.replace(/\.$/, '')}. ` : '';

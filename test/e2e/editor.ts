@@ -645,13 +645,14 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await pickOption(page, ndv, 'mode', 'Payment');
 		const lineItems = ndv.getByTestId('fixed-collection-line_items');
 		const picks = [
-			{ price: basic, label: 'Basic monthly · 15.00 USD', quantity: 2 },
-			{ price: addon, label: 'Add-on · 5.00 USD', quantity: 1 },
+			{ price: basic, label: 'E2E plan · Basic monthly — 15.00 USD', quantity: 2 },
+			{ price: addon, label: 'E2E plan · Add-on — 5.00 USD', quantity: 1 },
 		];
 		for (const [i, p] of picks.entries()) {
 			await lineItems.getByRole('button', { name: 'Add Line Item' }).click();
 			await lineItems.getByTestId('rlc-input').nth(i).waitFor();
-			await pickFromList(page, lineItems.getByTestId('rlc-input').nth(i), p.label);
+			// Found by its product's name, typed into the list's search (issue 20: "prices picked by product name").
+			await pickFromList(page, lineItems.getByTestId('rlc-input').nth(i), p.label, 'E2E plan');
 			await lineItems.getByTestId('parameter-input-quantity').nth(i).locator('input').first().fill(String(p.quantity));
 		}
 		const successUrl = 'https://example.com/thanks?session={CHECKOUT_SESSION_ID}';
@@ -659,7 +660,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await page.keyboard.press('Tab');
 		const shownPrices = await lineItems.getByTestId('rlc-input').evaluateAll((es) => es.map((e) => (e as unknown as { value: string }).value));
 		check(
-			'editor: checkout session: two line items, each price picked from the list (the stand-in\'s prices, "nickname · amount")',
+			'editor: checkout session: two line items, each price found by its product\'s name and picked from the list ("product · nickname — amount")',
 			JSON.stringify(shownPrices) === JSON.stringify(picks.map((p) => p.label)),
 			shownPrices,
 		);
@@ -769,6 +770,83 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 				category: 'paid',
 				customer: String(ada.id),
 			}),
+		);
+		await closeNdv(page);
+
+		// ---------------------------------------------------------------- a subscription's item quantity changed
+		phase = 'subscription item quantity through fields';
+		const monthly = await standinApi('POST', '/v1/prices', {
+			currency: 'usd',
+			unit_amount: '2500',
+			product: String(product.id),
+			nickname: 'Pro monthly',
+			'recurring[interval]': 'month',
+		});
+		const sub = await standinApi('POST', '/v1/subscriptions', { customer: String(ada.id), 'items[0][price]': String(monthly.id), 'items[0][quantity]': '1' });
+		const item = String(((sub.items as { data: Array<{ id: string }> }).data[0] ?? {}).id);
+		await selectTrigger(page);
+		const upd = await addNode(page, billing, 'Update a subscription');
+		if (!check('editor: Stripe Billing › Update a subscription: parameter panel opens', upd.ok, upd.note)) return;
+		await pickFromList(
+			page,
+			ndv.getByTestId('resource-locator-subscription_exposed_id').getByTestId('rlc-input'),
+			'Ada Lovelace <ada@example.com> · active · Pro monthly — 25.00 USD / month',
+		);
+		const items = ndv.getByTestId('fixed-collection-items');
+		await items.getByRole('button', { name: 'Add Item' }).click();
+		const itemLabel = 'E2E plan · Pro monthly — 25.00 USD / month · quantity 1';
+		await pickFromList(page, items.getByTestId('resource-locator-id').getByTestId('rlc-input'), itemLabel);
+		await items.getByTestId('parameter-input-quantity').locator('input').first().fill('3');
+		await page.keyboard.press('Tab');
+		const itemShown = await items.getByTestId('resource-locator-id').getByTestId('rlc-input').inputValue();
+		const itemsJson = await items.locator('.cm-editor').count();
+		check(
+			"editor: subscription update: the subscription and its item picked from lists (customer, plan; the item's product, price, quantity), Quantity typed — no JSON",
+			itemShown === itemLabel && itemsJson === 0,
+			{ itemShown, itemsJson },
+		);
+		await shot(page, '14-subscription-item-quantity-fields', 1500);
+		const seq3 = await lastSeq();
+		const out3 = await executeInNdv(page);
+		const subReqs = (await requestsSince(seq3)).filter((r) => r.path === `/v1/subscriptions/${String(sub.id)}`);
+		const after = await standinApi('GET', `/v1/subscriptions/${String(sub.id)}`);
+		const quantity = (after.items as { data: Array<{ quantity: number }> }).data[0]?.quantity;
+		check(
+			'editor: subscription update executed in the editor: one POST /v1/subscriptions/…, the item now has quantity 3',
+			subReqs.length === 1 && subReqs[0].method === 'POST' && subReqs[0].status === 200 && out3.ok && quantity === 3,
+			{ requests: subReqs.map((r) => `${r.method} ${r.path} -> ${r.status}`), quantity, output: out3.text.slice(0, 400) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '15-subscription-item-quantity-output', 1500);
+		await sameAsStripeNode("subscription update (an item's quantity, item picked from the list)", subReqs[0], (sdk) =>
+			sdk.subscriptions.update(String(sub.id), { items: [{ id: item, quantity: 3 }] }),
+		);
+		await closeNdv(page);
+
+		// ---------------------------------------------------------------- a partial refund
+		phase = 'partial refund through fields';
+		const coreNode = nodes.find((n) => n.type.endsWith('.stripeCore'));
+		if (!check('editor: package declares Stripe Core', Boolean(coreNode))) return;
+		const pi = await standinApi('POST', '/v1/payment_intents', { amount: '2000', currency: 'usd', description: 'E2E order 42' });
+		await selectTrigger(page);
+		const refund = await addNode(page, coreNode!, 'Create a refund');
+		if (!check('editor: Stripe Core › Create a refund: parameter panel opens', refund.ok, refund.note)) return;
+		await pickFromList(page, ndv.getByTestId('resource-locator-payment_intent').getByTestId('rlc-input'), '20.00 USD · requires_payment_method · E2E order 42');
+		await ndv.getByTestId('parameter-input-amount').locator('input').first().fill('500');
+		await page.keyboard.press('Tab');
+		await shot(page, '16-partial-refund-fields', 1500);
+		const seq4 = await lastSeq();
+		const out4 = await executeInNdv(page);
+		const refundReqs = (await requestsSince(seq4)).filter((r) => r.path === '/v1/refunds');
+		const refunds = (await standinApi('GET', '/v1/refunds?limit=1')).data as Array<Record<string, unknown>>;
+		check(
+			'editor: partial refund executed in the editor: one POST /v1/refunds of 500 (5.00 USD) of the payment intent picked from the list',
+			refundReqs.length === 1 && refundReqs[0].status === 200 && out4.ok && refunds[0]?.amount === 500 && refunds[0]?.payment_intent === pi.id,
+			{ requests: refundReqs.map((r) => `${r.method} ${r.path} -> ${r.status}`), refund: refunds[0], output: out4.text.slice(0, 400) },
+		);
+		await shot(page, '17-partial-refund-output', 1500);
+		await sameAsStripeNode('partial refund (payment intent from the list, amount)', refundReqs[0], (sdk) =>
+			sdk.refunds.create({ amount: 500, payment_intent: String(pi.id) }),
 		);
 		await closeNdv(page);
 	}
@@ -909,8 +987,15 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	}
 
 	/** Picks an entry of a resource locator's list (opened by clicking its input). */
-	async function pickFromList(page: Page, input: Locator, text: string): Promise<void> {
+	async function pickFromList(page: Page, input: Locator, text: string, typed?: string): Promise<void> {
 		await input.click();
+		if (typed !== undefined) {
+			// The list's own search box, as a user types into it (n8n then asks the node's list search with the text).
+			const search = page.getByTestId('rlc-search').filter({ visible: true }).first();
+			const box = (await search.evaluate((e) => e.tagName)) === 'INPUT' ? search : search.locator('input').first();
+			await box.fill(typed);
+			await sleep(800);
+		}
 		await page.getByTestId('rlc-item').filter({ visible: true }).filter({ hasText: text }).first().click();
 		await sleep(200);
 	}

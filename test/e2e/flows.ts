@@ -351,8 +351,8 @@ export async function runPickerFlow(opts: { userFolder: string; logs: string; st
 		const sent = standin.requests.slice(from).map((r) => `${r.method} ${r.path}?${r.rawQuery}`);
 		check(
 			"pickers: an invoice's subscription list shows the node's customer's subscriptions (n8n passes the current parameters)",
-			JSON.stringify(subs.results?.map((r) => [r.name, r.value])) === JSON.stringify([[`${String(ada.id)} · active`, adaSub.id]]) &&
-				JSON.stringify(sent) === JSON.stringify([`GET /v1/subscriptions?limit=100&customer=${String(ada.id)}`]),
+			JSON.stringify(subs.results?.map((r) => [r.name, r.value])) === JSON.stringify([['Picker Ada · active', adaSub.id]]) &&
+				JSON.stringify(sent) === JSON.stringify([`GET /v1/subscriptions?limit=100&customer=${String(ada.id)}&expand[0]=data.customer`]),
 			{ subs, sent },
 		);
 		const coupons = (await list('searchCoupons', { resource: 'invoice', operation: 'create' }, 'parameters.additionalFields.coupon', 'sum')) as {

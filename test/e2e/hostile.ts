@@ -56,7 +56,7 @@ export async function runHostileFlow(opts: { userFolder: string; work: string; l
 				position: [0, 0],
 				parameters: {},
 			},
-			stripeNode(1, names[0], { resource: 'customer', operation: 'create', additionalFields: { email: 'e2e@example.com' } }),
+			stripeNode(1, names[0], { resource: 'customer', operation: 'create', email: 'e2e@example.com' }),
 			stripeNode(2, names[1], { resource: 'balance', operation: 'retrieve' }),
 			stripeNode(3, names[2], { resource: 'customer', operation: 'create', requestOptions: { idempotencyKey: 'Иван-signup' } }),
 		];

@@ -319,7 +319,7 @@ async function main(): Promise<void> {
 					type: `${PKG}.stripeCore`,
 					typeVersion: 1,
 					position: [200, 0],
-					parameters: { resource: 'customer', operation: 'create', additionalFields: { email: 'queue@example.com' } },
+					parameters: { resource: 'customer', operation: 'create', email: 'queue@example.com' },
 					credentials: cred(credential),
 				},
 				{

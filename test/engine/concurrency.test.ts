@@ -45,7 +45,7 @@ const creates = (n: number, requestOptions: Record<string, number> = {}) =>
 	runNode({
 		nodeType: node,
 		credentials: { stripeKeyApi: { secretKey: 'sk_test_concurrency123' } },
-		parameters: { resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}' }, requestOptions },
+		parameters: { resource: 'customer', operation: 'create', email: '={{ $json.email }}', requestOptions },
 		inputItems: Array.from({ length: n }, (_, i) => ({ json: { email: `u${i}@example.com` } })),
 	});
 

@@ -68,8 +68,8 @@ describe('Stripe Core node in the engine', () => {
 			{
 				resource: 'customer',
 				operation: 'create',
+				email: '={{ $json.email }}',
 				additionalFields: {
-					email: '={{ $json.email }}',
 					metadata: {
 						entries: [
 							{ key: 'source', value: 'n8n' },
@@ -77,7 +77,7 @@ describe('Stripe Core node in the engine', () => {
 						],
 					},
 					preferred_locales: ['en', 'fr'],
-					address: { city: 'Berlin', country: 'DE' },
+					address: { values: { city: 'Berlin', country: 'DE' } },
 				},
 			},
 			{ inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] },
@@ -339,7 +339,7 @@ describe('Stripe Core node in the engine', () => {
 			],
 			[
 				'wrong type in a nested field',
-				{ resource: 'customer', operation: 'create', additionalFields: { address: { city: '={{ { "a": 1 } }}' } } },
+				{ resource: 'customer', operation: 'create', additionalFields: { address: { values: { city: '={{ { "a": 1 } }}' } } } },
 				/item 0: "City" \(address.city\) expected text, got \{"a":1\}/,
 			],
 			[
@@ -446,7 +446,7 @@ describe('Stripe Core node in the engine', () => {
 			});
 		const inputItems = Array.from({ length: 12 }, (_, i) => ({ json: { email: `u${i}@example.com` } }));
 		const result = await run(
-			{ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}' }, requestOptions: { parallelRequests: 4 } },
+			{ resource: 'customer', operation: 'create', email: '={{ $json.email }}', requestOptions: { parallelRequests: 4 } },
 			{ inputItems },
 		);
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);

@@ -97,37 +97,89 @@ describe('dynamic choices', () => {
 		);
 	});
 
-	it('prices: the amount in major units with its currency', async () => {
+	it('prices: the product (expanded), the amount in major units with its currency, and the interval', async () => {
 		nock(STRIPE)
 			.get('/v1/prices')
-			.query({ limit: '100' })
+			.query({ limit: '100', 'expand[0]': 'data.product' })
 			.reply(200, {
 				object: 'list',
 				has_more: false,
 				data: [
-					{ id: 'price_1', nickname: 'Pro', unit_amount: 1250, currency: 'usd' },
-					{ id: 'price_2', lookup_key: 'basic_jpy', unit_amount: 500, currency: 'jpy' },
+					{
+						id: 'price_1',
+						nickname: 'Pro',
+						unit_amount: 1250,
+						currency: 'usd',
+						product: { id: 'prod_1', name: 'Hoodie' },
+						recurring: { interval: 'month', interval_count: 1 },
+					},
+					{ id: 'price_2', lookup_key: 'basic_jpy', unit_amount: 500, currency: 'jpy', product: 'prod_2' },
+					{
+						id: 'price_3',
+						unit_amount: 9900,
+						currency: 'eur',
+						product: { id: 'prod_3', name: 'Support' },
+						recurring: { interval: 'month', interval_count: 3 },
+					},
 				],
 			});
 		const r = (await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method: 'searchPrices' })) as INodeListSearchResult;
 		assert.deepEqual(
 			r.results.map((x) => x.name),
-			['Pro · 12.50 USD', 'basic_jpy · 500 JPY'],
+			['Hoodie · Pro — 12.50 USD / month', 'basic_jpy — 500 JPY', 'Support — 99.00 EUR every 3 months'],
 		);
+	});
+
+	it("invoice items show whose they are (customer expanded); checkout sessions lead with the customer's email", async () => {
+		nock(STRIPE)
+			.get('/v1/invoiceitems')
+			.query({ limit: '100', 'expand[0]': 'data.customer' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [{ id: 'ii_1', description: 'Setup fee', amount: 4900, currency: 'eur', customer: { id: 'cus_A', name: 'Ada', email: 'ada@example.com' } }],
+			})
+			.get('/v1/checkout/sessions')
+			.query({ limit: '100' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [
+					{ id: 'cs_1', mode: 'payment', status: 'complete', amount_total: 2500, currency: 'usd', customer_details: { email: 'bob@example.com' } },
+					{ id: 'cs_2', mode: 'subscription', status: 'open', amount_total: null, currency: 'usd', customer_details: null },
+				],
+			});
+		const names = async (method: string) =>
+			((await callNodeMethod({ nodeType, parameters, credentials, kind: 'listSearch', method })) as INodeListSearchResult).results.map((x) => x.name);
+		assert.deepEqual(await names('searchInvoiceItems'), ['Setup fee · 49.00 EUR · Ada <ada@example.com>']);
+		assert.deepEqual(await names('searchCheckoutSessions'), ['bob@example.com · 25.00 USD · payment · complete', 'cs_2 · subscription · open']);
 	});
 
 	it('subscriptions: the customer, status and price nickname; the customer filled in on the node filters the list', async () => {
 		nock(STRIPE)
 			.get('/v1/subscriptions')
-			.query({ limit: '100', customer: 'cus_A' })
+			.query({ limit: '100', customer: 'cus_A', 'expand[0]': 'data.customer' })
 			.reply(200, {
 				object: 'list',
 				has_more: true,
-				data: [{ id: 'sub_1', customer: 'cus_A', status: 'active', items: { data: [{ price: { nickname: 'Pro monthly' } }] } }],
+				data: [
+					{
+						id: 'sub_1',
+						customer: { id: 'cus_A', name: 'Ada', email: 'ada@example.com' },
+						status: 'active',
+						items: {
+							data: [{ quantity: 2, price: { id: 'price_1', nickname: 'Pro monthly', unit_amount: 2500, currency: 'usd', recurring: { interval: 'month' } } }],
+						},
+					},
+				],
 			})
 			.get('/v1/subscriptions')
-			.query({ limit: '100', customer: 'cus_A', starting_after: 'sub_1' })
-			.reply(200, { object: 'list', has_more: false, data: [{ id: 'sub_2', customer: 'cus_A', status: 'trialing', items: { data: [] } }] });
+			.query({ limit: '100', customer: 'cus_A', starting_after: 'sub_1', 'expand[0]': 'data.customer' })
+			.reply(200, {
+				object: 'list',
+				has_more: false,
+				data: [{ id: 'sub_2', customer: { id: 'cus_A', email: 'a@x.io' }, status: 'trialing', items: { data: [] } }],
+			});
 		// Invoice → Create: the customer is a top-level picker ({__rl}), the subscription an additional field.
 		const onInvoice = { resource: 'invoice', operation: 'create', customer: { __rl: true, mode: 'list', value: 'cus_A' } };
 		const { StripeBilling } = await import('../../nodes/StripeBilling/StripeBilling.node');
@@ -145,13 +197,13 @@ describe('dynamic choices', () => {
 		const first = await call();
 		assert.deepEqual(
 			first.results.map((x) => [x.name, x.value, x.url]),
-			[['cus_A · active · Pro monthly', 'sub_1', 'https://dashboard.stripe.com/subscriptions/sub_1']],
+			[['Ada <ada@example.com> · active · Pro monthly — 25.00 USD / month × 2', 'sub_1', 'https://dashboard.stripe.com/subscriptions/sub_1']],
 		);
 		assert.equal(first.paginationToken, 'sub_1');
 		const second = await call('sub_1');
 		assert.deepEqual(
 			second.results.map((x) => x.name),
-			['cus_A · trialing'],
+			['a@x.io · trialing'],
 		);
 		assert.equal(second.paginationToken, undefined);
 	});

@@ -58,6 +58,8 @@ describe('pickers in the node descriptions', () => {
 			['core', 'charge', 'capture', 'charge', 'searchCharges'],
 			['core', 'refund', 'retrieve', 'refund', 'searchRefunds'],
 			['billing', 'subscription', 'update', 'subscription_exposed_id', 'searchSubscriptions'],
+			['billing', 'subscriptionItem', 'update', 'item', 'searchSubscriptionItems'],
+			['billing', 'subscriptionItem', 'delete', 'item', 'searchSubscriptionItems'],
 			['billing', 'invoice', 'finalizeInvoice', 'invoice', 'searchInvoices'],
 			['billing', 'creditGrant', 'retrieve', 'id', 'searchCreditGrants'],
 			['billing', 'creditGrant', 'voidGrant', 'id', 'searchCreditGrants'],
@@ -182,7 +184,7 @@ describe('pickers against the stand-in', () => {
 		);
 		assert.deepEqual(
 			subs.results.map((r) => [r.name, r.value]),
-			[[`${String(ada.id)} · active`, mine.id]],
+			[['Ada · active', mine.id]],
 		);
 		assert.deepEqual(
 			(await list('searchCoupons', { resource: 'invoice', operation: 'create' })).results.map((r) => r.name),
@@ -199,11 +201,103 @@ describe('pickers against the stand-in', () => {
 		assert.deepEqual(
 			s.requests.map((r) => `${r.method} ${r.path}?${r.rawQuery}`),
 			[
-				`GET /v1/subscriptions?limit=100&customer=${String(ada.id)}`,
+				`GET /v1/subscriptions?limit=100&customer=${String(ada.id)}&expand[0]=data.customer`,
 				'GET /v1/coupons?limit=100',
 				'GET /v1/tax_rates?limit=100',
 				'GET /v1/payment_intents?limit=100',
 			],
 		);
+	});
+
+	it('prices people recognise: product name, amount and interval; found by product name; recurring or one-time as the operation needs', async () => {
+		s.reset();
+		const [hoodie, mug] = s.seed('products', [{ name: 'Hoodie' }, { name: 'Mug' }]);
+		const [monthly, once, yearly] = s.seed('prices', [
+			{ product: hoodie.id, currency: 'usd', unit_amount: 2500, type: 'recurring', recurring: { interval: 'month', interval_count: 1 } },
+			{ product: hoodie.id, currency: 'usd', unit_amount: 4000, type: 'one_time' },
+			{ product: mug.id, currency: 'jpy', unit_amount: 1200, type: 'recurring', nickname: 'Yearly', recurring: { interval: 'year', interval_count: 1 } },
+		]);
+		const billing = nodeOf('billing').nodeType;
+		const checkout = nodeOf('checkout').nodeType;
+		const list = async (nodeType: typeof billing, parameters: Record<string, unknown>, filter?: string) =>
+			(
+				(await callNodeMethod({
+					nodeType,
+					parameters: parameters as never,
+					credentials: credentials(),
+					kind: 'listSearch',
+					method: 'searchPrices',
+					filter,
+				})) as INodeListSearchResult
+			).results.map((r) => [r.name, r.value]);
+
+		// A subscription's items: recurring prices only.
+		assert.deepEqual(await list(billing, { resource: 'subscription', operation: 'create' }), [
+			['Mug · Yearly — 1200 JPY / year', yearly.id],
+			['Hoodie — 25.00 USD / month', monthly.id],
+		]);
+		// Typing the product's name finds its prices (products searched by name, then their prices).
+		assert.deepEqual(await list(billing, { resource: 'subscription', operation: 'create' }, 'hood'), [['Hoodie — 25.00 USD / month', monthly.id]]);
+		// An invoice item and a checkout session in payment mode: one-time prices only.
+		assert.deepEqual(await list(billing, { resource: 'invoiceItem', operation: 'create' }), [['Hoodie — 40.00 USD', once.id]]);
+		assert.deepEqual(await list(checkout, { resource: 'session', operation: 'create', mode: 'payment' }, 'Hoodie'), [['Hoodie — 40.00 USD', once.id]]);
+		// A checkout session in subscription mode may mix both.
+		assert.equal((await list(checkout, { resource: 'session', operation: 'create', mode: 'subscription' })).length, 3);
+		assert.deepEqual(
+			s.requests.map((r) => `${r.method} ${r.path}?${r.rawQuery}`),
+			[
+				'GET /v1/prices?limit=100&type=recurring&expand[0]=data.product',
+				'GET /v1/products/search?query=name~%22hood%22&limit=10',
+				`GET /v1/prices/search?limit=100&query=product%3A%22${String(hoodie.id)}%22&expand[0]=data.product`,
+				'GET /v1/prices?limit=100&type=one_time&expand[0]=data.product',
+				'GET /v1/products/search?query=name~%22Hoodie%22&limit=10',
+				`GET /v1/prices/search?limit=100&query=product%3A%22${String(hoodie.id)}%22&expand[0]=data.product`,
+				'GET /v1/prices?limit=100&expand[0]=data.product',
+			],
+		);
+	});
+
+	it("subscriptions show the customer and the plan; subscription items are the node's subscription's, or every subscription's", async () => {
+		s.reset();
+		const [ada] = s.seed('customers', [{ name: 'Ada Lovelace', email: 'ada@example.com' }]);
+		const [hoodie] = s.seed('products', [{ name: 'Hoodie' }]);
+		const [monthly] = s.seed('prices', [
+			{ product: hoodie.id, currency: 'usd', unit_amount: 2500, type: 'recurring', recurring: { interval: 'month', interval_count: 1 } },
+		]);
+		// Made through the stand-in's API, as stripe-node would: the subscription and its item.
+		const made = await fetch(`${s.url}/v1/subscriptions`, {
+			method: 'POST',
+			headers: { Authorization: 'Bearer sk_test_pickers', 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: `customer=${String(ada.id)}&items[0][price]=${String(monthly.id)}&items[0][quantity]=2`,
+		});
+		const sub = (await made.json()) as { id: string; items: { data: Array<{ id: string }> } };
+		const item = sub.items.data[0].id;
+		const billing = nodeOf('billing').nodeType;
+		const list = async (method: string, parameters: Record<string, unknown>) =>
+			(
+				(await callNodeMethod({
+					nodeType: billing,
+					parameters: parameters as never,
+					credentials: credentials(),
+					kind: 'listSearch',
+					method,
+				})) as INodeListSearchResult
+			).results.map((r) => [r.name, r.value]);
+		assert.deepEqual(await list('searchSubscriptions', { resource: 'subscription', operation: 'retrieve' }), [
+			['Ada Lovelace <ada@example.com> · active · ' + String(monthly.id) + ' — 25.00 USD / month × 2', sub.id],
+		]);
+		// Subscription › Update with the subscription picked: its items, with their product.
+		assert.deepEqual(
+			await list('searchSubscriptionItems', {
+				resource: 'subscription',
+				operation: 'update',
+				subscription_exposed_id: { __rl: true, mode: 'list', value: sub.id },
+			}),
+			[['Hoodie — 25.00 USD / month · quantity 2', item]],
+		);
+		// Subscription Item › Update has no subscription field: every subscription's items, after their customer.
+		assert.deepEqual(await list('searchSubscriptionItems', { resource: 'subscriptionItem', operation: 'update' }), [
+			[`Ada Lovelace <ada@example.com> · ${String(monthly.id)} — 25.00 USD / month · quantity 2`, item],
+		]);
 	});
 });

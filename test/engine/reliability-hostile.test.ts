@@ -42,7 +42,7 @@ nock.restore();
 const SECRET = 'sk_test_51HostileNetworkSecretKey0123456789';
 const core = new StripeCore();
 const family = (key: string) => FAMILY_NODES.find((f) => f.key === key)!.nodeType;
-const createCustomer: INodeParameters = { resource: 'customer', operation: 'create', additionalFields: { email: 'jane@example.com' } };
+const createCustomer: INodeParameters = { resource: 'customer', operation: 'create', email: 'jane@example.com' };
 
 describe('redirects are never followed', () => {
 	let base: HostileServer;

@@ -137,7 +137,7 @@ describe('a 429 has its own retry budget, bounded in time', () => {
 		runNode({
 			nodeType: new StripeCore(),
 			credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } },
-			parameters: { resource: 'customer', operation: 'create', additionalFields: { email: 'budget@example.com' } },
+			parameters: { resource: 'customer', operation: 'create', email: 'budget@example.com' },
 		});
 
 	it('eight 429s in a row do not use up the 2 retries meant for network errors', async () => {

@@ -149,7 +149,7 @@ describe('secrets never leave', () => {
 	it('succeeding runs: creates, Return All, v2 event destinations', async () => {
 		await run(
 			'create customers',
-			{ resource: 'customer', operation: 'create', additionalFields: { email: '={{ $json.email }}', metadata: { entries: [{ key: 'k', value: 'v' }] } } },
+			{ resource: 'customer', operation: 'create', email: '={{ $json.email }}', additionalFields: { metadata: { entries: [{ key: 'k', value: 'v' }] } } },
 			{ inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] },
 		);
 		s.seed(

@@ -39,6 +39,68 @@ export interface ResourceDef {
 	retrieveDeleted?: boolean;
 	/** Sets fields computed on every write (e.g. `updated`). */
 	onWrite?: (obj: StripeObject, now: number) => void;
+	/** Writes the objects a create or update makes or changes besides this one (a subscription's items). */
+	related?: (obj: StripeObject, body: FormObject, store: RelatedStore) => void;
+}
+
+/** The account's other objects, for `related` writes. */
+export interface RelatedStore {
+	table(path: string): Map<string, { seq: number; obj: StripeObject }>;
+	/** A new object's ID and its place in the lists (`seq`). */
+	add(path: string, prefix: string, make: (id: string, created: number) => StripeObject): StripeObject;
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+function wholeNumber(v: FormValue | undefined, param: string): number | undefined {
+	if (v === undefined || v === '') return undefined;
+	if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new ParamError(param, `Invalid integer: ${String(v)}`, 'parameter_invalid_integer');
+	return Number(v);
+}
+
+/**
+ * A subscription's `items` as Stripe applies them: an entry with `id` changes that item of this subscription
+ * (`deleted=true` removes it; a new price sets the quantity to 1 unless one is given; metadata is merged), an
+ * entry without adds an item of the price (quantity 1 unless given). Prices must exist. The subscription's
+ * `items` list shows its items afterwards, each with its whole price, oldest first.
+ */
+function subscriptionItems(sub: StripeObject, body: FormObject, store: RelatedStore): void {
+	const table = store.table('subscription_items');
+	const given = body.items;
+	if (given !== undefined) {
+		const entries = (Array.isArray(given) ? given : typeof given === 'object' ? Object.values(given) : []) as FormObject[];
+		const priceOf = (v: FormValue | undefined, param: string) => {
+			const found = typeof v === 'string' ? store.table('prices').get(v) : undefined;
+			if (!found) throw new ParamError(param, `No such price: '${String(v)}'`, 'resource_missing');
+			return clone(found.obj);
+		};
+		entries.forEach((entry, i) => {
+			const at = (k: string) => `items[${i}][${k}]`;
+			const metadata = typeof entry.metadata === 'object' && entry.metadata ? (entry.metadata as Record<string, string>) : {};
+			if (typeof entry.id === 'string') {
+				const item = table.get(entry.id)?.obj;
+				if (!item || item.subscription !== sub.id) throw new ParamError(at('id'), `No such subscription item: '${entry.id}'`, 'resource_missing');
+				if (entry.deleted === 'true') {
+					table.delete(entry.id);
+					return;
+				}
+				if (entry.price !== undefined) {
+					item.price = priceOf(entry.price, at('price'));
+					item.quantity = 1;
+				}
+				const quantity = wholeNumber(entry.quantity, at('quantity'));
+				if (quantity !== undefined) item.quantity = quantity;
+				item.metadata = { ...(item.metadata as object), ...metadata };
+				return;
+			}
+			if (entry.price === undefined) throw new ParamError(at('price'), `Missing required param: ${at('price')}.`, 'parameter_missing');
+			const price = priceOf(entry.price, at('price'));
+			const quantity = wholeNumber(entry.quantity, at('quantity')) ?? 1;
+			store.add('subscription_items', 'si', (id, created) => ({ id, object: 'subscription_item', created, metadata, price, quantity, subscription: sub.id }));
+		});
+	}
+	const mine = [...table.values()].filter((s) => s.obj.subscription === sub.id).sort((a, b) => a.seq - b.seq);
+	sub.items = { object: 'list', data: mine.map((s) => clone(s.obj)), has_more: false, url: `/v1/subscription_items?subscription=${String(sub.id)}` };
 }
 
 export interface SingletonDef {
@@ -245,6 +307,12 @@ export const resources: ResourceDef[] = [
 				obj.unit_amount_decimal = String(obj.unit_amount);
 			}
 			if (obj.recurring) obj.type = 'recurring';
+			// Stripe's price has the interval count (1 unless given) and usage type (licensed unless given).
+			const recurring = obj.recurring as { interval_count?: unknown; usage_type?: unknown } | null;
+			if (recurring && typeof recurring === 'object') {
+				recurring.interval_count = Number(recurring.interval_count ?? 1);
+				recurring.usage_type ??= 'licensed';
+			}
 		},
 	},
 	{
@@ -322,12 +390,24 @@ export const resources: ResourceDef[] = [
 			test_clock: null,
 		}),
 		required: ['customer'],
-		// The stand-in keeps no subscription items: `items` is accepted, the object's item list stays empty.
-		writeOnly: [...EXPAND, 'items', 'add_invoice_items', 'payment_behavior', 'proration_behavior'],
+		// `items` makes and changes the subscription's items (subscription_items below).
+		writeOnly: [...EXPAND, 'items', 'add_invoice_items', 'payment_behavior', 'proration_behavior', 'trial_period_days'],
+		related: subscriptionItems,
 		booleans: ['cancel_at_period_end'],
 		listFilters: ['customer', 'status', 'test_clock'],
 		searchable: true,
 		deletable: false,
+	},
+	{
+		// Made and changed through a subscription's `items`; listed per subscription (`subscription` filter).
+		path: 'subscription_items',
+		object: 'subscription_item',
+		idPrefix: 'si',
+		createParams: ['subscription', 'price', 'quantity', 'metadata', 'expand'],
+		updateParams: ['price', 'quantity', 'metadata', 'expand'],
+		writeOnly: EXPAND,
+		integers: ['quantity'],
+		listFilters: ['subscription'],
 	},
 	{
 		path: 'invoices',
@@ -383,6 +463,30 @@ export const resources: ResourceDef[] = [
 		integers: ['amount', 'application_fee_amount'],
 		listFilters: ['customer'],
 		searchable: true,
+		deletable: false,
+	},
+	{
+		// A refund of a payment intent or charge: the whole amount unless `amount` says less (a partial refund).
+		path: 'refunds',
+		object: 'refund',
+		idPrefix: 're',
+		defaults: ({ id, created }) => ({
+			id,
+			object: 'refund',
+			amount: null,
+			charge: null,
+			created,
+			currency: 'usd',
+			metadata: {},
+			payment_intent: null,
+			reason: null,
+			status: 'succeeded',
+		}),
+		createParams: ['amount', 'charge', 'payment_intent', 'reason', 'metadata', 'expand', 'instructions_email', 'reverse_transfer', 'refund_application_fee'],
+		updateParams: ['metadata', 'expand'],
+		writeOnly: [...EXPAND, 'instructions_email', 'reverse_transfer', 'refund_application_fee'],
+		integers: ['amount'],
+		listFilters: ['charge', 'payment_intent'],
 		deletable: false,
 	},
 	{

@@ -42,6 +42,7 @@ import type { AddressInfo } from 'node:net';
 
 import { handleFiles, type StoredFile } from './files';
 import { FormParseError, parseForm, type FormObject } from './form';
+import type { RelatedStore } from './resources';
 import { coerce, ParamError, resources as defaultResources, singletons as defaultSingletons } from './resources';
 import type { ResourceDef, SingletonDef, StripeObject } from './resources';
 import { matchesQuery, parseSearchQuery, SearchSyntaxError } from './search';
@@ -434,9 +435,9 @@ function handleV1(ctx: RequestContext, resources: ResourceDef[], singletons: Sin
 	const table = ctx.data.table(def.path);
 
 	if (rest.length === 0 && method === 'POST') return { status: 200, body: create(def, ctx.data, table, body) };
-	if (rest.length === 0 && method === 'GET') return { status: 200, body: list(def, table, ctx.query) };
+	if (rest.length === 0 && method === 'GET') return { status: 200, body: expandRows(list(def, table, ctx.query), ctx.query.expand, ctx.data) };
 	if (rest.length === 1 && rest[0] === 'search' && method === 'GET' && def.searchable) {
-		return { status: 200, body: search(def, table, ctx.query) };
+		return { status: 200, body: expandRows(search(def, table, ctx.query), ctx.query.expand, ctx.data) };
 	}
 	if (rest.length === 1) {
 		const id = decodeURIComponent(rest[0]);
@@ -452,6 +453,7 @@ function handleV1(ctx: RequestContext, resources: ResourceDef[], singletons: Sin
 			if (!found) throw resourceMissing(def.object, id);
 			checkParams(def, body, def.updateParams);
 			const params = coerceOr400(def, body);
+			writeRelated(def, found.obj, body, ctx.data);
 			applyParams(found.obj, stripWriteOnly(def, params), '');
 			def.onWrite?.(found.obj, nowSeconds());
 			return { status: 200, body: found.obj };
@@ -500,10 +502,62 @@ function create(def: ResourceDef, data: AccountData, table: Map<string, Stored>,
 	while (table.has(id));
 	const created = nowSeconds();
 	const obj: StripeObject = def.defaults ? def.defaults({ id, created }) : { id, object: def.object, created, livemode: false, metadata: {} };
+	writeRelated(def, obj, body, data);
 	applyParams(obj, params, '');
 	def.onWrite?.(obj, created);
 	table.set(id, { seq: ++data.seq, obj });
 	return obj;
+}
+
+/** A resource's `related` write (a subscription's items), its parameter errors answered 400 like Stripe's. */
+function writeRelated(def: ResourceDef, obj: StripeObject, body: FormObject, data: AccountData): void {
+	if (!def.related) return;
+	const store: RelatedStore = {
+		table: (path) => data.table(path),
+		add: (path, prefix, make) => {
+			const table = data.table(path);
+			let id: string;
+			do id = `${prefix}_${randomId(14)}`;
+			while (table.has(id));
+			const made = make(id, nowSeconds());
+			table.set(id, { seq: ++data.seq, obj: made });
+			return made;
+		},
+	};
+	try {
+		def.related(obj, body, store);
+	} catch (e) {
+		if (e instanceof ParamError) throw paramError(e.code, e.message, e.param);
+		throw e;
+	}
+}
+
+/**
+ * `expand[]=data.product` (or `data.customer`, `data.price.product`) on a list or search: the IDs at those
+ * paths of each row replaced by the stored objects they name (any resource of the account), like Stripe.
+ */
+function expandRows(result: StripeObject, expand: unknown, data: AccountData): StripeObject {
+	const paths = (Array.isArray(expand) ? expand : expand === undefined ? [] : [expand]).map(String).filter((p) => p.startsWith('data.'));
+	if (!paths.length) return result;
+	const byId = (id: string): StripeObject | undefined => {
+		for (const table of data.v1.values()) {
+			const found = table.get(id);
+			if (found) return JSON.parse(JSON.stringify(found.obj)) as StripeObject;
+		}
+		return undefined;
+	};
+	const walk = (node: unknown, keys: string[]): unknown => {
+		if (Array.isArray(node)) return node.map((n) => walk(n, keys));
+		if (!keys.length) return typeof node === 'string' ? (byId(node) ?? node) : node;
+		if (!node || typeof node !== 'object') return node;
+		const o = node as StripeObject;
+		const [key, ...more] = keys;
+		if (key in o) o[key] = walk(o[key], more);
+		return o;
+	};
+	const copy = JSON.parse(JSON.stringify(result)) as StripeObject;
+	for (const p of paths) walk(copy, p.split('.'));
+	return copy;
 }
 
 /** Newest first, like Stripe. */

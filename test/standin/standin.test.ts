@@ -463,11 +463,49 @@ describe('stand-in server', () => {
 		}
 	});
 
+	it("a subscription's items through stripe-node: created with it, quantity changed, deleted, added; listed per subscription, expanded", async () => {
+		const product = await stripe.products.create({ name: 'Hoodie' });
+		const monthly = await stripe.prices.create({ currency: 'usd', unit_amount: 2500, product: product.id, recurring: { interval: 'month' } });
+		const yearly = await stripe.prices.create({ currency: 'usd', unit_amount: 25000, product: product.id, recurring: { interval: 'year' } });
+		const ada = await stripe.customers.create({ name: 'Ada' });
+		const sub = await stripe.subscriptions.create({ customer: ada.id, items: [{ price: monthly.id, quantity: 2 }, { price: yearly.id }] });
+		const [first, second] = sub.items.data;
+		assert.deepEqual(
+			sub.items.data.map((i) => [i.price.id, i.quantity]),
+			[
+				[monthly.id, 2],
+				[yearly.id, 1],
+			],
+		);
+		const updated = await stripe.subscriptions.update(sub.id, {
+			items: [
+				{ id: first.id, quantity: 5 },
+				{ id: second.id, deleted: true },
+				{ price: yearly.id, quantity: 3 },
+			],
+		});
+		assert.deepEqual(
+			updated.items.data.map((i) => [i.id === first.id, i.price.id, i.quantity]),
+			[
+				[true, monthly.id, 5],
+				[false, yearly.id, 3],
+			],
+		);
+		const listed = await stripe.subscriptionItems.list({ subscription: sub.id, expand: ['data.price.product'] });
+		assert.deepEqual(
+			listed.data.map((i) => (i.price.product as Stripe.Product).name),
+			['Hoodie', 'Hoodie'],
+		);
+		await assert.rejects(stripe.subscriptions.update(sub.id, { items: [{ price: 'price_missing' }] }), (e: StripeErr) => e.code === 'resource_missing');
+		await assert.rejects(stripe.subscriptions.update(sub.id, { items: [{ id: second.id, quantity: 1 }] }), (e: StripeErr) => e.code === 'resource_missing');
+	});
+
 	it('the objects the pickers list: subscriptions, invoices, payment intents, coupons and tax rates through stripe-node', async () => {
 		const ada = await stripe.customers.create({ name: 'Ada' });
 		const bob = await stripe.customers.create({ name: 'Bob' });
-		const sub = await stripe.subscriptions.create({ customer: ada.id, items: [{ price: 'price_x' }] });
-		await stripe.subscriptions.create({ customer: bob.id, items: [{ price: 'price_x' }] });
+		const price = await stripe.prices.create({ currency: 'usd', unit_amount: 500, product_data: { name: 'Seat' }, recurring: { interval: 'month' } });
+		const sub = await stripe.subscriptions.create({ customer: ada.id, items: [{ price: price.id }] });
+		await stripe.subscriptions.create({ customer: bob.id, items: [{ price: price.id }] });
 		assert.match(sub.id, /^sub_/);
 		assert.equal(sub.status, 'active');
 		assert.deepEqual(

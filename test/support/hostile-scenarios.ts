@@ -18,7 +18,7 @@ import { startStandin } from '../standin/server';
 
 const SECRET = 'sk_test_51HostileTableSecretKey0123456789';
 const core = new StripeCore();
-const createCustomer: INodeParameters = { resource: 'customer', operation: 'create', additionalFields: { email: 'jane@example.com' } };
+const createCustomer: INodeParameters = { resource: 'customer', operation: 'create', email: 'jane@example.com' };
 
 export interface Row {
 	scenario: string;

@@ -50,7 +50,7 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 			for (const m of members.slice(0, 4)) out[m.name] = sampleValue(m, m.name, depth + 1);
 			for (const m of schema.members.filter((m) => m.required)) out[m.name] = sampleValue(m, m.name, depth + 1);
 			// A shown member with a default (a line item's quantity 1) has that value in the editor unless changed.
-			for (const m of schema.members.filter((m) => m.promote && m.default !== undefined && !(m.name in out))) out[m.name] = m.default;
+			for (const m of schema.members.filter((m) => m.promote && m.default !== undefined && m.default !== '' && !(m.name in out))) out[m.name] = m.default;
 			return out;
 		}
 		case 'union': {
@@ -103,7 +103,8 @@ export function casesFor(op: OperationDescriptor): OperationCase[] {
 		}
 		let file: OperationCase['file'];
 		const chosen: Record<string, unknown> = {};
-		for (const p of requiredParams(op)) chosen[p.name] = p.default ?? sampleValue(p, p.name);
+		// A promoted field with an empty default ('' for a number: nothing is sent until the user types one) gets a sample.
+		for (const p of requiredParams(op)) chosen[p.name] = p.default === undefined || p.default === '' ? sampleValue(p, p.name) : p.default;
 		// A field shown only for some values of another (a checkout session's success URL, for ui_mode
 		// hosted) is left out when the other has a value that hides it, as the editor does.
 		const shown = (p: ParamSchema) => isShown(p, (name) => chosen[name]);

@@ -34,7 +34,7 @@
  *                                            event to the destination's (loopback) webhook URL, signed with its
  *                                            secret (forge: a wrong one); answers what the webhook answered
  *   GET  /__standin/deliveries               deliveries made so far (pings are delivered after they are answered)
- *   GET|POST /__standin/clock                JSON {now?: unix s, advance?: s, real?: true}: the stand-in's clock
+ *   GET|POST /__standin/clock                JSON {now?: unix s (stops the clock there), advance?: s, real?: true}
  *   POST /__standin/events                   JSON {type, object?, created?, account?, count?, step?, thin?, related_object?}:
  *                                            record events directly (e.g. 250 at once); answers them
  *   POST /__standin/auto-deliver             JSON {on}: deliver each new snapshot event to the enabled destinations
@@ -153,7 +153,7 @@ export interface Standin {
 	seed(resourcePath: string, params: Array<{ [key: string]: unknown }>, account?: string): StripeObject[];
 	/** The stand-in's clock in unix seconds (objects' and events' `created`, the 30-day retention). */
 	now(): number;
-	/** Set the clock to this unix time (it runs on from there); undefined: real time again. */
+	/** Stop the clock at this unix time (it then moves only with advanceClock); undefined: real time again. */
 	setClock(seconds?: number): void;
 	/** Move the clock forward (or back, negative) by this many seconds. */
 	advanceClock(seconds: number): void;
@@ -881,8 +881,18 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 	let acceptedTimes: number[] = [];
 	let seq = 0;
 
+	/** The clock: real time moved by an offset, or stopped at a set time (tests move it explicitly). */
 	let clockOffset = 0;
-	const clock = () => nowSeconds() + clockOffset;
+	let clockStopped: number | undefined;
+	const clock = () => clockStopped ?? nowSeconds() + clockOffset;
+	const setClock = (seconds?: number) => {
+		clockOffset = 0;
+		clockStopped = seconds;
+	};
+	const advanceClock = (seconds: number) => {
+		if (clockStopped !== undefined) clockStopped += seconds;
+		else clockOffset += seconds;
+	};
 	let autoDeliver = false;
 	const account = (id: string) => {
 		let a = accounts.get(id);
@@ -942,7 +952,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		deliveries.length = 0;
 		accounts.clear();
 		idempotency.clear();
-		clockOffset = 0;
+		setClock(undefined);
 		autoDeliver = false;
 		faults = [];
 		chaos = undefined;
@@ -1054,9 +1064,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					if (path === '/__standin/clock') {
 						if (method === 'POST') {
 							const c = JSON.parse(rawBody || '{}') as { now?: number; advance?: number; real?: boolean };
-							if (c.real) clockOffset = 0;
-							if (typeof c.now === 'number') clockOffset = c.now - nowSeconds();
-							if (typeof c.advance === 'number') clockOffset += c.advance;
+							if (c.real) setClock(undefined);
+							if (typeof c.now === 'number') setClock(c.now);
+							if (typeof c.advance === 'number') advanceClock(c.advance);
 						}
 						return send({ status: 200, body: { now: clock() } });
 					}
@@ -1269,12 +1279,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		objects,
 		seed,
 		now: clock,
-		setClock: (seconds?: number) => {
-			clockOffset = seconds === undefined ? 0 : seconds - nowSeconds();
-		},
-		advanceClock: (seconds: number) => {
-			clockOffset += seconds;
-		},
+		setClock,
+		advanceClock,
 		addEvents,
 		events: (acct = '', thin = false) => [...(thin ? account(acct).events.v2 : account(acct).events.v1)].sort((a, b) => a.seq - b.seq).map((e) => e.obj),
 		setAutoDeliver: (on: boolean) => {

@@ -124,6 +124,38 @@ function rememberEvent(data: TriggerStaticData, eventId: string, now: number, to
 }
 
 /**
+ * Event IDs claimed by deliveries in this process (main, or one webhook processor), keyed by workflow, node,
+ * destination and event. The check and the claim happen in one synchronous step of the event loop, so of two
+ * copies of an event arriving at the same moment, or any later copy while this process runs, exactly one starts
+ * the workflow, however late n8n saves the static data. Across restarts and processes the static-data memory
+ * above applies. Bounded like it: SEEN_EVENTS_RETENTION_SECONDS, at most CLAIMS_MAX entries per process.
+ */
+const claims = new Map<string, number>();
+const CLAIMS_MAX = 50_000;
+
+function claimKey(ctx: IWebhookFunctions, slot: Slot, eventId: string): string {
+	return [ctx.getWorkflow().id ?? '', ctx.getNode().name, slot.id, eventId].join('\u0000');
+}
+
+/** What a process restart forgets (tests simulate restarts and other processes with it). */
+export function forgetProcessClaims(): void {
+	claims.clear();
+}
+
+/** True if this delivery now owns the event; false if another delivery in this process has it. */
+function claim(key: string, now: number, tolerance: number): boolean {
+	const at = claims.get(key);
+	if (at !== undefined && now - at <= Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS)) return false;
+	claims.delete(key);
+	claims.set(key, now);
+	if (claims.size > CLAIMS_MAX) {
+		// Map keeps insertion order: the first entries are the oldest claims.
+		for (const k of [...claims.keys()].slice(0, claims.size - CLAIMS_MAX)) claims.delete(k);
+	}
+	return true;
+}
+
+/**
  * n8n 2.41.1 loses a webhook's static-data change when the delivery starts an execution: WorkflowRunner.run
  * (establishContextForPersistence) wraps the same static-data object in a new Workflow, which resets its
  * "changed" flag, before the webhook server saves changed static data after starting the execution; so
@@ -408,7 +440,8 @@ export class StripeEventsTrigger implements INodeType {
 		const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const tolerance = Number(options.tolerance ?? DEFAULT_TOLERANCE_SECONDS);
-		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[deliverySlot(this, data).secret] ?? '', tolerance);
+		const slot = deliverySlot(this, data);
+		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[slot.secret] ?? '', tolerance);
 		if (!check.ok) {
 			res.status(check.status).json({ error: { message: `Invalid Stripe-Signature: ${check.reason}` } });
 			return { noWebhookResponse: true };
@@ -421,28 +454,22 @@ export class StripeEventsTrigger implements INodeType {
 		}
 		const eventId = typeof event.id === 'string' && event.id.length <= 255 ? event.id : undefined;
 		const now = Math.floor(Date.now() / 1000);
-		if (eventId && alreadySeen(data, eventId, now, tolerance)) {
+		const key = eventId ? claimKey(this, slot, eventId) : undefined;
+		// Checked and claimed synchronously (no await before): see `claims`.
+		if (eventId && key && (alreadySeen(data, eventId, now, tolerance) || !claim(key, now, tolerance))) {
 			// Stripe delivers at least once (and a captured delivery can be replayed within the tolerance):
 			// acknowledged, so Stripe stops retrying, and no second execution.
 			return { webhookResponse: { received: true, duplicate: true } };
 		}
 		let item: IDataObject = { ...event };
 		if (payload === 'thin' && (options.fetchEvent || options.fetchRelatedObject)) {
-			const settings = await getStripeSettings(this);
-			const context = typeof event.context === 'string' && event.context ? event.context : undefined;
-			if (options.fetchEvent && event.id) {
-				const full = await callStripe(
-					this,
-					settings,
-					{ method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context },
-					'throw',
-				);
-				item = { ...(full.body as IDataObject) };
-			}
-			const related = (event.related_object ?? {}) as IDataObject;
-			if (options.fetchRelatedObject && typeof related.url === 'string' && related.url.startsWith('/v1/')) {
-				const obj = await callStripe(this, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context }, 'throw');
-				item.related_object_data = obj.body as IDataObject;
+			let fetched = false;
+			try {
+				item = await fetchThin(this, event, options);
+				fetched = true;
+			} finally {
+				// Not started: the claim is released, so Stripe's retry runs it.
+				if (!fetched && key) claims.delete(key);
 			}
 		}
 		// Connected-account events: which account the event belongs to, whatever the payload style.
@@ -453,4 +480,26 @@ export class StripeEventsTrigger implements INodeType {
 		// The answer to Stripe: a fixed acknowledgement, never the event (see responseData in the description).
 		return { webhookResponse: { received: true }, workflowData: [this.helpers.returnJsonArray([item])] };
 	}
+}
+
+/** A thin event's full event and related object, fetched with the event's context as the account. */
+async function fetchThin(ctx: IWebhookFunctions, event: IDataObject, options: IDataObject): Promise<IDataObject> {
+	let item: IDataObject = { ...event };
+	const settings = await getStripeSettings(ctx);
+	const context = typeof event.context === 'string' && event.context ? event.context : undefined;
+	if (options.fetchEvent && event.id) {
+		const full = await callStripe(
+			ctx,
+			settings,
+			{ method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context },
+			'throw',
+		);
+		item = { ...(full.body as IDataObject) };
+	}
+	const related = (event.related_object ?? {}) as IDataObject;
+	if (options.fetchRelatedObject && typeof related.url === 'string' && related.url.startsWith('/v1/')) {
+		const obj = await callStripe(ctx, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context }, 'throw');
+		item.related_object_data = obj.body as IDataObject;
+	}
+	return item;
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 
 import type { Standin } from '../standin/server';
 import { n8nCli, nodeOutput, readLatestExecution, startN8n, stopN8n, type N8nInstance } from './n8n';
+import { executions as allExecutions } from './polling';
 
 export type Check = (name: string, ok: boolean, detail?: unknown) => boolean;
 
@@ -143,6 +144,21 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		check('trigger: an unselected event type is acknowledged (200)', ignored.status === 200, ignored);
 		await sleep(1500);
 		check('trigger: none of those started an execution', executionsOf(userFolder, workflowId)?.id === executionId, executionsOf(userFolder, workflowId)?.id);
+
+		// Two copies of one event at the same moment (and a third later, as Stripe's retry): one execution.
+		const countBefore = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;
+		const twins = await Promise.all([0, 1].map(() => standin.deliver({ event: { id: 'evt_e2e_twin', type: 'customer.created' } })));
+		const third = await standin.deliver({ event: { id: 'evt_e2e_twin', type: 'customer.created' } });
+		await waitFor(() => (allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length > countBefore ? true : undefined));
+		await sleep(2000);
+		const twinRuns = allExecutions(userFolder, workflowId, 'Stripe Events Trigger')
+			.slice(countBefore)
+			.filter((e) => e.items[0]?.id === 'evt_e2e_twin');
+		check(
+			'trigger: two identical deliveries at the same moment and a retry start one execution (all answered 200)',
+			twinRuns.length === 1 && [...twins, third].every((d) => d.status === 200),
+			{ executions: twinRuns.length, answers: [...twins, third].map((d) => `${d.status} ${d.body}`) },
+		);
 
 		// Restart n8n (same URL): the destination is checked, not duplicated.
 		const port = server.port;

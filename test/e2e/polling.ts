@@ -32,7 +32,7 @@ function openDb(userFolder: string): Db {
 }
 
 /** Every finished execution of a workflow, oldest first, with the trigger's output items. */
-function executions(userFolder: string, workflowId: string, nodeName: string): Execution[] {
+export function executions(userFolder: string, workflowId: string, nodeName: string): Execution[] {
 	const flatted = require(path.join(requireEnv('N8N_INSTALL_DIR'), 'node_modules', 'flatted')) as { parse: (s: string) => unknown };
 	const db = openDb(userFolder);
 	try {

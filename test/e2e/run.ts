@@ -116,12 +116,21 @@ async function main(): Promise<void> {
 	console.log(`stand-in at ${standin.url}`);
 	let server: N8nInstance | undefined;
 	try {
-		// E2E_ONLY=polling: only the polling trigger's flow (about 5 minutes, mostly n8n's poll schedule).
-		if (process.env.E2E_ONLY === 'polling') {
-			section('Stripe Events Polling Trigger: polls, 250 events, downtime, restarts');
-			const folder = path.join(work, 'polling');
-			fs.cpSync(path.join(withPackage, '.n8n', 'nodes'), path.join(folder, '.n8n', 'nodes'), { recursive: true });
-			await runPollingFlow({ userFolder: folder, logs, standin, secretKey: CREDENTIAL.secretKey, check });
+		// E2E_ONLY=polling,trigger: only those flows (the polling one takes about 5 minutes, mostly n8n's poll schedule).
+		const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
+		if (only.length) {
+			const folder = (name: string) => {
+				fs.cpSync(path.join(withPackage, '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), { recursive: true });
+				return path.join(work, name);
+			};
+			if (only.includes('trigger')) {
+				section('Stripe Events Trigger: activation, deliveries, restart, deactivation');
+				await runTriggerFlow({ userFolder: folder('trigger'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+			}
+			if (only.includes('polling')) {
+				section('Stripe Events Polling Trigger: polls, 250 events, downtime, restarts');
+				await runPollingFlow({ userFolder: folder('polling'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+			}
 			return;
 		}
 		check('package is installed in the user folder', fs.existsSync(path.join(withPackage, '.n8n', 'nodes', 'node_modules', PACKAGE, 'package.json')));

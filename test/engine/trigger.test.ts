@@ -12,7 +12,12 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { signatureHeader } from '../../nodes/shared/signature';
-import { SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS, StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
+import {
+	forgetProcessClaims,
+	SEEN_EVENTS_MAX,
+	SEEN_EVENTS_RETENTION_SECONDS,
+	StripeEventsTrigger,
+} from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
 import { deliver, runHook, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';
@@ -240,6 +245,8 @@ describe('Stripe Events Trigger: deliveries', () => {
 		standin = await startStandin();
 	});
 	after(async () => standin.close());
+	// Each test is a fresh n8n process: nothing claimed in memory yet.
+	beforeEach(() => forgetProcessClaims());
 
 	it('a correctly signed delivery starts the workflow with the event, connected account exposed', async () => {
 		const r = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now(), raw) }, rawBody: raw });
@@ -396,6 +403,7 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		standin = await startStandin();
 	});
 	after(async () => standin.close());
+	beforeEach(() => forgetProcessClaims());
 
 	it('an accepted delivery is answered {"received":true}, never with the event or n8n\'s default', async () => {
 		const description = new StripeEventsTrigger().description.webhooks![0];
@@ -458,8 +466,23 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
 		const raw = eventRaw('evt_restart_1');
 		assert.equal((await deliver(s, signed(raw))).items?.length, 1);
+		forgetProcessClaims(); // the restart
 		const reloaded = setup({}, JSON.parse(JSON.stringify(s.staticData)) as IDataObject);
 		assert.equal((await deliver(reloaded, signed(raw))).items, undefined);
+	});
+
+	it('two copies of one event at the same moment start one execution, whatever n8n saves (in one process)', async () => {
+		// n8n loads the static data from its database for each delivery: both copies see no memory of the event.
+		const stored = { 'node:Stripe Events Trigger': nodeData() };
+		const raw = eventRaw('evt_twin_1');
+		const copies = await Promise.all([
+			deliver(setup({}, JSON.parse(JSON.stringify(stored)) as IDataObject), signed(raw)),
+			deliver(setup({}, JSON.parse(JSON.stringify(stored)) as IDataObject), signed(raw, secret, now() - 1)),
+		]);
+		assert.deepEqual(copies.map((c) => c.items?.length ?? 0).sort(), [0, 1]);
+		assert.deepEqual(copies.find((c) => !c.items)?.body, { received: true, duplicate: true });
+		// Later copies too, even if n8n never saved the first delivery's memory (the static data as loaded before it).
+		assert.equal((await deliver(setup({}, JSON.parse(JSON.stringify(stored)) as IDataObject), signed(raw))).items, undefined);
 	});
 
 	it('the replay memory is bounded: entries past the retention are dropped, at most SEEN_EVENTS_MAX are kept, oldest first', async () => {

@@ -12,6 +12,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { callStripe } from '../shared/client';
+import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents, MAX_TYPES_FILTER } from '../shared/events';
 import { eventTypeOptions } from '../shared/methods';
 import type { PageStep } from '../shared/pager';
 import { pages } from '../shared/pager';
@@ -19,15 +20,12 @@ import type { StripeSettings } from '../shared/transport';
 import { getStripeSettings } from '../shared/transport';
 import { StripeEventsTrigger } from '../StripeEventsTrigger/StripeEventsTrigger.node';
 
-/** Stripe lists events of the last 30 days (GET /v1/events, GET /v2/core/events). */
-export const RETENTION_SECONDS = 30 * 24 * 3600;
+export const RETENTION_SECONDS = EVENT_RETENTION_SECONDS;
 /**
  * Each poll reads again this far before the newest event it emitted, and skips the IDs it already emitted in
  * that span, so an event that becomes visible in Stripe's list a little after a newer one is still emitted once.
  */
 export const OVERLAP_SECONDS = 120;
-/** Stripe's `types` filter takes at most 20 event types; with more, the node filters the listed events itself. */
-const MAX_TYPES_FILTER = 20;
 
 /** What the node keeps in its static data between polls (n8n saves it in its database). */
 export interface PollState {
@@ -79,31 +77,8 @@ function selection(ctx: IPollFunctions): Selection {
 	};
 }
 
-function createdSeconds(event: IDataObject): number {
-	const c = event.created;
-	if (typeof c === 'number') return c;
-	const ms = Date.parse(String(c));
-	return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
-}
-
 function iso(seconds: number): string {
 	return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** Every row of a v1 list read through the pager (connected accounts, meters). */
-async function listAll(ctx: IPollFunctions, settings: StripeSettings, path: string, params: Record<string, unknown>, account?: string): Promise<IDataObject[]> {
-	const out: IDataObject[] = [];
-	const fetchPage = async (step: PageStep | undefined) =>
-		(
-			await callStripe(
-				ctx,
-				settings,
-				{ method: 'GET', path, params: { ...params, ...(step && 'params' in step ? step.params : {}) }, apiMode: 'v1', stripeAccount: account },
-				'throw',
-			)
-		).body;
-	for await (const rows of pages(fetchPage, { kind: 'list', where: (n) => `GET ${path}${account ? ` (${account})` : ''}, page ${n}` })) out.push(...rows);
-	return out;
 }
 
 /** The accounts whose events are read: undefined is the credential's own account. */
@@ -113,29 +88,10 @@ async function sources(ctx: IPollFunctions, settings: StripeSettings, sel: Selec
 	return out;
 }
 
-/**
- * Snapshot events created at or after `since`, of the selected types, from one account, through the pager
- * (all pages; Stripe lists them newest first). With up to 20 types Stripe filters them (`types[]`).
- */
-async function snapshotEvents(ctx: IPollFunctions, settings: StripeSettings, sel: Selection, since: number, account?: string, limit = 100, maxPages?: number) {
-	const params: Record<string, unknown> = { created: { gte: since }, limit };
-	if (!sel.all && sel.types.length <= MAX_TYPES_FILTER) params.types = sel.types;
-	const out: IDataObject[] = [];
-	const fetchPage = async (step: PageStep | undefined) =>
-		(
-			await callStripe(
-				ctx,
-				settings,
-				{ method: 'GET', path: '/v1/events', params: { ...params, ...(step && 'params' in step ? step.params : {}) }, apiMode: 'v1', stripeAccount: account },
-				'throw',
-			)
-		).body;
-	const where = (n: number) => `GET /v1/events${account ? ` (${account})` : ''}, page ${n}`;
-	for await (const rows of pages(fetchPage, { kind: 'list', where, maxPages })) {
-		out.push(...rows.filter((e) => sel.all || sel.types.includes(String(e.type))));
-		if (maxPages !== undefined && out.length) break;
-	}
-	return out;
+/** Snapshot events created at or after `since`, of the selected types, from one account (all pages). */
+async function snapshotEvents(ctx: IPollFunctions, settings: StripeSettings, sel: Selection, since: number, account?: string, firstMatch = false) {
+	const oneIsEnough = firstMatch && (sel.all || sel.types.length <= MAX_TYPES_FILTER);
+	return await listSnapshotEvents(ctx, settings, { types: sel.types, since, account, limit: oneIsEnough ? 1 : 100, firstMatch });
 }
 
 /**
@@ -296,7 +252,7 @@ async function pollEvents(ctx: IPollFunctions, now: number): Promise<INodeExecut
 			const rows =
 				sel.payload === 'thin'
 					? await thinEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, true)
-					: await snapshotEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, sel.all || sel.types.length <= MAX_TYPES_FILTER ? 1 : 100, 1000);
+					: await snapshotEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, true);
 			for (const event of rows) {
 				const c = { event, created: createdSeconds(event), rank: rank-- };
 				if (!latest || c.created > latest.created) latest = c;

@@ -183,6 +183,32 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		check('trigger: deliveries still verify after the restart', again.status === 200, again);
 
 		const rest2 = await restClient(`http://127.0.0.1:${server.port}`);
+
+		// The destination is deleted at Stripe while the workflow stays active; two customers are created meanwhile
+		// (their events reach no one). After the repair (deactivate + activate), the next delivery starts them first.
+		const stripeApi = (method: string, p: string) =>
+			fetch(standin.url + p, { method, headers: { Authorization: `Bearer ${opts.secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded' } });
+		await stripeApi('DELETE', `/v2/core/event_destinations/${afterActivation[0]?.id}`);
+		await stripeApi('POST', '/v1/customers');
+		await stripeApi('POST', '/v1/customers');
+		const gap = standin.events().filter((e) => e.type === 'customer.created');
+		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
+		const current = await rest2('GET', `/workflows/${workflowId}`);
+		await rest2('POST', `/workflows/${workflowId}/activate`, { versionId: current.versionId });
+		const repaired = await until((d) => d.length === 1);
+		await stripeApi('POST', '/v1/customers');
+		const newest = standin.events().at(-1)!;
+		const countBeforeGap = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;
+		const afterGap = await standin.deliver({ event: newest });
+		const gapRun = await waitFor(() => allExecutions(userFolder, workflowId, 'Stripe Events Trigger')[countBeforeGap]);
+		check(
+			'trigger: events while the destination was deleted are started, in order, with the first delivery after the repair',
+			repaired.length === 1 &&
+				afterGap.status === 200 &&
+				JSON.stringify(gapRun?.items.map((i) => i.id)) === JSON.stringify([...gap.map((e) => e.id), newest.id]),
+			{ destinations: repaired.length, answer: afterGap.status, items: gapRun?.items.map((i) => i.id), gap: gap.map((e) => e.id) },
+		);
+
 		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
 		const afterDeactivation = await until((d) => d.length === 0);
 		check('trigger: deactivation deleted the destination', afterDeactivation.length === 0, afterDeactivation);

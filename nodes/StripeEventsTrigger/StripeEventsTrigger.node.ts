@@ -42,6 +42,8 @@ type TriggerStaticData = Record<string, unknown> & {
 	seenEvents?: Record<string, number>;
 	/** Unix seconds: the newest `created` of the events started (or the first activation); catch-up reads from here. */
 	caughtUpTo?: number;
+	/** Unix seconds: the first activation; nothing older is caught up. */
+	catchUpStart?: number;
 };
 
 interface Slot {
@@ -428,7 +430,10 @@ export class StripeEventsTrigger implements INodeType {
 				data[key.secret] = secret;
 				data[key.url] = want.url;
 				// Catch-up starts at the first activation; a later one keeps it, so the inactive time is caught up.
-				if (!key.test && typeof data.caughtUpTo !== 'number') data.caughtUpTo = Math.floor(Date.now() / 1000);
+				if (!key.test && typeof data.caughtUpTo !== 'number') {
+					data.caughtUpTo = Math.floor(Date.now() / 1000);
+					data.catchUpStart = data.caughtUpTo;
+				}
 				return true;
 			},
 
@@ -521,7 +526,7 @@ async function catchUp(
 ): Promise<IDataObject[]> {
 	if (typeof data.caughtUpTo !== 'number' || ctx.getNodeParameter('catchUp', true) === false) return [];
 	const until = typeof event.created === 'number' ? event.created : now;
-	const since = Math.max(data.caughtUpTo - CATCH_UP_OVERLAP_SECONDS, now - EVENT_RETENTION_SECONDS);
+	const since = Math.max(data.caughtUpTo - CATCH_UP_OVERLAP_SECONDS, data.catchUpStart ?? 0, now - EVENT_RETENTION_SECONDS);
 	if (until < since) return [];
 	const from = ctx.getNodeParameter('eventsFrom', ['self']) as string[];
 	let rows: IDataObject[] = [];

@@ -189,9 +189,13 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		const stripeApi = (method: string, p: string) =>
 			fetch(standin.url + p, { method, headers: { Authorization: `Bearer ${opts.secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded' } });
 		await stripeApi('DELETE', `/v2/core/event_destinations/${afterActivation[0]?.id}`);
+		const mark = standin.events().length;
 		await stripeApi('POST', '/v1/customers');
 		await stripeApi('POST', '/v1/customers');
-		const gap = standin.events().filter((e) => e.type === 'customer.created');
+		const gap = standin
+			.events()
+			.slice(mark)
+			.filter((e) => e.type === 'customer.created');
 		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
 		const current = await rest2('GET', `/workflows/${workflowId}`);
 		await rest2('POST', `/workflows/${workflowId}/activate`, { versionId: current.versionId });

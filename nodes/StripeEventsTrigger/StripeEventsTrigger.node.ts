@@ -12,6 +12,7 @@ import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { callStripe } from '../shared/client';
+import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents } from '../shared/events';
 import { eventTypeOptions } from '../shared/methods';
 import type { PageStep } from '../shared/pager';
 import { pages } from '../shared/pager';
@@ -39,6 +40,10 @@ type TriggerStaticData = Record<string, unknown> & {
 	testWebhookUrl?: string;
 	/** Event IDs already started, with the time they were accepted (unix seconds): replays are dropped. */
 	seenEvents?: Record<string, number>;
+	/** Unix seconds: the newest `created` of the events started (or the first activation); catch-up reads from here. */
+	caughtUpTo?: number;
+	/** Unix seconds: the first activation; nothing older is caught up. */
+	catchUpStart?: number;
 };
 
 interface Slot {
@@ -113,14 +118,46 @@ function alreadySeen(data: TriggerStaticData, eventId: string, now: number, tole
  * delivery (in every process that serves webhooks: main, or the webhook processors in queue mode) and
  * loads again for the next one; so it survives restarts and is seen by every process.
  */
-function rememberEvent(data: TriggerStaticData, eventId: string, now: number, tolerance: number): void {
+function rememberEvents(data: TriggerStaticData, eventIds: string[], now: number, tolerance: number): void {
 	const keep = Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS);
 	const entries = Object.entries(data.seenEvents ?? {}).filter(([, at]) => typeof at === 'number' && now - at <= keep);
-	entries.push([eventId, now]);
+	for (const id of eventIds) entries.push([id, now]);
 	entries.sort((a, b) => a[1] - b[1]);
 	// A new object (not a nested write), so n8n's change tracking marks the static data as changed.
 	data.seenEvents = Object.fromEntries(entries.slice(-SEEN_EVENTS_MAX));
 	markChangedAfterStart(data);
+}
+
+/**
+ * Event IDs claimed by deliveries in this process (main, or one webhook processor), keyed by workflow, node,
+ * destination and event. The check and the claim happen in one synchronous step of the event loop, so of two
+ * copies of an event arriving at the same moment, or any later copy while this process runs, exactly one starts
+ * the workflow, however late n8n saves the static data. Across restarts and processes the static-data memory
+ * above applies. Bounded like it: SEEN_EVENTS_RETENTION_SECONDS, at most CLAIMS_MAX entries per process.
+ */
+const claims = new Map<string, number>();
+const CLAIMS_MAX = 50_000;
+
+function claimKey(ctx: IWebhookFunctions, slot: Slot, eventId: string): string {
+	return [ctx.getWorkflow().id ?? '', ctx.getNode().name, slot.id, eventId].join('\u0000');
+}
+
+/** What a process restart forgets (tests simulate restarts and other processes with it). */
+export function forgetProcessClaims(): void {
+	claims.clear();
+}
+
+/** True if this delivery now owns the event; false if another delivery in this process has it. */
+function claim(key: string, now: number, tolerance: number): boolean {
+	const at = claims.get(key);
+	if (at !== undefined && now - at <= Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS)) return false;
+	claims.delete(key);
+	claims.set(key, now);
+	if (claims.size > CLAIMS_MAX) {
+		// Map keeps insertion order: the first entries are the oldest claims.
+		for (const k of [...claims.keys()].slice(0, claims.size - CLAIMS_MAX)) claims.delete(k);
+	}
+	return true;
 }
 
 /**
@@ -272,6 +309,15 @@ export class StripeEventsTrigger implements INodeType {
 				default: ['self'],
 			},
 			{
+				displayName: 'Catch Up Missed Events',
+				name: 'catchUp',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether each delivery also starts, before its own event, the selected events Stripe did not deliver since the last event this trigger started (e.g. while the workflow was inactive or its destination missing), read from Stripe’s Events API (last 30 days), oldest first',
+				displayOptions: { show: { eventPayload: ['snapshot'] } },
+			},
+			{
 				displayName: 'API Version of Event Objects',
 				name: 'snapshotApiVersion',
 				type: 'string',
@@ -389,6 +435,11 @@ export class StripeEventsTrigger implements INodeType {
 				data[key.id] = String(created.id);
 				data[key.secret] = secret;
 				data[key.url] = want.url;
+				// Catch-up starts at the first activation; a later one keeps it, so the inactive time is caught up.
+				if (!key.test && typeof data.caughtUpTo !== 'number') {
+					data.caughtUpTo = Math.floor(Date.now() / 1000);
+					data.catchUpStart = data.caughtUpTo;
+				}
 				return true;
 			},
 
@@ -414,7 +465,8 @@ export class StripeEventsTrigger implements INodeType {
 		const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const tolerance = Number(options.tolerance ?? DEFAULT_TOLERANCE_SECONDS);
-		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[deliverySlot(this, data).secret] ?? '', tolerance);
+		const slot = deliverySlot(this, data);
+		const check = verifySignature(req.headers['stripe-signature'], req.rawBody, data[slot.secret] ?? '', tolerance);
 		if (!check.ok) {
 			res.status(check.status).json({ error: { message: `Invalid Stripe-Signature: ${check.reason}` } });
 			return { noWebhookResponse: true };
@@ -427,36 +479,105 @@ export class StripeEventsTrigger implements INodeType {
 		}
 		const eventId = typeof event.id === 'string' && event.id.length <= 255 ? event.id : undefined;
 		const now = Math.floor(Date.now() / 1000);
-		if (eventId && alreadySeen(data, eventId, now, tolerance)) {
+		const key = eventId ? claimKey(this, slot, eventId) : undefined;
+		// Checked and claimed synchronously (no await before): see `claims`.
+		if (eventId && key && (alreadySeen(data, eventId, now, tolerance) || !claim(key, now, tolerance))) {
 			// Stripe delivers at least once (and a captured delivery can be replayed within the tolerance):
 			// acknowledged, so Stripe stops retrying, and no second execution.
 			return { webhookResponse: { received: true, duplicate: true } };
 		}
+		const missed = payload === 'snapshot' && !slot.test ? await catchUp(this, data, event, eventId, selected, now, tolerance) : [];
 		let item: IDataObject = { ...event };
 		if (payload === 'thin' && (options.fetchEvent || options.fetchRelatedObject)) {
-			const settings = await getStripeSettings(this);
-			const context = typeof event.context === 'string' && event.context ? event.context : undefined;
-			if (options.fetchEvent && event.id) {
-				const full = await callStripe(
-					this,
-					settings,
-					{ method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context },
-					'throw',
-				);
-				item = { ...(full.body as IDataObject) };
-			}
-			const related = (event.related_object ?? {}) as IDataObject;
-			if (options.fetchRelatedObject && typeof related.url === 'string' && related.url.startsWith('/v1/')) {
-				const obj = await callStripe(this, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context }, 'throw');
-				item.related_object_data = obj.body as IDataObject;
+			let fetched = false;
+			try {
+				item = await fetchThin(this, event, options);
+				fetched = true;
+			} finally {
+				// Not started: the claim is released, so Stripe's retry runs it.
+				if (!fetched && key) claims.delete(key);
 			}
 		}
 		// Connected-account events: which account the event belongs to, whatever the payload style.
 		if (item.account === undefined) item.account = event.account ?? null;
 		if (payload === 'thin' && item.context === undefined) item.context = event.context ?? null;
 		// Recorded only once everything above succeeded: a delivery that failed here is retried by Stripe.
-		if (eventId) rememberEvent(data, eventId, now, tolerance);
+		const started = [...missed.map((m) => String(m.id)), ...(eventId ? [eventId] : [])];
+		if (started.length) rememberEvents(data, started, now, tolerance);
+		const created = typeof event.created === 'number' ? event.created : now;
+		if (typeof data.caughtUpTo === 'number' && created > data.caughtUpTo) data.caughtUpTo = created;
 		// The answer to Stripe: a fixed acknowledgement, never the event (see responseData in the description).
-		return { webhookResponse: { received: true }, workflowData: [this.helpers.returnJsonArray([item])] };
+		return { webhookResponse: { received: true }, workflowData: [this.helpers.returnJsonArray([...missed, item])] };
 	}
+}
+
+/** How far before `caughtUpTo` the catch-up reads, for events Stripe lists a moment late. */
+export const CATCH_UP_OVERLAP_SECONDS = 120;
+
+/**
+ * The selected snapshot events created since the last event this trigger started, up to this delivery's event,
+ * that it has not started (not remembered, not claimed in this process): claimed here and returned oldest
+ * first, to start before the delivered event. Read from the Events API (the last 30 days), for this account and,
+ * when selected, each connected account. If Stripe cannot be read, the delivery starts its own event only and
+ * the next delivery tries again.
+ */
+async function catchUp(
+	ctx: IWebhookFunctions,
+	data: TriggerStaticData,
+	event: IDataObject,
+	eventId: string | undefined,
+	selected: string[],
+	now: number,
+	tolerance: number,
+): Promise<IDataObject[]> {
+	if (typeof data.caughtUpTo !== 'number' || ctx.getNodeParameter('catchUp', true) === false) return [];
+	const until = typeof event.created === 'number' ? event.created : now;
+	const since = Math.max(data.caughtUpTo - CATCH_UP_OVERLAP_SECONDS, data.catchUpStart ?? 0, now - EVENT_RETENTION_SECONDS);
+	if (until < since) return [];
+	const from = ctx.getNodeParameter('eventsFrom', ['self']) as string[];
+	let rows: IDataObject[] = [];
+	try {
+		const settings = await getStripeSettings(ctx);
+		const accounts: Array<string | undefined> = from.length === 0 || from.includes('self') ? [undefined] : [];
+		if (from.includes('other_accounts')) for (const a of await listAll(ctx, settings, '/v1/accounts', { limit: 100 })) accounts.push(String(a.id));
+		for (const account of accounts) {
+			const listed = await listSnapshotEvents(ctx, settings, { types: selected, since, until, account });
+			// Newest first from Stripe: reversed, oldest first.
+			rows.push(...listed.reverse());
+		}
+	} catch {
+		return [];
+	}
+	rows = rows.filter((e) => createdSeconds(e) >= since).sort((a, b) => createdSeconds(a) - createdSeconds(b));
+	const out: IDataObject[] = [];
+	for (const e of rows) {
+		const id = String(e.id);
+		if (id === eventId || alreadySeen(data, id, now, tolerance)) continue;
+		const key = claimKey(ctx, PRODUCTION, id);
+		if (!claim(key, now, tolerance)) continue;
+		out.push({ ...e, account: e.account ?? null });
+	}
+	return out;
+}
+
+/** A thin event's full event and related object, fetched with the event's context as the account. */
+async function fetchThin(ctx: IWebhookFunctions, event: IDataObject, options: IDataObject): Promise<IDataObject> {
+	let item: IDataObject = { ...event };
+	const settings = await getStripeSettings(ctx);
+	const context = typeof event.context === 'string' && event.context ? event.context : undefined;
+	if (options.fetchEvent && event.id) {
+		const full = await callStripe(
+			ctx,
+			settings,
+			{ method: 'GET', path: `/v2/core/events/${encodeURIComponent(String(event.id))}`, apiMode: 'v2', stripeAccount: context },
+			'throw',
+		);
+		item = { ...(full.body as IDataObject) };
+	}
+	const related = (event.related_object ?? {}) as IDataObject;
+	if (options.fetchRelatedObject && typeof related.url === 'string' && related.url.startsWith('/v1/')) {
+		const obj = await callStripe(ctx, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context }, 'throw');
+		item.related_object_data = obj.body as IDataObject;
+	}
+	return item;
 }

@@ -9,6 +9,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
 	IHookFunctions,
+	IPollFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -47,7 +48,7 @@ export const DEFAULT_TIMEOUT_MS = 80_000;
 export { observeAnswer, pacedDelayMs, RATE_LIMIT } from './pacing';
 export type { Pacing } from './pacing';
 
-export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions;
+export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface StripeSettings {
 	apiVersion: string;

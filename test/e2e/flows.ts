@@ -11,6 +11,7 @@ import * as path from 'node:path';
 
 import type { Standin } from '../standin/server';
 import { n8nCli, nodeOutput, readLatestExecution, startN8n, stopN8n, type N8nInstance } from './n8n';
+import { executions as allExecutions } from './polling';
 
 export type Check = (name: string, ok: boolean, detail?: unknown) => boolean;
 
@@ -144,6 +145,21 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		await sleep(1500);
 		check('trigger: none of those started an execution', executionsOf(userFolder, workflowId)?.id === executionId, executionsOf(userFolder, workflowId)?.id);
 
+		// Two copies of one event at the same moment (and a third later, as Stripe's retry): one execution.
+		const countBefore = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;
+		const twins = await Promise.all([0, 1].map(() => standin.deliver({ event: { id: 'evt_e2e_twin', type: 'customer.created' } })));
+		const third = await standin.deliver({ event: { id: 'evt_e2e_twin', type: 'customer.created' } });
+		await waitFor(() => (allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length > countBefore ? true : undefined));
+		await sleep(2000);
+		const twinRuns = allExecutions(userFolder, workflowId, 'Stripe Events Trigger')
+			.slice(countBefore)
+			.filter((e) => e.items[0]?.id === 'evt_e2e_twin');
+		check(
+			'trigger: two identical deliveries at the same moment and a retry start one execution (all answered 200)',
+			twinRuns.length === 1 && [...twins, third].every((d) => d.status === 200),
+			{ executions: twinRuns.length, answers: [...twins, third].map((d) => `${d.status} ${d.body}`) },
+		);
+
 		// Restart n8n (same URL): the destination is checked, not duplicated.
 		const port = server.port;
 		await stopN8n(server);
@@ -167,6 +183,36 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		check('trigger: deliveries still verify after the restart', again.status === 200, again);
 
 		const rest2 = await restClient(`http://127.0.0.1:${server.port}`);
+
+		// The destination is deleted at Stripe while the workflow stays active; two customers are created meanwhile
+		// (their events reach no one). After the repair (deactivate + activate), the next delivery starts them first.
+		const stripeApi = (method: string, p: string) =>
+			fetch(standin.url + p, { method, headers: { Authorization: `Bearer ${opts.secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded' } });
+		await stripeApi('DELETE', `/v2/core/event_destinations/${afterActivation[0]?.id}`);
+		const mark = standin.events().length;
+		await stripeApi('POST', '/v1/customers');
+		await stripeApi('POST', '/v1/customers');
+		const gap = standin
+			.events()
+			.slice(mark)
+			.filter((e) => e.type === 'customer.created');
+		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
+		const current = await rest2('GET', `/workflows/${workflowId}`);
+		await rest2('POST', `/workflows/${workflowId}/activate`, { versionId: current.versionId });
+		const repaired = await until((d) => d.length === 1);
+		await stripeApi('POST', '/v1/customers');
+		const newest = standin.events().at(-1)!;
+		const countBeforeGap = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;
+		const afterGap = await standin.deliver({ event: newest });
+		const gapRun = await waitFor(() => allExecutions(userFolder, workflowId, 'Stripe Events Trigger')[countBeforeGap]);
+		check(
+			'trigger: events while the destination was deleted are started, in order, with the first delivery after the repair',
+			repaired.length === 1 &&
+				afterGap.status === 200 &&
+				JSON.stringify(gapRun?.items.map((i) => i.id)) === JSON.stringify([...gap.map((e) => e.id), newest.id]),
+			{ destinations: repaired.length, answer: afterGap.status, items: gapRun?.items.map((i) => i.id), gap: gap.map((e) => e.id) },
+		);
+
 		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
 		const afterDeactivation = await until((d) => d.length === 0);
 		check('trigger: deactivation deleted the destination', afterDeactivation.length === 0, afterDeactivation);

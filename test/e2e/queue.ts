@@ -348,6 +348,55 @@ async function main(): Promise<void> {
 			pages: listCalls.map((r) => r.rawQuery),
 		});
 
+		// ---------------------------------------------------------------- the polling trigger: polls on main, runs on workers
+		section('polling trigger: polls on main, 250 events in one execution on a worker, a main restart emits nothing twice');
+		const pollNode = 'Stripe Events Polling Trigger';
+		const polling = await createWorkflow({
+			name: 'Queue: polling trigger',
+			nodes: [
+				{
+					id: 'q-poll',
+					name: pollNode,
+					type: `${PKG}.stripeEventsPollingTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, eventPayload: 'snapshot', snapshotEvents: ['invoice.paid'], eventsFrom: ['self'] },
+					credentials: cred(credential),
+				},
+			],
+		});
+		const pollId = String(polling.id);
+		const eventReads = () => standin.requests.filter((r) => r.path === '/v1/events').length;
+		await rest('POST', `/workflows/${pollId}/activate`, { versionId: polling.versionId });
+		// Right after a scheduled poll, so that all 250 fall between two polls.
+		const polledOnce = await waitFor(() => (eventReads() > 0 ? true : undefined), 90_000);
+		check('polling: main polls on its schedule', polledOnce === true, eventReads());
+		const made = standin.addEvents({ type: 'invoice.paid', count: 250 }).map((e) => String(e.id));
+		const [pollExec] = await settled(pollId, 1, 90_000);
+		const pollRun = pollExec && withData(pollExec);
+		const pollItems = pollRun ? output(pollRun, pollNode).map((i) => String(i.id)) : [];
+		check(
+			'polling: 250 events became one execution of 250 items, each once, oldest first',
+			pollRun?.status === 'success' && JSON.stringify(pollItems) === JSON.stringify(made),
+			{ status: pollRun?.status, items: pollItems.length },
+		);
+		check('polling: the execution ran on a worker', Boolean(pollRun && workerOf(workers, pollRun.id)), pollRun?.id);
+		const cursor = JSON.parse(sql(`SELECT "staticData" FROM workflow_entity WHERE id = '${pollId}'`)[0]?.[0] || '{}') as Record<string, { since?: number }>;
+		check('polling: the cursor is in Postgres (static data)', typeof cursor[`node:${pollNode}`]?.since === 'number', cursor);
+		await stopProc(mainProc);
+		const during = standin.addEvents({ type: 'invoice.paid', count: 3 }).map((e) => String(e.id));
+		mainProc = await startProc('main', ['start'], folder('main'), ports.main, { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, logs);
+		const pollAfterRestart = await settled(pollId, 2, 90_000);
+		const pollSecond = pollAfterRestart[1] && withData(pollAfterRestart[1]);
+		await sleep(5000); // a third (duplicate) execution would show by now
+		check(
+			'polling: after a main restart only the 3 events made while main was down are emitted',
+			executions(pollId).length === 2 && JSON.stringify(pollSecond ? output(pollSecond, pollNode).map((i) => String(i.id)) : []) === JSON.stringify(during),
+			{ executions: pollAfterRestart.length },
+		);
+		const restPoll = await mainClient(`http://127.0.0.1:${ports.main}`);
+		await restPoll('POST', `/workflows/${pollId}/deactivate`, {});
+
 		// ---------------------------------------------------------------- the trigger through the webhook processor
 		section('trigger: activation on main, deliveries through the webhook processor');
 		const trigger = await createWorkflow({

@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import { startStandin, type RecordedRequest, type Standin } from '../standin/server';
 import { runEditorSmoke, timingsTable } from './editor';
 import { runExampleWorkflows, runPickerFlow, runTriggerFlow } from './flows';
+import { runPollingFlow } from './polling';
 import { runHostileFlow } from './hostile';
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
@@ -115,6 +116,23 @@ async function main(): Promise<void> {
 	console.log(`stand-in at ${standin.url}`);
 	let server: N8nInstance | undefined;
 	try {
+		// E2E_ONLY=polling,trigger: only those flows (the polling one takes about 5 minutes, mostly n8n's poll schedule).
+		const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
+		if (only.length) {
+			const folder = (name: string) => {
+				fs.cpSync(path.join(withPackage, '.n8n', 'nodes'), path.join(work, name, '.n8n', 'nodes'), { recursive: true });
+				return path.join(work, name);
+			};
+			if (only.includes('trigger')) {
+				section('Stripe Events Trigger: activation, deliveries, restart, deactivation');
+				await runTriggerFlow({ userFolder: folder('trigger'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+			}
+			if (only.includes('polling')) {
+				section('Stripe Events Polling Trigger: polls, 250 events, downtime, restarts');
+				await runPollingFlow({ userFolder: folder('polling'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+			}
+			return;
+		}
 		check('package is installed in the user folder', fs.existsSync(path.join(withPackage, '.n8n', 'nodes', 'node_modules', PACKAGE, 'package.json')));
 
 		// ---------------------------------------------------------------- start-up, without and with the package
@@ -363,6 +381,12 @@ async function main(): Promise<void> {
 		let t = Date.now();
 		await runTriggerFlow({ userFolder: freshFolder('trigger'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
 		timings['trigger flow (2 n8n starts)'] = secs(Date.now() - t);
+
+		// ---------------------------------------------------------------- the polling trigger, in a running n8n
+		section('Stripe Events Polling Trigger: polls, 250 events, downtime, restarts');
+		t = Date.now();
+		await runPollingFlow({ userFolder: freshFolder('polling'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+		timings['polling trigger flow (3 n8n starts, poll schedule)'] = secs(Date.now() - t);
 
 		// ---------------------------------------------------------------- the example workflows
 		section('example workflows: credit-grant reports');

@@ -12,7 +12,12 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { signatureHeader } from '../../nodes/shared/signature';
-import { SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS, StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
+import {
+	forgetProcessClaims,
+	SEEN_EVENTS_MAX,
+	SEEN_EVENTS_RETENTION_SECONDS,
+	StripeEventsTrigger,
+} from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
 import { deliver, runHook, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';
@@ -87,7 +92,8 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 		standin.requests.length = 0;
 		assert.equal(await runHook(s, 'delete'), true);
 		assert.deepEqual(destinationCalls(), [`DELETE /v2/core/event_destinations/${String(data.destinationId)}`]);
-		assert.deepEqual(nodeStatic(s), {});
+		// Only where catch-up starts is kept (set at the first activation), so the inactive time is caught up.
+		assert.deepEqual(Object.keys(nodeStatic(s)).sort(), ['catchUpStart', 'caughtUpTo']);
 		assert.equal((await liveDestinations()).length, 0);
 	});
 
@@ -240,6 +246,8 @@ describe('Stripe Events Trigger: deliveries', () => {
 		standin = await startStandin();
 	});
 	after(async () => standin.close());
+	// Each test is a fresh n8n process: nothing claimed in memory yet.
+	beforeEach(() => forgetProcessClaims());
 
 	it('a correctly signed delivery starts the workflow with the event, connected account exposed', async () => {
 		const r = await deliver(setup({}, staticData()), { headers: { 'Stripe-Signature': signatureHeader(secret, now(), raw) }, rawBody: raw });
@@ -396,6 +404,7 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		standin = await startStandin();
 	});
 	after(async () => standin.close());
+	beforeEach(() => forgetProcessClaims());
 
 	it('an accepted delivery is answered {"received":true}, never with the event or n8n\'s default', async () => {
 		const description = new StripeEventsTrigger().description.webhooks![0];
@@ -458,8 +467,23 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
 		const raw = eventRaw('evt_restart_1');
 		assert.equal((await deliver(s, signed(raw))).items?.length, 1);
+		forgetProcessClaims(); // the restart
 		const reloaded = setup({}, JSON.parse(JSON.stringify(s.staticData)) as IDataObject);
 		assert.equal((await deliver(reloaded, signed(raw))).items, undefined);
+	});
+
+	it('two copies of one event at the same moment start one execution, whatever n8n saves (in one process)', async () => {
+		// n8n loads the static data from its database for each delivery: both copies see no memory of the event.
+		const stored = { 'node:Stripe Events Trigger': nodeData() };
+		const raw = eventRaw('evt_twin_1');
+		const copies = await Promise.all([
+			deliver(setup({}, JSON.parse(JSON.stringify(stored)) as IDataObject), signed(raw)),
+			deliver(setup({}, JSON.parse(JSON.stringify(stored)) as IDataObject), signed(raw, secret, now() - 1)),
+		]);
+		assert.deepEqual(copies.map((c) => c.items?.length ?? 0).sort(), [0, 1]);
+		assert.deepEqual(copies.find((c) => !c.items)?.body, { received: true, duplicate: true });
+		// Later copies too, even if n8n never saved the first delivery's memory (the static data as loaded before it).
+		assert.equal((await deliver(setup({}, JSON.parse(JSON.stringify(stored)) as IDataObject), signed(raw))).items, undefined);
 	});
 
 	it('the replay memory is bounded: entries past the retention are dropped, at most SEEN_EVENTS_MAX are kept, oldest first', async () => {
@@ -504,5 +528,118 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		} finally {
 			srv.close();
 		}
+	});
+});
+
+describe('Stripe Events Trigger: catching up what Stripe did not deliver', () => {
+	const now = () => Math.floor(Date.now() / 1000);
+	before(async () => {
+		standin = await startStandin();
+	});
+	after(async () => standin.close());
+	beforeEach(() => {
+		standin.reset();
+		forgetProcessClaims();
+	});
+
+	/** A delivery of a stored stand-in event, signed with the destination's secret as Stripe does. */
+	const deliverStored = (s: TriggerSetup, event: IDataObject) => {
+		const raw = Buffer.from(JSON.stringify(event));
+		const secret = String(nodeStatic(s).signingSecret);
+		return deliver(s, { headers: { 'Stripe-Signature': signatureHeader(secret, now(), raw) }, rawBody: raw });
+	};
+	const api = (path: string, body: Record<string, string> = {}) =>
+		fetch(standin.url + path, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(body).toString(),
+		});
+
+	it('events while the workflow was inactive start, oldest first and once, with the next delivery; a repeat of one starts nothing', async () => {
+		standin.setClock(now() - 30);
+		await api('/v1/customers', { email: 'before-activation@x.io' }); // before the first activation: never caught up
+		standin.setClock(undefined);
+		const s = setup();
+		await runHook(s, 'create');
+		await runHook(s, 'delete');
+		const mark = standin.events().length;
+		// Inactive: three customers and an unselected product; Stripe has no destination to deliver them to.
+		for (let i = 0; i < 3; i++) await api('/v1/customers', { email: `gap-${i}@x.io` });
+		await api('/v1/products', { name: 'p' });
+		const gap = standin
+			.events()
+			.slice(mark)
+			.filter((e) => e.type === 'customer.created');
+		await runHook(s, 'create');
+		await api('/v1/customers', { email: 'after@x.io' });
+		const delivered = standin.events().at(-1)!;
+		standin.requests.length = 0;
+		const r = await deliverStored(s, delivered as IDataObject);
+		assert.deepEqual(
+			r.items?.map((i) => i.id),
+			[...gap.map((e) => e.id), delivered.id],
+		);
+		assert.ok(r.items?.every((i) => i.account === null));
+		assert.equal(r.body && (r.body as IDataObject).received, true);
+		// One read of the Events API, for the window since the first activation, up to the delivered event.
+		const reads = standin.requests.filter((q) => q.path === '/v1/events');
+		assert.equal(reads.length, 1);
+		assert.match(reads[0].rawQuery, /^created\[gte\]=\d+&created\[lte\]=\d+&limit=100&types\[0\]=customer\.created&types\[1\]=invoice\.paid$/);
+		// Stripe delivers a gap event late: already started.
+		assert.equal((await deliverStored(s, gap[0] as IDataObject)).items, undefined);
+		// The next delivery catches up nothing more.
+		await api('/v1/customers', { email: 'next@x.io' });
+		assert.deepEqual(
+			(await deliverStored(s, standin.events().at(-1) as IDataObject)).items?.map((i) => i.id),
+			[standin.events().at(-1)!.id],
+		);
+	});
+
+	it('events while the destination was deleted at Stripe are not lost: after the repair, the next delivery starts them first', async () => {
+		const s = setup();
+		await runHook(s, 'create');
+		await fetch(`${standin.url}/v2/core/event_destinations/${String(nodeStatic(s).destinationId)}`, {
+			method: 'DELETE',
+			headers: { Authorization: `Bearer ${SECRET_KEY}` },
+		});
+		const inv = (await (await api('/v1/customers', {})).json()) as IDataObject;
+		const invoice = (await (await api('/v1/invoices', { customer: String(inv.id) })).json()) as IDataObject;
+		await api(`/v1/invoices/${String(invoice.id)}/pay`);
+		const gap = standin.events().filter((e) => ['customer.created', 'invoice.paid'].includes(String(e.type)));
+		assert.equal(await runHook(s, 'checkExists'), false, 'the activation check finds it gone');
+		await runHook(s, 'create');
+		await api('/v1/customers', {});
+		const r = await deliverStored(s, standin.events().at(-1) as IDataObject);
+		assert.deepEqual(
+			r.items?.map((i) => i.type),
+			['customer.created', 'invoice.paid', 'customer.created'],
+		);
+		assert.deepEqual(
+			r.items?.slice(0, 2).map((i) => i.id),
+			gap.map((e) => e.id),
+		);
+	});
+
+	it('Catch Up Missed Events off, or the Events API failing: the delivery starts its own event only', async () => {
+		const off = setup({ catchUp: false });
+		await runHook(off, 'create');
+		await api('/v1/customers', {});
+		await api('/v1/customers', {});
+		standin.requests.length = 0;
+		assert.equal((await deliverStored(off, standin.events().at(-1) as IDataObject)).items?.length, 1);
+		assert.equal(standin.requests.filter((q) => q.path === '/v1/events').length, 0);
+
+		forgetProcessClaims();
+		const on = setup();
+		await runHook(on, 'create');
+		await api('/v1/customers', {});
+		await api('/v1/customers', {});
+		standin.addFault({ path: '/v1/events', status: 400, times: 5 });
+		const r = await deliverStored(on, standin.events().at(-1) as IDataObject);
+		assert.equal(r.status, 200);
+		assert.deepEqual(
+			r.items?.map((i) => i.id),
+			[standin.events().at(-1)!.id],
+		);
 	});
 });

@@ -8,6 +8,9 @@
  *   files (./files.ts): POST /v1/files (multipart upload), GET /v1/files/:id and /v1/files/:id/contents.
  *   v2 (JSON): /v2/core/event_destinations create / retrieve / list / update / delete / enable / disable /
  *      ping.
+ *   events (./events.ts): GET /v1/events (+ /:id) and GET /v2/core/events (+ /:id), 30 days kept; every create,
+ *      update and delete above records `<object>.created|updated|deleted` (POST /v1/invoices/:id/pay: invoice.paid),
+ *      stamped with the stand-in's clock, which tests can move to simulate days of downtime.
  *
  * Like Stripe it checks `Authorization: Bearer <key>` (or Basic with the key as user name; any key starting
  * with sk_test_ or rk_test_ is accepted), answers errors in Stripe's JSON format (401, 404
@@ -31,6 +34,11 @@
  *                                            event to the destination's (loopback) webhook URL, signed with its
  *                                            secret (forge: a wrong one); answers what the webhook answered
  *   GET  /__standin/deliveries               deliveries made so far (pings are delivered after they are answered)
+ *   GET|POST /__standin/clock                JSON {now?: unix s (stops the clock there), advance?: s, real?: true}
+ *   POST /__standin/events                   JSON {type, object?, created?, account?, count?, step?, thin?, related_object?}:
+ *                                            record events directly (e.g. 250 at once); answers them
+ *   POST /__standin/auto-deliver             JSON {on}: deliver each new snapshot event to the enabled destinations
+ *                                            that select it, as Stripe does (default off)
  *
  * Use it as a module:  const s = await startStandin({ port: 0, latencyMs: 5 }); s.url; s.requests; await s.close();
  * or from the command line:  node dist-test/test/standin/server.js --port 12111 [--host 127.0.0.1] [--latency 20]
@@ -40,6 +48,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { addSnapshotEvent, addThinEvent, EventsApiError, EventStore, handleV1Events, handleV2Events, markDelivered } from './events';
+import type { EventSink, NewEvent, NewThinEvent } from './events';
 import { handleFiles, type StoredFile } from './files';
 import { FormParseError, parseForm, type FormObject } from './form';
 import type { RelatedStore } from './resources';
@@ -142,8 +152,23 @@ export interface Standin {
 	objects(resourcePath: string, account?: string): StripeObject[];
 	/** Store objects directly (as if created through the API), e.g. to seed a long list quickly. */
 	seed(resourcePath: string, params: Array<{ [key: string]: unknown }>, account?: string): StripeObject[];
+	/** The stand-in's clock in unix seconds (objects' and events' `created`, the 30-day retention). */
+	now(): number;
+	/** Stop the clock at this unix time (it then moves only with advanceClock); undefined: real time again. */
+	setClock(seconds?: number): void;
+	/** Move the clock forward (or back, negative) by this many seconds. */
+	advanceClock(seconds: number): void;
+	/** Record events directly: `count` events of a type (snapshot, or thin with `thin: true`), `created` by default now. */
+	addEvents(e: AddEvents): StripeObject[];
+	/** The recorded snapshot (or thin) events of an account ('' = the platform), oldest first, retention ignored. */
+	events(account?: string, thin?: boolean): StripeObject[];
+	/** Deliver every new snapshot event to the enabled destinations that select it, as Stripe does (default off). */
+	setAutoDeliver(on: boolean): void;
 	close(): Promise<void>;
 }
+
+/** Events recorded directly (POST /__standin/events): `count` (default 1) events, `step` seconds apart. */
+export type AddEvents = (Omit<NewEvent, 'request'> | NewThinEvent) & { thin?: boolean; count?: number; step?: number };
 
 /** mulberry32: a small seeded PRNG, so chaos runs are reproducible. */
 function seededRandom(seed: number): () => number {
@@ -331,7 +356,10 @@ class AccountData {
 	v1 = new Map<string, Map<string, Stored>>(); // resource path -> id -> object
 	deleted = new Map<string, Set<string>>(); // resource path -> deleted ids
 	v2Destinations = new Map<string, Stored>();
+	events = new EventStore();
 	seq = 0;
+	/** The stand-in's clock (unix seconds), which tests can move. */
+	constructor(public now: () => number = nowSeconds) {}
 
 	table(path: string): Map<string, Stored> {
 		let t = this.v1.get(path);
@@ -353,6 +381,8 @@ interface RequestContext {
 	rawBody: string;
 	headers: http.IncomingHttpHeaders;
 	data: AccountData;
+	/** Records the event an operation produces (like Stripe, after it succeeded). */
+	emit: (e: Omit<NewEvent, 'account' | 'created'>) => void;
 }
 
 const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created', 'expand'];
@@ -434,7 +464,11 @@ function handleV1(ctx: RequestContext, resources: ResourceDef[], singletons: Sin
 	const rest = segments.slice(def.path.split('/').length);
 	const table = ctx.data.table(def.path);
 
-	if (rest.length === 0 && method === 'POST') return { status: 200, body: create(def, ctx.data, table, body) };
+	if (rest.length === 0 && method === 'POST') {
+		const obj = create(def, ctx.data, table, body);
+		ctx.emit({ type: `${def.object}.created`, object: obj });
+		return { status: 200, body: obj };
+	}
 	if (rest.length === 0 && method === 'GET') return { status: 200, body: expandRows(list(def, table, ctx.query), ctx.query.expand, ctx.data) };
 	if (rest.length === 1 && rest[0] === 'search' && method === 'GET' && def.searchable) {
 		return { status: 200, body: expandRows(search(def, table, ctx.query), ctx.query.expand, ctx.data) };
@@ -454,18 +488,40 @@ function handleV1(ctx: RequestContext, resources: ResourceDef[], singletons: Sin
 			checkParams(def, body, def.updateParams);
 			const params = coerceOr400(def, body);
 			writeRelated(def, found.obj, body, ctx.data);
+			const before = JSON.parse(JSON.stringify(found.obj)) as StripeObject;
 			applyParams(found.obj, stripWriteOnly(def, params), '');
-			def.onWrite?.(found.obj, nowSeconds());
+			def.onWrite?.(found.obj, ctx.data.now());
+			ctx.emit({ type: `${def.object}.updated`, object: found.obj, previous: changedFrom(before, found.obj) });
 			return { status: 200, body: found.obj };
 		}
 		if (method === 'DELETE' && def.deletable !== false) {
 			if (!found) throw resourceMissing(def.object, id);
 			table.delete(id);
 			ctx.data.tombstones(def.path).add(id);
+			ctx.emit({ type: `${def.object}.deleted`, object: found.obj });
 			return { status: 200, body: { id, object: def.object, deleted: true } };
 		}
 	}
+	// An invoice is paid (as if its payment succeeded): invoice.updated, then invoice.paid.
+	if (def.object === 'invoice' && rest.length === 2 && rest[1] === 'pay' && method === 'POST') {
+		const found = table.get(decodeURIComponent(rest[0]));
+		if (!found) throw resourceMissing(def.object, decodeURIComponent(rest[0]));
+		const before = JSON.parse(JSON.stringify(found.obj)) as StripeObject;
+		Object.assign(found.obj, { status: 'paid', paid: true, amount_paid: found.obj.amount_due ?? 0, amount_remaining: 0 });
+		ctx.emit({ type: 'invoice.updated', object: found.obj, previous: changedFrom(before, found.obj) });
+		ctx.emit({ type: 'invoice.paid', object: found.obj });
+		return { status: 200, body: found.obj };
+	}
 	throw unrecognizedUrl(method, path);
+}
+
+/** Stripe's previous_attributes: the old values of the top-level fields that changed. */
+function changedFrom(before: StripeObject, after: StripeObject): StripeObject {
+	const out: StripeObject = {};
+	for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+		if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = before[k] ?? null;
+	}
+	return out;
 }
 
 function checkParams(def: ResourceDef, body: FormObject, allowed: string[] | undefined): void {
@@ -500,7 +556,7 @@ function create(def: ResourceDef, data: AccountData, table: Map<string, Stored>,
 	let id: string;
 	do id = `${def.idPrefix}_${randomId(14)}`;
 	while (table.has(id));
-	const created = nowSeconds();
+	const created = data.now();
 	const obj: StripeObject = def.defaults ? def.defaults({ id, created }) : { id, object: def.object, created, livemode: false, metadata: {} };
 	writeRelated(def, obj, body, data);
 	applyParams(obj, params, '');
@@ -675,7 +731,7 @@ function handleV2(ctx: RequestContext): Reply {
 	}
 	const rest = path.slice(V2_BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
 	const table = ctx.data.v2Destinations;
-	const now = new Date().toISOString();
+	const now = new Date(ctx.data.now() * 1000).toISOString();
 	const find = (id: string): DestinationRecord => {
 		const s = table.get(id);
 		if (!s) throw v2Error(404, 'resource_missing', `No such event destination: '${id}'`);
@@ -868,6 +924,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		const event: StripeObject = { id: `evt_test_${randomId(24)}`, object: 'event', created: nowSeconds(), livemode: false, ...(body.event ?? {}) };
 		const result = await deliverEvent(destination, event, body);
 		deliveries.push(result);
+		if (result.status >= 200 && result.status < 300 && !body.forge) markDelivered(allStores(), String(event.id), String(destination.id));
 		return result;
 	};
 	const idempotency = new Map<string, { fingerprint: string; reply: Reply; requestId: string }>();
@@ -878,16 +935,79 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 	let acceptedTimes: number[] = [];
 	let seq = 0;
 
+	/** The clock: real time moved by an offset, or stopped at a set time (tests move it explicitly). */
+	let clockOffset = 0;
+	let clockStopped: number | undefined;
+	const clock = () => clockStopped ?? nowSeconds() + clockOffset;
+	const setClock = (seconds?: number) => {
+		clockOffset = 0;
+		clockStopped = seconds;
+	};
+	const advanceClock = (seconds: number) => {
+		if (clockStopped !== undefined) clockStopped += seconds;
+		else clockOffset += seconds;
+	};
+	let autoDeliver = false;
 	const account = (id: string) => {
 		let a = accounts.get(id);
-		if (!a) accounts.set(id, (a = new AccountData()));
+		if (!a) accounts.set(id, (a = new AccountData(clock)));
 		return a;
+	};
+	/** The enabled webhook destinations that receive an account's events ('' = the platform). */
+	const sinksFor = (acct: string): Array<EventSink & { rec: DestinationRecord }> => {
+		const of = (a: string, from: string) =>
+			[...account(a).v2Destinations.values()]
+				.map((st) => st.obj as DestinationRecord)
+				.filter((d) => d.status === 'enabled' && d.type === 'webhook_endpoint' && ((d.events_from as string[]) ?? ['self']).includes(from));
+		const recs = acct ? [...of('', 'other_accounts'), ...of(acct, 'self')] : of('', 'self');
+		return recs.map((rec) => ({
+			id: String(rec.id),
+			payload: rec.event_payload as 'snapshot' | 'thin',
+			enabledEvents: (rec.enabled_events as string[]) ?? [],
+			rec,
+		}));
+	};
+	const allStores = () => [...accounts.values()].map((a) => a.events);
+	/** Records a snapshot event; with auto-delivery on, delivers it (after the current answer) to its destinations. */
+	const recordEvent = (acct: string, e: NewEvent) => {
+		const data = account(acct);
+		const sinks = sinksFor(acct);
+		const event = addSnapshotEvent(data.events, ++data.seq, { ...e, account: acct || undefined, created: e.created ?? clock() }, sinks);
+		if (autoDeliver) {
+			for (const sink of sinks.filter((d) => d.payload === 'snapshot' && (d.enabledEvents.includes('*') || d.enabledEvents.includes(e.type)))) {
+				setImmediate(() => {
+					void deliverEvent(sink.rec, event).then((d) => {
+						deliveries.push(d);
+						if (d.status >= 200 && d.status < 300) markDelivered(allStores(), String(event.id), sink.id);
+					});
+				});
+			}
+		}
+		return event;
+	};
+	const addEvents = (e: AddEvents): StripeObject[] => {
+		const out: StripeObject[] = [];
+		const start = e.created ?? clock();
+		for (let i = 0; i < (e.count ?? 1); i++) {
+			const created = start + i * (e.step ?? 0);
+			const acct = e.account ?? '';
+			if (e.thin) {
+				const data = account(acct);
+				out.push(addThinEvent(data.events, ++data.seq, { ...(e as NewThinEvent), created }));
+			} else {
+				const { object, previous, type } = e as NewEvent;
+				out.push(recordEvent(acct, { type, object: object ?? { id: `obj_${i}`, object: type.split('.').slice(0, -1).join('.') }, previous, created }));
+			}
+		}
+		return out;
 	};
 	const reset = () => {
 		requests.length = 0;
 		deliveries.length = 0;
 		accounts.clear();
 		idempotency.clear();
+		setClock(undefined);
+		autoDeliver = false;
 		faults = [];
 		chaos = undefined;
 		rateLimit = undefined;
@@ -995,6 +1115,20 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 						return send({ status: 200, body: { ok: true } });
 					}
 					if (path === '/__standin/health') return send({ status: 200, body: { ok: true } });
+					if (path === '/__standin/clock') {
+						if (method === 'POST') {
+							const c = JSON.parse(rawBody || '{}') as { now?: number; advance?: number; real?: boolean };
+							if (c.real) setClock(undefined);
+							if (typeof c.now === 'number') setClock(c.now);
+							if (typeof c.advance === 'number') advanceClock(c.advance);
+						}
+						return send({ status: 200, body: { now: clock() } });
+					}
+					if (path === '/__standin/events' && method === 'POST') return send({ status: 200, body: addEvents(JSON.parse(rawBody || '{}') as AddEvents) });
+					if (path === '/__standin/auto-deliver' && method === 'POST') {
+						autoDeliver = !!(JSON.parse(rawBody || '{}') as { on?: boolean }).on;
+						return send({ status: 200, body: { on: autoDeliver } });
+					}
 					if (path === '/__standin/deliveries' && method === 'GET') return send({ status: 200, body: deliveries });
 					if (path === '/__standin/destinations' && method === 'GET')
 						return send({ status: 200, body: allDestinations().map((d) => renderDestination(d, ['webhook_endpoint.url'])) });
@@ -1122,10 +1256,16 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 						);
 					}
 				}
-				const ctx: RequestContext = { method, path, query, rawBody, headers: req.headers, data: account(acct) };
+				const emit = (e: Omit<NewEvent, 'account' | 'created'>) =>
+					void recordEvent(acct, { ...e, request: { id: requestId, idempotency_key: typeof idemKey === 'string' ? idemKey : null } });
+				const ctx: RequestContext = { method, path, query, rawBody, headers: req.headers, data: account(acct), emit };
 				let reply: Reply;
 				const fileReply = path.startsWith('/v1/files') ? handleFiles(filesOf(ctx.data), method, path, rawBody, req.headers) : undefined;
 				if (fileReply) reply = fileReply;
+				else if (path === '/v1/events' || path.startsWith('/v1/events/'))
+					reply = { status: 200, body: handleV1Events(ctx.data.events, method, path, query, clock()) };
+				else if (path === '/v2/core/events' || path.startsWith('/v2/core/events/'))
+					reply = { status: 200, body: handleV2Events(ctx.data.events, method, path, query, clock()) };
 				else if (path.startsWith('/v1/')) reply = handleV1(ctx, resources, singletons);
 				else if (path.startsWith('/v2/')) reply = handleV2(ctx);
 				else throw unrecognizedUrl(method, path);
@@ -1140,7 +1280,20 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 					void deliverEvent(destination, event).then((d) => deliveries.push(d));
 				}
 				return;
-			} catch (e) {
+			} catch (caught) {
+				let e = caught;
+				if (e instanceof EventsApiError) {
+					e =
+						e.code === ''
+							? unrecognizedUrl(method, path)
+							: new ApiError(e.status, {
+									type: 'invalid_request_error',
+									code: e.code,
+									message: e.message,
+									...(path.startsWith('/v1/') ? { doc_url: `https://stripe.com/docs/error-codes/${e.code.replace(/_/g, '-')}` } : {}),
+									...(e.param !== undefined ? { param: e.param } : {}),
+								});
+				}
 				if (e instanceof ApiError) {
 					const error: StripeObject = { ...e.error };
 					if (path.startsWith('/v1/') || !path.startsWith('/v2/')) {
@@ -1179,6 +1332,14 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 		setRateLimit,
 		objects,
 		seed,
+		now: clock,
+		setClock,
+		advanceClock,
+		addEvents,
+		events: (acct = '', thin = false) => [...(thin ? account(acct).events.v2 : account(acct).events.v1)].sort((a, b) => a.seq - b.seq).map((e) => e.obj),
+		setAutoDeliver: (on: boolean) => {
+			autoDeliver = on;
+		},
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const r of hanging) r.socket?.destroy();

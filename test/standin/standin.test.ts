@@ -613,4 +613,112 @@ describe('stand-in server', () => {
 			},
 		]);
 	});
+
+	it('events: the stand-in operations record v1 events, listed by stripe-node newest first with previous_attributes', async () => {
+		const cus = await stripe.customers.create({ email: 'a@x.io' }, { idempotencyKey: 'ik-1' });
+		await stripe.customers.update(cus.id, { name: 'Ada' });
+		const inv = await stripe.invoices.create({ customer: cus.id });
+		const paid = await stripe.invoices.pay(inv.id);
+		assert.equal(paid.status, 'paid');
+		await stripe.customers.del(cus.id);
+		const events = await stripe.events.list({ limit: 100 });
+		assert.deepEqual(
+			events.data.map((e) => e.type),
+			['customer.deleted', 'invoice.paid', 'invoice.updated', 'invoice.created', 'customer.updated', 'customer.created'],
+		);
+		const created = events.data[5];
+		assert.equal(created.object, 'event');
+		assert.equal(created.api_version, '2024-11-20.acacia');
+		assert.equal((created.data.object as Stripe.Customer).id, cus.id);
+		assert.equal(created.request?.idempotency_key, 'ik-1');
+		assert.match(created.request?.id ?? '', /^req_/);
+		const updated = events.data[4];
+		assert.deepEqual(updated.data.previous_attributes, { name: null });
+		assert.deepEqual((events.data[2].data.previous_attributes as Record<string, unknown>).status, 'draft');
+		assert.deepEqual(await stripe.events.retrieve(created.id), created);
+		await assert.rejects(stripe.events.retrieve('evt_missing'), (e: StripeErr) => e.statusCode === 404 && e.code === 'resource_missing');
+	});
+
+	it('events: types[], type wildcards, created filters, pagination over 250 events and the 30-day retention', async () => {
+		const t0 = 1_760_000_000;
+		s.setClock(t0 + 40 * 86400);
+		s.addEvents({ type: 'customer.created', created: t0 + 5 * 86400, count: 3 }); // past retention
+		const fresh = s.addEvents({ type: 'invoice.paid', created: t0 + 20 * 86400, count: 250, step: 60 });
+		s.addEvents({ type: 'customer.subscription.updated', created: t0 + 30 * 86400, count: 2 });
+		s.addEvents({ type: 'charge.succeeded', created: t0 + 30 * 86400 });
+		const all = await stripe.events.list({ limit: 100 }).autoPagingToArray({ limit: 1000 });
+		assert.equal(all.length, 253);
+		assert.ok(
+			all.every((e, i) => i === 0 || e.created <= all[i - 1].created),
+			'newest first',
+		);
+		assert.equal(s.requests.filter((r) => r.path === '/v1/events').length, 3);
+		const paidOnly = await stripe.events.list({ types: ['invoice.paid', 'charge.succeeded'], limit: 100 }).autoPagingToArray({ limit: 1000 });
+		assert.equal(paidOnly.length, 251);
+		assert.match(s.requests[s.requests.length - 1].rawQuery, /types\[0\]=invoice\.paid&types\[1\]=charge\.succeeded/);
+		assert.deepEqual(
+			(await stripe.events.list({ type: 'customer.*' })).data.map((e) => e.type),
+			['customer.subscription.updated', 'customer.subscription.updated'],
+		);
+		const window = await stripe.events.list({ created: { gte: fresh[10].created as number, lt: fresh[20].created as number }, limit: 100 });
+		assert.deepEqual(
+			window.data.map((e) => e.id),
+			fresh
+				.slice(10, 20)
+				.reverse()
+				.map((e) => e.id),
+		);
+		assert.equal((await stripe.events.list({ created: fresh[3].created as number })).data[0].id, fresh[3].id);
+		await assert.rejects(stripe.events.list({ type: 'a', types: ['b'] }), (e: StripeErr) => e.statusCode === 400);
+		await assert.rejects(stripe.events.list({ types: Array.from({ length: 21 }, (_, i) => `t${i}`) }), (e: StripeErr) => e.statusCode === 400);
+		// 30 days: an event of t0+5d is gone at t0+40d, retrieved or listed.
+		const old = s.events()[0];
+		await assert.rejects(stripe.events.retrieve(String(old.id)), (e: StripeErr) => e.statusCode === 404);
+		s.setClock(t0 + 35 * 86400 - 60);
+		assert.equal((await stripe.events.retrieve(String(old.id))).id, old.id);
+		// Objects created now carry the clock's time, and so do their events.
+		const cus = await stripe.customers.create({});
+		assert.equal(cus.created, s.now());
+		assert.equal((await stripe.events.list({ limit: 1 })).data[0].created, cus.created);
+	});
+
+	it('events: delivery_success follows deliveries to the destinations that select the event', async () => {
+		const ed = await stripe.v2.core.eventDestinations.create({
+			name: 'd',
+			type: 'webhook_endpoint',
+			event_payload: 'snapshot',
+			enabled_events: ['customer.created'],
+			webhook_endpoint: { url: 'https://example.test/hook' },
+		});
+		await stripe.customers.create({});
+		await stripe.products.create({ name: 'p' });
+		const pending = await stripe.events.list({ delivery_success: false });
+		assert.deepEqual(
+			pending.data.map((e) => [e.type, e.pending_webhooks]),
+			[['customer.created', 1]],
+		);
+		assert.deepEqual(
+			(await stripe.events.list({ delivery_success: true })).data.map((e) => e.type),
+			['product.created'],
+		);
+		void ed;
+	});
+
+	it('thin events: GET /v2/core/events by object_id (required in this API version), pages, retrieve, through stripe-node', async () => {
+		const related = { id: 'mtr_1', type: 'billing.meter', url: '/v1/billing/meters/mtr_1' };
+		const made = s.addEvents({ thin: true, type: 'v1.billing.meter.error_report_triggered', related_object: related, count: 5, step: 1 });
+		s.addEvents({ thin: true, type: 'v1.billing.meter.error_report_triggered', related_object: { ...related, id: 'mtr_2' } });
+		const listed = await stripe.v2.core.events.list({ object_id: 'mtr_1', limit: 2 }).autoPagingToArray({ limit: 100 });
+		assert.deepEqual(
+			listed.map((e) => e.id),
+			made.map((e) => e.id).reverse(),
+		);
+		assert.equal(listed[0].object, 'v2.core.event');
+		assert.match(String(listed[0].created), /^\d{4}-\d\d-\d\dT/);
+		const one = await stripe.v2.core.events.retrieve(String(made[0].id));
+		assert.equal(one.id, made[0].id);
+		const missing = await raw('GET', '/v2/core/events');
+		assert.equal(missing.status, 400);
+		assert.equal(missing.json.error.code, 'parameter_missing');
+	});
 });

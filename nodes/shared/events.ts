@@ -1,0 +1,94 @@
+/**
+ * Reading Stripe's Events API, for both triggers: the polling trigger's polls and the webhook trigger's
+ * catch-up. Requests go through the one client, pages through the one pager.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { callStripe } from './client';
+import type { PageStep } from './pager';
+import { pages } from './pager';
+import type { StripeContext, StripeSettings } from './transport';
+
+/** Stripe lists events of the last 30 days (GET /v1/events, GET /v2/core/events). */
+export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
+/** Stripe's `types` filter takes at most 20 event types; with more, the caller's filter applies. */
+export const MAX_TYPES_FILTER = 20;
+
+/** An event's `created` in unix seconds (v1: a number; v2: an ISO date). */
+export function createdSeconds(event: IDataObject): number {
+	const c = event.created;
+	if (typeof c === 'number') return c;
+	const ms = Date.parse(String(c));
+	return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
+}
+
+/** Every row of a v1 list (e.g. connected accounts, billing meters), all pages. */
+export async function listAll(
+	ctx: StripeContext,
+	settings: StripeSettings,
+	path: string,
+	params: Record<string, unknown>,
+	account?: string,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	const fetchPage = async (step: PageStep | undefined) =>
+		(
+			await callStripe(
+				ctx,
+				settings,
+				{ method: 'GET', path, params: { ...params, ...(step && 'params' in step ? step.params : {}) }, apiMode: 'v1', stripeAccount: account },
+				'throw',
+			)
+		).body;
+	for await (const rows of pages(fetchPage, { kind: 'list', where: (n) => `GET ${path}${account ? ` (${account})` : ''}, page ${n}` })) out.push(...rows);
+	return out;
+}
+
+export interface SnapshotEventRead {
+	/** The selected types; `*` is every type. */
+	types: string[];
+	/** Unix seconds: events created at or after. */
+	since: number;
+	/** Unix seconds: events created at or before. */
+	until?: number;
+	/** A connected account (Stripe-Account); undefined: the credential's account. */
+	account?: string;
+	/** Page size (default 100). */
+	limit?: number;
+	/** Stop after the first page that has a selected event. */
+	firstMatch?: boolean;
+}
+
+/**
+ * Snapshot events of the selected types created in a window, as Stripe lists them (newest first), all pages.
+ * With up to 20 types Stripe filters them (`types[]`); otherwise they are filtered here.
+ */
+export async function listSnapshotEvents(ctx: StripeContext, settings: StripeSettings, read: SnapshotEventRead): Promise<IDataObject[]> {
+	const all = read.types.includes('*');
+	const created: Record<string, number> = { gte: read.since };
+	if (read.until !== undefined) created.lte = read.until;
+	const params: Record<string, unknown> = { created, limit: read.limit ?? 100 };
+	if (!all && read.types.length <= MAX_TYPES_FILTER) params.types = read.types;
+	const out: IDataObject[] = [];
+	const fetchPage = async (step: PageStep | undefined) =>
+		(
+			await callStripe(
+				ctx,
+				settings,
+				{
+					method: 'GET',
+					path: '/v1/events',
+					params: { ...params, ...(step && 'params' in step ? step.params : {}) },
+					apiMode: 'v1',
+					stripeAccount: read.account,
+				},
+				'throw',
+			)
+		).body;
+	const where = (n: number) => `GET /v1/events${read.account ? ` (${read.account})` : ''}, page ${n}`;
+	for await (const rows of pages(fetchPage, { kind: 'list', where })) {
+		out.push(...rows.filter((e) => all || read.types.includes(String(e.type))));
+		if (read.firstMatch && out.length) break;
+	}
+	return out;
+}

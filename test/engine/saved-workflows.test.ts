@@ -1,0 +1,275 @@
+/**
+ * Saved workflows keep working: workflows saved with the node descriptions of version 0.1.0
+ * (test/fixtures/saved-workflows/*.json, whole workflows as n8n stores them) are loaded as they are and
+ * run inside n8n-core's WorkflowExecute; every request they send must equal what stripe@17.4.0 sends for
+ * what the user set when the workflow was saved.
+ *
+ * The fixtures are frozen. n8n's editor saves only the parameters that differ from a field's default
+ * (NodeHelpers.getNodeParameters with returnDefaults = false), so these files hold exactly what a user's
+ * saved workflow holds: Mode "Payment", Quantity 1, Type "Monetary", Operation "Create" are NOT in them.
+ * A change to a field's name, shape, default or meaning that would make such a workflow send something
+ * else fails here, with the fixture, the node and the difference named. Such a change needs a new node
+ * version (README, Versioning); never edit a fixture to make this test pass.
+ *
+ * Expected requests are stripe-node's, for the values the user set (written out below), not the node's.
+ */
+import '../harness/engine';
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import nock from 'nock';
+import { after, before, describe, it } from 'node:test';
+
+import type { ICredentialDataDecryptedObject, INode, INodeType, IWorkflowBase } from 'n8n-workflow';
+import { runWorkflow } from '../harness/engine';
+import { runHook } from '../harness/webhook';
+import type { CapturedRequest, CaptureServer } from '../support/capture';
+import { startCaptureServer, stripeShapedAnswer } from '../support/capture';
+
+const Stripe = require('stripe');
+
+// Both sides talk to a real loopback server (nock's interception would stall stripe-node).
+nock.restore();
+
+const REPO = path.join(__dirname, '../../..');
+const FIXTURES = path.join(REPO, 'test/fixtures/saved-workflows');
+const API_VERSION = '2024-11-20.acacia';
+const SECRET_KEY = 'sk_test_savedWorkflows0123456789';
+
+type Sdk = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Fixture {
+	file: string;
+	/** What the user set when saving, sent with stripe-node: the requests the saved workflow must send. */
+	expected: (sdk: Sdk) => Promise<unknown>;
+	/** Items each Stripe node outputs (by node name), where it says something. */
+	items?: Record<string, number>;
+}
+
+const FIXTURES_RUN: Fixture[] = [
+	{
+		file: 'core-customer-create.json',
+		expected: (sdk) =>
+			sdk.customers.create({
+				address: { city: 'Paris', country: 'FR', line1: '1 Rue de Rivoli', postal_code: '75001' },
+				description: 'Signed up from the web form',
+				email: 'jane@example.com',
+				metadata: { source: 'n8n', plan: 'pro' },
+				name: 'Jane Doe',
+				phone: '+15555550100',
+				preferred_locales: ['en', 'fr'],
+			}),
+	},
+	{
+		file: 'billing-subscription-create.json',
+		expected: (sdk) =>
+			sdk.subscriptions.create({
+				customer: 'cus_Saved0001',
+				items: [
+					{ price: 'price_Monthly0001', quantity: 1 },
+					{ price: 'price_Seats0001', quantity: 3 },
+				],
+				collection_method: 'send_invoice',
+				days_until_due: 14,
+				description: 'Pro plan with 3 seats',
+				metadata: { order: 'A-1001' },
+			}),
+	},
+	{
+		file: 'checkout-session-create.json',
+		expected: (sdk) =>
+			sdk.checkout.sessions.create({
+				mode: 'payment',
+				ui_mode: 'hosted',
+				success_url: 'https://example.com/thanks?session={CHECKOUT_SESSION_ID}',
+				line_items: [
+					{ price: 'price_Basic0001', quantity: 2 },
+					{ price: 'price_Addon0001', quantity: 1 },
+				],
+				allow_promotion_codes: true,
+				cancel_url: 'https://example.com/cart',
+				client_reference_id: 'order-1001',
+				customer_email: 'jane@example.com',
+			}),
+	},
+	{
+		file: 'billing-credit-grant-create.json',
+		expected: (sdk) =>
+			sdk.billing.creditGrants.create({
+				amount: { type: 'monetary', monetary: { currency: 'usd', value: 5000 } },
+				applicability_config: { scope: { price_type: 'metered' } },
+				category: 'promotional',
+				customer: 'cus_Saved0001',
+				expires_at: 1798761600,
+				metadata: { campaign: 'welcome' },
+				name: 'Welcome credit',
+			}),
+	},
+	{
+		file: 'core-customer-list-return-all.json',
+		// Return All: every page, 100 at a time, as stripe-node's auto-pagination asks for them.
+		expected: (sdk) => sdk.customers.list({ created: { gte: 1704067200 }, email: 'jane@example.com', limit: 100 }).autoPagingToArray({ limit: 10_000 }),
+		items: { 'Get many customers': 3 },
+	},
+];
+
+/** Answers: customer lists come in two pages (cus_1, cus_2, then cus_3); everything else as capture.ts does. */
+function answer(req: CapturedRequest): { status: number; body: unknown } {
+	const [p, q = ''] = req.url.split('?');
+	if (req.method === 'GET' && p === '/v1/customers') {
+		const after = new URLSearchParams(q).get('starting_after');
+		const data = after ? [{ id: 'cus_3', object: 'customer' }] : [1, 2].map((n) => ({ id: `cus_${n}`, object: 'customer' }));
+		return { status: 200, body: { object: 'list', data, has_more: !after, url: p } };
+	}
+	if (req.method === 'POST' && p === '/v2/core/event_destinations')
+		return {
+			status: 200,
+			body: { id: 'ed_saved_1', object: 'v2.core.event_destination', status: 'enabled', webhook_endpoint: { signing_secret: 'whsec_saved', url: 'x' } },
+		};
+	return stripeShapedAnswer(req.method, req.url);
+}
+
+/** A request as a saved workflow's behaviour is judged: what Stripe receives, not how it is spelled. */
+function wire(req: CapturedRequest) {
+	const [p, q = ''] = req.url.split('?');
+	const contentType = String(req.headers['content-type'] ?? '');
+	const sorted = (text: string) => [...new URLSearchParams(text)].map(([k, v]) => `${k}=${v}`).sort();
+	return {
+		request: `${req.method} ${p}`,
+		query: sorted(q),
+		body: contentType.startsWith('application/json') ? JSON.parse(req.body.toString('utf8') || 'null') : sorted(req.body.toString('utf8')),
+		contentType,
+		stripeVersion: req.headers['stripe-version'],
+		stripeAccount: req.headers['stripe-account'],
+	};
+}
+
+function loadFixture(file: string): IWorkflowBase {
+	return JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as IWorkflowBase;
+}
+
+/** The node classes a saved workflow names, by type: ours from dist/, n8n's own from n8n-nodes-base. */
+function nodeTypesFor(nodes: INode[]): Record<string, INodeType> {
+	const types: Record<string, INodeType> = {};
+	for (const node of nodes) {
+		const [pkg, name] = node.type.split('.');
+		const className = name.charAt(0).toUpperCase() + name.slice(1);
+		const file =
+			pkg === 'n8n-nodes-stripe'
+				? path.join(REPO, 'dist/nodes', className, `${className}.node.js`)
+				: path.join(REPO, 'node_modules/n8n-nodes-base/dist/nodes', className, `${className}.node.js`);
+		assert.ok(fs.existsSync(file), `the saved workflow uses node type "${node.type}", which no longer exists (${path.relative(REPO, file)})`);
+		const NodeClass = (require(file) as Record<string, new () => INodeType>)[className];
+		types[node.type] = new NodeClass();
+	}
+	return types;
+}
+
+function sdkFor(server: CaptureServer): Sdk {
+	return new Stripe(SECRET_KEY, {
+		apiVersion: API_VERSION,
+		host: '127.0.0.1',
+		port: Number(new URL(server.url).port),
+		protocol: 'http',
+		telemetry: false,
+	});
+}
+
+function changedMessage(file: string, what: string): string {
+	return (
+		`The saved workflow test/fixtures/saved-workflows/${file} (saved with version 0.1.0's fields) ${what}. ` +
+		'Users who saved such a workflow would see it do something else after updating. Keep the old field name, shape ' +
+		'and default working for this node version, or give the change a new node version (README, Versioning). ' +
+		'Do not edit the fixture.'
+	);
+}
+
+describe('saved workflows (fixtures saved with 0.1.0) still send the same requests', () => {
+	let server: CaptureServer;
+	before(async () => {
+		server = await startCaptureServer(answer);
+	});
+	after(async () => server.close());
+
+	const credentials = (): Record<string, ICredentialDataDecryptedObject> => ({ stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: server.url } });
+
+	it('every fixture is a whole workflow as n8n stores it, without the defaults the editor leaves out', () => {
+		const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
+		assert.deepEqual(files.sort(), [...FIXTURES_RUN.map((f) => f.file), 'trigger-snapshot-events.json'].sort(), 'each fixture has its expectation here');
+		const checkout = loadFixture('checkout-session-create.json').nodes.find((n) => n.type === 'n8n-nodes-stripe.stripeCheckout')!;
+		// The editor saved no Mode, UI Mode or Quantity 1: the node's defaults at the time stand for them.
+		assert.equal(checkout.parameters.mode, undefined);
+		assert.equal(checkout.parameters.ui_mode, undefined);
+		assert.equal(checkout.parameters.resource, undefined);
+		assert.equal(checkout.parameters.operation, undefined);
+	});
+
+	for (const fixture of FIXTURES_RUN) {
+		it(fixture.file, async () => {
+			const saved = loadFixture(fixture.file);
+			const stripeNodes = saved.nodes.filter((n) => n.type.startsWith('n8n-nodes-stripe.'));
+
+			server.requests.length = 0;
+			const result = await runWorkflow({
+				nodes: saved.nodes,
+				connections: saved.connections,
+				nodeTypes: nodeTypesFor(saved.nodes),
+				credentials: credentials(),
+				settings: saved.settings,
+			});
+			for (const node of stripeNodes) {
+				const task = result.runData[node.name]?.[0];
+				assert.ok(task, changedMessage(fixture.file, `did not run node "${node.name}"`));
+				assert.equal(
+					task.error,
+					undefined,
+					changedMessage(fixture.file, `now fails in node "${node.name}": ${task.error?.message} ${task.error?.description ?? ''}`),
+				);
+				const expectedItems = fixture.items?.[node.name];
+				if (expectedItems !== undefined)
+					assert.equal(task.data?.main[0]?.length, expectedItems, changedMessage(fixture.file, `outputs another number of items from "${node.name}"`));
+			}
+			const ours = server.requests.map(wire);
+
+			server.requests.length = 0;
+			await fixture.expected(sdkFor(server));
+			const sdk = server.requests.map(wire);
+
+			assert.deepEqual(
+				ours,
+				sdk,
+				changedMessage(fixture.file, `now sends other requests than stripe-node sends for what the user set (node "${stripeNodes[0].name}")`),
+			);
+		});
+	}
+
+	it('trigger-snapshot-events.json: activation creates the same event destination', async () => {
+		const saved = loadFixture('trigger-snapshot-events.json');
+		const trigger = saved.nodes.find((n) => n.type === 'n8n-nodes-stripe.stripeEventsTrigger');
+		assert.ok(trigger, changedMessage('trigger-snapshot-events.json', 'has no Stripe Events Trigger'));
+		const nodeType = nodeTypesFor([trigger])[trigger.type];
+
+		server.requests.length = 0;
+		const created = await runHook({ nodeType, parameters: trigger.parameters, credentials: credentials(), staticData: {}, workflowName: saved.name }, 'create');
+		assert.equal(created, true, changedMessage('trigger-snapshot-events.json', 'no longer activates'));
+		const ours = server.requests.filter((r) => r.method === 'POST' && r.url.startsWith('/v2/core/event_destinations')).map(wire);
+
+		server.requests.length = 0;
+		// The destination's name and description are the node's own (named after the workflow); the rest is
+		// what the user chose: snapshot payloads of three events, from this account, on the workflow's URL.
+		await sdkFor(server).v2.core.eventDestinations.create({
+			name: `n8n ${saved.name}`,
+			description: `Created by n8n for workflow "${saved.name}" (wf-trigger-1), node "Stripe Events Trigger". Deleted when the workflow is deactivated.`,
+			type: 'webhook_endpoint',
+			event_payload: 'snapshot',
+			enabled_events: ['checkout.session.completed', 'customer.subscription.deleted', 'invoice.paid'],
+			events_from: ['self'],
+			snapshot_api_version: API_VERSION,
+			webhook_endpoint: { url: 'http://localhost:5678/webhook/6f1e2d3c-aaaa-4bbb-8ccc-0123456789ab/webhook' },
+			include: ['webhook_endpoint.signing_secret', 'webhook_endpoint.url'],
+		});
+		const sdk = server.requests.map(wire);
+		assert.deepEqual(ours, sdk, changedMessage('trigger-snapshot-events.json', 'now creates another event destination on activation'));
+	});
+});

@@ -159,6 +159,18 @@ describe('shipped files keep to n8n verification (n8n rules on the npm pack file
 		assert.ok(fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8').startsWith('MIT License'));
 	});
 
+	it("one service: every web address in the shipped code is Stripe's (or n8n's documentation)", () => {
+		const hosts = new Set<string>();
+		for (const f of files.filter((f) => f.endsWith('.js')))
+			for (const m of fs.readFileSync(path.join(REPO, f), 'utf8').matchAll(/\bhttps?:\/\/([a-z0-9.-]*[a-z0-9])/gi)) hosts.add(m[1].toLowerCase());
+		assert.ok(hosts.has('api.stripe.com'));
+		assert.deepEqual(
+			[...hosts].filter((h) => h !== 'stripe.com' && !h.endsWith('.stripe.com') && h !== 'docs.n8n.io'),
+			[],
+			'the package talks to one third-party service, Stripe',
+		);
+	});
+
 	it("the credential's documentation URL is a valid https URL", () => {
 		const { StripeKeyApi } = require(path.join(REPO, 'dist/credentials/StripeKeyApi.credentials.js')) as {
 			StripeKeyApi: new () => { documentationUrl: string };

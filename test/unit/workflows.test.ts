@@ -6,7 +6,9 @@
  * GitHub's workflow schema (scripts/validate-workflows.mjs); this test checks what they say.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -75,6 +77,25 @@ describe('GitHub workflows', () => {
 		assert.ok(needs.length > 0, 'publishing waits for the checks');
 		for (const n of needs) assert.ok(/(^|\n)bash \.ci\/run\b/.test(runs(release.jobs[n])), `${n} runs .ci/run (tests, lint, scan, end-to-end)`);
 		for (const [n, j] of Object.entries(release.jobs)) if (n !== name) assert.equal(j.permissions, undefined, `${n} gets no extra permission`);
+	});
+
+	it('npm publish refuses to run outside CI: provenance is required by package.json', () => {
+		// Our package.json alone in a folder, published to a registry address where nothing listens, from an
+		// environment that is no CI: npm must stop before sending anything, because publishConfig.provenance
+		// asks for a provenance statement only a CI's OIDC token can sign (libnpmpublish, EUSAGE).
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-stripe-publish-'));
+		try {
+			fs.copyFileSync(path.join(REPO, 'package.json'), path.join(dir, 'package.json'));
+			const npm = spawnSync(
+				'npm',
+				['publish', '--registry', 'http://127.0.0.1:9/', '--//127.0.0.1:9/:_authToken=not-a-token', '--fetch-retries=0', '--ignore-scripts'],
+				{ cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 120_000 },
+			);
+			assert.notEqual(npm.status, 0);
+			assert.match(npm.stderr, /EUSAGE[\s\S]*Automatic provenance generation not supported for provider: null/, npm.stderr);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('the release gate refuses a tag that is not the version, or a version without a CHANGELOG entry', async () => {

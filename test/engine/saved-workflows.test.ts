@@ -21,7 +21,8 @@ import * as path from 'node:path';
 import nock from 'nock';
 import { after, before, describe, it } from 'node:test';
 
-import type { ICredentialDataDecryptedObject, INode, INodeType, IWorkflowBase } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode, INodeType, IVersionedNodeType, IWorkflowBase } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 import { runWorkflow } from '../harness/engine';
 import { runHook } from '../harness/webhook';
 import type { CapturedRequest, CaptureServer } from '../support/capture';
@@ -149,9 +150,12 @@ function loadFixture(file: string): IWorkflowBase {
 	return JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as IWorkflowBase;
 }
 
-/** The node classes a saved workflow names, by type: ours from dist/, n8n's own from n8n-nodes-base. */
-function nodeTypesFor(nodes: INode[]): Record<string, INodeType> {
-	const types: Record<string, INodeType> = {};
+/**
+ * The node classes a saved workflow names, by type: ours from dist/, n8n's own from n8n-nodes-base. Each
+ * must still have the node version the workflow was saved with (a versioned node keeps its old versions).
+ */
+function nodeTypesFor(nodes: INode[]): Record<string, INodeType | IVersionedNodeType> {
+	const types: Record<string, INodeType | IVersionedNodeType> = {};
 	for (const node of nodes) {
 		const [pkg, name] = node.type.split('.');
 		const className = name.charAt(0).toUpperCase() + name.slice(1);
@@ -160,8 +164,14 @@ function nodeTypesFor(nodes: INode[]): Record<string, INodeType> {
 				? path.join(REPO, 'dist/nodes', className, `${className}.node.js`)
 				: path.join(REPO, 'node_modules/n8n-nodes-base/dist/nodes', className, `${className}.node.js`);
 		assert.ok(fs.existsSync(file), `the saved workflow uses node type "${node.type}", which no longer exists (${path.relative(REPO, file)})`);
-		const NodeClass = (require(file) as Record<string, new () => INodeType>)[className];
-		types[node.type] = new NodeClass();
+		const NodeClass = (require(file) as Record<string, new () => INodeType | IVersionedNodeType>)[className];
+		const type = new NodeClass();
+		const versions = 'nodeVersions' in type ? Object.keys(type.nodeVersions).map(Number) : ([] as number[]).concat(type.description.version);
+		assert.ok(
+			versions.includes(node.typeVersion),
+			`node "${node.name}" was saved as ${node.type} version ${node.typeVersion}; the node now has versions ${versions.join(', ')}`,
+		);
+		types[node.type] = type;
 	}
 	return types;
 }
@@ -248,7 +258,7 @@ describe('saved workflows (fixtures saved with 0.1.0) still send the same reques
 		const saved = loadFixture('trigger-snapshot-events.json');
 		const trigger = saved.nodes.find((n) => n.type === 'n8n-nodes-stripe.stripeEventsTrigger');
 		assert.ok(trigger, changedMessage('trigger-snapshot-events.json', 'has no Stripe Events Trigger'));
-		const nodeType = nodeTypesFor([trigger])[trigger.type];
+		const nodeType = NodeHelpers.getVersionedNodeType(nodeTypesFor([trigger])[trigger.type], trigger.typeVersion) as INodeType;
 
 		server.requests.length = 0;
 		const created = await runHook({ nodeType, parameters: trigger.parameters, credentials: credentials(), staticData: {}, workflowName: saved.name }, 'create');

@@ -170,7 +170,8 @@ function claim(key: string, now: number, tolerance: number): boolean {
  */
 function markChangedAfterStart(data: TriggerStaticData): void {
 	const again = () => {
-		data.seenEvents = data.seenEvents;
+		const seen = data.seenEvents;
+		data.seenEvents = seen;
 	};
 	void (async () => {
 		for (const ms of [0, 5, 15, 30, 50, 150, 250, 500, 1000, 2000]) {

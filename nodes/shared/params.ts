@@ -243,6 +243,12 @@ export function unwrapLocator(value: unknown): unknown {
  * `?`, `#`, `%` (so nothing percent-decodes to anything else) or control characters, and not `.` or `..`,
  * which URL parsers resolve (`/v1/customers/../tax_ids/x` is `/v1/tax_ids/x`: another endpoint).
  */
+/** U+0000 to U+001F (checked by code, not in a regular expression, for ESLint's no-control-regex). */
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+	return false;
+}
+
 export function checkId(fieldValue: unknown, label: string): string {
 	const value = unwrapLocator(fieldValue);
 	if (value === undefined || value === null || value === '') throw new ParamError(label, 'is required');
@@ -250,7 +256,7 @@ export function checkId(fieldValue: unknown, label: string): string {
 	const id = String(value).trim();
 	if (id === '') throw new ParamError(label, 'is required');
 	if (id.length > 255) throw new ParamError(label, `is ${id.length} characters long; Stripe IDs are at most 255`);
-	if (/[\s/\\?#%\u0000-\u001f]/.test(id))
+	if (/[\s/\\?#%]/.test(id) || hasControlCharacter(id))
 		throw new ParamError(label, `${forMessage(id)} is not a valid Stripe ID (it contains spaces, slashes or other characters IDs never have)`);
 	if (/^\.+$/.test(id)) throw new ParamError(label, `${forMessage(id)} is not a valid Stripe ID (a path of dots would address another endpoint)`);
 	return id;

@@ -113,8 +113,9 @@ export function unsendableHeaderValue(value: string): string | undefined {
 	const bad = /[^\x20-\x7e]/.exec(value);
 	if (bad) {
 		const ch = bad[0];
-		const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-		return /[\u0000-\u001f\u007f]/.test(ch)
+		const cp = ch.codePointAt(0) ?? 0;
+		const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+		return cp < 0x20 || cp === 0x7f
 			? `contains a line break or control character (${code}), which cannot be sent in an HTTP header`
 			: `contains "${ch}" (${code}), which cannot be sent in an HTTP header as it is (only printable ASCII can)`;
 	}

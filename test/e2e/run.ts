@@ -27,6 +27,7 @@ import { runEditorSmoke, timingsTable } from './editor';
 import { runExampleWorkflows, runPickerFlow, runTriggerFlow } from './flows';
 import { runPollingFlow } from './polling';
 import { runHostileFlow } from './hostile';
+import { runSavedWorkflows } from './saved';
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/e2e/fixtures');
@@ -405,6 +406,12 @@ async function main(): Promise<void> {
 		t = Date.now();
 		await runHostileFlow({ userFolder: freshFolder('hostile'), work, logs, check });
 		timings['hostile server flow'] = secs(Date.now() - t);
+
+		// ---------------------------------------------------------------- workflows saved with 0.1.0 (Versioning)
+		section('saved workflows: fixtures saved with 0.1.0, imported and run as they are');
+		t = Date.now();
+		await runSavedWorkflows({ userFolder: freshFolder('saved'), logs, check });
+		timings['saved workflows'] = secs(Date.now() - t);
 	} catch (e) {
 		check('e2e run completed without an unexpected error', false, (e as Error).stack ?? String(e));
 	} finally {

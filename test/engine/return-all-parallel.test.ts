@@ -26,6 +26,7 @@ import { FAMILY_NODES } from '../support/families';
 import type { HostileServer } from '../support/hostile';
 import { json, startHostile } from '../support/hostile';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
+import { StripeTreasury } from '../../nodes/StripeTreasury/StripeTreasury.node';
 import { resetAccountPacing } from '../../nodes/shared/pacing';
 import type { RecordedRequest, Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
@@ -34,6 +35,7 @@ nock.restore();
 
 const KEY = 'sk_test_parallel_returnall_123';
 const node = new StripeCore();
+const treasury = new StripeTreasury();
 /** 2024-03-01 00:00:00 UTC. */
 const T0 = 1709251200;
 const DAY = 86400;
@@ -297,18 +299,65 @@ describe('Return All in ranges: answers that break the contract are errors, as w
 		await h.close();
 	});
 
-	/** A well-behaved list of 1,000 customers, 100 s apart, for requests without created[lt] (the top lane). */
+	/** A well-behaved list of 1,000 objects, 100 s apart, newest first: created ranges and starting_after as Stripe applies them. */
 	const topLane = (url: URL, res: import('node:http').ServerResponse) => {
 		const after = url.searchParams.get('starting_after');
 		const from = after ? Number(after.split('_').pop()) + 1 : 0;
-		const gte = Number(url.searchParams.get('created[gte]') ?? 0);
-		const data = Array.from({ length: Math.min(100, 1000 - from) }, (_, i) => ({
-			id: `cus_${from + i}`,
-			object: 'customer',
-			created: T0 - (from + i) * 100,
-		})).filter((r) => r.created >= gte);
-		json(res, 200, { object: 'list', data, has_more: data.length === 100 && from + 100 < 1000 });
+		const gte = Number(url.searchParams.get('created[gte]') ?? -Infinity);
+		const lt = Number(url.searchParams.get('created[lt]') ?? Infinity);
+		const rest = Array.from({ length: 1000 - from }, (_, i) => ({ id: `cus_${from + i}`, object: 'customer', created: T0 - (from + i) * 100 })).filter(
+			(r) => r.created >= gte && r.created < lt,
+		);
+		json(res, 200, { object: 'list', data: rest.slice(0, 100), has_more: rest.length > 100 });
 	};
+
+	it('Order By other than created (Treasury transactions by posted_at): one cursor; by created: ranges, at most Parallel Requests pages in flight', async () => {
+		let inFlight = 0;
+		let most = 0;
+		h.handle((req, res) => {
+			const url = new URL(req.url ?? '/', 'http://x');
+			inFlight++;
+			most = Math.max(most, inFlight);
+			// Answered after 150 ms (a slow server), so that pages sent together overlap here.
+			setTimeout(() => {
+				inFlight--;
+				topLane(url, res);
+			}, 150);
+		});
+		const run = (order_by: string, parallelRequests: number) =>
+			runNode({
+				nodeType: treasury,
+				credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: h.url } },
+				parameters: {
+					resource: 'transaction',
+					operation: 'list',
+					financial_account: 'fa_1',
+					returnAll: true,
+					additionalFields: { order_by },
+					requestOptions: { parallelRequests },
+				},
+			});
+		h.requests.length = 0;
+		const byPosted = await run('posted_at', 4);
+		assert.equal(byPosted.items[0].length, 1000);
+		assert.equal(h.requests.length, 10);
+		assert.ok(
+			h.requests.every((r) => !r.url.includes('created')),
+			'no created ranges',
+		);
+		h.requests.length = 0;
+		most = 0;
+		const byCreated = await run('created', 3);
+		assert.deepEqual(
+			byCreated.items[0].map((i) => i.json.id),
+			byPosted.items[0].map((i) => i.json.id),
+		);
+		assert.ok(
+			h.requests.some((r) => decodeURIComponent(r.url).includes('created[lt]')),
+			'read in ranges',
+		);
+		assert.ok(most >= 2 && most <= 3, `at most 3 pages in flight (${most})`);
+	});
 
 	it('a lane whose cursor does not advance: an error naming the item, the page and its range', async () => {
 		h.handle((req, res) => {

@@ -270,8 +270,7 @@ function readInParallelOption(family: FamilyDescriptor): INodeProperties[] {
 			name: READ_IN_PARALLEL,
 			type: 'boolean',
 			default: true,
-			description:
-				'Whether Return All reads the list in ranges of creation time at once (several pages in flight, within the rate limit): the same objects in the same order as one page after the other',
+			description: 'Whether Return All reads ranges of creation time at once, within the rate limit (same result as one page after another)',
 			displayOptions: { show: { '/resource': resources.map((r) => r.value), '/operation': operations, '/returnAll': [true] } },
 		},
 	];

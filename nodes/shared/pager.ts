@@ -254,7 +254,7 @@ export async function splitRows(
 	 * The lane with the most rows still expected, split. A lane whose lower end is known (a split's, or the
 	 * user's filter) expects its rows per second so far × the seconds it has left, and is split at the middle
 	 * second of those, when it expects at least two pages more. The bottom lane's end is unknown (Stripe lists
-	 * cannot be read oldest first), so it comes first; it keeps 2, 4, 8, … pages' worth of seconds at its rows
+	 * cannot be read oldest first), so it comes first; it keeps 4, 16, 64, … pages' worth of seconds at its rows
 	 * per second so far (a galloping search for the end of the list), the new lane takes everything below.
 	 */
 	let bottomSplits = 0;
@@ -275,7 +275,7 @@ export async function splitRows(
 		const end = lane.lo ?? user.lo;
 		let middle: number;
 		if (end === undefined) {
-			middle = last + 1 - Math.max(1, Math.round((LIST_PAGE_SIZE / perSecond) * 2 ** ++bottomSplits));
+			middle = last + 1 - Math.max(1, Math.round((LIST_PAGE_SIZE / perSecond) * 4 ** ++bottomSplits));
 			if (middle < 1) return undefined;
 		} else {
 			middle = end + Math.ceil((last - end) / 2); // end < middle ≤ last: a whole second

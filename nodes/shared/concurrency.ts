@@ -53,7 +53,7 @@ export class InFlightLimit {
 
 	/**
 	 * `fixed`: the Parallel Requests option (undefined: automatic). `pages`: the pages of one Return All rather
-	 * than items: it judges from the first answer on, grows by one per clean answer (doubling per round trip),
+	 * than items: it judges from the second answer on, grows by one per clean answer (doubling per round trip),
 	 * only while one more would still stay below the ceiling, up to CONCURRENCY.laneMax.
 	 */
 	constructor(
@@ -76,9 +76,11 @@ export class InFlightLimit {
 	/** An item has been answered (or has failed) after `ms`: adapt. */
 	done(ms: number, now = Date.now()): void {
 		if (!this.auto) return;
-		// The first items include warm-up (connections, credentials): judge from the third on.
-		this.avgMs = this.avgMs === undefined ? ms : 0.5 * this.avgMs + 0.5 * ms;
+		// The first items include warm-up (connections, credentials): judge from the third on. The first page of a
+		// Return All (the execution's first request) is not counted at all; pages are judged from the second on.
 		this.samples++;
+		if (this.pages && this.samples === 1) return;
+		this.avgMs = this.avgMs === undefined ? ms : 0.5 * this.avgMs + 0.5 * ms;
 		const throttled = this.pacing.throttled ?? 0;
 		if (throttled > this.seenThrottled) {
 			this.seenThrottled = throttled;
@@ -86,7 +88,7 @@ export class InFlightLimit {
 			this.clean = 0;
 			return;
 		}
-		if (this.pacing.intervalMs > 0 || this.samples < (this.pages ? 1 : 3)) return;
+		if (this.pacing.intervalMs > 0 || this.samples < (this.pages ? 2 : 3)) return;
 		if (!this.pages && ++this.clean < this.current) return;
 		this.clean = 0;
 		// Items per second one lane manages: more lanes only while they together stay below the ceiling.

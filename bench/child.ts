@@ -14,8 +14,11 @@ import * as path from 'node:path';
 
 /** retrieve: `runs` executions at once of `items` retrieves of one customer (the rate-limit part; Stripe Core only). */
 export type Scenario = 'create' | 'list' | 'retrieve';
-/** core-live: Stripe Core with a live-mode key (sk_live_…), whose automatic concurrency may go up to 80/s instead of 20/s. */
-export type Contender = 'core' | 'core-live' | 'core-before' | 'builtin' | 'http' | 'stripe-node' | 'raw';
+/**
+ * core-live: Stripe Core with a live-mode key (sk_live_…), whose automatic concurrency may go up to 80/s instead of
+ * 20/s. core-one: Stripe Core's Return All on one cursor (Request Options › Read in Parallel off).
+ */
+export type Contender = 'core' | 'core-live' | 'core-one' | 'core-before' | 'builtin' | 'http' | 'stripe-node' | 'raw';
 
 export interface Task {
 	scenario: Scenario;
@@ -241,7 +244,10 @@ async function makeRunner(task: Task): Promise<Runner> {
 			};
 		}
 		return async (n) => {
-			const all = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: n });
+			// autoPagingToArray refuses more than 10,000; above that, the same auto-pagination as an async iterator.
+			let all: Array<Record<string, unknown>> = [];
+			if (n <= 10_000) all = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: n });
+			else for await (const c of stripe.customers.list({ limit: 100 }) as unknown as AsyncIterable<Record<string, unknown>>) all.push(c);
 			keep = all;
 			return { outputItems: all.length, objects: countCustomers(all) };
 		};
@@ -257,7 +263,7 @@ async function makeRunner(task: Task): Promise<Runner> {
 	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
 	let run: (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
 
-	if (task.contender === 'core' || task.contender === 'core-live' || task.contender === 'core-before') {
+	if (task.contender === 'core' || task.contender === 'core-live' || task.contender === 'core-one' || task.contender === 'core-before') {
 		// BENCH_CORE_DIST: another build's dist/ folder (BENCHMARKS.md's "before" figures use the previous commit's).
 		const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as {
 			StripeCore: new () => import('n8n-workflow').INodeType;
@@ -280,7 +286,12 @@ async function makeRunner(task: Task): Promise<Runner> {
 							customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 							...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
 						}
-					: { resource: 'customer', operation: 'list', returnAll: true };
+					: {
+							resource: 'customer',
+							operation: 'list',
+							returnAll: true,
+							...(task.contender === 'core-one' ? { requestOptions: { readInParallel: false } } : {}),
+						};
 		run = async (inputs) =>
 			await engine.runNode({
 				nodeType,

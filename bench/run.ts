@@ -9,7 +9,7 @@
  *     --items N           input items for "customer create" (default 1000)
  *     --objects N         customers for "Return All" (default 10000)
  *     --latency MS        stand-in latency per response (default 2)
- *     --only LIST         comma-separated parts: create,list,ratelimit,weight (default all four)
+ *     --only LIST         comma-separated parts: create,list,ratelimit,returnall,weight (default all five)
  *     --scenarios LIST    where create and list run: loopback (plain HTTP), tls (HTTPS through bench/tls-front.ts,
  *                         a simulated round trip on connect and on every request/response); default both
  *     --rtt MS            the TLS scenario's simulated round trip (default 25)
@@ -18,6 +18,11 @@
  *     --tls-objects N     customers for Return All in the TLS scenario (default 2000)
  *     --rl-limit N        the rate-limit part's stand-in limit, requests/s (default 25)
  *     --rl-items N        retrieves per execution in the rate-limit part (default 150)
+ *     --ra-objects LIST   returnall: list sizes (default 10000,50000)
+ *     --ra-latency MS     returnall: the stand-in's time per page (default 300)
+ *     --ra-contenders L   returnall: subset of stripe-node,builtin,core-one,core,core-live (default all)
+ *     --ra-builtin-max N  returnall: the built-in node (10 a page) only up to N objects (default 10000; 50,000 would
+ *                         take over half an hour at 300 ms a page)
  *     --contenders LIST   comma-separated subset of core,core-live,builtin,http,stripe-node,raw (core-live: the
  *                         same node with a live-mode key; create only)
  *     --n8n-start         time n8n's start with and without the package (~12 n8n starts, ~4 min); on by
@@ -47,6 +52,7 @@ const ALL_CONTENDERS: Contender[] = ['core', 'core-live', 'builtin', 'http', 'st
 const NAMES: Record<Contender, string> = {
 	core: 'Stripe Core (this package)',
 	'core-live': 'Stripe Core, live-mode key ³',
+	'core-one': 'Stripe Core, one cursor (Read in Parallel off)',
 	'core-before': 'Stripe Core, before (--before-dist) ⁴',
 	builtin: "n8n's built-in Stripe node",
 	http: "n8n's HTTP Request node 4.5",
@@ -74,7 +80,11 @@ const opts = {
 	items: Number(argValue('--items') ?? 1000),
 	objects: Number(argValue('--objects') ?? 10000),
 	latency: Number(argValue('--latency') ?? 2),
-	only: (argValue('--only') ?? 'create,list,ratelimit,weight').split(','),
+	only: (argValue('--only') ?? 'create,list,ratelimit,returnall,weight').split(','),
+	raObjects: (argValue('--ra-objects') ?? '10000,50000').split(',').map(Number),
+	raLatency: Number(argValue('--ra-latency') ?? 300),
+	raContenders: (argValue('--ra-contenders') ?? 'stripe-node,builtin,core-one,core,core-live').split(',') as Contender[],
+	raBuiltinMax: Number(argValue('--ra-builtin-max') ?? 10000),
 	/** loopback: plain HTTP on loopback; tls: HTTPS through the latency front (bench/tls-front.ts). */
 	scenarios: (argValue('--scenarios') ?? 'loopback,tls').split(','),
 	rtt: Number(argValue('--rtt') ?? 25),
@@ -261,6 +271,7 @@ interface Report {
 	tlsCreate?: Record<string, Result[]>;
 	tlsList?: Record<string, Result[]>;
 	rateLimit?: unknown;
+	returnAll?: unknown;
 	weight?: unknown;
 	n8nStart?: unknown;
 	targets: Array<{ target: string; measured: string; met: boolean | null }>;
@@ -590,6 +601,147 @@ async function partN8nStart(report: Report): Promise<void> {
 	fs.rmSync(work, { recursive: true, force: true });
 }
 
+/**
+ * Creation times for a seeded list of `n` customers: two years up to `now`, denser towards now (a growing
+ * business), a quiet gap of two months, and 5 % in bursts of one second (imports). Deterministic.
+ */
+function seedTimes(n: number, now: number): number[] {
+	let a = 25;
+	const random = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	const year = 365 * 86400;
+	const gap = { from: now - 1.2 * year, to: now - 1.2 * year + 60 * 86400 };
+	const times: number[] = [];
+	const bursts = Array.from({ length: 10 }, () => now - Math.floor(2 * year * random() ** 2));
+	for (let i = 0; i < n; i++) {
+		if (i < n * 0.05) {
+			times.push(bursts[i % bursts.length]);
+			continue;
+		}
+		let t = now - Math.floor(2 * year * random() ** 2);
+		if (t >= gap.from && t < gap.to) t -= gap.to - gap.from;
+		times.push(t);
+	}
+	return times.sort((x, y) => x - y);
+}
+
+/**
+ * Return All at the rate limit (issue 25): 10,000 and 50,000 customers over HTTPS with a 25 ms round trip, the
+ * stand-in taking `raLatency` ms a page and enforcing Stripe's rate limit (25/s with the test key, 100/s with
+ * the live key): stripe-node's auto-pagination, n8n's built-in node, Stripe Core on one cursor, Stripe Core in
+ * parallel (test and live key). One run each, in its own process.
+ */
+async function partReturnAll(report: Report): Promise<void> {
+	const standin = await startStandinProcess(opts.raLatency);
+	const front = await startTlsFront({ standinUrl: standin.url, rttMs: opts.rtt });
+	const env = { ...process.env, NODE_EXTRA_CA_CERTS: front.caFile };
+	log(`returnall: stand-in ${standin.url} (${opts.raLatency} ms a page), TLS front ${front.url} (${opts.rtt} ms round trip)`);
+	const results: Record<string, Record<string, Result & { limited: number; limit: number }>> = {};
+	try {
+		for (const n of opts.raObjects) {
+			await standinCall(standin.url, 'POST', '/__standin/reset');
+			const now = Math.floor(Date.now() / 1000) - 60;
+			const times = seedTimes(n, now);
+			for (let from = 0; from < n; from += 5000) {
+				const objects = times.slice(from, from + 5000).map((created, j) => ({
+					name: `Seed Customer ${from + j}`,
+					email: `seed${from + j}@example.com`,
+					metadata: { index: String(from + j) },
+					created,
+				}));
+				const res = await standinCall(standin.url, 'POST', '/__standin/seed', JSON.stringify({ resource: 'customers', objects }));
+				if (res.status !== 200) throw new Error(`seeding failed: ${res.text}`);
+			}
+			log(`returnall: seeded ${n} customers (${new Set(times).size} distinct seconds)`);
+			results[n] = {};
+			for (const contender of opts.raContenders) {
+				if (contender === 'builtin' && n > opts.raBuiltinMax) continue;
+				const limit = contender === 'core-live' ? 100 : 25;
+				await standinCall(standin.url, 'POST', '/__standin/rate-limit', JSON.stringify({ perSecond: limit }));
+				const seqBefore = await lastSeq(standin.url);
+				const r = await runChild({ scenario: 'list', contender, standinUrl: front.url, items: n, warmupItems: 0 }, env);
+				const recorded = JSON.parse((await standinCall(standin.url, 'GET', `/__standin/requests?since=${seqBefore}`)).text) as Array<{ fault?: string }>;
+				const limited = recorded.filter((q) => q.fault === 'rate_limit').length;
+				results[n][contender] = { ...r, limited, limit };
+				log(
+					`returnall ${n} ${contender}: ${fmt(r.wallMs / 1000, 1)} s, ${r.requests} requests (${limited} × 429), ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`,
+				);
+			}
+			await standinCall(standin.url, 'POST', '/__standin/rate-limit', '{}');
+		}
+	} finally {
+		await front.close();
+		await standin.stop();
+	}
+	report.returnAll = results;
+	for (const [index, n] of opts.raObjects.entries()) {
+		const res = results[n];
+		const sdk = res['stripe-node']?.wallMs ?? NaN;
+		const rows = opts.raContenders.map((c) => {
+			const r = res[c];
+			const key = c === 'core-live' ? 'live (100/s)' : 'test (25/s)';
+			if (!r) {
+				const est = res.builtin ?? results[opts.raObjects[0]]?.builtin;
+				return [
+					NAMES[c],
+					key,
+					est ? `not run (≈ ${fmt(((est.wallMs / est.objects) * n) / 60000, 0)} min at its ${opts.raObjects[0]}-object pace)` : 'not run',
+					'',
+					'',
+					'',
+					'',
+					'',
+					'',
+				];
+			}
+			return [
+				NAMES[c],
+				key,
+				fmt(r.wallMs / 1000, 1),
+				c === 'stripe-node' ? '1.0×' : `${fmt(sdk / r.wallMs, 1)}×`,
+				String(r.requests),
+				String(r.limited),
+				String(r.connections),
+				fmt(r.peakRssMb, 1),
+				fmt(r.peakRssMb - r.rssBeforeMb, 1),
+			];
+		});
+		console.log(
+			`\n### 5${'abcdefgh'[index] ?? ''}. Return All of ${n} customers at ${opts.raLatency} ms a page: HTTPS, ${opts.rtt} ms round trip, the stand-in enforcing the key's rate limit (one run each, in its own process)\n`,
+		);
+		console.log(
+			table(
+				['contender', 'key (stand-in limit)', 'wall s', 'faster than stripe-node', 'requests', '429 answers', 'connections', 'peak RSS MB', 'peak − before MB'],
+				rows,
+			),
+		);
+		for (const [c, factor, what] of [
+			['core', 3, 'test-mode key'],
+			['core-live', 8, 'live-mode key'],
+		] as const) {
+			if (!res[c] || !res['stripe-node']) continue;
+			report.targets.push({
+				target: `Return All of ${n} at ${opts.raLatency} ms a page, ${what}: at least ${factor}× faster than stripe-node`,
+				measured: `${fmt(res[c].wallMs / 1000, 1)} s vs ${fmt(sdk / 1000, 1)} s (${fmt(sdk / res[c].wallMs, 1)}×), ${res[c].limited} × 429`,
+				met: sdk / res[c].wallMs >= factor,
+			});
+		}
+	}
+	console.log(
+		`\n³ with a live-mode key the stand-in allows 100 requests/s (25 with the test key), so up to 80 pages/s may be in flight instead of 20.\nSeeded: two years of customers, denser towards now, a two-month gap, 5 % in ten one-second bursts. stripe-node: \`autoPagingToArray\` (above 10,000, which it refuses, its auto-pagination iterator). The built-in node pages 10 at a time (no \`limit\`). "one cursor": Request Options › Read in Parallel off, the Return All of before issue 25.`,
+	);
+}
+
+async function lastSeq(url: string): Promise<number> {
+	const all = JSON.parse((await standinCall(url, 'GET', '/__standin/requests')).text) as Array<{ seq: number }>;
+	return all.length ? all[all.length - 1].seq : 0;
+}
+
 // ------------------------------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
@@ -657,6 +809,7 @@ async function main(): Promise<void> {
 			await standin.stop();
 		}
 	}
+	if (opts.only.includes('returnall')) await partReturnAll(report);
 	if (opts.only.includes('weight')) partWeight(report);
 	if (opts.n8nStart) await partN8nStart(report);
 	else

@@ -25,6 +25,11 @@ import type { StripeSettings } from './transport';
 export const CONCURRENCY = {
 	/** The most items in flight in automatic mode. */
 	autoMax: 8,
+	/**
+	 * The most pages of one Return All in flight in automatic mode (pager.ts reads a list in ranges of creation
+	 * time): enough for 80 % of a live key's 100/s at 300–400 ms a page; the ceiling rate bounds it first.
+	 */
+	laneMax: 32,
 	/** Automatic mode keeps the account's rate (in this process) below this share of Stripe's limit. */
 	ceilingShare: 0.8,
 	limitPerSec: { test: 25, live: 100 },
@@ -46,12 +51,17 @@ export class InFlightLimit {
 	private samples = 0;
 	private readonly ceilingPerSec: number;
 
-	/** `fixed`: the Parallel Requests option (undefined: automatic). */
+	/**
+	 * `fixed`: the Parallel Requests option (undefined: automatic). `pages`: the pages of one Return All rather
+	 * than items: it judges from the second answer on, grows by one per clean answer (doubling per round trip),
+	 * only while one more would still stay below the ceiling, up to CONCURRENCY.laneMax.
+	 */
 	constructor(
 		fixed: number | undefined,
 		private readonly pacing: Pacing,
 		live: boolean,
 		private readonly max: number,
+		private readonly pages = false,
 	) {
 		this.auto = fixed === undefined;
 		this.current = fixed === undefined ? 1 : Math.min(max, Math.max(1, fixed));
@@ -66,9 +76,11 @@ export class InFlightLimit {
 	/** An item has been answered (or has failed) after `ms`: adapt. */
 	done(ms: number, now = Date.now()): void {
 		if (!this.auto) return;
-		// The first items include warm-up (connections, credentials): judge from the third on.
-		this.avgMs = this.avgMs === undefined ? ms : 0.5 * this.avgMs + 0.5 * ms;
+		// The first items include warm-up (connections, credentials): judge from the third on. The first page of a
+		// Return All (the execution's first request) is not counted at all; pages are judged from the second on.
 		this.samples++;
+		if (this.pages && this.samples === 1) return;
+		this.avgMs = this.avgMs === undefined ? ms : 0.5 * this.avgMs + 0.5 * ms;
 		const throttled = this.pacing.throttled ?? 0;
 		if (throttled > this.seenThrottled) {
 			this.seenThrottled = throttled;
@@ -76,14 +88,14 @@ export class InFlightLimit {
 			this.clean = 0;
 			return;
 		}
-		if (this.pacing.intervalMs > 0 || this.samples < 3) return;
-		if (++this.clean < this.current) return;
+		if (this.pacing.intervalMs > 0 || this.samples < (this.pages ? 2 : 3)) return;
+		if (!this.pages && ++this.clean < this.current) return;
 		this.clean = 0;
 		// Items per second one lane manages: more lanes only while they together stay below the ceiling.
 		const perLane = 1000 / Math.max(1, this.avgMs);
 		if (
-			this.current < Math.min(this.max, CONCURRENCY.autoMax) &&
-			perLane * this.current < this.ceilingPerSec &&
+			this.current < Math.min(this.max, this.pages ? CONCURRENCY.laneMax : CONCURRENCY.autoMax) &&
+			(this.pages ? perLane * (this.current + 1) <= this.ceilingPerSec : perLane * this.current < this.ceilingPerSec) &&
 			recentRate(this.pacing, now) < this.ceilingPerSec
 		) {
 			this.current++;
@@ -105,12 +117,26 @@ export class InFlightLimit {
 /** At most this many requests of one node execution in flight ("Parallel Requests"). */
 export const MAX_PARALLEL = 10;
 
+/** The Parallel Requests option: a number ≥ 1, or undefined (automatic). */
+export function parallelRequests(options: IDataObject): number | undefined {
+	const raw = options.parallelRequests;
+	return raw === undefined || raw === null || raw === '' ? undefined : Math.floor(Number(raw)) || 1;
+}
+
 /** The in-flight limit for an execution: the Parallel Requests option (from the first item), or automatic. */
 export function inFlightLimit(options: IDataObject, settings: Pick<StripeSettings, 'pacing' | 'livemode'>): InFlightLimit {
-	const raw = options.parallelRequests;
-	const fixed = raw === undefined || raw === null || raw === '' ? undefined : Math.floor(Number(raw)) || 1;
+	const fixed = parallelRequests(options);
 	settings.pacing ??= newPacing();
 	return new InFlightLimit(fixed, settings.pacing, settings.livemode === true, MAX_PARALLEL);
+}
+
+/**
+ * How many pages of one Return All may be in flight (pager.ts `splitRows`): `fixed` pages (the Parallel
+ * Requests option; 1 = one cursor), or automatic (undefined).
+ */
+export function pageLimit(fixed: number | undefined, settings: Pick<StripeSettings, 'pacing' | 'livemode'>): InFlightLimit {
+	settings.pacing ??= newPacing();
+	return new InFlightLimit(fixed, settings.pacing, settings.livemode === true, fixed === undefined ? CONCURRENCY.laneMax : MAX_PARALLEL, true);
 }
 
 /**

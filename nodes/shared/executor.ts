@@ -22,6 +22,7 @@ import {
 	labelOf,
 	optionalParams,
 	pathFieldName,
+	READ_IN_PARALLEL,
 	REQUEST_OPTIONS,
 	requiredParams,
 } from './properties';
@@ -29,15 +30,14 @@ import { AnswerShapeError, answerObject, listRows } from './lists';
 import type { PageRead, PageStep } from './pager';
 import type { RunState } from './special';
 import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
-import { pages, pagesBackwards } from './pager';
+import { canSplit, LIST_PAGE_SIZE, pages, pagesBackwards, splitRows, splitsByCreated } from './pager';
 import { checkId, ParamError } from './params';
 import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from './shapes';
 import type { StripeSettings } from './transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from './transport';
-import { inFlightLimit, objectKey, runInFlight } from './concurrency';
+import { inFlightLimit, objectKey, pageLimit, parallelRequests, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
 
-const PAGE_SIZE = 100;
 /** The value n8n gives its "Custom API Call" choice. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
@@ -58,6 +58,11 @@ export interface BuiltRequest {
 	timeoutMs: number;
 	/** Execution, node, run and item: where generated idempotency keys come from (see StripeRequest). */
 	idempotencyScope?: string;
+	/**
+	 * Return All in ranges of creation time (pager.ts splitRows): set when the operation and the parameters
+	 * allow it and Read in Parallel is on; `fixed`: pages in flight from Parallel Requests (undefined: automatic).
+	 */
+	split?: { fixed?: number };
 }
 
 /**
@@ -215,6 +220,10 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				`${unsendableKey}; make keys from other text with a digest, e.g. {{ $json.name.hash('sha256') }}`,
 			);
 		}
+		// Return All in ranges of creation time: where the operation's `created` filter takes ranges, unless Read
+		// in Parallel is off or Parallel Requests is 1.
+		const fixed = parallelRequests(options);
+		const split = returnAll && splitsByCreated(op) && options[READ_IN_PARALLEL] !== false && fixed !== 1 && canSplit(data) ? { fixed } : undefined;
 		const timeoutMs = options.timeout === undefined || options.timeout === '' ? DEFAULT_TIMEOUT_MS : Number(options.timeout);
 		if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
 			throw new ParamError('"Timeout" (timeout)', `must be a number of milliseconds above 0, got ${String(options.timeout)}`);
@@ -232,6 +241,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 			maxRetries,
 			timeoutMs,
 			idempotencyScope: idempotencyScope(ctx, itemIndex),
+			split,
 		};
 	} catch (e) {
 		throw e instanceof ParamError ? paramFailure(ctx, e, itemIndex, op) : toNodeError(ctx.getNode(), e, itemIndex);
@@ -283,10 +293,14 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 	}
 	const read: PageRead = { kind: op.kind, backwards: pagesBackwards(op.kind, built.data), where };
 	const fetchPage = async (step: PageStep | undefined): Promise<unknown> => {
-		const limit = Math.min(PAGE_SIZE, wanted - out.length);
+		const limit = Math.min(LIST_PAGE_SIZE, wanted - out.length);
 		const call = step && 'path' in step ? { ...callOf(built, {}), path: step.path } : callOf(built, { ...built.data, ...step?.params, limit });
 		return (await callStripe(ctx, settings, call, 'throw')).body;
 	};
+	if (built.split) {
+		const rows = await splitRows(fetchPage, read, built.data.created, pageLimit(built.split.fixed, settings));
+		return rows.map((row) => ({ json: row, pairedItem }));
+	}
 	for await (const rows of pages(fetchPage, read)) {
 		for (const row of rows.slice(0, wanted - out.length)) out.push({ json: row, pairedItem });
 		if (out.length >= wanted) break;

@@ -17,6 +17,7 @@ import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescri
 import { applyN8nStyle, firstSentences, labelOf } from './n8n-style';
 import type { LocatorWhere } from './locators';
 import { locatorField, locatorKind } from './locators';
+import { splitsByCreated } from './pager';
 import { property, shapeKind } from './shapes';
 
 export { KINDS, locatorField, locatorKind } from './locators';
@@ -70,6 +71,8 @@ export function jsonParams(op: OperationDescriptor): ParamSchema[] {
 
 export const ADDITIONAL_FIELDS = 'additionalFields';
 export const REQUEST_OPTIONS = 'requestOptions';
+/** Request Options › Read in Parallel (Return All in ranges of creation time; on unless set off). */
+export const READ_IN_PARALLEL = 'readInParallel';
 /** "Using Fields Below" / "Using JSON", and the JSON of the second (one pair per resource). */
 export const INPUT_MODE = 'specifyParameters';
 export const JSON_PARAMETERS = 'parametersJson';
@@ -265,8 +268,28 @@ function operationOption(resource: ResourceDescriptor, op: OperationDescriptor):
 	};
 }
 
+/**
+ * "Read in Parallel", for the list operations whose Return All can be read in ranges of creation time
+ * (pager.ts splitsByCreated: decided from each operation's parameter schema), shown with Return All on.
+ */
+function readInParallelOption(family: FamilyDescriptor): INodeProperties[] {
+	const resources = family.resources.filter((r) => r.operations.some(splitsByCreated));
+	if (!resources.length) return [];
+	const operations = [...new Set(resources.flatMap((r) => r.operations.filter(splitsByCreated).map((op) => op.value)))];
+	return [
+		{
+			displayName: 'Read in Parallel',
+			name: READ_IN_PARALLEL,
+			type: 'boolean',
+			default: true,
+			description: 'Whether Return All reads ranges of creation time at once, within the rate limit (same result as one page after another)',
+			displayOptions: { show: { '/resource': resources.map((r) => r.value), '/operation': operations, '/returnAll': [true] } },
+		},
+	];
+}
+
 /** Request options every operation has: idempotency key, connected account, retries. */
-function requestOptionsField(): INodeProperties {
+function requestOptionsField(family: FamilyDescriptor): INodeProperties {
 	return {
 		displayName: 'Request Options',
 		name: REQUEST_OPTIONS,
@@ -306,6 +329,7 @@ function requestOptionsField(): INodeProperties {
 				description:
 					'How many items are sent to Stripe at once (taken from the first item). Without this option the node decides: one at a time, overlapping up to 8 while Stripe answers slowly, below 80% of the account’s rate limit. Set 1 to send items strictly one after the other. Output keeps the input order.',
 			},
+			...readInParallelOption(family),
 			{
 				displayName: 'Timeout',
 				name: 'timeout',
@@ -349,7 +373,7 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 		props.push(...inputModeFields(r));
 		for (const op of r.operations) props.push(...operationFields(r, op));
 	}
-	props.push(requestOptionsField());
+	props.push(requestOptionsField(family));
 	return applyN8nStyle(props);
 }
 

@@ -28,6 +28,7 @@ import { runExampleWorkflows, runPickerFlow, runTriggerFlow } from './flows';
 import { runPollingFlow } from './polling';
 import { runHostileFlow } from './hostile';
 import { runSavedWorkflows } from './saved';
+import { runParallelReturnAllFlow } from './returnall';
 import { loadErrors, n8nCli, nodeOutput, readLatestExecution, requireEnv, startN8n, stopN8n, type N8nInstance } from './n8n';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/e2e/fixtures');
@@ -400,6 +401,12 @@ async function main(): Promise<void> {
 		t = Date.now();
 		await runPickerFlow({ userFolder: freshFolder('pickers'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
 		timings['picker flow'] = secs(Date.now() - t);
+
+		// ---------------------------------------------------------------- Return All in ranges (issue 25)
+		section('Return All in parallel: the same output as one cursor');
+		t = Date.now();
+		await runParallelReturnAllFlow({ userFolder: freshFolder('returnall'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+		timings['Return All flow'] = secs(Date.now() - t);
 
 		// ---------------------------------------------------------------- a misbehaving server (issue 14)
 		section('hostile server: redirect, null body, non-ASCII idempotency key');

@@ -14,7 +14,7 @@ import { afterEach, before, describe, it } from 'node:test';
 import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { CONCURRENCY, InFlightLimit } from '../../nodes/shared/concurrency';
+import { CONCURRENCY, InFlightLimit, pageLimit } from '../../nodes/shared/concurrency';
 import { newPacing } from '../../nodes/shared/pacing';
 
 const STRIPE = 'https://api.stripe.com';
@@ -147,5 +147,43 @@ describe('InFlightLimit arithmetic (no clock involved)', () => {
 		const pinned = new InFlightLimit(4, newPacing(), false, 10);
 		for (let i = 0; i < 50; i++) pinned.done(500, 0);
 		assert.equal(pinned.limit, 4);
+	});
+
+	it('pages of one Return All (issue 25): from the second answer, +1 per answer while one more stays below 80 % of the limit, up to 32', () => {
+		// 380 ms a page (300 ms at Stripe + a new connection): 2.63 pages/s per lane.
+		const test = pageLimit(undefined, { pacing: newPacing(), livemode: false });
+		test.done(5000, 0);
+		assert.equal(test.limit, 1, 'the first page (warm-up: credentials, connections) is not judged');
+		test.done(380, 0);
+		assert.equal(test.limit, 2, 'judged from the second page');
+		for (let i = 0; i < 4; i++) test.done(380, 0);
+		assert.equal(test.limit, 6, 'one more per answer');
+		for (let i = 0; i < 100; i++) test.done(380, 0);
+		assert.equal(test.limit, 7, '7 × 2.63 = 18.4 pages/s ≤ 20/s (80 % of 25/s); 8 would be 21.1');
+		const live = pageLimit(undefined, { pacing: newPacing(), livemode: true });
+		for (let i = 0; i < 200; i++) live.done(380, 0);
+		assert.equal(live.limit, 30, '30 × 2.63 = 78.9 pages/s ≤ 80/s; 31 would be 81.6');
+		const slower = pageLimit(undefined, { pacing: newPacing(), livemode: true });
+		for (let i = 0; i < 200; i++) slower.done(1000, 0);
+		assert.equal(slower.limit, CONCURRENCY.laneMax, 'at most 32 in flight');
+		const quick = pageLimit(undefined, { pacing: newPacing(), livemode: true });
+		for (let i = 0; i < 200; i++) quick.done(20, 0);
+		assert.equal(quick.limit, 1, '50 pages/s on one cursor: 2 would pass 80/s');
+		const p = newPacing();
+		const halved = pageLimit(undefined, { pacing: p, livemode: false });
+		for (let i = 0; i < 100; i++) halved.done(375, 0);
+		p.throttled = 1;
+		halved.done(375, 0);
+		assert.equal(halved.limit, 3, 'halved on a 429');
+		assert.equal(pageLimit(5, { pacing: newPacing(), livemode: false }).limit, 5, 'Parallel Requests pins it');
+		// Starts of pages and of items on one account share one spacing: 50 ms apart at 20/s.
+		const shared = newPacing();
+		const items = new InFlightLimit(undefined, shared, false, 10);
+		const pages = pageLimit(undefined, { pacing: shared, livemode: false });
+		for (let i = 0; i < 100; i++) {
+			items.done(375, 0);
+			pages.done(375, 0);
+		}
+		assert.deepEqual([items.startDelayMs(1000), pages.startDelayMs(1000), items.startDelayMs(1000)], [0, 50, 100]);
 	});
 });

@@ -60,7 +60,10 @@ describe('rate limiting: 429 above N requests per second', () => {
 		assert.equal(m.nodeError, undefined);
 		assert.equal(m.outputItems, total, 'every object');
 		assert.equal(m.distinctOutputIds, total, 'no object twice');
-		assert.equal(m.accepted, Math.ceil(total / 100), 'one accepted request per page');
+		// One accepted request per page; read in ranges of creation time (when pages are slow enough for more than
+		// one in flight) also a few ranges found empty (the objects were created within a second or two).
+		const pages = Math.ceil(total / 100);
+		assert.ok(m.accepted >= pages && m.accepted <= pages + 4, `one accepted request per page, and a few empty ranges (${m.accepted} for ${pages} pages)`);
 		assert.ok(m.limited >= 1 && m.limited <= 3, `${m.limited} × 429`);
 		assert.ok(m.maxPerSecond <= N);
 		assert.ok(m.steadyRate <= N && m.steadyRate >= MIN_SHARE * N, `steady rate ${m.steadyRate.toFixed(1)}/s is just under ${N}/s`);

@@ -28,6 +28,8 @@
  *                                            the faults (`{}` switches it off)
  *   POST /__standin/rate-limit               JSON {perSecond}: 429 rate_limit above that many requests in any
  *                                            second (`{}` switches it off)
+ *   POST /__standin/seed                     JSON {resource, objects, account?}: store objects directly (Standin.seed;
+ *                                            an object's `created` sets its creation time)
  *   GET  /__standin/health                   {ok: true}
  *   GET  /__standin/destinations             every v2 event destination (all accounts), URLs included
  *   POST /__standin/deliver                  JSON {destination?, event, forge?, signature?, timestamp?}: POST the
@@ -73,6 +75,8 @@ export interface StandinOptions {
 	verbose?: boolean;
 	/** Also accept live-mode keys (sk_live_…, rk_live_…), for the benchmark's live-mode figures. */
 	liveKeys?: boolean;
+	/** Called for every API request once it is recorded, before it is answered (e.g. to create objects while a list is read). */
+	onRequest?: (request: RecordedRequest) => void;
 }
 
 export interface RecordedRequest {
@@ -150,7 +154,11 @@ export interface Standin {
 	setRateLimit(perSecond?: number): void;
 	/** The stored objects of a v1 resource (e.g. `customers`) of an account ('' = the platform), oldest first. */
 	objects(resourcePath: string, account?: string): StripeObject[];
-	/** Store objects directly (as if created through the API), e.g. to seed a long list quickly. */
+	/**
+	 * Store objects directly (as if created through the API), e.g. to seed a long list quickly. A `created`
+	 * entry (Unix seconds) sets the object's creation time instead of now; objects seeded in one call with the
+	 * same `created` are listed in reverse seeding order, like objects created one after the other.
+	 */
 	seed(resourcePath: string, params: Array<{ [key: string]: unknown }>, account?: string): StripeObject[];
 	/** The stand-in's clock in unix seconds (objects' and events' `created`, the 30-day retention). */
 	now(): number;
@@ -616,9 +624,21 @@ function expandRows(result: StripeObject, expand: unknown, data: AccountData): S
 	return copy;
 }
 
-/** Newest first, like Stripe. */
+/** The sorted rows of a table, kept until the table changes (a seeded list of 50,000 is not sorted for every page). */
+const sortedCache = new WeakMap<Map<string, Stored>, { size: number; seq: number; rows: Stored[] }>();
+
+/**
+ * Newest first, like Stripe: by `created`, and within one second by Stripe's own order (here: the later
+ * stored first). Stripe's order within a second is not derivable from `created`; clients must not rely on it.
+ */
 function ordered(table: Map<string, Stored>): Stored[] {
-	return [...table.values()].sort((a, b) => (b.obj.created as number) - (a.obj.created as number) || b.seq - a.seq);
+	let maxSeq = 0;
+	for (const st of table.values()) if (st.seq > maxSeq) maxSeq = st.seq;
+	const hit = sortedCache.get(table);
+	if (hit && hit.size === table.size && hit.seq === maxSeq) return hit.rows;
+	const rows = [...table.values()].sort((a, b) => (b.obj.created as number) - (a.obj.created as number) || b.seq - a.seq);
+	sortedCache.set(table, { size: table.size, seq: maxSeq, rows });
+	return rows;
 }
 
 function list(def: ResourceDef, table: Map<string, Stored>, query: FormObject): StripeObject {
@@ -631,25 +651,28 @@ function list(def: ResourceDef, table: Map<string, Stored>, query: FormObject): 
 		throw paramError('parameter_invalid', 'You may only specify one of these parameters: ending_before, starting_after.');
 	}
 	const filters = coerceOr400(def, Object.fromEntries((def.listFilters ?? []).filter((f) => query[f] !== undefined).map((f) => [f, query[f]])) as FormObject);
-	const all = ordered(table)
-		.map((s) => s.obj)
-		.filter((o) => matchesCreated(o.created as number, query.created))
-		.filter((o) => Object.entries(filters).every(([k, v]) => String(o[k]) === String(v)));
+	// A cursor is a place in the whole list (it need not match the filters); the filters (`created` ranges
+	// included) then apply to the objects after (or before) that place.
+	const everything = ordered(table).map((st) => st.obj);
+	const matches = (o: StripeObject) =>
+		matchesCreated(o.created as number, query.created) && Object.entries(filters).every(([k, v]) => String(o[k]) === String(v));
+	const place = (cursor: string, param: string) => {
+		const idx = everything.findIndex((o) => o.id === cursor);
+		if (idx === -1) throw resourceMissing(def.object, cursor, param);
+		return idx;
+	};
 	let data: StripeObject[];
 	let hasMore: boolean;
 	if (typeof query.starting_after === 'string') {
-		const idx = all.findIndex((o) => o.id === query.starting_after);
-		if (idx === -1 && !table.has(query.starting_after)) throw resourceMissing(def.object, query.starting_after, 'starting_after');
-		const after = all.slice(idx + 1);
+		const after = everything.slice(place(query.starting_after, 'starting_after') + 1).filter(matches);
 		data = after.slice(0, limit);
 		hasMore = after.length > limit;
 	} else if (typeof query.ending_before === 'string') {
-		const idx = all.findIndex((o) => o.id === query.ending_before);
-		if (idx === -1 && !table.has(query.ending_before)) throw resourceMissing(def.object, query.ending_before, 'ending_before');
-		const before = all.slice(0, Math.max(0, idx));
+		const before = everything.slice(0, place(query.ending_before, 'ending_before')).filter(matches);
 		data = before.slice(Math.max(0, before.length - limit));
 		hasMore = before.length > limit;
 	} else {
+		const all = everything.filter(matches);
 		data = all.slice(0, limit);
 		hasMore = all.length > limit;
 	}
@@ -1044,7 +1067,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 	const seed = (resourcePath: string, params: Array<{ [key: string]: unknown }>, acct = '') => {
 		const def = findDef(resourcePath);
 		const data = account(acct);
-		return params.map((p) => create(def, data, data.table(def.path), p as FormObject));
+		return params.map(({ created, ...p }) => {
+			const obj = create(def, data, data.table(def.path), p as FormObject);
+			if (created !== undefined) obj.created = Number(created);
+			return obj;
+		});
 	};
 	/** Sockets left hanging on purpose, destroyed on close. */
 	const hanging = new Set<http.ServerResponse>();
@@ -1114,6 +1141,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 						setRateLimit((JSON.parse(rawBody || '{}') as { perSecond?: number }).perSecond);
 						return send({ status: 200, body: { ok: true } });
 					}
+					if (path === '/__standin/seed' && method === 'POST') {
+						const b = JSON.parse(rawBody || '{}') as { resource?: string; objects?: Array<{ [key: string]: unknown }>; account?: string };
+						if (typeof b.resource !== 'string' || !Array.isArray(b.objects)) throw new Error('seed needs { resource, objects: [...] }');
+						return send({ status: 200, body: { seeded: seed(b.resource, b.objects, b.account).length } });
+					}
 					if (path === '/__standin/health') return send({ status: 200, body: { ok: true } });
 					if (path === '/__standin/clock') {
 						if (method === 'POST') {
@@ -1170,6 +1202,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 				at: Date.now(),
 			};
 			requests.push(record);
+			options.onRequest?.(record);
 
 			try {
 				if (rateLimit !== undefined) {

@@ -408,6 +408,39 @@ describe('stand-in server', () => {
 		assert.throws(() => s.objects('nothing'), /no resource nothing/);
 	});
 
+	it('created filters and cursors as Stripe applies them: a cursor is a place in the whole list, filters apply after it', async () => {
+		// Three seconds, three objects each; in one second the later stored is listed first.
+		const seeded = s.seed(
+			'customers',
+			[100, 100, 100, 200, 200, 200, 300, 300, 300].map((created, i) => ({ email: `c${i}@x.io`, created: 1700000000 + created })),
+		);
+		const newestFirst = [8, 7, 6, 5, 4, 3, 2, 1, 0].map((i) => String(seeded[i].id));
+		assert.deepEqual(
+			(await stripe.customers.list({ limit: 100 })).data.map((c) => c.id),
+			newestFirst,
+		);
+		const range = { gte: 1700000200, lt: 1700000300 };
+		assert.deepEqual(
+			(await stripe.customers.list({ created: range, limit: 100 })).data.map((c) => c.id),
+			newestFirst.slice(3, 6),
+		);
+		// The cursor (in second 300) is outside the range: the range's objects after it.
+		const page = await stripe.customers.list({ created: range, limit: 2, starting_after: newestFirst[1] });
+		assert.deepEqual(
+			page.data.map((c) => c.id),
+			newestFirst.slice(3, 5),
+		);
+		assert.equal(page.has_more, true);
+		assert.deepEqual(
+			(await stripe.customers.list({ created: { gt: 1700000100 }, limit: 100, starting_after: newestFirst[4] })).data.map((c) => c.id),
+			newestFirst.slice(5, 6),
+		);
+		assert.deepEqual(
+			(await stripe.customers.list({ created: { lte: 1700000200 }, limit: 2, ending_before: newestFirst[6] })).data.map((c) => c.id),
+			newestFirst.slice(4, 6),
+		);
+	});
+
 	it('fixed latency option', async () => {
 		const slow = await startStandin({ latencyMs: 120 });
 		try {

@@ -220,11 +220,12 @@ describe('field values: on the wire, compared with stripe-node', () => {
 	}
 
 	/** A subscription create as the editor stores it, with `additionalFields`. */
-	const subscription = (additionalFields: INodeParameters) => ({
+	const subscription = (additionalFields: INodeParameters, own: INodeParameters = {}) => ({
 		resource: 'subscription',
 		operation: 'create',
 		customer: { __rl: true, mode: 'id', value: 'cus_123' },
 		items: { entry: [{ price: { __rl: true, mode: 'id', value: 'price_123' }, quantity: 1 }] },
+		...own,
 		additionalFields,
 	});
 
@@ -232,7 +233,7 @@ describe('field values: on the wire, compared with stripe-node', () => {
 		// What n8n's date picker stores: the wall-clock time without a zone.
 		const result = await runNode({
 			nodeType: node('billing'),
-			parameters: subscription({ trial_end: { number: { value: '2025-07-01T12:30:00' } }, trial_period_days: 14 }),
+			parameters: subscription({ trial_end: { number: { value: '2025-07-01T12:30:00' } } }, { trial_period_days: 14 }),
 			credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: cap.url } },
 			settings: { timezone: 'Europe/Berlin' },
 		});
@@ -311,7 +312,8 @@ describe('field values: on the wire, compared with stripe-node', () => {
 			resource: 'refund',
 			operation: 'create',
 			payment_intent: { __rl: true, mode: 'id', value: 'pi_123' },
-			additionalFields: { reason: '', amount: 500 },
+			amount: 500,
+			additionalFields: { reason: '' },
 		});
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		await sameAsSdk(() => sdk.refunds.create({ amount: 500, payment_intent: 'pi_123' }));
@@ -321,7 +323,8 @@ describe('field values: on the wire, compared with stripe-node', () => {
 		let result = await viaNode('core', {
 			resource: 'customer',
 			operation: 'create',
-			additionalFields: { name: 'Jane', invoice_settings: { rendering_options: { amount_tax_display: '' }, footer: 'Thanks' } },
+			name: 'Jane',
+			additionalFields: { invoice_settings: { rendering_options: { amount_tax_display: '' }, footer: 'Thanks' } },
 		});
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		await sameAsSdk(() => sdk.customers.create({ invoice_settings: { footer: 'Thanks', rendering_options: {} }, name: 'Jane' }));

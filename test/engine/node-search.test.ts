@@ -38,7 +38,7 @@ describe("node creator search (n8n 2.41's sublimeSearch over names and aliases)"
 			{ key: 'properties.displayName', weight: 1.3 },
 			{ key: 'properties.codex.alias', weight: 1 },
 		]);
-		assert.equal(OURS.length, 23);
+		assert.equal(OURS.length, 24);
 	});
 
 	// [what people type, the node that has it]

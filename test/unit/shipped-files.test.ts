@@ -153,7 +153,7 @@ describe('shipped files keep to n8n verification (n8n rules on the npm pack file
 		assert.equal(pkg.n8n.strict, true);
 		const shipped = new Set(packedFiles());
 		for (const entry of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) assert.ok(shipped.has(entry), `n8n lists ${entry}, which is not in the package`);
-		assert.equal(pkg.n8n.nodes.length, 23);
+		assert.equal(pkg.n8n.nodes.length, 24);
 		for (const script of ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'postprepare', 'prepublishOnly'])
 			assert.equal(pkg.scripts[script], undefined, `package.json has a "${script}" script`);
 		assert.ok(fs.readFileSync(path.join(REPO, 'LICENSE'), 'utf8').startsWith('MIT License'));

@@ -361,7 +361,12 @@ function fieldText(value: unknown): string {
  * LoadOptionsContext.getCurrentNodeParameter; `&name` is a sibling of the parameter the list is for).
  */
 function nodeCustomer(ctx: ILoadOptionsFunctions): string {
-	for (const path of ['&customer', 'customer', 'customerId', 'additionalFields.customer']) {
+	return firstNodeText(ctx, ['&customer', 'customer', 'customerId', 'additionalFields.customer']);
+}
+
+/** The first of these node parameters that holds an ID (a picker's or a text field's value), or ''. */
+function firstNodeText(ctx: ILoadOptionsFunctions, paths: string[]): string {
+	for (const path of paths) {
 		let text = '';
 		try {
 			text = fieldText(ctx.getCurrentNodeParameter(path));
@@ -415,16 +420,7 @@ function item(lookup: Lookup, o: IDataObject, name = lookup.label(o)): INodeList
 
 /** The subscription filled in on the node: an update's or cancel's path field, or a `subscription` field. */
 function nodeSubscription(ctx: ILoadOptionsFunctions): string {
-	for (const path of ['subscription_exposed_id', 'subscription', 'additionalFields.subscription']) {
-		let text = '';
-		try {
-			text = fieldText(ctx.getCurrentNodeParameter(path));
-		} catch {
-			text = '';
-		}
-		if (text) return text;
-	}
-	return '';
+	return firstNodeText(ctx, ['subscription_exposed_id', 'subscription', 'additionalFields.subscription']);
 }
 
 /**

@@ -47,9 +47,9 @@ function nodeFile(key, fam) {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { family } from '../../generated/families/${key}';
-import { executeFamily } from '../shared/executor';
-import { buildProperties } from '../shared/properties';
-import { familyMethods } from '../shared/methods';
+import { executeFamily } from '../shared/execution/executor';
+import { buildProperties } from '../shared/fields/properties';
+import { familyMethods } from '../shared/pickers/lookups';
 
 /** ${fam.displayName}: every operation comes from the generated ${fam.title} descriptor. */
 export class ${cls} implements INodeType {

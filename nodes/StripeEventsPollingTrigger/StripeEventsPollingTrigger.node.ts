@@ -11,13 +11,13 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
-import { callStripe } from '../shared/client';
-import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents, MAX_TYPES_FILTER } from '../shared/events';
-import { eventTypeOptions } from '../shared/methods';
-import type { PageStep } from '../shared/pager';
-import { pages } from '../shared/pager';
-import type { StripeSettings } from '../shared/transport';
-import { getStripeSettings } from '../shared/transport';
+import { callStripe } from '../shared/client/client';
+import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents, MAX_TYPES_FILTER } from '../shared/events/events-api';
+import { eventTypeOptions } from '../shared/pickers/lookups';
+import type { PageStep } from '../shared/client/pager';
+import { pages } from '../shared/client/pager';
+import type { StripeSettings } from '../shared/client/transport';
+import { getStripeSettings } from '../shared/client/transport';
 import { StripeEventsTrigger } from '../StripeEventsTrigger/StripeEventsTrigger.node';
 
 export const RETENTION_SECONDS = EVENT_RETENTION_SECONDS;

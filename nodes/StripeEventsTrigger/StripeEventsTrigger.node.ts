@@ -11,14 +11,14 @@ import type {
 import { NodeApiError, NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
-import { callStripe } from '../shared/client';
-import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents } from '../shared/events';
-import { eventTypeOptions } from '../shared/methods';
-import type { PageStep } from '../shared/pager';
-import { pages } from '../shared/pager';
-import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from '../shared/signature';
-import type { StripeContext, StripeSettings } from '../shared/transport';
-import { getStripeSettings, stripeError } from '../shared/transport';
+import { callStripe } from '../shared/client/client';
+import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents } from '../shared/events/events-api';
+import { eventTypeOptions } from '../shared/pickers/lookups';
+import type { PageStep } from '../shared/client/pager';
+import { pages } from '../shared/client/pager';
+import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from '../shared/events/signature';
+import type { StripeContext, StripeSettings } from '../shared/client/transport';
+import { getStripeSettings, stripeError } from '../shared/client/transport';
 
 const DESTINATIONS = '/v2/core/event_destinations';
 

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { family } from '../../generated/families/webhooks';
-import { executeFamily } from '../shared/executor';
-import { buildProperties } from '../shared/properties';
-import { familyMethods } from '../shared/methods';
+import { executeFamily } from '../shared/execution/executor';
+import { buildProperties } from '../shared/fields/properties';
+import { familyMethods } from '../shared/pickers/lookups';
 
 /** Stripe Webhooks: every operation comes from the generated Webhooks descriptor. */
 export class StripeWebhooks implements INodeType {

@@ -742,7 +742,7 @@ async function main(): Promise<void> {
 		);
 		const bothOk = fanRuns.length === 2 && fanRuns.every((e) => e.status === 'success' && output(e, 'Retrieve Each').length === 40);
 		const figure = `${fanReqs.length} requests, ${limited} answered 429 (limit ${perSecond}/s shared by both workers); executions: ${fanRuns.map((e) => `${e.status}${e.data?.resultData.error ? ` (${String(e.data.resultData.error.message).slice(0, 120)})` : ''}`).join(', ')}`;
-		// Pacing per account (nodes/shared/pacing.ts) and the 429 retry budget make both succeed; a failure fails.
+		// Pacing per account (nodes/shared/client/pacing.ts) and the 429 retry budget make both succeed; a failure fails.
 		check(`rate limit: both executions succeed — ${figure}`, bothOk, figure);
 	} catch (e) {
 		check(

@@ -1,5 +1,5 @@
 /**
- * Automatic concurrency (issue 16, nodes/shared/concurrency.ts): without "Parallel Requests" the node overlaps
+ * Automatic concurrency (issue 16, nodes/shared/execution/concurrency.ts): without "Parallel Requests" the node overlaps
  * items while Stripe answers slowly, stays sequential while it answers quickly, keeps two writes to one object
  * apart, and keeps output order, retries and idempotency keys; "Parallel Requests" 1 pins it to one at a time.
  * That quick answers keep it at one is checked without a clock (InFlightLimit arithmetic): on a CPU-starved
@@ -14,8 +14,8 @@ import { afterEach, before, describe, it } from 'node:test';
 import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { CONCURRENCY, InFlightLimit, pageLimit } from '../../nodes/shared/concurrency';
-import { newPacing } from '../../nodes/shared/pacing';
+import { CONCURRENCY, InFlightLimit, pageLimit } from '../../nodes/shared/execution/concurrency';
+import { newPacing } from '../../nodes/shared/client/pacing';
 
 const STRIPE = 'https://api.stripe.com';
 const node = new StripeCore();

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import nock from 'nock';
 
-import type { OperationDescriptor } from '../../nodes/shared/descriptor-types';
+import type { OperationDescriptor } from '../../nodes/shared/model/descriptor';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
 import { parseMultipart, startCaptureServer } from '../support/capture';

@@ -10,7 +10,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { toDecimal } from '../../nodes/shared/reports/credit-grants';
+import { toDecimal } from '../../nodes/shared/execution/reports/credit-grants';
 import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
 
 const STRIPE = 'https://api.stripe.com';

@@ -13,7 +13,7 @@
  *
  * One reading differs from the linter's, on purpose: the casing rules (ID, URL, JSON) are not applied inside
  * `code spans` of a description. There they are Stripe's parameter names and values (`webhook_endpoint.url`,
- * a `url` key), whose spelling matters; nodes/shared/n8n-style.ts cases the prose around them.
+ * a `url` key), whose spelling matters; nodes/shared/fields/naming.ts cases the prose around them.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';

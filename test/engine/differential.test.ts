@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import nock from 'nock';
 import { after, before, describe, it } from 'node:test';
 
-import type { FamilyDescriptor, OperationDescriptor } from '../../nodes/shared/descriptor-types';
+import type { FamilyDescriptor, OperationDescriptor } from '../../nodes/shared/model/descriptor';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
 import { comparable, startCaptureServer } from '../support/capture';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ParamSchema } from '../../nodes/shared/descriptor-types';
+import type { ParamSchema } from '../../nodes/shared/model/descriptor';
 import { FAMILY_NODES } from '../support/families';
 
 type Prop = INodeProperties & { values?: Prop[]; options?: Prop[] };

@@ -12,7 +12,7 @@ import nock from 'nock';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { INodeParameters, INodeProperties, INodeType } from 'n8n-workflow';
 
-import type { ParamSchema } from '../../nodes/shared/descriptor-types';
+import type { ParamSchema } from '../../nodes/shared/model/descriptor';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
 import { comparable, startCaptureServer } from '../support/capture';

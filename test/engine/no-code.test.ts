@@ -11,8 +11,8 @@ import nock from 'nock';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
-import type { ParamSchema } from '../../nodes/shared/descriptor-types';
-import { shapeKind } from '../../nodes/shared/shapes';
+import type { ParamSchema } from '../../nodes/shared/model/descriptor';
+import { shapeKind } from '../../nodes/shared/fields/shapes';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import nock from 'nock';
 import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
-import { KINDS, NAMES, locatorKind, searchMethodName } from '../../nodes/shared/locators';
-import { LOOKUPS } from '../../nodes/shared/methods';
+import { KINDS, NAMES, locatorKind, searchMethodName } from '../../nodes/shared/pickers/kinds';
+import { LOOKUPS } from '../../nodes/shared/pickers/lookups';
 import { FAMILY_NODES } from '../support/families';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';

@@ -11,7 +11,7 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import Stripe from 'stripe';
 
-import { signatureHeader } from '../../nodes/shared/signature';
+import { signatureHeader } from '../../nodes/shared/events/signature';
 import { OVERLAP_SECONDS, pollClock, StripeEventsPollingTrigger } from '../../nodes/StripeEventsPollingTrigger/StripeEventsPollingTrigger.node';
 import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import { PolledWorkflow } from '../harness/poll';

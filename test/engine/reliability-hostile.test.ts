@@ -23,7 +23,7 @@ import type { INodeParameters, IConnections } from 'n8n-workflow';
 import { NoOp } from 'n8n-nodes-base/dist/nodes/NoOp/NoOp.node';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { DEFAULT_API_VERSION } from '../../nodes/shared/transport';
+import { DEFAULT_API_VERSION } from '../../nodes/shared/client/transport';
 import { HARNESS_INPUT_NODE_TYPE, instantSleep, runNode, runWorkflow } from '../harness/engine';
 import { createInputNodeType } from '../harness/node-types';
 import type { CaptureServer } from '../support/capture';

@@ -1,5 +1,5 @@
 /**
- * Bad input (issue 7), for every field shape the descriptors produce (shapeKind in nodes/shared/shapes.ts):
+ * Bad input (issue 7), for every field shape the descriptors produce (shapeKind in nodes/shared/fields/shapes.ts):
  * for each shape the first operation (over all family nodes) with a parameter of that shape — as a top-level
  * required field and inside Additional Fields — is run through n8n's engine with wrong values. Each must fail
  * with an error naming the item and the field before anything is sent; with Continue On Fail the valid item
@@ -12,10 +12,10 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import nock from 'nock';
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
-import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import { labelOf, optionalParams, requiredParams } from '../../nodes/shared/properties';
-import type { ShapeKind } from '../../nodes/shared/shapes';
-import { property, shapeKind, write } from '../../nodes/shared/shapes';
+import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/model/descriptor';
+import { labelOf, optionalParams, requiredParams } from '../../nodes/shared/fields/properties';
+import type { ShapeKind } from '../../nodes/shared/fields/shapes';
+import { property, shapeKind, write } from '../../nodes/shared/fields/shapes';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';

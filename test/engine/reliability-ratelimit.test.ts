@@ -15,8 +15,8 @@ import nock from 'nock';
 
 import { instantSleep, runNode } from '../harness/engine';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { accountPacing, newPacing, observeAnswer, pacedDelayMs, RATE_LIMIT, resetAccountPacing } from '../../nodes/shared/pacing';
-import type { Pacing } from '../../nodes/shared/pacing';
+import { accountPacing, newPacing, observeAnswer, pacedDelayMs, RATE_LIMIT, resetAccountPacing } from '../../nodes/shared/client/pacing';
+import type { Pacing } from '../../nodes/shared/client/pacing';
 import { RATE_RUNS, runRateLimitedCreates, runRateLimitedReturnAll, SECRET } from '../support/reliability-scenarios';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';

@@ -1,5 +1,5 @@
 /**
- * Return All in ranges of creation time (issue 25, nodes/shared/pager.ts splitRows): for lists whose `created`
+ * Return All in ranges of creation time (issue 25, nodes/shared/client/pager.ts splitRows): for lists whose `created`
  * filter takes ranges, the node reads several whole-second ranges at once. Whatever the distribution, the
  * output must be byte-identical to one cursor's (Request Options › Read in Parallel off), and both must equal
  * what stripe-node 17.4.0's autoPagingToArray reads from the same stand-in (the independent expectation):
@@ -27,7 +27,7 @@ import type { HostileServer } from '../support/hostile';
 import { json, startHostile } from '../support/hostile';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { StripeTreasury } from '../../nodes/StripeTreasury/StripeTreasury.node';
-import { resetAccountPacing } from '../../nodes/shared/pacing';
+import { resetAccountPacing } from '../../nodes/shared/client/pacing';
 import type { RecordedRequest, Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
 

@@ -11,7 +11,7 @@ import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { signatureHeader } from '../../nodes/shared/signature';
+import { signatureHeader } from '../../nodes/shared/events/signature';
 import {
 	forgetProcessClaims,
 	SEEN_EVENTS_MAX,

@@ -14,7 +14,7 @@
  */
 import './env';
 
-import { resetAccountPacing } from '../../nodes/shared/pacing';
+import { resetAccountPacing } from '../../nodes/shared/client/pacing';
 
 import { Container } from '@n8n/di';
 import {
@@ -327,7 +327,7 @@ export interface RunNodeOptions {
 	binaryDataMode?: BinaryDataMode;
 	/**
 	 * Keep the rate-limit pacing that earlier executions in this process left for the account
-	 * (nodes/shared/pacing.ts). By default every run starts unpaced, so one test's 429s (with a fake sleep,
+	 * (nodes/shared/client/pacing.ts). By default every run starts unpaced, so one test's 429s (with a fake sleep,
 	 * whose reservations pile up) do not slow down the next test; tests of concurrent executions set this.
 	 */
 	keepPacing?: boolean;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { INodeType } from 'n8n-workflow';
 
-import type { FamilyDescriptor } from '../../nodes/shared/descriptor-types';
+import type { FamilyDescriptor } from '../../nodes/shared/model/descriptor';
 
 const ROOT = path.join(__dirname, '../..');
 

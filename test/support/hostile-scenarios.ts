@@ -8,8 +8,8 @@ import { instantSleep, runNode } from '../harness/engine';
 import type { INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { pathFieldName } from '../../nodes/shared/properties';
-import { shapeKind } from '../../nodes/shared/shapes';
+import { pathFieldName } from '../../nodes/shared/fields/properties';
+import { shapeKind } from '../../nodes/shared/fields/shapes';
 import { startCaptureServer } from './capture';
 import { FAMILY_NODES } from './families';
 import { json, startHostile, trickle } from './hostile';

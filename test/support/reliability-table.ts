@@ -11,7 +11,7 @@ import '../harness/engine';
 
 import nock from 'nock';
 
-import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/transport';
+import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/client/transport';
 import { startStandin } from '../standin/server';
 import { deadlineRows, dotIdSweep, malformedRows, redirectRows, retryOnFailRow, rowsTable } from './hostile-scenarios';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
@@ -75,7 +75,7 @@ npm run build:test\`; about 30 s). The same scenarios are asserted by \`test/eng
 Settings: Max Retries ${RETRY.defaultMaxRetries} (the default) unless stated; backoff as stripe-node
 (${RETRY.initialDelaySec} s doubling to ${RETRY.maxDelaySec} s, jitter, \`Retry-After\` honoured) — made instant here by
 \`instantSleep()\`, the delays asked for are listed; per-attempt deadline (Request Options → Timeout) ${TEST_TIMEOUT_MS} ms instead of the
-default ${DEFAULT_TIMEOUT_MS / 1000} s (\`DEFAULT_TIMEOUT_MS\` in nodes/shared/transport.ts). "Attempts" are the requests the
+default ${DEFAULT_TIMEOUT_MS / 1000} s (\`DEFAULT_TIMEOUT_MS\` in nodes/shared/client/transport.ts). "Attempts" are the requests the
 stand-in received; "Objects stored" is what it holds afterwards. Every scenario is one input item.
 ${mismatches.length ? `\n**${mismatches.length} scenario(s) did not behave as the tests expect: ${mismatches.map((m) => m.scenario.name).join(', ')}**\n` : ''}
 ## Faults, one at a time

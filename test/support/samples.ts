@@ -2,9 +2,9 @@
  * Deterministic sample values for any parameter schema, and their shape as node field values, so one
  * generated case can be sent both through our node and through stripe-node.
  */
-import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/descriptor-types';
-import { locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/properties';
-import { isShown, shapeKind, write } from '../../nodes/shared/shapes';
+import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/model/descriptor';
+import { locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/fields/properties';
+import { isShown, shapeKind, write } from '../../nodes/shared/fields/shapes';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 

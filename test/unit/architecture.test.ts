@@ -50,30 +50,30 @@ function filesUsing(...names: string[]): string[] {
 }
 
 describe('one of each', () => {
-	it('one client: parameters are encoded, and requests sent, only by nodes/shared/client.ts', () => {
-		assert.deepEqual(filesUsing('encodeForm', 'encodeMultipart'), ['nodes/shared/client.ts', 'nodes/shared/encoding.ts']);
-		assert.deepEqual(filesUsing('sendAnyAnswer', 'sendExpectingSuccess'), ['nodes/shared/client.ts', 'nodes/shared/transport.ts']);
-		assert.deepEqual(filesUsing('httpRequest', 'httpRequestWithAuthentication'), ['nodes/shared/transport.ts']);
+	it('one client: parameters are encoded, and requests sent, only by nodes/shared/client/client.ts', () => {
+		assert.deepEqual(filesUsing('encodeForm', 'encodeMultipart'), ['nodes/shared/client/client.ts', 'nodes/shared/client/encoding.ts']);
+		assert.deepEqual(filesUsing('sendAnyAnswer', 'sendExpectingSuccess'), ['nodes/shared/client/client.ts', 'nodes/shared/client/transport.ts']);
+		assert.deepEqual(filesUsing('httpRequest', 'httpRequestWithAuthentication'), ['nodes/shared/client/transport.ts']);
 	});
 
-	it('one pager: cursors are followed only by nodes/shared/pager.ts', () => {
-		assert.deepEqual(filesUsing('starting_after', 'ending_before', 'next_page_url', 'next_page', 'has_more'), ['nodes/shared/pager.ts']);
+	it('one pager: cursors are followed only by nodes/shared/client/pager.ts', () => {
+		assert.deepEqual(filesUsing('starting_after', 'ending_before', 'next_page_url', 'next_page', 'has_more'), ['nodes/shared/client/pager.ts']);
 	});
 
-	it('one place per field shape: field values become request values only in nodes/shared/shapes.ts', () => {
+	it('one place per field shape: field values become request values only in nodes/shared/fields/shapes.ts', () => {
 		// params.ts checks a value against its schema (coerce); shapes.ts decides each field's shape, builds its
 		// property and reads its value with that check; the executor and properties.ts only call shapes.ts.
-		assert.deepEqual(filesUsing('coerce'), ['nodes/shared/params.ts', 'nodes/shared/shapes.ts']);
+		assert.deepEqual(filesUsing('coerce'), ['nodes/shared/fields/shapes.ts', 'nodes/shared/fields/values.ts']);
 		const building = sources()
 			.filter(({ text }) => /type: 'fixedCollection'/.test(text))
 			.map(({ file }) => file);
-		assert.deepEqual(building, ['nodes/shared/shapes.ts'], 'nested field properties are built in shapes.ts only');
+		assert.deepEqual(building, ['nodes/shared/fields/shapes.ts'], 'nested field properties are built in shapes.ts only');
 	});
 
-	it('special operations are dispatched by descriptor data in nodes/shared/special.ts', () => {
+	it('special operations are dispatched by descriptor data in nodes/shared/execution/special-operations.ts', () => {
 		assert.deepEqual(filesUsing('prepareBinaryData', 'runCreditGrantReport', 'meterSessionToken'), [
-			'nodes/shared/reports/credit-grants.ts',
-			'nodes/shared/special.ts',
+			'nodes/shared/execution/reports/credit-grants.ts',
+			'nodes/shared/execution/special-operations.ts',
 		]);
 	});
 });

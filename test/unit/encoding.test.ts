@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { encodeForm, encodeMultipart, interpolatePath } from '../../nodes/shared/encoding';
+import { encodeForm, encodeMultipart, interpolatePath } from '../../nodes/shared/client/encoding';
 
 const qs = require('qs');
 

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { withParameterCache } from '../../nodes/shared/param-cache';
+import { withParameterCache } from '../../nodes/shared/execution/param-cache';
 
 /** A stand-in for n8n's context: stored parameters, `={{ $json.x }}` resolved from each item, calls counted. */
 function fakeContext(parameters: Record<string, unknown>, items: Array<Record<string, unknown>>) {

@@ -3,7 +3,7 @@
  * right thing (issue 20): the unit of amounts. Recognised from the parameter's name, type and Stripe's own
  * words in the typings; shapes.ts appends the hint to the description.
  */
-import type { ParamSchema } from './descriptor-types';
+import type { ParamSchema } from '../model/descriptor';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 

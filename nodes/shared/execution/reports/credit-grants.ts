@@ -7,10 +7,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { callStripe } from '../client';
+import { callStripe } from '../../client/client';
 import { toNodeError } from '../errors';
-import { allRows } from '../pager';
-import type { StripeSettings } from '../transport';
+import { allRows } from '../../client/pager';
+import type { StripeSettings } from '../../client/transport';
 
 /** Currencies Stripe counts in whole units, and those counted in thousandths. */
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);

@@ -18,8 +18,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { STRIPE_DEFAULT_API_VERSION, STRIPE_DEFAULT_BASE_URL } from '../../credentials/StripeKeyApi.credentials';
-import type { HostKind } from './descriptor-types';
+import { STRIPE_DEFAULT_API_VERSION, STRIPE_DEFAULT_BASE_URL } from '../../../credentials/StripeKeyApi.credentials';
+import type { HostKind } from '../model/descriptor';
 import type { Pacing } from './pacing';
 import { accountPacing, newPacing, observeAnswer, pacedDelayMs, rateLimitRetryAllowed } from './pacing';
 

@@ -4,10 +4,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { callStripe } from './client';
-import type { PageStep } from './pager';
-import { pages } from './pager';
-import type { StripeContext, StripeSettings } from './transport';
+import { callStripe } from '../client/client';
+import type { PageStep } from '../client/pager';
+import { pages } from '../client/pager';
+import type { StripeContext, StripeSettings } from '../client/transport';
 
 /** Stripe lists events of the last 30 days (GET /v1/events, GET /v2/core/events). */
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;

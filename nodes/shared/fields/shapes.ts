@@ -22,13 +22,13 @@
  */
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
-import type { ParamSchema } from './descriptor-types';
-import type { LocatorKind, LocatorWhere } from './locators';
-import { KINDS, locatorField, locatorKind } from './locators';
-import { amountHint, NOT_SET, PLAIN_CHOICES, stripeDefault } from './field-hints';
-import { firstSentences, labelOf } from './n8n-style';
-import { CURSOR_DESCRIPTIONS } from './pager';
-import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, toUnixSeconds, unwrapLocator } from './params';
+import type { ParamSchema } from '../model/descriptor';
+import type { LocatorKind, LocatorWhere } from '../pickers/kinds';
+import { KINDS, locatorField, locatorKind } from '../pickers/kinds';
+import { amountHint, NOT_SET, PLAIN_CHOICES, stripeDefault } from './hints';
+import { firstSentences, labelOf } from './naming';
+import { CURSOR_DESCRIPTIONS } from '../client/pager';
+import { coerce, fieldLabel, isPlainObject, ParamError, parseJson, toUnixSeconds, unwrapLocator } from './values';
 
 export type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 

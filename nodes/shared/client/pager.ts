@@ -15,8 +15,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { OperationDescriptor } from './descriptor-types';
-import { AnswerShapeError, answerObject, listRows, nextCursor } from './lists';
+import type { OperationDescriptor } from '../model/descriptor';
+import { AnswerShapeError, answerObject, listRows, nextCursor } from './answers';
 
 export type PagedKind = 'list' | 'search' | 'v2list';
 

@@ -18,9 +18,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { BuiltRequest } from './executor';
-import type { Pacing } from './pacing';
-import { newPacing, RATE_LIMIT } from './pacing';
-import type { StripeSettings } from './transport';
+import type { Pacing } from '../client/pacing';
+import { newPacing, RATE_LIMIT } from '../client/pacing';
+import type { StripeSettings } from '../client/transport';
 
 export const CONCURRENCY = {
 	/** The most items in flight in automatic mode. */

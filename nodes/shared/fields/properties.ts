@@ -13,15 +13,15 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from './descriptor-types';
-import { applyN8nStyle, firstSentences, labelOf } from './n8n-style';
-import type { LocatorWhere } from './locators';
-import { locatorField, locatorKind } from './locators';
-import { splitsByCreated } from './pager';
+import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from '../model/descriptor';
+import { applyN8nStyle, firstSentences, labelOf } from './naming';
+import type { LocatorWhere } from '../pickers/kinds';
+import { locatorField, locatorKind } from '../pickers/kinds';
+import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
 
-export { KINDS, locatorField, locatorKind } from './locators';
-export { labelOf } from './n8n-style';
+export { KINDS, locatorField, locatorKind } from '../pickers/kinds';
+export { labelOf } from './naming';
 
 /** Parameters the node handles itself instead of showing them as fields. */
 const PAGINATION_PARAMS = new Set(['limit']);

@@ -5,14 +5,14 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
-import { callStripe } from './client';
-import { interpolatePath } from './encoding';
-import type { LocatorKind } from './locators';
-import { KINDS, searchMethodName } from './locators';
-import { readPage, resumeParams, resumeToken } from './pager';
-import type { StripeSettings } from './transport';
-import { getStripeSettings } from './transport';
+import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../../generated/event-types';
+import { callStripe } from '../client/client';
+import { interpolatePath } from '../client/encoding';
+import type { LocatorKind } from './kinds';
+import { KINDS, searchMethodName } from './kinds';
+import { readPage, resumeParams, resumeToken } from '../client/pager';
+import type { StripeSettings } from '../client/transport';
+import { getStripeSettings } from '../client/transport';
 
 interface Lookup {
 	/** Search endpoint, and the query for a filter text (undefined: this text is filtered on the list's page). */

@@ -7,11 +7,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { FamilyDescriptor, OperationDescriptor } from './descriptor-types';
+import type { FamilyDescriptor, OperationDescriptor } from '../model/descriptor';
 import { toNodeError } from './errors';
-import type { StripeCall } from './client';
-import { callStripe } from './client';
-import { interpolatePath } from './encoding';
+import type { StripeCall } from '../client/client';
+import { callStripe } from '../client/client';
+import { interpolatePath } from '../client/encoding';
 import {
 	ADDITIONAL_FIELDS,
 	findOperation,
@@ -25,16 +25,16 @@ import {
 	READ_IN_PARALLEL,
 	REQUEST_OPTIONS,
 	requiredParams,
-} from './properties';
-import { AnswerShapeError, answerObject, listRows } from './lists';
-import type { PageRead, PageStep } from './pager';
-import type { RunState } from './special';
-import { AUTHORISATIONS, downloadItems, REPORTS } from './special';
-import { canSplit, LIST_PAGE_SIZE, pages, pagesBackwards, splitRows, splitsByCreated } from './pager';
-import { checkId, ParamError } from './params';
-import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from './shapes';
-import type { StripeSettings } from './transport';
-import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from './transport';
+} from '../fields/properties';
+import { AnswerShapeError, answerObject, listRows } from '../client/answers';
+import type { PageRead, PageStep } from '../client/pager';
+import type { RunState } from './special-operations';
+import { AUTHORISATIONS, downloadItems, REPORTS } from './special-operations';
+import { canSplit, LIST_PAGE_SIZE, pages, pagesBackwards, splitRows, splitsByCreated } from '../client/pager';
+import { checkId, ParamError } from '../fields/values';
+import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from '../fields/shapes';
+import type { StripeSettings } from '../client/transport';
+import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from '../client/transport';
 import { inFlightLimit, objectKey, pageLimit, parallelRequests, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
 
@@ -248,7 +248,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 	}
 }
 
-export type { RunState } from './special';
+export type { RunState } from './special-operations';
 
 /** A malformed answer as a node error for the item (see lists.ts). */
 function shapeFailure(ctx: IExecuteFunctions, e: AnswerShapeError, built: BuiltRequest): NodeOperationError {

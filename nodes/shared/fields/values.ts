@@ -4,8 +4,8 @@
  */
 import { tryToParseDateTime } from 'n8n-workflow';
 
-import type { ParamSchema } from './descriptor-types';
-import { labelOf } from './n8n-style';
+import type { ParamSchema } from '../model/descriptor';
+import { labelOf } from './naming';
 
 export class ParamError extends Error {
 	constructor(

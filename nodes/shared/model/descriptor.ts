@@ -27,7 +27,7 @@ export interface ParamSchema {
 	default?: string | number | boolean;
 	/**
 	 * `date-time`: a hand-authored text field shown as a date picker; `unix-time`: a Stripe timestamp (Unix
-	 * seconds), shown as a date-time field and sent as seconds (nodes/shared/shapes.ts).
+	 * seconds), shown as a date-time field and sent as seconds (nodes/shared/fields/shapes.ts).
 	 */
 	format?: 'date-time' | 'unix-time';
 	show?: Record<string, string[]>;
@@ -36,7 +36,7 @@ export interface ParamSchema {
 	 * session's `mode`). Set in descriptors/overrides.json; see shapes.ts.
 	 */
 	promote?: boolean;
-	/** Kept as one JSON field though it could be shown as fields (the JSON rule, nodes/shared/shapes.ts). */
+	/** Kept as one JSON field though it could be shown as fields (the JSON rule, nodes/shared/fields/shapes.ts). */
 	json?: boolean;
 	/**
 	 * Fields this nested value may show before its largest members become JSON (the JSON rule's limit, raised
@@ -80,7 +80,7 @@ export interface OperationDescriptor {
 	/** A beta flag Stripe wants after the API version in Stripe-Version, e.g. `terminal_hardware_orders_beta=v5`. */
 	betaVersion?: string;
 	handAuthored?: boolean;
-	/** For kind `report`: which report runs it (nodes/shared/special.ts `REPORTS`). */
+	/** For kind `report`: which report runs it (nodes/shared/execution/special-operations.ts `REPORTS`). */
 	report?: 'creditGrants';
 }
 

@@ -13,12 +13,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OperationDescriptor } from './descriptor-types';
+import type { OperationDescriptor } from '../model/descriptor';
 import type { BuiltRequest } from './executor';
-import { callStripe } from './client';
-import { answerObject } from './lists';
+import { callStripe } from '../client/client';
+import { answerObject } from '../client/answers';
 import { runCreditGrantReport } from './reports/credit-grants';
-import type { StripeResponse, StripeSettings } from './transport';
+import type { StripeResponse, StripeSettings } from '../client/transport';
 
 type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest) => Promise<INodeExecutionData[]>;
 

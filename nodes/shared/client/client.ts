@@ -1,6 +1,6 @@
 /**
  * The one Stripe client of the package. Every request to Stripe, from the family nodes, the pickers, the
- * credit-grant report and the trigger, is a `StripeCall` sent with `callStripe`:
+ * credit-grant report and the triggers, is a `StripeRequest` (request.ts) sent with `callStripe`:
  *
  *   callStripe(ctx, settings, { method: 'GET', path: '/v1/customers', params: { limit: 3 }, apiMode: 'v1' }, 'throw')
  *
@@ -14,26 +14,16 @@
  * "already gone", a retrieve that may find nothing).
  */
 import { encodeForm, encodeMultipart } from './encoding';
-import type { StripeContext, StripeRequest, StripeResponse, StripeSettings } from './transport';
+import type { EncodedRequest, StripeRequest } from './request';
+import { orderedParams } from './request';
+import type { StripeContext, StripeResponse, StripeSettings } from './transport';
 import { newIdempotencyKey, sendAnyAnswer, sendExpectingSuccess } from './transport';
 
-export interface StripeCall extends Omit<StripeRequest, 'body' | 'contentType'> {
-	/**
-	 * The path, its path parameters already in it (`/v1/customers/cus_123`). A v2 `next_page_url` is a path with
-	 * its query, sent as it is (then without params).
-	 */
-	path: string;
-	/** The parameters, encoded by method and API mode; left out or empty: none. */
-	params?: Record<string, unknown>;
-	/** A POST body that carries files (`{ data, name, type }` values): multipart/form-data. */
-	multipart?: boolean;
-}
-
-/** The call encoded as stripe-node would send it. */
-export function encodeCall(call: StripeCall): StripeRequest {
-	const { params: given = {}, multipart, ...rest } = call;
-	const params = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-	const req: StripeRequest = { ...rest };
+/** The request encoded as stripe-node would send it. */
+export function encodeCall(call: StripeRequest): EncodedRequest {
+	const { params: given, paramOrder, multipart, ...rest } = call;
+	const params = orderedParams({ params: given, paramOrder });
+	const req: EncodedRequest = { ...rest };
 	const keys = Object.keys(params);
 	if (call.method === 'GET' || call.method === 'DELETE') {
 		if (keys.length) req.path += `${req.path.includes('?') ? '&' : '?'}${encodeForm(params, call.apiMode === 'v2' ? 'repeat' : 'indices')}`;
@@ -54,8 +44,8 @@ export function encodeCall(call: StripeCall): StripeRequest {
 /** What to do with an error answer (4xx, 5xx after the retries): throw it as an n8n error, or return it. */
 export type OnErrorAnswer = 'throw' | 'return';
 
-/** Send one call to Stripe (with retries) and return the answer, or throw on an error answer if asked to. */
-export function callStripe(ctx: StripeContext, settings: StripeSettings, call: StripeCall, onError: OnErrorAnswer): Promise<StripeResponse> {
+/** Send one request to Stripe (with retries) and return the answer, or throw on an error answer if asked to. */
+export function callStripe(ctx: StripeContext, settings: StripeSettings, call: StripeRequest, onError: OnErrorAnswer): Promise<StripeResponse> {
 	const req = encodeCall(call);
 	return onError === 'throw' ? sendExpectingSuccess(ctx, settings, req) : sendAnyAnswer(ctx, settings, req);
 }

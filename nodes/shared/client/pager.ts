@@ -1,22 +1,28 @@
 /**
  * The one pager: how every paged read of the package (an operation's Return All, the credit-grant report, the
- * pickers' list search, the trigger's look for orphaned destinations) goes from one page to the next.
+ * pickers' list search, the Events API reads) goes from one page to the next.
  *
  * - `list` (v1 lists): `has_more`, then `starting_after` = the last row's ID (`ending_before` = the first row's
  *   ID when paging backwards);
  * - `search` (v1 search): `has_more` and `next_page`, sent back as `page`;
  * - `v2list`: `next_page_url`, a path on the same host that is requested as it is.
  *
- * Every page is checked before its rows are used (lists.ts): `data` must be a list of objects, and a cursor must
- * be a non-empty string never used before in this read, so a list that does not advance is an error, not a loop;
- * a v2 `next_page_url` must be a `/v2/` path (the credential's key goes with it). The callers send the requests
- * (the pager knows no client) and decide how many rows they want.
+ * Every page is checked before its rows are used (answers.ts): `data` must be a list of objects, and a cursor
+ * must be a non-empty string never used before in this read, so a list that does not advance is an error, not a
+ * loop; a v2 `next_page_url` must be a `/v2/` path (the credential's key goes with it).
+ *
+ * A read starts from the first page's request (client/request.ts), and the pager sends every further page
+ * itself: the same request with the step's cursor (`nextPage`), so every option of the first (account,
+ * retries, timeout, …) goes with each page. Callers say how many rows they want, never how to get the next page.
  */
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { OperationDescriptor } from '../model/descriptor';
 import { AnswerShapeError, answerObject, listRows, nextCursor } from './answers';
+import { callStripe } from './client';
+import type { StripeRequest } from './request';
+import type { StripeContext, StripeSettings } from './transport';
 
 export type PagedKind = 'list' | 'search' | 'v2list';
 
@@ -31,6 +37,10 @@ export interface PageRead {
 	where: (pageNo: number) => string;
 	/** Stop after this many pages (the rows read so far are kept). */
 	maxPages?: number;
+	/** Each page asks for this many rows (`limit`), fewer when fewer are wanted; undefined: the first request's own `limit`. */
+	pageSize?: number;
+	/** Stop after this many rows, the last page cut (default: all). */
+	wanted?: number;
 }
 
 /** How the cursor parameters of v1 lists are described in the editor (shapes.ts). */
@@ -67,11 +77,14 @@ export function readPage(body: unknown, read: PageRead, pageNo: number, used: Se
 	return { rows, next: { params: read.backwards ? { ending_before: cursor } : { starting_after: cursor } } };
 }
 
+/** How a page is fetched: `step` is undefined for the first page, then what readPage said. Returns the body. */
+type FetchPage = (step: PageStep | undefined, pageNo: number) => Promise<unknown>;
+
 /**
- * The pages of a read, as lists of checked rows. `fetch(step, pageNo)` sends one request and returns its body:
- * `step` is undefined for the first page, then what readPage said. Stop iterating to stop reading.
+ * The pages of a read whose requests the caller sends itself (`fetch(step, pageNo)` returns a page's body).
+ * Only for the trigger nodes until they read through `readPages`; everything else lets the pager send them.
  */
-export async function* pages(fetch: (step: PageStep | undefined, pageNo: number) => Promise<unknown>, read: PageRead): AsyncGenerator<IDataObject[]> {
+export async function* pages(fetch: FetchPage, read: PageRead): AsyncGenerator<IDataObject[]> {
 	const used = new Set<string>();
 	let step: PageStep | undefined;
 	for (let pageNo = 1; pageNo <= (read.maxPages ?? Infinity); pageNo++) {
@@ -82,26 +95,65 @@ export async function* pages(fetch: (step: PageStep | undefined, pageNo: number)
 	}
 }
 
-/** Every row of a read. */
-export async function allRows(fetch: (step: PageStep | undefined, pageNo: number) => Promise<unknown>, read: PageRead): Promise<IDataObject[]> {
+/**
+ * The request of a page after the first: the first request with the step's cursor parameters (v1), or the
+ * step's path without parameters (a v2 `next_page_url`), and `limit` when given. Every option is kept.
+ */
+export function nextPage(first: StripeRequest, step: PageStep | undefined, limit?: number): StripeRequest {
+	if (step && 'path' in step) return { ...first, path: step.path, params: undefined };
+	const params: Record<string, unknown> = { ...first.params, ...step?.params };
+	if (limit !== undefined) params.limit = limit;
+	return { ...first, params };
+}
+
+/** Sends the pages of a read: `got()` says how many rows the read has so far (for the page's `limit`). */
+function pageSender(ctx: StripeContext, settings: StripeSettings, first: StripeRequest, read: PageRead, got: () => number): FetchPage {
+	return async (step) => {
+		const limit = read.pageSize === undefined ? undefined : Math.min(read.pageSize, (read.wanted ?? Infinity) - got());
+		const req = step && 'path' in step ? nextPage(first, step) : nextPage(first, step, limit);
+		return (await callStripe(ctx, settings, req, 'throw')).body;
+	};
+}
+
+/** The pages of a read, as lists of checked rows, from its first request; the pager sends each page. Stop iterating to stop reading. */
+export async function* readPages(ctx: StripeContext, settings: StripeSettings, first: StripeRequest, read: PageRead): AsyncGenerator<IDataObject[]> {
+	const wanted = read.wanted ?? Infinity;
+	let got = 0;
+	for await (const rows of pages(
+		pageSender(ctx, settings, first, read, () => got),
+		read,
+	)) {
+		const kept = rows.slice(0, wanted - got);
+		got += kept.length;
+		yield kept;
+		if (got >= wanted) return;
+	}
+}
+
+/** Every row of a read (or the first `read.wanted`). */
+export async function readAll(ctx: StripeContext, settings: StripeSettings, first: StripeRequest, read: PageRead): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
-	for await (const rows of pages(fetch, read)) out.push(...rows);
+	for await (const rows of readPages(ctx, settings, first, read)) out.push(...rows);
 	return out;
 }
 
 /**
- * A read that is resumed from a token kept outside (n8n's list search hands back `paginationToken`): the token
- * of a step, and the cursor parameters that resume from a token.
+ * One page of a read that is resumed from a token kept outside (n8n's list search hands back
+ * `paginationToken`): the page `token` points at (undefined: the first), its rows, and the token of the next.
  */
-export function resumeToken(step: PageStep | undefined): string | undefined {
-	if (!step || !('params' in step)) return undefined;
-	const value = step.params.page ?? step.params.starting_after ?? step.params.ending_before;
-	return value === undefined ? undefined : String(value);
-}
-
-export function resumeParams(kind: 'list' | 'search', token: string | undefined): Record<string, unknown> {
-	if (token === undefined) return {};
-	return kind === 'search' ? { page: token } : { starting_after: token };
+export async function readOnePage(
+	ctx: StripeContext,
+	settings: StripeSettings,
+	first: StripeRequest,
+	read: PageRead & { kind: 'list' | 'search' },
+	token?: string,
+): Promise<{ rows: IDataObject[]; token?: string }> {
+	const resume: PageStep | undefined = token === undefined ? undefined : { params: read.kind === 'search' ? { page: token } : { starting_after: token } };
+	const body = (await callStripe(ctx, settings, nextPage(first, resume), 'throw')).body;
+	const { rows, next } = readPage(body, read, 1);
+	if (!next || !('params' in next)) return { rows };
+	const value = next.params.page ?? next.params.starting_after ?? next.params.ending_before;
+	return { rows, token: value === undefined ? undefined : String(value) };
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -210,12 +262,7 @@ function createdTimes(rows: IDataObject[], after: number | undefined): number[] 
  * of the user's (undefined for the first page). `created`: the user's own filter (kept, narrowed per range).
  * Falls back to one cursor when the first page is the last, or its rows have no whole-second `created`.
  */
-export async function splitRows(
-	fetch: (step: PageStep | undefined, pageNo: number) => Promise<unknown>,
-	read: PageRead,
-	created: unknown,
-	limit: PageLimit,
-): Promise<IDataObject[]> {
+async function splitRows(fetch: FetchPage, read: PageRead, created: unknown, limit: PageLimit): Promise<IDataObject[]> {
 	const user = createdBounds(created);
 	const top: Lane = { count: 0, pages: [], used: new Set(), busy: false, done: false };
 	let started = Date.now();
@@ -362,4 +409,17 @@ export async function splitRows(
 		pump();
 	});
 	return lanes.flatMap((lane) => lane.pages.flat());
+}
+
+/**
+ * Every row of a v1 list from its first request, read in ranges of creation time (see above) within `limit`,
+ * in the order one cursor reads them. The request's own `created` filter is kept, narrowed per range.
+ */
+export function readInRanges(ctx: StripeContext, settings: StripeSettings, first: StripeRequest, read: PageRead, limit: PageLimit): Promise<IDataObject[]> {
+	return splitRows(
+		pageSender(ctx, settings, first, read, () => 0),
+		read,
+		first.params?.created,
+		limit,
+	);
 }

@@ -10,7 +10,6 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	IPollFunctions,
-	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
@@ -21,6 +20,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { STRIPE_DEFAULT_API_VERSION, STRIPE_DEFAULT_BASE_URL } from '../../../credentials/StripeKeyApi.credentials';
 import type { HostKind } from '../model/descriptor';
 import type { Pacing } from './pacing';
+import type { EncodedRequest } from './request';
 import { accountPacing, newPacing, observeAnswer, pacedDelayMs, rateLimitRetryAllowed } from './pacing';
 
 export const CREDENTIAL_TYPE = 'stripeKeyApi';
@@ -40,7 +40,7 @@ export const RETRY = { initialDelaySec: 0.5, maxDelaySec: 5, maxRetryAfterSec: 6
  * How long one attempt may take, from sending the request to the last byte of the answer, before it is
  * cancelled and counts as a network failure (and is retried): stripe-node's 80 s. An overall deadline, not
  * an idle timeout, so a server that trickles bytes cannot hold an execution. Requests may ask for another
- * one (`StripeRequest.timeoutMs`: the family nodes' Request Options → Timeout).
+ * one (`StripeRequest.timeoutMs` in request.ts: the family nodes' Request Options → Timeout).
  */
 export const DEFAULT_TIMEOUT_MS = 80_000;
 
@@ -58,36 +58,6 @@ export interface StripeSettings {
 	pacing?: Pacing;
 	/** A live-mode key (sk_live_, rk_live_): Stripe allows 100 requests/s instead of 25 (concurrency.ts). */
 	livemode?: boolean;
-}
-
-export interface StripeRequest {
-	method: IHttpRequestMethods;
-	/** Path with its query string already encoded, e.g. `/v1/customers?limit=3`. */
-	path: string;
-	host?: HostKind;
-	apiMode: 'v1' | 'v2';
-	body?: string | Buffer;
-	contentType?: string;
-	idempotencyKey?: string;
-	/** Extra headers (from an operation's header parameters); they win over the defaults. */
-	headers?: Record<string, string>;
-	/** Connected account for this request; overrides the credential's. */
-	stripeAccount?: string;
-	maxRetries?: number;
-	binaryResponse?: boolean;
-	itemIndex?: number;
-	/** Authorise with this bearer token instead of the credential's key (meter event sessions). */
-	bearerToken?: string;
-	/** Deadline of one attempt, in milliseconds (default DEFAULT_TIMEOUT_MS). */
-	timeoutMs?: number;
-	/**
-	 * Where a generated Idempotency-Key comes from: the request's place in the execution (execution, node, run,
-	 * item). The key is a digest of this and of the request itself, so n8n running the same node again for the
-	 * same item (Retry On Fail) sends the same key, and any other request gets another. Without it, a random key.
-	 */
-	idempotencyScope?: string;
-	/** A beta flag the operation needs in Stripe-Version (e.g. `terminal_hardware_orders_beta=v5`). */
-	betaVersion?: string;
 }
 
 export interface StripeResponse {
@@ -177,7 +147,7 @@ export function newIdempotencyKey(): string {
 }
 
 /**
- * The generated key of a request with an idempotency scope (see StripeRequest): UUID-shaped hex of a SHA-256
+ * The generated key of a request with an idempotency scope (see request.ts): UUID-shaped hex of a SHA-256
  * over the scope and everything that makes the request what it is (method, host, path and query, account,
  * API version, body; a multipart body without its random boundary).
  */
@@ -196,7 +166,7 @@ export function derivedIdempotencyKey(
 }
 
 /** stripe-node sends a key on v1 POSTs that may be retried, and on every v2 POST and DELETE. */
-export function needsIdempotencyKey(req: Pick<StripeRequest, 'method' | 'apiMode'>, maxRetries: number): boolean {
+export function needsIdempotencyKey(req: Pick<EncodedRequest, 'method' | 'apiMode'>, maxRetries: number): boolean {
 	if (req.apiMode === 'v2') return req.method === 'POST' || req.method === 'DELETE';
 	return req.method === 'POST' && maxRetries > 0;
 }
@@ -328,7 +298,7 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
  * Send one encoded request (with retries) and return the final answer, whatever its status, for the caller to
  * read. Only client.ts calls this (`callStripe(…, 'return')`); `sendExpectingSuccess` below throws instead.
  */
-export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings, req: StripeRequest): Promise<StripeResponse> {
+export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings, req: EncodedRequest): Promise<StripeResponse> {
 	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
 	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const headers: Record<string, string> = {
@@ -458,7 +428,7 @@ function withCancelSignal(ctx: StripeContext, signal: AbortSignal): StripeContex
 }
 
 /** A 3xx answer: never followed (see sendAnyAnswer), reported with where it pointed (masked). */
-function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeResponse, url: string): NodeApiError {
+function redirectError(ctx: StripeContext, req: EncodedRequest, res: StripeResponse, url: string): NodeApiError {
 	const location = header(res.headers, 'location');
 	let target = 'no location';
 	if (location) {
@@ -493,7 +463,7 @@ function redirectError(ctx: StripeContext, req: StripeRequest, res: StripeRespon
  * Send one encoded request and return Stripe's JSON (or bytes), throwing a NodeApiError for any error answer.
  * Only client.ts calls this (`callStripe(…, 'throw')`).
  */
-export async function sendExpectingSuccess(ctx: StripeContext, settings: StripeSettings, req: StripeRequest): Promise<StripeResponse> {
+export async function sendExpectingSuccess(ctx: StripeContext, settings: StripeSettings, req: EncodedRequest): Promise<StripeResponse> {
 	const res = await sendAnyAnswer(ctx, settings, req);
 	if (res.statusCode >= 400) throw stripeError(ctx, res, req.itemIndex);
 	if (!req.binaryResponse && typeof res.body === 'string') {

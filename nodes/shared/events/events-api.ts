@@ -4,9 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { callStripe } from '../client/client';
-import type { PageStep } from '../client/pager';
-import { pages } from '../client/pager';
+import { readAll, readPages } from '../client/pager';
 import type { StripeContext, StripeSettings } from '../client/transport';
 
 /** Stripe lists events of the last 30 days (GET /v1/events, GET /v2/core/events). */
@@ -30,18 +28,15 @@ export async function listAll(
 	params: Record<string, unknown>,
 	account?: string,
 ): Promise<IDataObject[]> {
-	const out: IDataObject[] = [];
-	const fetchPage = async (step: PageStep | undefined) =>
-		(
-			await callStripe(
-				ctx,
-				settings,
-				{ method: 'GET', path, params: { ...params, ...(step && 'params' in step ? step.params : {}) }, apiMode: 'v1', stripeAccount: account },
-				'throw',
-			)
-		).body;
-	for await (const rows of pages(fetchPage, { kind: 'list', where: (n) => `GET ${path}${account ? ` (${account})` : ''}, page ${n}` })) out.push(...rows);
-	return out;
+	return readAll(
+		ctx,
+		settings,
+		{ method: 'GET', path, params, apiMode: 'v1', stripeAccount: account },
+		{
+			kind: 'list',
+			where: (n) => `GET ${path}${account ? ` (${account})` : ''}, page ${n}`,
+		},
+	);
 }
 
 export interface SnapshotEventRead {
@@ -70,23 +65,9 @@ export async function listSnapshotEvents(ctx: StripeContext, settings: StripeSet
 	const params: Record<string, unknown> = { created, limit: read.limit ?? 100 };
 	if (!all && read.types.length <= MAX_TYPES_FILTER) params.types = read.types;
 	const out: IDataObject[] = [];
-	const fetchPage = async (step: PageStep | undefined) =>
-		(
-			await callStripe(
-				ctx,
-				settings,
-				{
-					method: 'GET',
-					path: '/v1/events',
-					params: { ...params, ...(step && 'params' in step ? step.params : {}) },
-					apiMode: 'v1',
-					stripeAccount: read.account,
-				},
-				'throw',
-			)
-		).body;
+	const first = { method: 'GET', path: '/v1/events', params, apiMode: 'v1', stripeAccount: read.account } as const;
 	const where = (n: number) => `GET /v1/events${read.account ? ` (${read.account})` : ''}, page ${n}`;
-	for await (const rows of pages(fetchPage, { kind: 'list', where })) {
+	for await (const rows of readPages(ctx, settings, first, { kind: 'list', where })) {
 		out.push(...rows.filter((e) => all || read.types.includes(String(e.type))));
 		if (read.firstMatch && out.length) break;
 	}

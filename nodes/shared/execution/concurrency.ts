@@ -17,9 +17,10 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { BuiltRequest } from './executor';
+import type { OperationDescriptor } from '../model/descriptor';
 import type { Pacing } from '../client/pacing';
 import { newPacing, RATE_LIMIT } from '../client/pacing';
+import type { StripeRequest } from '../client/request';
 import type { StripeSettings } from '../client/transport';
 
 export const CONCURRENCY = {
@@ -143,10 +144,9 @@ export function pageLimit(fixed: number | undefined, settings: Pick<StripeSettin
  * What a request writes to, when two items must not overlap: a POST or DELETE on a path with an object ID
  * (`POST /v1/customers/cus_1`), per connected account. Reads and creates on a collection have none.
  */
-export function objectKey(built: Pick<BuiltRequest, 'operation' | 'path' | 'stripeAccount'>): string | undefined {
-	const op = built.operation;
+export function objectKey(op: Pick<OperationDescriptor, 'method' | 'pathParams'>, request: Pick<StripeRequest, 'path' | 'stripeAccount'>): string | undefined {
 	if (op.method === 'GET' || op.pathParams.length === 0) return undefined;
-	return `${built.stripeAccount ?? ''} ${op.method} ${built.path}`;
+	return `${request.stripeAccount ?? ''} ${op.method} ${request.path}`;
 }
 
 /**

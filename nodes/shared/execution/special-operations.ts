@@ -1,6 +1,6 @@
 /**
- * Operations that are more than "one request, one item", each dispatched by a field of its descriptor, so the
- * executor stays generic and a reader finds every special case here:
+ * Operations that are more than "one request, one item", each recognised by a field of its descriptor, so the
+ * executor stays generic and a reader finds every special case here, in one table (`SPECIAL_OPERATIONS`):
  *
  * | descriptor field              | what runs                                                             |
  * | ----------------------------- | --------------------------------------------------------------------- |
@@ -9,23 +9,23 @@
  * |                               | with the key and renewed before it expires (one per node execution)   |
  * | `response: 'binary'`          | the body is a file: one item with it as binary data, named after the  |
  * |                               | object's ID and the content type                                      |
+ *
+ * Every request they send is the item's request (build-request.ts) or derived from it (client/request.ts
+ * `subRequest`), so the item's Request Options apply to each.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationDescriptor } from '../model/descriptor';
-import type { BuiltRequest } from './executor';
-import { callStripe } from '../client/client';
 import { answerObject } from '../client/answers';
-import { runCreditGrantReport } from './reports/credit-grants';
+import { callStripe } from '../client/client';
+import type { StripeRequest } from '../client/request';
+import { subRequest } from '../client/request';
 import type { StripeResponse, StripeSettings } from '../client/transport';
+import type { ItemRequest } from './build-request';
+import { runCreditGrantReport } from './reports/credit-grants';
 
-type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest) => Promise<INodeExecutionData[]>;
-
-/** Reports, by the descriptor's `report`. */
-export const REPORTS: Record<NonNullable<OperationDescriptor['report']>, Runner> = {
-	creditGrants: (ctx, settings, built) => runCreditGrantReport(ctx, settings, built.data, built.itemIndex, built.stripeAccount, built.maxRetries),
-};
+type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: ItemRequest, state: RunState) => Promise<INodeExecutionData[]>;
 
 /** State shared by the requests of one node execution. */
 export interface RunState {
@@ -36,42 +36,28 @@ export interface RunState {
 const METER_SESSION_PATH = '/v2/billing/meter_event_session';
 
 /** A valid meter event session token: created on first use, renewed a minute before it expires. */
-async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState): Promise<string> {
+async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSettings, item: ItemRequest['request'], state: RunState): Promise<string> {
 	const now = Date.now() / 1000;
 	if (!state.meterSession || state.meterSession.expiresAt - 60 <= now) {
-		const res = await callStripe(
-			ctx,
-			settings,
-			{
-				method: 'POST',
-				path: METER_SESSION_PATH,
-				apiMode: 'v2',
-				params: {},
-				stripeAccount: built.stripeAccount,
-				maxRetries: built.maxRetries,
-				itemIndex: built.itemIndex,
-				timeoutMs: built.timeoutMs,
-				idempotencyScope: built.idempotencyScope,
-			},
-			'throw',
-		);
-		const session = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${built.itemIndex}`) as {
+		const session = subRequest(item, { method: 'POST', path: METER_SESSION_PATH, apiMode: 'v2', params: {} });
+		const res = await callStripe(ctx, settings, session, 'throw');
+		const answer = answerObject(res.body, `POST ${METER_SESSION_PATH} for item ${item.itemIndex}`) as {
 			authentication_token?: string;
 			expires_at?: string | number;
 		};
-		if (!session.authentication_token) {
-			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: built.itemIndex });
+		if (!answer.authentication_token) {
+			throw new NodeOperationError(ctx.getNode(), 'Stripe did not return a meter event session token', { itemIndex: item.itemIndex });
 		}
-		const expires = typeof session.expires_at === 'number' ? session.expires_at : Date.parse(String(session.expires_at)) / 1000;
-		state.meterSession = { token: session.authentication_token, expiresAt: Number.isFinite(expires) ? expires : now + 15 * 60 };
+		const expires = typeof answer.expires_at === 'number' ? answer.expires_at : Date.parse(String(answer.expires_at)) / 1000;
+		state.meterSession = { token: answer.authentication_token, expiresAt: Number.isFinite(expires) ? expires : now + 15 * 60 };
 	}
 	return state.meterSession.token;
 }
 
 /** File name for a downloaded body: the object's ID and an extension from the content type. */
-function downloadName(built: BuiltRequest, contentType: string | undefined): string {
+function downloadName(path: string, contentType: string | undefined): string {
 	const id =
-		built.path
+		path
 			.split('/')
 			.filter(Boolean)
 			.find((s, i, all) => i === all.length - 2) ?? 'download';
@@ -89,20 +75,38 @@ function downloadName(built: BuiltRequest, contentType: string | undefined): str
 	return `${decodeURIComponent(id)}.${ext}`;
 }
 
-/** Bearer tokens other than the key, by the descriptor's `auth`. */
-export const AUTHORISATIONS: Record<
-	Exclude<NonNullable<OperationDescriptor['auth']>, 'key'>,
-	(ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest, state: RunState) => Promise<string>
-> = {
-	meterEventSession: meterSessionToken,
-};
-
 /** `response: 'binary'`: the downloaded body as the item's binary data. */
-export async function downloadItems(ctx: IExecuteFunctions, built: BuiltRequest, res: StripeResponse): Promise<INodeExecutionData[]> {
+async function downloadItems(ctx: IExecuteFunctions, item: ItemRequest['request'], res: StripeResponse): Promise<INodeExecutionData[]> {
 	const contentType = String(res.headers['content-type'] ?? '').split(';')[0] || undefined;
 	const data = Buffer.from(res.body as ArrayBuffer);
-	const binary = await ctx.helpers.prepareBinaryData(data, downloadName(built, contentType), contentType);
+	const binary = await ctx.helpers.prepareBinaryData(data, downloadName(item.path, contentType), contentType);
 	return [
-		{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem: { item: built.itemIndex } },
+		{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem: { item: item.itemIndex } },
 	];
+}
+
+/** Send the item's request (authorised as the operation says) and make its answer the item's output. */
+async function sendOne(ctx: IExecuteFunctions, settings: StripeSettings, built: ItemRequest, state: RunState): Promise<INodeExecutionData[]> {
+	const { operation: op, request } = built;
+	let req: StripeRequest = request;
+	if (op.auth === 'meterEventSession') req = { ...request, bearerToken: await meterSessionToken(ctx, settings, request, state) };
+	const res = await callStripe(ctx, settings, req, 'throw');
+	if (op.response === 'binary') return downloadItems(ctx, request, res);
+	return [{ json: answerObject(res.body, `${op.method} ${request.path} for item ${request.itemIndex}`), pairedItem: { item: request.itemIndex } }];
+}
+
+/** The special operations, by descriptor data: the first row whose `applies` holds runs the item. */
+export const SPECIAL_OPERATIONS: ReadonlyArray<{ field: string; applies: (op: OperationDescriptor) => boolean; run: Runner }> = [
+	{
+		field: "report: 'creditGrants'",
+		applies: (op) => op.kind === 'report' && (op.report ?? 'creditGrants') === 'creditGrants',
+		run: (ctx, settings, built) => runCreditGrantReport(ctx, settings, built.request),
+	},
+	{ field: "auth: 'meterEventSession'", applies: (op) => op.kind === 'plain' && op.auth === 'meterEventSession', run: sendOne },
+	{ field: "response: 'binary'", applies: (op) => op.kind === 'plain' && op.response === 'binary', run: sendOne },
+];
+
+/** Runs the item if its operation is a special one (undefined: it is not). */
+export function runSpecial(ctx: IExecuteFunctions, settings: StripeSettings, built: ItemRequest, state: RunState): Promise<INodeExecutionData[]> | undefined {
+	return SPECIAL_OPERATIONS.find((row) => row.applies(built.operation))?.run(ctx, settings, built, state);
 }

@@ -80,7 +80,7 @@ export interface OperationDescriptor {
 	/** A beta flag Stripe wants after the API version in Stripe-Version, e.g. `terminal_hardware_orders_beta=v5`. */
 	betaVersion?: string;
 	handAuthored?: boolean;
-	/** For kind `report`: which report runs it (nodes/shared/execution/special-operations.ts `REPORTS`). */
+	/** For kind `report`: which report runs it (nodes/shared/execution/special-operations.ts `SPECIAL_OPERATIONS`). */
 	report?: 'creditGrants';
 }
 

@@ -6,11 +6,10 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 import { NodeOperationError } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../../generated/event-types';
-import { callStripe } from '../client/client';
 import { interpolatePath } from '../client/encoding';
 import type { LocatorKind } from './kinds';
 import { KINDS, searchMethodName } from './kinds';
-import { readPage, resumeParams, resumeToken } from '../client/pager';
+import { readOnePage } from '../client/pager';
 import type { StripeSettings } from '../client/transport';
 import { getStripeSettings } from '../client/transport';
 
@@ -175,13 +174,13 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 		searchBy: async (ctx, text, settings) => {
 			if (/^price_[A-Za-z0-9]+$/.test(text)) return undefined; // a price's ID: matched on the list's pages
 			if (/^prod_[A-Za-z0-9]+$/.test(text)) return `product:${searchString(text)}`;
-			const found = await callStripe(
+			const found = await readOnePage(
 				ctx,
 				settings,
 				{ method: 'GET', path: '/v1/products/search', params: { query: `name~${searchString(text)}`, limit: 10 }, apiMode: 'v1' },
-				'throw',
+				{ kind: 'search', where: () => 'GET /v1/products/search' },
 			);
-			const ids = readPage(found.body, { kind: 'search', where: () => 'GET /v1/products/search' }, 1).rows.map((p) => String(p.id));
+			const ids = found.rows.map((p) => String(p.id));
 			return ids.length ? ids.map((id) => `product:${searchString(id)}`).join(' OR ') : undefined;
 		},
 		label: priceLabel,
@@ -397,21 +396,21 @@ async function searchObjects(ctx: ILoadOptionsFunctions, kind: LocatorKind, filt
 	const params: Record<string, unknown> = { limit: 100 };
 	if (searching) {
 		path = lookup.searchBy ? `${KINDS[kind].paths[0]}/search` : lookup.search!.path;
-		Object.assign(params, { query }, resumeParams('search', paginationToken));
+		params.query = query;
 	} else {
 		const listPath = lookup.listPath ?? KINDS[kind].paths[0];
 		path = listPath.includes('{customer}') ? interpolatePath(listPath, { customer }) : listPath;
 		if (customer && !listPath.includes('{customer}')) params.customer = customer;
 		// A list's filters (a price's `type`); a search has no such parameters: its rows are filtered below.
-		Object.assign(params, only, resumeParams('list', paginationToken));
+		Object.assign(params, only);
 	}
 	if (expand) params.expand = expand;
-	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
-	const { rows, next: step } = readPage(body, { kind: searching ? 'search' : 'list', where: () => `GET ${path}` }, 1);
+	const read = { kind: searching ? 'search' : 'list', where: () => `GET ${path}` } as const;
+	const { rows, token } = await readOnePage(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, read, paginationToken);
 	const matches = lookup.matchesFilter ?? ((o: IDataObject, t: string) => includes([o.id, lookup.label(o)], t));
 	let shown = text && !searching ? rows.filter((o) => matches(o, text)) : rows;
 	if (searching) shown = shown.filter((o) => Object.entries(only).every(([k, v]) => o[k] === v));
-	return { results: shown.map((o) => item(lookup, o)), paginationToken: resumeToken(step) };
+	return { results: shown.map((o) => item(lookup, o)), paginationToken: token };
 }
 
 function item(lookup: Lookup, o: IDataObject, name = lookup.label(o)): INodeListSearchItems {
@@ -441,9 +440,13 @@ async function searchSubscriptionItems(
 	const params: Record<string, unknown> = subscription
 		? { subscription, limit: 100, expand: ['data.price.product'] }
 		: { limit: 100, expand: ['data.customer'] };
-	Object.assign(params, resumeParams('list', paginationToken));
-	const body = (await callStripe(ctx, settings, { method: 'GET', path, params, apiMode: 'v1' }, 'throw')).body;
-	const { rows, next: step } = readPage(body, { kind: 'list', where: () => `GET ${path}` }, 1);
+	const { rows, token } = await readOnePage(
+		ctx,
+		settings,
+		{ method: 'GET', path, params, apiMode: 'v1' },
+		{ kind: 'list', where: () => `GET ${path}` },
+		paginationToken,
+	);
 	const items = subscription
 		? rows.map((o) => item(lookup, o))
 		: rows.flatMap((sub) =>
@@ -452,7 +455,7 @@ async function searchSubscriptionItems(
 				),
 			);
 	const shown = text ? items.filter((i) => includes([i.name, i.value], text)) : items;
-	return { results: shown, paginationToken: resumeToken(step) };
+	return { results: shown, paginationToken: token };
 }
 
 type ListSearch = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;

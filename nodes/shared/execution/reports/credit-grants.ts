@@ -8,9 +8,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { callStripe } from '../../client/client';
-import { toNodeError } from '../errors';
-import { allRows } from '../../client/pager';
+import { readAll } from '../../client/pager';
+import type { StripeRequest } from '../../client/request';
+import { subRequest } from '../../client/request';
 import type { StripeSettings } from '../../client/transport';
+import { toNodeError } from '../errors';
 
 /** Currencies Stripe counts in whole units, and those counted in thousandths. */
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
@@ -52,14 +54,20 @@ export interface ReportOptions {
 	now: number;
 }
 
-type Get = (path: string, query?: Record<string, unknown>) => Promise<IDataObject>;
+/** The report's reads: one object, and every object of a list (100 a page; pager.ts follows the cursors). */
+interface Reads {
+	get: (path: string, query?: Record<string, unknown>) => Promise<IDataObject>;
+	listAll: (path: string, query?: Record<string, unknown>) => Promise<IDataObject[]>;
+}
 
-/** Every object of a list endpoint (100 a page; pager.ts follows the cursors). */
-function listAll(get: Get, path: string, query: Record<string, unknown> = {}): Promise<IDataObject[]> {
-	return allRows((step) => get(path, { ...query, limit: 100, ...(step && 'params' in step ? step.params : {}) }), {
-		kind: 'list',
-		where: (pageNo) => `GET ${path}, page ${pageNo}`,
-	});
+/** The reads of one item's report, each a GET derived from the item's request: its Request Options apply to every one. */
+function readsFor(ctx: IExecuteFunctions, settings: StripeSettings, item: StripeRequest): Reads {
+	const read = (path: string, params?: Record<string, unknown>) => subRequest(item, { method: 'GET', path, params, apiMode: 'v1' });
+	return {
+		get: async (path, query) => (await callStripe(ctx, settings, read(path, query), 'throw')).body as IDataObject,
+		listAll: (path, query = {}) =>
+			readAll(ctx, settings, read(path, { ...query, limit: 100 }), { kind: 'list', where: (pageNo) => `GET ${path}, page ${pageNo}` }),
+	};
 }
 
 function customerId(grant: IDataObject): string {
@@ -79,13 +87,13 @@ function amountFields(prefix: string, minor: number, currency: string): IDataObj
 }
 
 /** The report rows of one customer (one per currency, or one per grant). */
-export async function customerReport(get: Get, customer: string, grants: IDataObject[], o: ReportOptions): Promise<IDataObject[]> {
+export async function customerReport({ get, listAll }: Reads, customer: string, grants: IDataObject[], o: ReportOptions): Promise<IDataObject[]> {
 	const profile = await get(`/v1/customers/${encodeURIComponent(customer)}`);
 	const summary = await get('/v1/billing/credit_balance_summary', {
 		customer,
 		filter: { type: 'applicability_scope', applicability_scope: { price_type: 'metered' } },
 	});
-	const transactions = await listAll(get, '/v1/billing/credit_balance_transactions', { customer });
+	const transactions = await listAll('/v1/billing/credit_balance_transactions', { customer });
 	const grantIds = new Set(grants.map((g) => String(g.id)));
 	const horizon = o.now + o.expiringWithinDays * 86400;
 
@@ -189,15 +197,13 @@ function inPeriod(t: IDataObject, o: ReportOptions): boolean {
 	return at >= o.from && at < o.to;
 }
 
-/** Runs the report for one input item; rows carry pairedItem of that item. */
+/** Runs the report for one input item (its request: the report's parameters and Request Options); rows carry pairedItem of that item. */
 export async function runCreditGrantReport(
 	ctx: IExecuteFunctions,
 	settings: StripeSettings,
-	data: Record<string, unknown>,
-	itemIndex: number,
-	stripeAccount?: string,
-	maxRetries?: number,
+	item: StripeRequest & { itemIndex: number },
 ): Promise<INodeExecutionData[]> {
+	const { itemIndex, params: data = {} } = item;
 	const now = Math.floor(Date.now() / 1000);
 	const toSeconds = (v: unknown, fallback: number) => {
 		if (v === undefined || v === '') return fallback;
@@ -221,16 +227,13 @@ export async function runCreditGrantReport(
 			itemIndex,
 		});
 
-	const get: Get = async (path, query) => {
-		const res = await callStripe(ctx, settings, { method: 'GET', path, params: query, apiMode: 'v1', stripeAccount, maxRetries, itemIndex }, 'throw');
-		return res.body as IDataObject;
-	};
+	const reads = readsFor(ctx, settings, item);
 
 	// Grants: all of them once (scope "all"), or each given customer's.
 	const byCustomer = new Map<string, IDataObject[]>();
 	const keep = (g: IDataObject) => (!o.category || g.category === o.category) && (!o.currency || money(g.amount)?.currency === o.currency);
 	if (!o.customers) {
-		for (const g of await listAll(get, '/v1/billing/credit_grants')) {
+		for (const g of await reads.listAll('/v1/billing/credit_grants')) {
 			if (!keep(g)) continue;
 			const id = customerId(g);
 			if (!byCustomer.has(id)) byCustomer.set(id, []);
@@ -243,8 +246,8 @@ export async function runCreditGrantReport(
 	const out: INodeExecutionData[] = [];
 	for (const [customer, listed] of byCustomer) {
 		try {
-			const grants = o.customers ? (await listAll(get, '/v1/billing/credit_grants', { customer })).filter(keep) : listed;
-			for (const row of await customerReport(get, customer, grants, o)) out.push({ json: row, pairedItem: { item: itemIndex } });
+			const grants = o.customers ? (await reads.listAll('/v1/billing/credit_grants', { customer })).filter(keep) : listed;
+			for (const row of await customerReport(reads, customer, grants, o)) out.push({ json: row, pairedItem: { item: itemIndex } });
 		} catch (e) {
 			const error = toNodeError(ctx.getNode(), e, itemIndex);
 			if (!ctx.continueOnFail()) {

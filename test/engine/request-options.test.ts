@@ -1,0 +1,59 @@
+/**
+ * Request Options reach every request of an item, also on the special paths: the Credit Grant Report's many
+ * reads are derived from the item's request, so its Timeout, Max Retries and Connected Account apply to each
+ * of them. Through n8n-core against the loopback stand-in, which leaves a request unanswered on demand.
+ */
+import '../harness/engine';
+
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
+import { instantSleep, runNode } from '../harness/engine';
+import type { Standin } from '../standin/server';
+import { startStandin } from '../standin/server';
+
+const billing = new StripeBilling();
+const report = { resource: 'creditGrant', operation: 'report' };
+
+describe('Request Options on the Credit Grant Report', () => {
+	let s: Standin;
+	let sleep: ReturnType<typeof instantSleep>;
+	before(async () => {
+		s = await startStandin({ port: 0 });
+		sleep = instantSleep();
+	});
+	after(async () => {
+		sleep.restore();
+		await s.close();
+	});
+	beforeEach(() => s.reset());
+	const credentials = () => ({ stripeKeyApi: { secretKey: 'sk_test_requestoptions', baseUrl: s.url } });
+
+	// Without the item's timeout the report's first read would wait Stripe's default 80 s: the test's own
+	// deadline makes that a failure.
+	it("Timeout: a read that gets no answer fails at the item's deadline", { timeout: 20_000 }, async () => {
+		s.addFault({ method: 'GET', path: '/v1/billing/credit_grants', action: 'hang', times: 2 });
+		const result = await runNode({
+			nodeType: billing,
+			credentials: credentials(),
+			parameters: { ...report, scope: 'all', requestOptions: { timeout: 300, maxRetries: 1 } },
+		});
+		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.3 s');
+		assert.match(String(result.nodeError?.description), /^GET \/v1\/billing\/credit_grants failed after 2 attempts\./);
+		const reads = s.requests.filter((r) => r.path === '/v1/billing/credit_grants');
+		assert.equal(reads.length, 2, 'Max Retries 1: two attempts');
+	});
+
+	it("Connected Account and the report's every read: each sends Stripe-Account", async () => {
+		const result = await runNode({
+			nodeType: billing,
+			credentials: credentials(),
+			parameters: { ...report, scope: 'customers', customers: ['cus_given'], requestOptions: { stripeAccount: 'acct_1Connected' } },
+			continueOnFail: true,
+		});
+		assert.ok(s.requests.length >= 1, 'the report read something');
+		for (const r of s.requests) assert.equal(r.headers['stripe-account'], 'acct_1Connected', `${r.method} ${r.path}`);
+		assert.ok(result.items[0].length >= 1);
+	});
+});

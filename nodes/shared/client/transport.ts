@@ -295,12 +295,11 @@ export function stripeError(ctx: StripeContext, res: StripeResponse, itemIndex?:
 }
 
 /**
- * Send one encoded request (with retries) and return the final answer, whatever its status, for the caller to
- * read. Only client.ts calls this (`callStripe(…, 'return')`); `sendExpectingSuccess` below throws instead.
+ * The headers of a request: Stripe-Version (with a beta flag), Content-Type, the connected account
+ * (Stripe-Account on v1, Stripe-Context on v2), the Idempotency-Key (the user's, or one generated as
+ * stripe-node does: derived from the request's idempotency scope, else random), then the request's own.
  */
-export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings, req: EncodedRequest): Promise<StripeResponse> {
-	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
-	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+function requestHeaders(settings: StripeSettings, req: EncodedRequest, url: string, maxRetries: number): Record<string, string> {
 	const headers: Record<string, string> = {
 		Accept: 'application/json',
 		'Stripe-Version': req.betaVersion ? `${settings.apiVersion}; ${req.betaVersion}` : settings.apiVersion,
@@ -309,7 +308,6 @@ export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings
 	else headers['Content-Type'] = req.apiMode === 'v2' ? 'application/json' : 'application/x-www-form-urlencoded';
 	const account = req.stripeAccount || settings.stripeAccount;
 	if (account) headers[req.apiMode === 'v2' ? 'Stripe-Context' : 'Stripe-Account'] = account;
-	const url = baseUrlFor(settings, req.host) + req.path;
 	let idempotencyKey = req.idempotencyKey;
 	if (!idempotencyKey && needsIdempotencyKey(req, maxRetries)) {
 		idempotencyKey = req.idempotencyScope
@@ -325,8 +323,14 @@ export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings
 	}
 	if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
 	Object.assign(headers, req.headers);
-	// Nothing leaves with a header that HTTP would alter on the way (callers check their fields first; this
-	// catches whatever reaches the transport otherwise).
+	return headers;
+}
+
+/**
+ * Nothing leaves with a header that HTTP would alter on the way (callers check their fields first; this
+ * catches whatever reaches the transport otherwise).
+ */
+function checkSendable(ctx: StripeContext, req: EncodedRequest, headers: Record<string, string>): void {
 	for (const [name, value] of Object.entries(headers)) {
 		const unsendable = unsendableHeaderValue(String(value));
 		if (unsendable) {
@@ -336,7 +340,10 @@ export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings
 			});
 		}
 	}
+}
 
+/** n8n's HTTP request options for every attempt of a request. */
+function httpOptions(req: EncodedRequest, url: string, headers: Record<string, string>, timeoutMs: number): IHttpRequestOptions {
 	const options: IHttpRequestOptions = {
 		method: req.method,
 		url,
@@ -352,69 +359,120 @@ export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings
 		...(req.binaryResponse ? { encoding: 'arraybuffer' as const } : {}),
 	};
 	if (req.body !== undefined && req.method !== 'GET') options.body = req.body;
+	return options;
+}
 
+/** One attempt: the answer, or the network failure (`timedOut` when the attempt's deadline cancelled it). */
+async function attempt(
+	ctx: StripeContext,
+	req: EncodedRequest,
+	options: IHttpRequestOptions,
+	attemptNo: number,
+	cancelSignal: AbortSignal | undefined,
+	timeoutMs: number,
+): Promise<{ res?: StripeResponse; failure?: NetworkFailure }> {
+	// The attempt's deadline: from sending the request to the last byte of the answer.
+	const deadline = AbortSignal.timeout(timeoutMs);
+	const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
+	try {
+		const raw = (
+			req.bearerToken
+				? await ctx.helpers.httpRequest({ ...options, abortSignal: signal, headers: { ...options.headers, Authorization: `Bearer ${req.bearerToken}` } })
+				: await ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, signal), CREDENTIAL_TYPE, { ...options, abortSignal: signal })
+		) as { statusCode: number; headers: StripeResponse['headers']; body: unknown };
+		return { res: { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body, attempts: attemptNo } };
+	} catch (e) {
+		const failure = networkFailure(e);
+		if (deadline.aborted) failure.timedOut = true;
+		return { failure };
+	}
+}
+
+/**
+ * The retries of one request: 429s have their own budget (time since the first one, see pacing.ts); Max
+ * Retries counts the rest. `next` says how long to wait before the next attempt, or undefined: no more.
+ */
+class Retries {
+	private rateLimited = 0;
+	private firstLimitedAt = 0;
+
+	constructor(private readonly maxRetries: number) {}
+
+	next(attemptNo: number, res: StripeResponse | undefined): number | undefined {
+		const retryable = res ? res.statusCode >= 400 && shouldRetry(res.statusCode, res.headers) : true;
+		if (!retryable) return undefined;
+		if (res?.statusCode === 429) {
+			if (this.rateLimited++ === 0) this.firstLimitedAt = Date.now();
+			if (rateLimitRetryAllowed(this.firstLimitedAt, this.maxRetries)) return retryDelayMs(this.rateLimited, header(res.headers, 'retry-after'));
+			return undefined;
+		}
+		if (attemptNo - this.rateLimited > this.maxRetries) return undefined;
+		return retryDelayMs(attemptNo - this.rateLimited, res ? header(res.headers, 'retry-after') : undefined);
+	}
+}
+
+/** The error of a request that got no answer after its attempts: a timeout, or Stripe could not be reached. */
+function networkError(
+	ctx: StripeContext,
+	settings: StripeSettings,
+	req: EncodedRequest,
+	failure: NetworkFailure | undefined,
+	attempts: number,
+	timeoutMs: number,
+): NodeApiError {
+	const timedOut = failure?.timedOut || failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
+	const message = timedOut
+		? `Stripe did not answer within ${timeoutMs / 1000} s`
+		: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${serverText(failure?.code ?? failure?.message ?? 'network error')})`;
+	const tries = `${req.method} ${req.path.split('?')[0]} failed after ${attempts} attempt${attempts > 1 ? 's' : ''}.`;
+	const error = new NodeApiError(
+		ctx.getNode(),
+		{ code: failure?.code ?? 'network_error' },
+		{
+			message,
+			description: timedOut
+				? `${tries} Each attempt may take ${timeoutMs / 1000} s, from sending the request to the end of the answer (Request Options → Timeout).`
+				: tries,
+			itemIndex: req.itemIndex,
+		},
+	);
+	// NodeApiError maps some error codes to generic texts: keep ours, which names the host.
+	error.message = message;
+	return error;
+}
+
+/**
+ * Send one encoded request (with retries) and return the final answer, whatever its status, for the caller to
+ * read. Only client.ts calls this (`callStripe(…, 'return')`); `sendExpectingSuccess` below throws instead.
+ */
+export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings, req: EncodedRequest): Promise<StripeResponse> {
+	const maxRetries = req.maxRetries ?? RETRY.defaultMaxRetries;
+	const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const url = baseUrlFor(settings, req.host) + req.path;
+	const headers = requestHeaders(settings, req, url, maxRetries);
+	checkSendable(ctx, req, headers);
+	const options = httpOptions(req, url, headers, timeoutMs);
 	settings.pacing ??= newPacing();
 	const pacing = settings.pacing;
 	const cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const retries = new Retries(maxRetries);
 	let delayMs = 0;
-	// 429s have their own budget (time since the first one, see pacing.ts); Max Retries counts the rest.
-	let rateLimited = 0;
-	let firstLimitedAt = 0;
-	for (let attempt = 1; ; attempt++) {
+	for (let attemptNo = 1; ; attemptNo++) {
 		const waitMs = pacedDelayMs(pacing, delayMs);
 		if (waitMs > 0) await sleep(waitMs);
-		let res: StripeResponse | undefined;
-		let failure: NetworkFailure | undefined;
-		// The attempt's deadline: from sending the request to the last byte of the answer.
-		const deadline = AbortSignal.timeout(timeoutMs);
-		const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
-		try {
-			const raw = (
-				req.bearerToken
-					? await ctx.helpers.httpRequest({ ...options, abortSignal: signal, headers: { ...headers, Authorization: `Bearer ${req.bearerToken}` } })
-					: await ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, signal), CREDENTIAL_TYPE, { ...options, abortSignal: signal })
-			) as { statusCode: number; headers: StripeResponse['headers']; body: unknown };
-			res = { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body, attempts: attempt };
-		} catch (e) {
-			failure = networkFailure(e);
-			if (deadline.aborted) failure.timedOut = true;
-		}
+		const { res, failure } = await attempt(ctx, req, options, attemptNo, cancelSignal, timeoutMs);
 		if (cancelSignal?.aborted) {
 			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for Stripe', { itemIndex: req.itemIndex });
 		}
 		if (res && res.statusCode >= 300 && res.statusCode < 400) throw redirectError(ctx, req, res, url);
 		observeAnswer(pacing, res?.statusCode, Date.now(), res ? errorCode(res.body) : undefined);
-		const retryable = res ? res.statusCode >= 400 && shouldRetry(res.statusCode, res.headers) : true;
-		if (retryable && res?.statusCode === 429) {
-			if (rateLimited++ === 0) firstLimitedAt = Date.now();
-			if (rateLimitRetryAllowed(firstLimitedAt, maxRetries)) {
-				delayMs = retryDelayMs(rateLimited, header(res.headers, 'retry-after'));
-				continue;
-			}
-		} else if (retryable && attempt - rateLimited <= maxRetries) {
-			delayMs = retryDelayMs(attempt - rateLimited, res ? header(res.headers, 'retry-after') : undefined);
+		const next = retries.next(attemptNo, res);
+		if (next !== undefined) {
+			delayMs = next;
 			continue;
 		}
 		if (res) return res;
-		const timedOut = failure?.timedOut || failure?.code === 'ECONNABORTED' || failure?.code === 'ETIMEDOUT' || /timeout/i.test(failure?.message ?? '');
-		const message = timedOut
-			? `Stripe did not answer within ${timeoutMs / 1000} s`
-			: `Could not reach Stripe at ${baseUrlFor(settings, req.host)} (${serverText(failure?.code ?? failure?.message ?? 'network error')})`;
-		const tries = `${req.method} ${req.path.split('?')[0]} failed after ${attempt} attempt${attempt > 1 ? 's' : ''}.`;
-		const error = new NodeApiError(
-			ctx.getNode(),
-			{ code: failure?.code ?? 'network_error' },
-			{
-				message,
-				description: timedOut
-					? `${tries} Each attempt may take ${timeoutMs / 1000} s, from sending the request to the end of the answer (Request Options → Timeout).`
-					: tries,
-				itemIndex: req.itemIndex,
-			},
-		);
-		// NodeApiError maps some error codes to generic texts: keep ours, which names the host.
-		error.message = message;
-		throw error;
+		throw networkError(ctx, settings, req, failure, attemptNo, timeoutMs);
 	}
 }
 

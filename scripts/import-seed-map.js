@@ -6,6 +6,8 @@
 // aliases), the one place a family is defined; an endpoint of a family the table lacks is an error. Re-run it
 // only when the reference list changes; hand edits to the map are kept because existing entries win.
 // Endpoints without an SDK method are listed: they are hand-authored (descriptors/hand-authored/*.json).
+// An entry holds only what the generator reads (family, resource, docSlug, badge): the HTTP method and path
+// come from stripe@17.4.0's method tables.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -70,8 +72,6 @@ for (const e of seed) {
 		family: key,
 		resource: resKey,
 		docSlug: e.docSlug,
-		method: e.method,
-		path: e.path,
 	};
 	if (e.sectionBadge) entry.badge = e.sectionBadge;
 	if (e.sdkPath) {

@@ -9,7 +9,7 @@
 //     this script checks that every compiled .js file is byte for byte the one in dist/;
 //   - the icons (icons/*.svg) are copied to the same place as gulpfile.js copies them;
 //   - it does not fit a generated package in four places, which `npm run build` does instead:
-//       1. the descriptors are generated from stripe@17.4.0 (`npm run generate`, generated/) before tsc;
+//       1. the output schemas are generated from stripe@17.4.0 (`npm run generate`) before tsc;
 //       2. each node's codex file (nodes/<Node>/<Node>.node.json) is not copied (the CLI's template has
 //          tsc emit it through `include`; gulpfile.js copies it);
 //       3. the output schemas are generated into generated/schemas/ and must land in

@@ -1,8 +1,15 @@
 /**
- * Coverage: every endpoint of the API reference (test/fixtures/seed-endpoints.json, a copy of the reference
- * list) is an operation of one of the family nodes, and every stripe@17.4.0 method is too. Hand-authored
- * operations (not in the SDK) are sent through n8n's engine and checked against the reference: method,
- * path, and that exactly the documented parameter names are sent.
+ * Coverage, checked against the two sources the family map was built from, read directly:
+ * - stripe@17.4.0 itself: every method in its `cjs/resources/` method tables (read as text, not through the
+ *   generator) is an operation with the same HTTP method and path, and every operation that names a
+ *   stripe-node method (`sdk`) has that method's HTTP method and path;
+ * - the API reference's endpoint list (test/fixtures/seed-endpoints.json: a byte-for-byte copy of the
+ *   project's reference list `seed-endpoints.json`, every endpoint link of Stripe's API reference with its
+ *   family, section and stripe-node method; CI runs from a clean clone, so the copy is committed): every
+ *   endpoint is an operation of the node of its family, and where it names a stripe-node method, that
+ *   operation calls it.
+ * Hand-authored operations (not in the SDK) are sent through n8n's engine and checked against the
+ * reference: method, path, and that exactly the documented parameter names are sent.
  */
 import '../harness/engine';
 
@@ -30,7 +37,10 @@ interface SeedEndpoint {
 }
 
 const ROOT = path.join(__dirname, '../../..');
-const seed = JSON.parse(fs.readFileSync(path.join(ROOT, 'test/fixtures/seed-endpoints.json'), 'utf8')) as SeedEndpoint[];
+const SEED_FILE = path.join(ROOT, 'test/fixtures/seed-endpoints.json');
+/** The reference list beside the repository (or its worktree) on the project's machines; not in a clone. */
+const SHARED_SEED_FILE = ['..', '../..'].map((up) => path.join(ROOT, up, 'shared/stripe/seed-endpoints.json')).find((file) => fs.existsSync(file));
+const seed = JSON.parse(fs.readFileSync(SEED_FILE, 'utf8')) as SeedEndpoint[];
 const FAMILY_TITLES = JSON.parse(fs.readFileSync(path.join(ROOT, 'descriptors/family-map.json'), 'utf8')).families as Record<string, { title: string }>;
 
 /** `/v1/customers/{customer}/sources/{id}` → `/v1/customers/:id/sources/:id`, the reference's form. */
@@ -38,11 +48,97 @@ function normalise(p: string): string {
 	return p.replace(/\{\w+\}/g, ':id');
 }
 
+interface SdkMethod {
+	sdk: string;
+	method: string;
+	fullPath: string;
+}
+
+/**
+ * The methods of stripe@17.4.0, read from the text of its method tables (cjs/resources/**): each
+ * `name: stripeMethod({ method, fullPath })`, and the two hand-written branches of `accounts.retrieve`. The
+ * method's name is its resource file's path in camel case (`V2/Core/EventDestinations.js` →
+ * `v2.core.eventDestinations`), as stripe-node names its namespaces. OAuth (connect.stripe.com, `path`
+ * instead of `fullPath`) is not an API method and is not read.
+ */
+function stripeMethods(): SdkMethod[] {
+	const dir = path.join(path.dirname(require.resolve('stripe')), 'resources');
+	const out: SdkMethod[] = [];
+	const walk = (rel: string) => {
+		for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+			const file = path.join(rel, entry.name);
+			if (entry.isDirectory()) walk(file);
+			else if (entry.name.endsWith('.js')) read(file);
+		}
+	};
+	const read = (file: string) => {
+		const text = fs.readFileSync(path.join(dir, file), 'utf8');
+		const resource = file
+			.replace(/\.js$/, '')
+			.split(path.sep)
+			.map((part) => part[0].toLowerCase() + part.slice(1))
+			.join('.');
+		const spec = /(?:(\w+): )?stripeMethod\(\{\s*method: '(\w+)',\s*fullPath: '([^']+)'/g;
+		for (const m of text.matchAll(spec)) {
+			// A nested `return stripeMethod({…})` belongs to the enclosing method (`retrieve(id, ...args) {`).
+			const name = m[1] ?? [...text.slice(0, m.index).matchAll(/^\s*(\w+)\([^()]*\) \{/gm)].pop()?.[1];
+			out.push({ sdk: `${resource}.${name}`, method: m[2], fullPath: m[3] });
+		}
+	};
+	walk('.');
+	return out;
+}
+
+const SDK_METHODS = stripeMethods();
+
 const allOperations = FAMILY_NODES.flatMap(({ key, family }) =>
 	family.resources.flatMap((r) => r.operations.map((op) => ({ familyKey: key, title: FAMILY_TITLES[key].title, resource: r.value, op }))),
 );
 
-describe('coverage of the API reference and of stripe@17.4.0', () => {
+describe('coverage of stripe@17.4.0, read from its method tables', () => {
+	it('the method tables were read', () => {
+		// stripe@17.4.0's cjs/resources hold 525 literal `fullPath` specs: 524 methods, accounts.retrieve with two
+		// (/v1/accounts/{id}, /v1/account). (The 526th `fullPath` is v2 events' related-object URL, not a method.)
+		assert.equal(SDK_METHODS.length, 525);
+		assert.equal(new Set(SDK_METHODS.map((m) => m.sdk)).size, 524);
+		assert.equal(new Set(SDK_METHODS.map((m) => `${m.sdk} ${m.method} ${m.fullPath}`)).size, SDK_METHODS.length);
+	});
+
+	it('every method of stripe@17.4.0 is an operation with its HTTP method and path', () => {
+		const missing = SDK_METHODS.filter((m) => !allOperations.some(({ op }) => op.method === m.method && op.path === m.fullPath));
+		assert.deepEqual(
+			missing.map((m) => `${m.sdk}: ${m.method} ${m.fullPath}`),
+			[],
+		);
+	});
+
+	it("every operation that names a stripe-node method has that method's HTTP method and path", () => {
+		const bySdk = new Map<string, SdkMethod[]>();
+		for (const m of SDK_METHODS) bySdk.set(m.sdk, [...(bySdk.get(m.sdk) ?? []), m]);
+		const sdkOps = allOperations.filter((o) => o.op.sdk);
+		assert.equal(new Set(sdkOps.map((o) => o.op.sdk)).size, sdkOps.length, 'no SDK method twice');
+		const wrong = sdkOps.filter(({ op }) => !(bySdk.get(op.sdk!) ?? []).some((m) => m.method === op.method && m.fullPath === op.path));
+		assert.deepEqual(
+			wrong.map(({ op }) => `${op.sdk}: ${op.method} ${op.path}`),
+			[],
+		);
+		// Every named stripe-node method is an operation (one of accounts.retrieve's two paths is enough).
+		assert.deepEqual(
+			[...bySdk.keys()].filter((sdk) => !sdkOps.some((o) => o.op.sdk === sdk)),
+			[],
+		);
+		console.log(
+			`coverage: ${bySdk.size} stripe@17.4.0 methods (${SDK_METHODS.length} method + path pairs), ${allOperations.length - sdkOps.length} hand-authored operations (one of them the credit grant report), ${allOperations.length} in all`,
+		);
+	});
+});
+
+describe('coverage of the API reference (its endpoint list)', () => {
+	it('the committed copy is the reference list (when the list is beside the repository)', (t) => {
+		if (!SHARED_SEED_FILE) return t.skip('shared/stripe/seed-endpoints.json is not beside the repository (a clean clone)');
+		assert.ok(fs.readFileSync(SEED_FILE).equals(fs.readFileSync(SHARED_SEED_FILE)), 'test/fixtures/seed-endpoints.json differs from the reference list');
+	});
+
 	it('every distinct reference endpoint is an operation of the node of its family', () => {
 		const distinct = new Map<string, SeedEndpoint>();
 		for (const e of seed) distinct.set(`${e.method} ${e.path}`, e);
@@ -56,14 +152,14 @@ describe('coverage of the API reference and of stripe@17.4.0', () => {
 		console.log(`coverage: ${distinct.size - missing.length}/${distinct.size} distinct reference endpoints reachable`);
 	});
 
-	it('every stripe@17.4.0 method but OAuth is an operation', () => {
-		const sdkOps = allOperations.filter((o) => o.op.sdk).map((o) => o.op.sdk);
-		assert.equal(new Set(sdkOps).size, sdkOps.length, 'no SDK method twice');
-		// stripe@17.4.0 has 525 API methods; oauth.token is left out (see descriptors/family-map.json "excluded").
-		assert.equal(sdkOps.length, 524);
-		console.log(
-			`coverage: ${sdkOps.length} stripe@17.4.0 methods, ${allOperations.length - sdkOps.length} hand-authored operations (one of them the credit grant report), ${allOperations.length} in all`,
-		);
+	it('where the reference names a stripe-node method, the operation of that endpoint calls it', () => {
+		const wrong: string[] = [];
+		for (const e of seed.filter((x) => x.sdkPath)) {
+			const ops = allOperations.filter((o) => o.op.method === e.method && normalise(o.op.path) === e.path);
+			if (!ops.some((o) => o.op.sdk === e.sdkPath))
+				wrong.push(`${e.method} ${e.path}: ${e.sdkPath}, found ${ops.map((o) => o.op.sdk ?? 'hand-authored').join(', ')}`);
+		}
+		assert.deepEqual(wrong, []);
 	});
 
 	it('test helpers, previews and deprecated endpoints are labelled', () => {

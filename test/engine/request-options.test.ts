@@ -40,9 +40,13 @@ describe('Request Options on the Credit Grant Report', () => {
 			parameters: { ...report, scope: 'all', requestOptions: { timeout: 300, maxRetries: 1 } },
 		});
 		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.3 s');
+		// Max Retries 1: two attempts, each cut at the deadline. (The stand-in may not have recorded an attempt the
+		// client gave up on before its request arrived, so the count is the client's.)
 		assert.match(String(result.nodeError?.description), /^GET \/v1\/billing\/credit_grants failed after 2 attempts\./);
-		const reads = s.requests.filter((r) => r.path === '/v1/billing/credit_grants');
-		assert.equal(reads.length, 2, 'Max Retries 1: two attempts');
+		assert.ok(
+			s.requests.some((r) => r.path === '/v1/billing/credit_grants'),
+			'the read was sent',
+		);
 	});
 
 	it("Connected Account and the report's every read: each sends Stripe-Account", async () => {
@@ -52,8 +56,10 @@ describe('Request Options on the Credit Grant Report', () => {
 			parameters: { ...report, scope: 'customers', customers: ['cus_given'], requestOptions: { stripeAccount: 'acct_1Connected' } },
 			continueOnFail: true,
 		});
-		assert.ok(s.requests.length >= 1, 'the report read something');
-		for (const r of s.requests) assert.equal(r.headers['stripe-account'], 'acct_1Connected', `${r.method} ${r.path}`);
+		// This report's reads (an attempt of the test before may still reach the stand-in late).
+		const reads = s.requests.filter((r) => `${r.path}?${r.rawQuery}`.includes('cus_given'));
+		assert.ok(reads.length >= 2, `the report read the customer's grants and profile (${reads.length} reads)`);
+		for (const r of reads) assert.equal(r.headers['stripe-account'], 'acct_1Connected', `${r.method} ${r.path}`);
 		assert.ok(result.items[0].length >= 1);
 	});
 });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
 import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
+import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { instantSleep, runNode } from '../harness/engine';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
@@ -61,5 +62,40 @@ describe('Request Options on the Credit Grant Report', () => {
 		assert.ok(reads.length >= 2, `the report read the customer's grants and profile (${reads.length} reads)`);
 		for (const r of reads) assert.equal(r.headers['stripe-account'], 'acct_1Connected', `${r.method} ${r.path}`);
 		assert.ok(result.items[0].length >= 1);
+	});
+});
+
+describe('Request Options on the pages of a list', () => {
+	let s: Standin;
+	before(async () => {
+		s = await startStandin({ port: 0 });
+	});
+	after(async () => {
+		await s.close();
+	});
+
+	// The stand-in keeps each account's objects apart: a page sent without the account would read another list.
+	it('Connected Account: every page of Return All is read on the connected account', async () => {
+		s.seed(
+			'customers',
+			Array.from({ length: 250 }, (_, i) => ({ email: `c${i}@example.com` })),
+			'acct_1Pages',
+		);
+		const result = await runNode({
+			nodeType: new StripeCore(),
+			credentials: { stripeKeyApi: { secretKey: 'sk_test_requestoptions', baseUrl: s.url } },
+			parameters: { resource: 'customer', operation: 'list', returnAll: true, requestOptions: { stripeAccount: 'acct_1Pages', readInParallel: false } },
+		});
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		assert.equal(result.items[0].length, 250);
+		const pages = s.requests.filter((r) => r.path === '/v1/customers');
+		assert.deepEqual(
+			pages.map((r) => [r.query.limit, r.query.starting_after === undefined ? 'first' : 'cursor', r.headers['stripe-account']]),
+			[
+				['100', 'first', 'acct_1Pages'],
+				['100', 'cursor', 'acct_1Pages'],
+				['100', 'cursor', 'acct_1Pages'],
+			],
+		);
 	});
 });

@@ -256,6 +256,157 @@ function createdTimes(rows: IDataObject[], after: number | undefined): number[] 
 	return times.every((t, i) => t <= (i ? times[i - 1] : (after ?? Infinity))) ? times : undefined;
 }
 
+/** A lane takes the rows of its page at or above its lower bound; it is done at the end of its range or its list. */
+function takeRows(lane: Lane, rows: IDataObject[], at: number[], more: boolean): void {
+	// Rows below the lane's lower bound (set by a split while the page was on its way) are the new lane's.
+	const below = lane.lo === undefined ? -1 : at.findIndex((t) => t < lane.lo!);
+	const keep = below === -1 ? rows.length : below;
+	if (keep > 0) {
+		lane.pages.push(keep === rows.length ? rows : rows.slice(0, keep));
+		lane.count += keep;
+		lane.first ??= at[0];
+		lane.last = at[keep - 1];
+		lane.cursor = String(rows[keep - 1].id);
+	}
+	lane.done = !more || keep < rows.length;
+}
+
+/**
+ * The cursor and `created` of a lane's next page: the user's filter narrowed to the lane's range (a lane's
+ * bounds are always inside the user's, so its gte replaces the user's gt and its lt the user's lte).
+ */
+function laneStep(lane: Lane, created: unknown): PageStep {
+	const params: Record<string, unknown> = {};
+	if (lane.lo !== undefined || lane.hi !== undefined) {
+		const range: Record<string, unknown> = { ...(created as Record<string, unknown> | undefined) };
+		if (lane.lo !== undefined) {
+			delete range.gt;
+			range.gte = lane.lo;
+		}
+		if (lane.hi !== undefined) {
+			delete range.lte;
+			range.lt = lane.hi;
+		}
+		params.created = range;
+	}
+	if (lane.cursor !== undefined) params.starting_after = lane.cursor;
+	return { params };
+}
+
+/** A read in lanes (see above), once its first page said there is more: lanes split and read within `limit`. */
+class LaneRead {
+	private readonly lanes: Lane[];
+	private bottomSplits = 0;
+	private pageNo = 1;
+
+	constructor(
+		private readonly fetch: FetchPage,
+		private readonly read: PageRead,
+		private readonly created: unknown,
+		private readonly user: { lo?: number; hi?: number },
+		top: Lane,
+	) {
+		this.lanes = [top];
+	}
+
+	/** Every row, in the order one cursor reads them. */
+	rows(): IDataObject[] {
+		return this.lanes.flatMap((lane) => lane.pages.flat());
+	}
+
+	/**
+	 * The lane with the most rows still expected, split. A lane whose lower end is known (a split's, or the
+	 * user's filter) expects its rows per second so far × the seconds it has left, and is split at the middle
+	 * second of those, when it expects at least two pages more. The bottom lane's end is unknown (Stripe lists
+	 * cannot be read oldest first), so it comes first; it keeps 4, 16, 64, … pages' worth of seconds at its rows
+	 * per second so far (a galloping search for the end of the list), the new lane takes everything below.
+	 */
+	private split(): Lane | undefined {
+		let best: { lane: Lane; at: number; expected: number; perSecond: number } | undefined;
+		this.lanes.forEach((lane, at) => {
+			if (lane.done || lane.cursor === undefined || lane.last === undefined || lane.first === undefined) return;
+			const perSecond = lane.count / (lane.first - lane.last + 1);
+			const end = lane.lo ?? this.user.lo;
+			const left = end === undefined ? Infinity : lane.last - end;
+			const expected = perSecond * left;
+			if (left < 1 || expected < 2 * LIST_PAGE_SIZE) return;
+			if (!best || expected > best.expected) best = { lane, at, expected, perSecond };
+		});
+		if (!best) return undefined;
+		const { lane, at, perSecond } = best;
+		const last = lane.last!;
+		const end = lane.lo ?? this.user.lo;
+		let middle: number;
+		if (end === undefined) {
+			middle = last + 1 - Math.max(1, Math.round((LIST_PAGE_SIZE / perSecond) * 4 ** ++this.bottomSplits));
+			if (middle < 1) return undefined;
+		} else {
+			middle = end + Math.ceil((last - end) / 2); // end < middle ≤ last: a whole second
+		}
+		const lower: Lane = { lo: lane.lo, hi: middle, count: 0, pages: [], used: new Set(), busy: false, done: false };
+		lane.lo = middle;
+		this.lanes.splice(at + 1, 0, lower);
+		return lower;
+	}
+
+	/** The next page of a lane. */
+	private async readLane(lane: Lane, no: number): Promise<void> {
+		const bounds = [lane.lo !== undefined ? `created ≥ ${lane.lo}` : '', lane.hi !== undefined ? `created < ${lane.hi}` : ''].filter(Boolean).join(', ');
+		const where = (n: number) => (bounds ? `${this.read.where(n)} (${bounds})` : this.read.where(n));
+		const { rows, next } = readPage(await this.fetch(laneStep(lane, this.created), no), { ...this.read, where }, no, lane.used);
+		const at = createdTimes(rows, lane.last);
+		if (!at) throw new AnswerShapeError(where(no), 'has rows without whole-second "created" times, or not newest first');
+		takeRows(lane, rows, at, next !== undefined);
+	}
+
+	/** Reads every lane to its end: a page of each lane at most in flight, within `limit`, splitting lanes when a page may start and none has one to ask for. */
+	run(limit: PageLimit): Promise<void> {
+		let inFlight = 0;
+		let failure: unknown;
+		let waiting = false;
+		let reserved = false;
+		return new Promise<void>((resolve, reject) => {
+			const pump = () => {
+				if (waiting) return;
+				while (failure === undefined && inFlight < limit.limit) {
+					const lane = this.lanes.find((l) => !l.done && !l.busy) ?? this.split();
+					if (!lane) break;
+					if (inFlight > 0 && !reserved) {
+						const delayMs = limit.startDelayMs();
+						if (delayMs > 0) {
+							waiting = reserved = true;
+							void sleep(delayMs).then(() => {
+								waiting = false;
+								pump();
+							});
+							return;
+						}
+					}
+					reserved = false;
+					lane.busy = true;
+					inFlight++;
+					const since = Date.now();
+					this.readLane(lane, ++this.pageNo)
+						.catch((e: unknown) => {
+							failure ??= e;
+						})
+						.finally(() => {
+							lane.busy = false;
+							inFlight--;
+							limit.done(Date.now() - since);
+							pump();
+						});
+				}
+				if (inFlight === 0) {
+					if (failure !== undefined) reject(failure instanceof Error ? failure : new Error(String(failure)));
+					else if (this.lanes.every((l) => l.done)) resolve();
+				}
+			};
+			pump();
+		});
+	}
+}
+
 /**
  * Every row of a v1 list, read in ranges of creation time (see above) within `limit`, in the order one cursor
  * reads them. `fetch(step, pageNo)` sends one page: step.params are the cursor and `created` to send instead
@@ -265,7 +416,7 @@ function createdTimes(rows: IDataObject[], after: number | undefined): number[] 
 async function splitRows(fetch: FetchPage, read: PageRead, created: unknown, limit: PageLimit): Promise<IDataObject[]> {
 	const user = createdBounds(created);
 	const top: Lane = { count: 0, pages: [], used: new Set(), busy: false, done: false };
-	let started = Date.now();
+	const started = Date.now();
 	const firstPage = readPage(await fetch(undefined, 1), read, 1, top.used);
 	limit.done(Date.now() - started);
 	const times = createdTimes(firstPage.rows, undefined);
@@ -280,135 +431,10 @@ async function splitRows(fetch: FetchPage, read: PageRead, created: unknown, lim
 		}
 		return out;
 	}
-	const take = (lane: Lane, rows: IDataObject[], at: number[], more: boolean) => {
-		// Rows below the lane's lower bound (set by a split while the page was on its way) are the new lane's.
-		const below = lane.lo === undefined ? -1 : at.findIndex((t) => t < lane.lo!);
-		const keep = below === -1 ? rows.length : below;
-		if (keep > 0) {
-			lane.pages.push(keep === rows.length ? rows : rows.slice(0, keep));
-			lane.count += keep;
-			lane.first ??= at[0];
-			lane.last = at[keep - 1];
-			lane.cursor = String(rows[keep - 1].id);
-		}
-		lane.done = !more || keep < rows.length;
-	};
-	take(top, firstPage.rows, times, true);
-	const lanes: Lane[] = [top];
-	let pageNo = 1;
-
-	/**
-	 * The lane with the most rows still expected, split. A lane whose lower end is known (a split's, or the
-	 * user's filter) expects its rows per second so far × the seconds it has left, and is split at the middle
-	 * second of those, when it expects at least two pages more. The bottom lane's end is unknown (Stripe lists
-	 * cannot be read oldest first), so it comes first; it keeps 4, 16, 64, … pages' worth of seconds at its rows
-	 * per second so far (a galloping search for the end of the list), the new lane takes everything below.
-	 */
-	let bottomSplits = 0;
-	const split = (): Lane | undefined => {
-		let best: { lane: Lane; at: number; expected: number; perSecond: number } | undefined;
-		lanes.forEach((lane, at) => {
-			if (lane.done || lane.cursor === undefined || lane.last === undefined || lane.first === undefined) return;
-			const perSecond = lane.count / (lane.first - lane.last + 1);
-			const end = lane.lo ?? user.lo;
-			const left = end === undefined ? Infinity : lane.last - end;
-			const expected = perSecond * left;
-			if (left < 1 || expected < 2 * LIST_PAGE_SIZE) return;
-			if (!best || expected > best.expected) best = { lane, at, expected, perSecond };
-		});
-		if (!best) return undefined;
-		const { lane, at, perSecond } = best;
-		const last = lane.last!;
-		const end = lane.lo ?? user.lo;
-		let middle: number;
-		if (end === undefined) {
-			middle = last + 1 - Math.max(1, Math.round((LIST_PAGE_SIZE / perSecond) * 4 ** ++bottomSplits));
-			if (middle < 1) return undefined;
-		} else {
-			middle = end + Math.ceil((last - end) / 2); // end < middle ≤ last: a whole second
-		}
-		const lower: Lane = { lo: lane.lo, hi: middle, count: 0, pages: [], used: new Set(), busy: false, done: false };
-		lane.lo = middle;
-		lanes.splice(at + 1, 0, lower);
-		return lower;
-	};
-
-	/**
-	 * The cursor and `created` of a lane's next page: the user's filter narrowed to the lane's range (a lane's
-	 * bounds are always inside the user's, so its gte replaces the user's gt and its lt the user's lte).
-	 */
-	const stepOf = (lane: Lane): PageStep => {
-		const params: Record<string, unknown> = {};
-		if (lane.lo !== undefined || lane.hi !== undefined) {
-			const range: Record<string, unknown> = { ...(created as Record<string, unknown> | undefined) };
-			if (lane.lo !== undefined) {
-				delete range.gt;
-				range.gte = lane.lo;
-			}
-			if (lane.hi !== undefined) {
-				delete range.lte;
-				range.lt = lane.hi;
-			}
-			params.created = range;
-		}
-		if (lane.cursor !== undefined) params.starting_after = lane.cursor;
-		return { params };
-	};
-
-	const readLane = async (lane: Lane, no: number) => {
-		const bounds = [lane.lo !== undefined ? `created ≥ ${lane.lo}` : '', lane.hi !== undefined ? `created < ${lane.hi}` : ''].filter(Boolean).join(', ');
-		const where = (n: number) => (bounds ? `${read.where(n)} (${bounds})` : read.where(n));
-		const { rows, next } = readPage(await fetch(stepOf(lane), no), { ...read, where }, no, lane.used);
-		const at = createdTimes(rows, lane.last);
-		if (!at) throw new AnswerShapeError(where(no), 'has rows without whole-second "created" times, or not newest first');
-		take(lane, rows, at, next !== undefined);
-	};
-
-	let inFlight = 0;
-	let failure: unknown;
-	await new Promise<void>((resolve, reject) => {
-		let waiting = false;
-		let reserved = false;
-		const pump = () => {
-			if (waiting) return;
-			while (failure === undefined && inFlight < limit.limit) {
-				const lane = lanes.find((l) => !l.done && !l.busy) ?? split();
-				if (!lane) break;
-				if (inFlight > 0 && !reserved) {
-					const delayMs = limit.startDelayMs();
-					if (delayMs > 0) {
-						waiting = reserved = true;
-						void sleep(delayMs).then(() => {
-							waiting = false;
-							pump();
-						});
-						return;
-					}
-				}
-				reserved = false;
-				lane.busy = true;
-				inFlight++;
-				started = Date.now();
-				const since = started;
-				readLane(lane, ++pageNo)
-					.catch((e: unknown) => {
-						failure ??= e;
-					})
-					.finally(() => {
-						lane.busy = false;
-						inFlight--;
-						limit.done(Date.now() - since);
-						pump();
-					});
-			}
-			if (inFlight === 0) {
-				if (failure !== undefined) reject(failure instanceof Error ? failure : new Error(String(failure)));
-				else if (lanes.every((l) => l.done)) resolve();
-			}
-		};
-		pump();
-	});
-	return lanes.flatMap((lane) => lane.pages.flat());
+	takeRows(top, firstPage.rows, times, true);
+	const lanes = new LaneRead(fetch, read, created, user, top);
+	await lanes.run(limit);
+	return lanes.rows();
 }
 
 /**

@@ -86,6 +86,96 @@ function amountFields(prefix: string, minor: number, currency: string): IDataObj
 	return { [prefix]: minor, [`${prefix}_decimal`]: toDecimal(minor, currency) };
 }
 
+/** What one customer's rows are made from. */
+interface CustomerData {
+	grants: IDataObject[];
+	balances: IDataObject[];
+	transactions: IDataObject[];
+	/** The fields every row of the customer starts with. */
+	base: IDataObject;
+	/** Grants expiring before this moment (unix seconds) are expiring soon. */
+	horizon: number;
+}
+
+/** One row per grant (Output: One Item per Grant). */
+function grantRows(d: CustomerData, o: ReportOptions): IDataObject[] {
+	return d.grants.map((g) => {
+		const m = money(g.amount) ?? { currency: '', value: 0 };
+		const applied = d.transactions.filter((t) => t.credit_grant === g.id && t.type === 'debit' && inPeriod(t, o));
+		const debited = applied.reduce((n, t) => n + (money((t.debit as IDataObject | undefined)?.amount)?.value ?? 0), 0);
+		const status = grantStatus(g, o.now);
+		return {
+			...d.base,
+			grant: g.id,
+			grant_name: g.name ?? null,
+			category: g.category,
+			currency: m.currency,
+			...amountFields('amount', m.value, m.currency),
+			...amountFields('debits_in_period', debited, m.currency),
+			status,
+			effective_at: g.effective_at ?? null,
+			expires_at: g.expires_at ?? null,
+			voided_at: g.voided_at ?? null,
+			expiring_soon: status === 'active' && typeof g.expires_at === 'number' && g.expires_at <= d.horizon,
+			invoices: [...new Set(applied.map((t) => appliedInvoice(t)).filter(Boolean))],
+		};
+	});
+}
+
+/** The currencies a customer's rows are in: its grants', and its balances' unless a category is chosen. */
+function currenciesOf(d: CustomerData, o: ReportOptions): string[] {
+	const currencies = new Set<string>();
+	for (const g of d.grants) {
+		const m = money(g.amount);
+		if (m) currencies.add(m.currency);
+	}
+	for (const b of d.balances) {
+		const m = money(b.available_balance) ?? money(b.ledger_balance);
+		if (m && (!o.currency || m.currency === o.currency) && !o.category) currencies.add(m.currency);
+	}
+	return [...currencies].sort();
+}
+
+/** The row of one customer and currency (Output: One Item per Customer and Currency). */
+function currencyRow(d: CustomerData, o: ReportOptions, currency: string): IDataObject {
+	const inCurrency = d.grants.filter((g) => money(g.amount)?.currency === currency);
+	const balance = d.balances.find((b) => (money(b.available_balance) ?? money(b.ledger_balance))?.currency === currency);
+	// With a category chosen, only that category's grants' transactions count.
+	const grantIds = new Set(d.grants.map((g) => String(g.id)));
+	const relevant = d.transactions.filter(
+		(t) => inPeriod(t, o) && (!o.category || grantIds.has(String(t.credit_grant))) && transactionMoney(t)?.currency === currency,
+	);
+	const credits = relevant.filter((t) => t.type === 'credit');
+	const debits = relevant.filter((t) => t.type === 'debit');
+	const sum = (list: IDataObject[]) => list.reduce((n, t) => n + (transactionMoney(t)?.value ?? 0), 0);
+	const expiring = inCurrency.filter((g) => grantStatus(g, o.now) === 'active' && typeof g.expires_at === 'number' && g.expires_at <= d.horizon);
+	const granted = inCurrency.filter((g) => !g.voided_at).reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0);
+	return {
+		...d.base,
+		currency,
+		grants: inCurrency.length,
+		...amountFields('granted_total', granted, currency),
+		...amountFields('available_balance', money(balance?.available_balance)?.value ?? 0, currency),
+		...amountFields('ledger_balance', money(balance?.ledger_balance)?.value ?? 0, currency),
+		...amountFields('credits_in_period', sum(credits), currency),
+		...amountFields('debits_in_period', sum(debits), currency),
+		expiring_grants: expiring.map((g) => ({
+			id: g.id,
+			name: g.name ?? null,
+			expires_at: g.expires_at,
+			...amountFields('amount', money(g.amount)?.value ?? 0, currency),
+		})),
+		...amountFields(
+			'expiring_total',
+			expiring.reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0),
+			currency,
+		),
+		voided_grants: inCurrency.filter((g) => g.voided_at).map((g) => g.id),
+		expired_grants: inCurrency.filter((g) => grantStatus(g, o.now) === 'expired').map((g) => g.id),
+		invoices: [...new Set(debits.map((t) => appliedInvoice(t)).filter(Boolean))],
+	};
+}
+
 /** The report rows of one customer (one per currency, or one per grant). */
 export async function customerReport({ get, listAll }: Reads, customer: string, grants: IDataObject[], o: ReportOptions): Promise<IDataObject[]> {
 	const profile = await get(`/v1/customers/${encodeURIComponent(customer)}`);
@@ -94,92 +184,20 @@ export async function customerReport({ get, listAll }: Reads, customer: string, 
 		filter: { type: 'applicability_scope', applicability_scope: { price_type: 'metered' } },
 	});
 	const transactions = await listAll('/v1/billing/credit_balance_transactions', { customer });
-	const grantIds = new Set(grants.map((g) => String(g.id)));
-	const horizon = o.now + o.expiringWithinDays * 86400;
-
-	const currencies = new Set<string>();
-	for (const g of grants) {
-		const m = money(g.amount);
-		if (m) currencies.add(m.currency);
-	}
-	for (const b of (summary.balances as IDataObject[] | undefined) ?? []) {
-		const m = money(b.available_balance) ?? money(b.ledger_balance);
-		if (m && (!o.currency || m.currency === o.currency) && !o.category) currencies.add(m.currency);
-	}
-
-	const base: IDataObject = {
-		customer,
-		customer_name: profile.name ?? null,
-		customer_email: profile.email ?? null,
-		period_start: new Date(o.from * 1000).toISOString(),
-		period_end: new Date(o.to * 1000).toISOString(),
+	const d: CustomerData = {
+		grants,
+		balances: (summary.balances as IDataObject[] | undefined) ?? [],
+		transactions,
+		base: {
+			customer,
+			customer_name: profile.name ?? null,
+			customer_email: profile.email ?? null,
+			period_start: new Date(o.from * 1000).toISOString(),
+			period_end: new Date(o.to * 1000).toISOString(),
+		},
+		horizon: o.now + o.expiringWithinDays * 86400,
 	};
-
-	if (o.perGrant) {
-		return grants.map((g) => {
-			const m = money(g.amount) ?? { currency: '', value: 0 };
-			const applied = transactions.filter((t) => t.credit_grant === g.id && t.type === 'debit' && inPeriod(t, o));
-			const debited = applied.reduce((n, t) => n + (money((t.debit as IDataObject | undefined)?.amount)?.value ?? 0), 0);
-			const status = grantStatus(g, o.now);
-			return {
-				...base,
-				grant: g.id,
-				grant_name: g.name ?? null,
-				category: g.category,
-				currency: m.currency,
-				...amountFields('amount', m.value, m.currency),
-				...amountFields('debits_in_period', debited, m.currency),
-				status,
-				effective_at: g.effective_at ?? null,
-				expires_at: g.expires_at ?? null,
-				voided_at: g.voided_at ?? null,
-				expiring_soon: status === 'active' && typeof g.expires_at === 'number' && g.expires_at <= horizon,
-				invoices: [...new Set(applied.map((t) => appliedInvoice(t)).filter(Boolean))],
-			};
-		});
-	}
-
-	const rows: IDataObject[] = [];
-	for (const currency of [...currencies].sort()) {
-		const inCurrency = grants.filter((g) => money(g.amount)?.currency === currency);
-		const balance = ((summary.balances as IDataObject[] | undefined) ?? []).find(
-			(b) => (money(b.available_balance) ?? money(b.ledger_balance))?.currency === currency,
-		);
-		// With a category chosen, only that category's grants' transactions count.
-		const relevant = transactions.filter(
-			(t) => inPeriod(t, o) && (!o.category || grantIds.has(String(t.credit_grant))) && transactionMoney(t)?.currency === currency,
-		);
-		const credits = relevant.filter((t) => t.type === 'credit');
-		const debits = relevant.filter((t) => t.type === 'debit');
-		const sum = (list: IDataObject[]) => list.reduce((n, t) => n + (transactionMoney(t)?.value ?? 0), 0);
-		const expiring = inCurrency.filter((g) => grantStatus(g, o.now) === 'active' && typeof g.expires_at === 'number' && g.expires_at <= horizon);
-		const granted = inCurrency.filter((g) => !g.voided_at).reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0);
-		rows.push({
-			...base,
-			currency,
-			grants: inCurrency.length,
-			...amountFields('granted_total', granted, currency),
-			...amountFields('available_balance', money(balance?.available_balance)?.value ?? 0, currency),
-			...amountFields('ledger_balance', money(balance?.ledger_balance)?.value ?? 0, currency),
-			...amountFields('credits_in_period', sum(credits), currency),
-			...amountFields('debits_in_period', sum(debits), currency),
-			expiring_grants: expiring.map((g) => ({
-				id: g.id,
-				name: g.name ?? null,
-				expires_at: g.expires_at,
-				...amountFields('amount', money(g.amount)?.value ?? 0, currency),
-			})),
-			...amountFields(
-				'expiring_total',
-				expiring.reduce((n, g) => n + (money(g.amount)?.value ?? 0), 0),
-				currency,
-			),
-			voided_grants: inCurrency.filter((g) => g.voided_at).map((g) => g.id),
-			expired_grants: inCurrency.filter((g) => grantStatus(g, o.now) === 'expired').map((g) => g.id),
-			invoices: [...new Set(debits.map((t) => appliedInvoice(t)).filter(Boolean))],
-		});
-	}
-	return rows;
+	return o.perGrant ? grantRows(d, o) : currenciesOf(d, o).map((currency) => currencyRow(d, o, currency));
 }
 
 function transactionMoney(t: IDataObject): Money | undefined {
@@ -197,14 +215,8 @@ function inPeriod(t: IDataObject, o: ReportOptions): boolean {
 	return at >= o.from && at < o.to;
 }
 
-/** Runs the report for one input item (its request: the report's parameters and Request Options); rows carry pairedItem of that item. */
-export async function runCreditGrantReport(
-	ctx: IExecuteFunctions,
-	settings: StripeSettings,
-	item: StripeRequest & { itemIndex: number },
-): Promise<INodeExecutionData[]> {
-	const { itemIndex, params: data = {} } = item;
-	const now = Math.floor(Date.now() / 1000);
+/** The report's fields of one item, checked. */
+function reportOptions(ctx: IExecuteFunctions, data: Record<string, unknown>, itemIndex: number, now: number): ReportOptions {
 	const toSeconds = (v: unknown, fallback: number) => {
 		if (v === undefined || v === '') return fallback;
 		const ms = typeof v === 'number' ? v * 1000 : Date.parse(String(v));
@@ -226,27 +238,43 @@ export async function runCreditGrantReport(
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: "Customers" is empty; give customer IDs or choose All Customers With Grants`, {
 			itemIndex,
 		});
+	return o;
+}
 
-	const reads = readsFor(ctx, settings, item);
+/** Whether a grant is of the chosen category and currency. */
+function kept(g: IDataObject, o: ReportOptions): boolean {
+	return (!o.category || g.category === o.category) && (!o.currency || money(g.amount)?.currency === o.currency);
+}
 
-	// Grants: all of them once (scope "all"), or each given customer's.
+/** The customers to report on, with their grants: every grant listed once (scope "all"), or the given customers (their grants read later). */
+async function customersToReport(reads: Reads, o: ReportOptions): Promise<Map<string, IDataObject[]>> {
 	const byCustomer = new Map<string, IDataObject[]>();
-	const keep = (g: IDataObject) => (!o.category || g.category === o.category) && (!o.currency || money(g.amount)?.currency === o.currency);
-	if (!o.customers) {
-		for (const g of await reads.listAll('/v1/billing/credit_grants')) {
-			if (!keep(g)) continue;
-			const id = customerId(g);
-			if (!byCustomer.has(id)) byCustomer.set(id, []);
-			byCustomer.get(id)!.push(g);
-		}
-	} else {
+	if (o.customers) {
 		for (const c of [...new Set(o.customers.map((x) => x.trim()).filter(Boolean))]) byCustomer.set(c, []);
+		return byCustomer;
 	}
+	for (const g of await reads.listAll('/v1/billing/credit_grants')) {
+		if (!kept(g, o)) continue;
+		const id = customerId(g);
+		if (!byCustomer.has(id)) byCustomer.set(id, []);
+		byCustomer.get(id)!.push(g);
+	}
+	return byCustomer;
+}
 
+/** Runs the report for one input item (its request: the report's parameters and Request Options); rows carry pairedItem of that item. */
+export async function runCreditGrantReport(
+	ctx: IExecuteFunctions,
+	settings: StripeSettings,
+	item: StripeRequest & { itemIndex: number },
+): Promise<INodeExecutionData[]> {
+	const { itemIndex, params: data = {} } = item;
+	const o = reportOptions(ctx, data, itemIndex, Math.floor(Date.now() / 1000));
+	const reads = readsFor(ctx, settings, item);
 	const out: INodeExecutionData[] = [];
-	for (const [customer, listed] of byCustomer) {
+	for (const [customer, listed] of await customersToReport(reads, o)) {
 		try {
-			const grants = o.customers ? (await reads.listAll('/v1/billing/credit_grants', { customer })).filter(keep) : listed;
+			const grants = o.customers ? (await reads.listAll('/v1/billing/credit_grants', { customer })).filter((g) => kept(g, o)) : listed;
 			for (const row of await customerReport(reads, customer, grants, o)) out.push({ json: row, pairedItem: { item: itemIndex } });
 		} catch (e) {
 			const error = toNodeError(ctx.getNode(), e, itemIndex);

@@ -13,6 +13,7 @@ import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import type { ParamSchema } from '../../nodes/shared/model/descriptor';
 import { shapeKind } from '../../nodes/shared/fields/shapes';
+import { planOperation } from '../../nodes/shared/fields/json-rule';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
@@ -236,9 +237,12 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 describe('the JSON rule (README: How operations become fields)', () => {
 	const family = (key: string) => FAMILY_NODES.find((f) => f.key === key)!.family;
 	const param = (key: string, resource: string, operation: string, name: string) => {
-		const op = family(key)
-			.resources.find((r) => r.value === resource)!
-			.operations.find((o) => o.value === operation)!;
+		// The operation as its fields show it: the JSON rule decided for every nested value.
+		const op = planOperation(
+			family(key)
+				.resources.find((r) => r.value === resource)!
+				.operations.find((o) => o.value === operation)!,
+		);
 		return { op, p: op.params.find((x) => x.name === name)! };
 	};
 	const member = (s: ParamSchema, name: string) => ((s.type === 'array' ? s.items : s) as ParamSchema).members!.find((m) => m.name === name)!;

@@ -63,6 +63,12 @@ export const KINDS = {
 
 export type LocatorKind = keyof typeof KINDS;
 
+/** A resource locator's value ({__rl, mode, value}) is its `value`; anything else is itself. */
+export function unwrapLocator(value: unknown): unknown {
+	if (value && typeof value === 'object' && (value as { __rl?: boolean }).__rl) return (value as { value?: unknown }).value;
+	return value;
+}
+
 /**
  * Body and query parameter names (the last segment of a nested name) and their kind. `except`: operation
  * paths (a path, or every path under one ending in `/`) where the name means another object, or where the

@@ -7,6 +7,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../../generated/event-types';
 import { callStripe } from '../client/client';
+import { decimalsOf } from '../model/currencies';
+import { unwrapLocator } from './kinds';
 import { interpolatePath } from '../client/encoding';
 import type { LocatorKind } from './kinds';
 import { KINDS, searchMethodName } from './kinds';
@@ -45,15 +47,11 @@ function includes(values: unknown[], text: string): boolean {
 	return values.some((v) => typeof v === 'string' && v.toLowerCase().includes(t));
 }
 
-/** Currencies whose amounts have no minor unit, and those with three decimals (Stripe's currency list). */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-
 /** An amount in minor units as people read it: `1234, 'usd'` → `12.34 USD`. */
 export function money(amount: unknown, currency: unknown): string {
 	if (typeof amount !== 'number') return '';
 	const cur = String(currency ?? '').toLowerCase();
-	const digits = ZERO_DECIMAL.has(cur) ? 0 : THREE_DECIMAL.has(cur) ? 3 : 2;
+	const digits = decimalsOf(cur);
 	return `${(amount / 10 ** digits).toFixed(digits)} ${cur.toUpperCase()}`.trim();
 }
 
@@ -350,7 +348,7 @@ export const LOOKUPS: Record<LocatorKind, Lookup> = {
 
 /** The value of a node field as a plain string (a resource locator's `value`), or '' when it is empty or not resolved. */
 function fieldText(value: unknown): string {
-	const v = value && typeof value === 'object' && (value as { __rl?: boolean }).__rl ? (value as { value?: unknown }).value : value;
+	const v = unwrapLocator(value);
 	return typeof v === 'string' && !v.startsWith('=') ? v.trim() : '';
 }
 

@@ -8,18 +8,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { callStripe } from '../../client/client';
+import { decimalsOf } from '../../model/currencies';
 import { toNodeError } from '../errors';
 import { allRows } from '../../client/pager';
 import type { StripeSettings } from '../../client/transport';
-
-/** Currencies Stripe counts in whole units, and those counted in thousandths. */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-
-export function decimalsOf(currency: string): number {
-	const c = currency.toLowerCase();
-	return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
-}
 
 /** Minor units → exact decimal string (no floating point): 1050 usd → "10.50", 1050 jpy → "1050". */
 export function toDecimal(minor: number, currency: string): string {

@@ -426,24 +426,6 @@ function pathParamDescription(placeholder, fullPath, argName) {
 }
 
 /**
- * Part of the JSON rule (nodes/shared/fields/shapes.ts): the nested values of test-mode helpers, deprecated
- * operations and those descriptors/overrides.json marks `nestedAsJson` stay JSON fields (`json: true`). They
- * are for developers simulating events, superseded, or dozens of objects wide (a payment method
- * configuration's fifty payment methods), and showing them as fields would cost the size budget
- * (`npm run sizes`) of what everyone uses.
- */
-function keepJson(op) {
-	const badges = op.badges || [];
-	if (!badges.includes('testHelper') && !badges.includes('deprecated') && !op.nestedAsJson) return;
-	delete op.nestedAsJson;
-	const nested = (p) =>
-		p.type === 'object' ||
-		(p.type === 'array' && p.items && p.items.type === 'object') ||
-		(p.type === 'union' && (p.anyOf || []).some((a) => a.type === 'object'));
-	for (const p of op.params) if (nested(p)) p.json = true;
-}
-
-/**
  * A parameter's override: its keys replace the parameter's (`promote`, `default`, `show`, …); `members`
  * overrides members by name (of an object, or of an array's objects), recursively. Unknown names fail the
  * generator, so a typo cannot silently do nothing.
@@ -665,7 +647,6 @@ function main() {
 	for (const fam of Object.values(families))
 		for (const r of fam.resources)
 			for (const op of r.operations) {
-				keepJson(op);
 				for (const p of op.params) {
 					showSmallEntries(p);
 					markTimestamps(p);

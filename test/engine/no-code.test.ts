@@ -275,9 +275,11 @@ describe('the JSON rule (README: How operations become fields)', () => {
 		assert.equal(shapeKind(param('connect', 'account', 'create', 'individual').p), 'json');
 		assert.equal(shapeKind(member(param('paymentLinks', 'paymentLink', 'create', 'restrictions').p, 'completed_sessions'), 1), 'json');
 		assert.equal(shapeKind(param('issuing', 'authorization', 'testHelperCreate', 'merchant_data').p), 'json');
-		const configuration = family('paymentMethods')
-			.resources.find((r) => r.value === 'paymentMethodConfiguration')!
-			.operations.find((o) => o.value === 'update')!;
+		const configuration = planOperation(
+			family('paymentMethods')
+				.resources.find((r) => r.value === 'paymentMethodConfiguration')!
+				.operations.find((o) => o.value === 'update')!,
+		);
 		assert.ok(configuration.params.filter((x) => x.type === 'object').every((x) => shapeKind(x) === 'json'));
 		const collection = param('checkout', 'session', 'create', 'shipping_address_collection').p;
 		assert.equal(shapeKind(member(collection, 'allowed_countries'), 1), 'stringList', 'two hundred countries are a checked text list');

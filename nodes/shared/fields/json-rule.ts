@@ -1,8 +1,7 @@
 /**
  * The JSON rule: which nested values are shown as fields and which as one JSON field each. Decided here only,
  * as a pure function of a value's schema (and of its operation's parameters, `planOperation`); the overrides
- * (descriptors/overrides.json `json`, `maxFields`) are data it reads, the generator marks test-mode helpers,
- * deprecated operations and `nestedAsJson` ones `json` (scripts/generate-descriptors.js `keepJson`).
+ * (descriptors/overrides.json `json`, `maxFields`, `nestedAsJson`) are data it reads.
  *
  * A nested value is shown as fields when it is at most MAX_DEPTH levels deep and has at most MAX_FIELDS fields
  * (its `maxFields` if set), counted to the leaves. When a value has more, its largest members become one JSON
@@ -86,6 +85,21 @@ function decided<S extends Schema>(schema: S, depth: number): S {
 	return { ...schema, anyOf: (schema.anyOf ?? []).map((a) => (a.type === 'object' ? { ...a, members: (a.members ?? []).map(member) } : a)) };
 }
 
+/**
+ * Operations whose nested values are all JSON fields: test-mode helpers (for developers simulating events),
+ * deprecated operations (superseded), and those the overrides mark `nestedAsJson` (a payment method
+ * configuration's fifty payment methods, the upcoming-invoice operations). Showing them as fields would cost the
+ * size budget (`npm run sizes`) of what everyone uses.
+ */
+function nestedAsJson(op: OperationDescriptor): boolean {
+	const badges = op.badges ?? [];
+	return badges.includes('testHelper') || badges.includes('deprecated') || !!op.nestedAsJson;
+}
+
+function isNested(p: Schema): boolean {
+	return p.type === 'object' || (p.type === 'array' && p.items?.type === 'object') || (p.type === 'union' && (p.anyOf ?? []).some((a) => a.type === 'object'));
+}
+
 const planned = new WeakMap<OperationDescriptor, OperationDescriptor>();
 
 /**
@@ -95,7 +109,8 @@ const planned = new WeakMap<OperationDescriptor, OperationDescriptor>();
 export function planOperation(op: OperationDescriptor): OperationDescriptor {
 	let out = planned.get(op);
 	if (!out) {
-		out = { ...op, params: op.params.map((p) => decided(p, 0)) };
+		const allJson = nestedAsJson(op);
+		out = { ...op, params: op.params.map((p) => (allJson && isNested(p) ? { ...p, json: true } : decided(p, 0))) };
 		planned.set(op, out);
 	}
 	return out;

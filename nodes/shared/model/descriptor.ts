@@ -43,7 +43,7 @@ export interface ParamSchema {
 	 * for a value people edit by hand: a subscription update's items). Set in descriptors/overrides.json.
 	 */
 	maxFields?: number;
-	/** The picker of an ID whose name does not say what it is (a subscription item's `id`): a kind of locators.ts. */
+	/** The picker of an ID whose name does not say what it is (a subscription item's `id`): a kind of pickers/objects.ts. */
 	picker?: string;
 }
 
@@ -72,6 +72,8 @@ export interface OperationDescriptor {
 	bodyEncoding?: 'form' | 'multipart' | 'json';
 	response?: 'json' | 'binary';
 	badges?: Badge[];
+	/** Every nested parameter is one JSON field (descriptors/overrides.json; the JSON rule, fields/json-rule.ts). */
+	nestedAsJson?: boolean;
 	/**
 	 * How the request is authorised: the credential's key (default), or a meter event session token
 	 * (created with the key via POST /v2/billing/meter_event_session, renewed when it expires).

@@ -21,7 +21,7 @@ import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
 
-export { KINDS, locatorField, locatorKind } from '../pickers/kinds';
+export { locatorField, locatorKind } from '../pickers/kinds';
 export { labelOf } from './naming';
 
 /** Parameters the node handles itself instead of showing them as fields. */

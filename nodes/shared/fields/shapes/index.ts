@@ -8,7 +8,7 @@ import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 
 import type { ParamSchema, Schema } from '../../model/descriptor';
 import type { LocatorKind, LocatorWhere } from '../../pickers/kinds';
-import { KINDS } from '../../pickers/kinds';
+import { OBJECTS } from '../../pickers/objects';
 import { labelOf } from '../naming';
 import { unwrapLocator } from '../../pickers/kinds';
 import { binary } from './binary';
@@ -63,7 +63,7 @@ export function property(schema: ParamSchema, required: boolean, depth = 0, wher
 	const kind = shapeKind(schema, depth, where);
 	const base = {
 		// An ID named only `id` (a subscription item's) is called what it is: "Subscription Item".
-		displayName: schema.picker && schema.name === 'id' ? KINDS[schema.picker as LocatorKind].label : labelOf(schema.name),
+		displayName: schema.picker && schema.name === 'id' ? OBJECTS[schema.picker as LocatorKind].name : labelOf(schema.name),
 		name: schema.name,
 		description: describe(schema, kind, depth),
 		...(required ? { required: true as const } : {}),

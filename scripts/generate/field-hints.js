@@ -1,27 +1,8 @@
 /*
  * Step 6. Passes over every assembled operation (hand-authored ones included) that mark how its parameters
- * are shown: the generator's part of the JSON rule (keepJson), entries shown directly (promote) and
- * timestamps (format: 'unix-time'). nodes/shared/fields/ reads the marks.
+ * are shown: entries shown directly (promote) and timestamps (format: 'unix-time'). nodes/shared/fields/ reads the marks.
  */
 'use strict';
-
-/**
- * Part of the JSON rule (nodes/shared/fields/shapes.ts): the nested values of test-mode helpers, deprecated
- * operations and those descriptors/overrides.json marks `nestedAsJson` stay JSON fields (`json: true`). They
- * are for developers simulating events, superseded, or dozens of objects wide (a payment method
- * configuration's fifty payment methods), and showing them as fields would cost the size budget
- * (`npm run sizes`) of what everyone uses.
- */
-function keepJson(op) {
-	const badges = op.badges || [];
-	if (!badges.includes('testHelper') && !badges.includes('deprecated') && !op.nestedAsJson) return;
-	delete op.nestedAsJson;
-	const nested = (p) =>
-		p.type === 'object' ||
-		(p.type === 'array' && p.items && p.items.type === 'object') ||
-		(p.type === 'union' && (p.anyOf || []).some((a) => a.type === 'object'));
-	for (const p of op.params) if (nested(p)) p.json = true;
-}
 
 /**
  * Entries of a list whose members are at most three optional texts (a discount: coupon, discount or promotion
@@ -65,12 +46,11 @@ function markTimestamps(p) {
 	for (const alt of p.anyOf || []) for (const m of alt.members || []) markTimestamps(m);
 }
 
-/** All three passes over every operation of every family. */
+/** Both passes over every operation of every family. */
 function markFields(families) {
 	for (const fam of Object.values(families))
 		for (const r of fam.resources)
 			for (const op of r.operations) {
-				keepJson(op);
 				for (const p of op.params) {
 					showSmallEntries(p);
 					markTimestamps(p);

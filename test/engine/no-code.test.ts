@@ -13,6 +13,7 @@ import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import type { ParamSchema } from '../../nodes/shared/model/descriptor';
 import { shapeKind } from '../../nodes/shared/fields/shapes';
+import { planOperation } from '../../nodes/shared/fields/json-rule';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
@@ -236,9 +237,12 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 describe('the JSON rule (README: How operations become fields)', () => {
 	const family = (key: string) => FAMILY_NODES.find((f) => f.key === key)!.family;
 	const param = (key: string, resource: string, operation: string, name: string) => {
-		const op = family(key)
-			.resources.find((r) => r.value === resource)!
-			.operations.find((o) => o.value === operation)!;
+		// The operation as its fields show it: the JSON rule decided for every nested value.
+		const op = planOperation(
+			family(key)
+				.resources.find((r) => r.value === resource)!
+				.operations.find((o) => o.value === operation)!,
+		);
 		return { op, p: op.params.find((x) => x.name === name)! };
 	};
 	const member = (s: ParamSchema, name: string) => ((s.type === 'array' ? s.items : s) as ParamSchema).members!.find((m) => m.name === name)!;
@@ -271,9 +275,11 @@ describe('the JSON rule (README: How operations become fields)', () => {
 		assert.equal(shapeKind(param('connect', 'account', 'create', 'individual').p), 'json');
 		assert.equal(shapeKind(member(param('paymentLinks', 'paymentLink', 'create', 'restrictions').p, 'completed_sessions'), 1), 'json');
 		assert.equal(shapeKind(param('issuing', 'authorization', 'testHelperCreate', 'merchant_data').p), 'json');
-		const configuration = family('paymentMethods')
-			.resources.find((r) => r.value === 'paymentMethodConfiguration')!
-			.operations.find((o) => o.value === 'update')!;
+		const configuration = planOperation(
+			family('paymentMethods')
+				.resources.find((r) => r.value === 'paymentMethodConfiguration')!
+				.operations.find((o) => o.value === 'update')!,
+		);
 		assert.ok(configuration.params.filter((x) => x.type === 'object').every((x) => shapeKind(x) === 'json'));
 		const collection = param('checkout', 'session', 'create', 'shipping_address_collection').p;
 		assert.equal(shapeKind(member(collection, 'allowed_countries'), 1), 'stringList', 'two hundred countries are a checked text list');

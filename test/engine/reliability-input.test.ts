@@ -1,5 +1,5 @@
 /**
- * Bad input (issue 7), for every field shape the descriptors produce (shapeKind in nodes/shared/fields/shapes.ts):
+ * Bad input (issue 7), for every field shape the descriptors produce (shapeKind in nodes/shared/fields/shapes/kind.ts):
  * for each shape the first operation (over all family nodes) with a parameter of that shape — as a top-level
  * required field and inside Additional Fields — is run through n8n's engine with wrong values. Each must fail
  * with an error naming the item and the field before anything is sent; with Continue On Fail the valid item
@@ -15,7 +15,9 @@ import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/model/descriptor';
 import { labelOf, optionalParams, requiredParams } from '../../nodes/shared/fields/properties';
 import type { ShapeKind } from '../../nodes/shared/fields/shapes';
-import { property, shapeKind, write } from '../../nodes/shared/fields/shapes';
+import { property, shapeKind } from '../../nodes/shared/fields/shapes';
+import { planOperation } from '../../nodes/shared/fields/json-rule';
+import { write } from '../support/write';
 import { runNode } from '../harness/engine';
 import type { HarnessInputItem } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
@@ -197,7 +199,8 @@ function targets(): Target[] {
 	const found = new Map<string, Target>();
 	for (const { key, family, nodeType } of FAMILY_NODES) {
 		for (const r of family.resources) {
-			for (const op of r.operations) {
+			for (const descriptor of r.operations) {
+				const op = planOperation(descriptor);
 				// Operations with header parameters or a non-default host need extra set-up; every kind occurs elsewhere.
 				if (op.headerParams?.length || op.auth) continue;
 				for (const [placement, params] of [

@@ -4,7 +4,9 @@
  */
 import type { OperationDescriptor, ParamSchema } from '../../nodes/shared/model/descriptor';
 import { locatorKind, optionalParams, pathFieldName, requiredParams } from '../../nodes/shared/fields/properties';
-import { isShown, shapeKind, write } from '../../nodes/shared/fields/shapes';
+import { isShown, shapeKind } from '../../nodes/shared/fields/shapes';
+import { planOperation } from '../../nodes/shared/fields/json-rule';
+import { write } from './write';
 
 type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
@@ -65,7 +67,7 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 	}
 }
 
-/** The value a user would put into the node field for this sample (the field shape's inverse, shapes.ts). */
+/** The value a user would put into the node field for this sample (the field shape's inverse, test/support/write.ts). */
 export function fieldValue(schema: ParamSchema, sample: unknown, where?: { path: string }): unknown {
 	return write(sample, schema, 0, where);
 }
@@ -85,7 +87,9 @@ export interface OperationCase {
 }
 
 /** Two cases per operation: required parameters only, and every parameter. */
-export function casesFor(op: OperationDescriptor): OperationCase[] {
+export function casesFor(descriptor: OperationDescriptor): OperationCase[] {
+	// The operation as its fields show it (the JSON rule decided for every nested value), as the node reads it.
+	const op = planOperation(descriptor);
 	const cases: OperationCase[] = [];
 	trickyText = op.apiMode === 'v2' ? TRICKY_TEXT_ASCII : TRICKY_TEXT;
 	for (const full of [false, true]) {

@@ -62,14 +62,27 @@ describe('one of each', () => {
 		assert.deepEqual(filesUsing('starting_after', 'ending_before', 'next_page_url', 'next_page', 'has_more'), ['nodes/shared/client/pager.ts']);
 	});
 
-	it('one place per field shape: field values become request values only in nodes/shared/fields/shapes.ts', () => {
-		// params.ts checks a value against its schema (coerce); shapes.ts decides each field's shape, builds its
-		// property and reads its value with that check; the executor and properties.ts only call shapes.ts.
-		assert.deepEqual(filesUsing('coerce'), ['nodes/shared/fields/shapes.ts', 'nodes/shared/fields/values.ts']);
+	it('one unit per field shape: field values become request values only in nodes/shared/fields/shapes/', () => {
+		// values.ts checks a value against its schema (coerce); each shape's file builds its property and reads
+		// its value with that check; the executor and properties.ts only call shapes/index.ts.
+		const outside = (files: string[]) => files.filter((f) => !f.startsWith('nodes/shared/fields/shapes/'));
+		assert.deepEqual(outside(filesUsing('coerce')), ['nodes/shared/fields/values.ts']);
 		const building = sources()
 			.filter(({ text }) => /type: 'fixedCollection'/.test(text))
 			.map(({ file }) => file);
-		assert.deepEqual(building, ['nodes/shared/fields/shapes.ts'], 'nested field properties are built in shapes.ts only');
+		assert.deepEqual(outside(building), [], 'nested field properties are built in shapes/ only');
+		// A kind's unit is in the file named after it (`stringList` → string-list.ts), listed in SHAPES.
+		const index = fs.readFileSync(path.join(REPO, 'nodes/shared/fields/shapes/index.ts'), 'utf8');
+		const kinds = /SHAPES: Record<ShapeKind, ShapeUnit> = \{([^}]*)\}/.exec(index)![1].match(/\w+/g)!;
+		assert.equal(kinds.length, 15);
+		for (const kind of kinds) {
+			const file = `nodes/shared/fields/shapes/${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;
+			assert.match(fs.readFileSync(path.join(REPO, file), 'utf8'), new RegExp(`export const ${kind}: ShapeUnit`), file);
+		}
+	});
+
+	it("the shapes' inverse (write) is the tests', not shipped", () => {
+		assert.deepEqual(filesUsing('write', 'writeGroup'), []);
 	});
 
 	it('special operations are dispatched by descriptor data in nodes/shared/execution/special-operations.ts', () => {

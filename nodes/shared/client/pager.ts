@@ -43,7 +43,7 @@ export interface PageRead {
 	wanted?: number;
 }
 
-/** How the cursor parameters of v1 lists are described in the editor (shapes.ts). */
+/** How the cursor parameters of v1 lists are described in the editor (fields/shapes/describe.ts). */
 export const CURSOR_DESCRIPTIONS: Record<string, string> = {
 	ending_before: 'A cursor: an object ID, to list the objects before it',
 	starting_after: 'A cursor: an object ID, to list the objects after it',

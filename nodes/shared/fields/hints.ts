@@ -1,11 +1,9 @@
 /**
  * What a field's description adds to Stripe's text so that a user who does not know Stripe's API types the
  * right thing (issue 20): the unit of amounts. Recognised from the parameter's name, type and Stripe's own
- * words in the typings; shapes.ts appends the hint to the description.
+ * words in the typings; shapes/describe.ts appends the hint to the description.
  */
-import type { ParamSchema } from '../model/descriptor';
-
-type Schema = Omit<ParamSchema, 'name'> & { name?: string };
+import type { Schema } from '../model/descriptor';
 
 /** Integer amounts in the smallest currency unit (cents), as Stripe counts them. */
 export const MINOR_UNITS_HINT = 'Amount in the smallest currency unit: 1000 = 10.00 USD; zero-decimal currencies such as JPY have none (1000 = 1,000 JPY).';

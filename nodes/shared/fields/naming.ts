@@ -194,3 +194,20 @@ export function firstSentences(text: string, max: number): string {
 	}
 	return out;
 }
+
+/** "line_items" → "Line Item": the name of one entry of a list. */
+export function singular(name: string): string {
+	const label = labelOf(name);
+	if (/ies$/.test(label)) return label.slice(0, -3) + 'y';
+	if (/(sses|xes|ches|shes)$/.test(label)) return label.slice(0, -2); // "Phases" → "Phase", "Addresses" → "Address"
+	if (/[^s]s$/.test(label)) return label.slice(0, -1);
+	return label;
+}
+
+/** "tax rate" → "tax rates", in n8n's sentence case; an acronym takes no plural ("IDs" reads as a miscased word): "tax ID objects". */
+export function plural(noun: string): string {
+	if (/\b[A-Z]{2,}$/.test(noun)) return `${noun} objects`;
+	if (/[^aeiou]y$/.test(noun)) return noun.slice(0, -1) + 'ies';
+	if (/(s|x|z|ch|sh)$/.test(noun)) return noun + 'es';
+	return noun + 's';
+}

@@ -8,19 +8,20 @@
  *   operations, as n8n's own nodes call it; the stored name stays `additionalFields`);
  * - list/search operations: Return All + Limit;
  * - "Using Fields Below" (the above) or "Using JSON" (one object of all parameters), per resource.
- * Each parameter's field comes from its shape (shapes.ts): text, numbers, options, pickers, key/value pairs,
+ * Each parameter's field comes from its shape (shapes/): text, numbers, options, pickers, key/value pairs,
  * nested collections of an object's members, lists of them, a choice of a union's alternatives, or JSON.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FamilyDescriptor, OperationDescriptor, ParamSchema, ResourceDescriptor } from '../model/descriptor';
-import { applyN8nStyle, firstSentences, labelOf } from './naming';
+import { applyN8nStyle, firstSentences, labelOf, plural } from './naming';
+import { planOperation } from './json-rule';
 import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
 
-export { KINDS, locatorField, locatorKind } from '../pickers/kinds';
+export { locatorField, locatorKind } from '../pickers/kinds';
 export { labelOf } from './naming';
 
 /** Parameters the node handles itself instead of showing them as fields. */
@@ -120,7 +121,7 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	const where: LocatorWhere = { path: op.path };
 	for (const p of op.headerParams ?? []) fields.push({ ...property(p, !!p.required), ...show });
 	for (const p of requiredParams(op)) {
-		const f = property(p, !!p.required, 0, where); // a file's field is always required (shapes.ts)
+		const f = property(p, !!p.required, 0, where); // a file's field is always required (shapes/binary.ts)
 		const shownIn = shapeKind(p) === 'binary' ? show : inFields;
 		fields.push({ ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } });
 	}
@@ -166,14 +167,6 @@ function sentenceWords(text: string, capitalFirst: boolean): string {
 		.map((w, i) => (w === w.toUpperCase() ? w : i === 0 && capitalFirst ? w[0].toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()))
 		.join(' ')
 		.replace(/([a-z])-([a-z])/g, '$1 $2'); // n8n's sentence case has no hyphens: "top up"
-}
-
-function plural(noun: string): string {
-	// An acronym takes no plural in n8n's sentence case ("IDs" reads as a miscased word): "tax ID objects".
-	if (/\b[A-Z]{2,}$/.test(noun)) return `${noun} objects`;
-	if (/[^aeiou]y$/.test(noun)) return noun.slice(0, -1) + 'ies';
-	if (/(s|x|z|ch|sh)$/.test(noun)) return noun + 'es';
-	return noun + 's';
 }
 
 function withArticle(noun: string): string {
@@ -371,7 +364,7 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 	}
 	for (const r of resources) {
 		props.push(...inputModeFields(r));
-		for (const op of r.operations) props.push(...operationFields(r, op));
+		for (const op of r.operations) props.push(...operationFields(r, planOperation(op)));
 	}
 	props.push(requestOptionsField(family));
 	return applyN8nStyle(props);
@@ -384,5 +377,6 @@ export function findOperation(
 ): { resource: ResourceDescriptor; operation: OperationDescriptor } | undefined {
 	const r = family.resources.find((x) => x.value === resource);
 	const op = r?.operations.find((x) => x.value === operation);
-	return r && op ? { resource: r, operation: op } : undefined;
+	// The operation as its fields show it: the JSON rule decided for every nested value (json-rule.ts).
+	return r && op ? { resource: r, operation: planOperation(op) } : undefined;
 }

@@ -4,7 +4,9 @@
  */
 import { tryToParseDateTime } from 'n8n-workflow';
 
-import type { ParamSchema } from '../model/descriptor';
+import type { Schema } from '../model/descriptor';
+import { isPlainObject } from '../client/answers';
+import { unwrapLocator } from '../pickers/kinds';
 import { labelOf } from './naming';
 
 export class ParamError extends Error {
@@ -18,8 +20,6 @@ export class ParamError extends Error {
 
 /** Stripe's documented limits on metadata. */
 export const METADATA_LIMITS = { maxKeys: 50, maxKeyLength: 40, maxValueLength: 500 };
-
-type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
 function forMessage(value: unknown): string {
 	let s: string;
@@ -145,10 +145,6 @@ function toList(value: unknown, schema: Schema, path: string, fromText: boolean)
 	return list.map((v, i) => coerce(v, item, `${path}[${i}]`, false));
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-	return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
 function toObject(value: unknown, schema: Schema, path: string): Record<string, unknown> | '' {
 	if (value === '' && schema.emptyable) return '';
 	if (!isPlainObject(value)) throw typeError(path, 'a JSON object', value);
@@ -232,12 +228,6 @@ export function coerce(value: unknown, schema: Schema, path: string, fromText = 
 	}
 }
 
-/** A resource locator's value ({__rl, mode, value}) is its `value`; anything else is itself. */
-export function unwrapLocator(value: unknown): unknown {
-	if (value && typeof value === 'object' && (value as { __rl?: boolean }).__rl) return (value as { value?: unknown }).value;
-	return value;
-}
-
 /**
  * Stripe IDs, each one path segment that the URL parser keeps as it is: non-empty, no whitespace, slashes,
  * `?`, `#`, `%` (so nothing percent-decodes to anything else) or control characters, and not `.` or `..`,
@@ -301,6 +291,6 @@ function parsedMillis(value: unknown, zone: string | undefined): number | undefi
 }
 
 /** A Luxon DateTime (from n8n's expressions: `$now`, `$today`, `DateTime`), whichever copy of Luxon made it. */
-function isDateTimeLike(value: unknown): boolean {
+export function isDateTimeLike(value: unknown): boolean {
 	return !!value && typeof value === 'object' && (value as { isLuxonDateTime?: boolean }).isLuxonDateTime === true;
 }

@@ -27,25 +27,28 @@ export interface ParamSchema {
 	default?: string | number | boolean;
 	/**
 	 * `date-time`: a hand-authored text field shown as a date picker; `unix-time`: a Stripe timestamp (Unix
-	 * seconds), shown as a date-time field and sent as seconds (nodes/shared/fields/shapes.ts).
+	 * seconds), shown as a date-time field and sent as seconds (nodes/shared/fields/shapes/date.ts).
 	 */
 	format?: 'date-time' | 'unix-time';
 	show?: Record<string, string[]>;
 	/**
 	 * Shown as a field of its own though optional: the operation does not work without it (a checkout
-	 * session's `mode`). Set in descriptors/overrides.json; see shapes.ts.
+	 * session's `mode`). Set in descriptors/overrides.json; see fields/shapes/kind.ts.
 	 */
 	promote?: boolean;
-	/** Kept as one JSON field though it could be shown as fields (the JSON rule, nodes/shared/fields/shapes.ts). */
+	/** Kept as one JSON field though it could be shown as fields (the JSON rule, nodes/shared/fields/json-rule.ts). */
 	json?: boolean;
 	/**
 	 * Fields this nested value may show before its largest members become JSON (the JSON rule's limit, raised
 	 * for a value people edit by hand: a subscription update's items). Set in descriptors/overrides.json.
 	 */
 	maxFields?: number;
-	/** The picker of an ID whose name does not say what it is (a subscription item's `id`): a kind of locators.ts. */
+	/** The picker of an ID whose name does not say what it is (a subscription item's `id`): a kind of pickers/objects.ts. */
 	picker?: string;
 }
+
+/** A parameter, or a value inside one (an array's items, a union's alternative), which may have no name. */
+export type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
 export type OperationKind = 'plain' | 'list' | 'search' | 'v2list' | 'report';
 export type HostKind = 'api' | 'files' | 'meterEvents';
@@ -69,6 +72,8 @@ export interface OperationDescriptor {
 	bodyEncoding?: 'form' | 'multipart' | 'json';
 	response?: 'json' | 'binary';
 	badges?: Badge[];
+	/** Every nested parameter is one JSON field (descriptors/overrides.json; the JSON rule, fields/json-rule.ts). */
+	nestedAsJson?: boolean;
 	/**
 	 * How the request is authorised: the credential's key (default), or a meter event session token
 	 * (created with the key via POST /v2/billing/meter_event_session, renewed when it expires).

@@ -11,17 +11,9 @@ import { callStripe } from '../../client/client';
 import { readAll } from '../../client/pager';
 import type { StripeRequest } from '../../client/request';
 import { subRequest } from '../../client/request';
+import { decimalsOf } from '../../model/currencies';
 import type { StripeSettings } from '../../client/transport';
 import { toNodeError } from '../errors';
-
-/** Currencies Stripe counts in whole units, and those counted in thousandths. */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-
-export function decimalsOf(currency: string): number {
-	const c = currency.toLowerCase();
-	return ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
-}
 
 /** Minor units → exact decimal string (no floating point): 1050 usd → "10.50", 1050 jpy → "1050". */
 export function toDecimal(minor: number, currency: string): string {

@@ -1,24 +1,13 @@
-import type {
-	IDataObject,
-	ILoadOptionsFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { SNAPSHOT_EVENT_TYPES, THIN_EVENT_TYPES } from '../../generated/event-types';
 import { callStripe } from '../shared/client/client';
-import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents, MAX_TYPES_FILTER } from '../shared/events/events-api';
-import { eventTypeOptions } from '../shared/pickers/lookups';
+import { createdSeconds, EVENT_RETENTION_SECONDS, fetchRelatedObject, listAll, listSnapshotEvents, MAX_TYPES_FILTER } from '../shared/events/events-api';
 import type { PageStep } from '../shared/client/pager';
 import { pages } from '../shared/client/pager';
 import type { StripeSettings } from '../shared/client/transport';
 import { getStripeSettings } from '../shared/client/transport';
-import { StripeEventsTrigger } from '../StripeEventsTrigger/StripeEventsTrigger.node';
+import { EVENT_SELECTION_PROPERTIES, eventSelectionMethods, EVENTS_SUBTITLE, FETCH_RELATED_OBJECT_OPTION } from '../shared/events/selection';
 
 export const RETENTION_SECONDS = EVENT_RETENTION_SECONDS;
 /**
@@ -53,12 +42,6 @@ interface Listed {
 	event: IDataObject;
 	created: number;
 	rank: number;
-}
-
-/** The webhook trigger's event selection fields, shared so both triggers choose events the same way. */
-function selectionProperties(): INodeProperties[] {
-	const names = ['eventPayload', 'snapshotEvents', 'thinEvents', 'eventsFrom'];
-	return new StripeEventsTrigger().description.properties.filter((p) => names.includes(p.name));
 }
 
 function selection(ctx: IPollFunctions): Selection {
@@ -142,12 +125,8 @@ async function toItem(ctx: IPollFunctions, settings: StripeSettings, sel: Select
 	if (item.account === undefined) item.account = null;
 	if (sel.payload === 'thin') {
 		if (item.context === undefined) item.context = null;
-		const related = (event.related_object ?? {}) as IDataObject;
-		if (sel.fetchRelatedObject && typeof related.url === 'string' && related.url.startsWith('/v1/')) {
-			const context = typeof event.context === 'string' && event.context ? event.context : undefined;
-			const obj = await callStripe(ctx, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: context }, 'throw');
-			item.related_object_data = obj.body as IDataObject;
-		}
+		const related = sel.fetchRelatedObject ? await fetchRelatedObject(ctx, settings, event) : undefined;
+		if (related) item.related_object_data = related;
 	}
 	return item;
 }
@@ -165,7 +144,7 @@ export class StripeEventsPollingTrigger implements INodeType {
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{($parameter["eventPayload"] === "thin" ? $parameter["thinEvents"] : $parameter["snapshotEvents"]).join(", ")}}',
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow on Stripe events by polling Stripe’s Events API; needs no public URL',
 		defaults: { name: 'Stripe Events Polling Trigger' },
 		polling: true,
@@ -180,7 +159,7 @@ export class StripeEventsPollingTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			...selectionProperties(),
+			...EVENT_SELECTION_PROPERTIES,
 			{
 				displayName: 'Start From',
 				name: 'startFrom',
@@ -208,29 +187,13 @@ export class StripeEventsPollingTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Fetch Related Object',
-						name: 'fetchRelatedObject',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to fetch the object the event is about (from its related object URL) into related_object_data (thin events)',
-						displayOptions: { show: { '/eventPayload': ['thin'] } },
-					},
+					FETCH_RELATED_OBJECT_OPTION,
 				],
 			},
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getSnapshotEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return eventTypeOptions(SNAPSHOT_EVENT_TYPES, { all: true });
-			},
-			async getThinEventTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return eventTypeOptions(THIN_EVENT_TYPES);
-			},
-		},
-	};
+	methods = eventSelectionMethods;
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await pollEvents(this, Math.floor(pollClock.now() / 1000));

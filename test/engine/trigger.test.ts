@@ -12,12 +12,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { signatureHeader } from '../../nodes/shared/events/signature';
-import {
-	forgetProcessClaims,
-	SEEN_EVENTS_MAX,
-	SEEN_EVENTS_RETENTION_SECONDS,
-	StripeEventsTrigger,
-} from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
+import { forgetProcessClaims, SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS } from '../../nodes/shared/events/replay-memory';
+import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
 import { deliver, runHook, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';

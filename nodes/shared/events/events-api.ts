@@ -73,3 +73,19 @@ export async function listSnapshotEvents(ctx: StripeContext, settings: StripeSet
 	}
 	return out;
 }
+
+/** The account a thin event belongs to (its `context`); undefined: the credential's account. */
+export function thinEventAccount(event: IDataObject): string | undefined {
+	return typeof event.context === 'string' && event.context ? event.context : undefined;
+}
+
+/**
+ * The object a thin event is about, fetched from its related object URL with the event's context as the account;
+ * undefined when the event has no v1 related object.
+ */
+export async function fetchRelatedObject(ctx: StripeContext, settings: StripeSettings, event: IDataObject): Promise<IDataObject | undefined> {
+	const related = (event.related_object ?? {}) as IDataObject;
+	if (typeof related.url !== 'string' || !related.url.startsWith('/v1/')) return undefined;
+	const obj = await callStripe(ctx, settings, { method: 'GET', path: related.url, apiMode: 'v1', stripeAccount: thinEventAccount(event) }, 'throw');
+	return obj.body as IDataObject;
+}

@@ -1,0 +1,170 @@
+/**
+ * The webhook trigger's v2 event destination at Stripe: created at activation with the node's settings,
+ * checked whenever n8n runs the activation check, replaced when it is gone, disabled or stale, deleted at
+ * deactivation; destinations left behind for the same URL are removed, so they never pile up.
+ */
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { callStripe } from '../client/client';
+import type { PageStep } from '../client/pager';
+import { pages } from '../client/pager';
+import type { StripeContext, StripeSettings } from '../client/transport';
+import { getStripeSettings, stripeError } from '../client/transport';
+import type { TriggerStaticData } from './trigger-state';
+import { hookSlot } from './trigger-state';
+
+const DESTINATIONS = '/v2/core/event_destinations';
+
+/** What the node's settings ask Stripe for; compared with the live destination by checkExists. */
+interface DesiredDestination {
+	url: string;
+	eventPayload: 'snapshot' | 'thin';
+	enabledEvents: string[];
+	eventsFrom: string[];
+	snapshotApiVersion?: string;
+}
+
+function desiredDestination(ctx: IHookFunctions, settings: StripeSettings): DesiredDestination {
+	const eventPayload = ctx.getNodeParameter('eventPayload', 'snapshot') as 'snapshot' | 'thin';
+	const events = ctx.getNodeParameter(eventPayload === 'thin' ? 'thinEvents' : 'snapshotEvents', []) as string[];
+	const eventsFrom = (ctx.getNodeParameter('eventsFrom', ['self']) as string[]).slice().sort();
+	const version = String(ctx.getNodeParameter('snapshotApiVersion', '') || '').trim() || settings.apiVersion;
+	return {
+		url: ctx.getNodeWebhookUrl('default') as string,
+		eventPayload,
+		enabledEvents: [...new Set(events)].sort(),
+		eventsFrom: eventsFrom.length ? eventsFrom : ['self'],
+		...(eventPayload === 'snapshot' ? { snapshotApiVersion: version } : {}),
+	};
+}
+
+function matches(live: IDataObject, want: DesiredDestination): boolean {
+	const sorted = (v: unknown) => (Array.isArray(v) ? v.map(String).sort() : []);
+	const endpoint = (live.webhook_endpoint ?? {}) as IDataObject;
+	return (
+		live.status === 'enabled' &&
+		live.type === 'webhook_endpoint' &&
+		endpoint.url === want.url &&
+		live.event_payload === want.eventPayload &&
+		JSON.stringify(sorted(live.enabled_events)) === JSON.stringify(want.enabledEvents) &&
+		JSON.stringify(sorted(live.events_from ?? ['self'])) === JSON.stringify(want.eventsFrom) &&
+		(want.eventPayload !== 'snapshot' || live.snapshot_api_version === want.snapshotApiVersion)
+	);
+}
+
+/** Delete a destination; one that is already gone counts as deleted. */
+async function deleteDestination(ctx: StripeContext, settings: StripeSettings, id: string): Promise<void> {
+	const res = await callStripe(ctx, settings, { method: 'DELETE', path: `${DESTINATIONS}/${encodeURIComponent(id)}`, apiMode: 'v2' }, 'return');
+	if (res.statusCode >= 400 && res.statusCode !== 404) throw stripeError(ctx, res);
+}
+
+/** Destinations pointing at this node's URL that we no longer track (lost static data): removed, no orphans. */
+async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url: string): Promise<void> {
+	const first = { include: ['webhook_endpoint.url'], limit: 100 };
+	const fetchPage = async (step: PageStep | undefined) =>
+		(
+			await callStripe(
+				ctx,
+				settings,
+				step && 'path' in step ? { method: 'GET', path: step.path, apiMode: 'v2' } : { method: 'GET', path: DESTINATIONS, params: first, apiMode: 'v2' },
+				'throw',
+			)
+		).body;
+	for await (const rows of pages(fetchPage, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
+		for (const d of rows) {
+			if (((d.webhook_endpoint ?? {}) as IDataObject).url === url) await deleteDestination(ctx, settings, String(d.id));
+		}
+	}
+}
+
+/** The request body that creates the destination the node's settings ask for, with its signing secret returned. */
+function creationBody(ctx: IHookFunctions, want: DesiredDestination): IDataObject {
+	const workflow = ctx.getWorkflow();
+	return {
+		name: `n8n ${workflow.name ?? ''}`.trim().slice(0, 100),
+		description:
+			`Created by n8n for workflow "${workflow.name ?? ''}" (${workflow.id ?? 'unsaved'}), node "${ctx.getNode().name}". Deleted when the workflow is deactivated.`.slice(
+				0,
+				500,
+			),
+		type: 'webhook_endpoint',
+		event_payload: want.eventPayload,
+		enabled_events: want.enabledEvents,
+		events_from: want.eventsFrom,
+		...(want.snapshotApiVersion ? { snapshot_api_version: want.snapshotApiVersion } : {}),
+		webhook_endpoint: { url: want.url },
+		include: ['webhook_endpoint.signing_secret', 'webhook_endpoint.url'],
+	};
+}
+
+/** n8n's activation check: true if the stored destination is live and still what the node asks for. */
+async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+	const key = hookSlot(this, data);
+	const id = data[key.id];
+	if (!id) return false;
+	const settings = await getStripeSettings(this);
+	const want = desiredDestination(this, settings);
+	const path = `${DESTINATIONS}/${encodeURIComponent(id)}`;
+	const res = await callStripe(this, settings, { method: 'GET', path, params: { include: ['webhook_endpoint.url'] }, apiMode: 'v2' }, 'return');
+	if (res.statusCode === 404) {
+		delete data[key.id];
+		delete data[key.secret];
+		return false;
+	}
+	if (res.statusCode >= 400) throw stripeError(this, res);
+	if (data[key.secret] && matches(res.body as IDataObject, want)) return true;
+	// Disabled, or no longer what the node asks for: replace it (create() deletes the stale one).
+	return false;
+}
+
+/** Creates the destination (replacing a stale one and any orphan for the URL) and stores its ID and secret. */
+async function create(this: IHookFunctions): Promise<boolean> {
+	const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+	const key = hookSlot(this, data);
+	const settings = await getStripeSettings(this);
+	const want = desiredDestination(this, settings);
+	if (!want.enabledEvents.length) {
+		throw new NodeApiError(this.getNode(), {}, { message: 'Choose at least one event type to receive' });
+	}
+	const stale = data[key.id];
+	if (stale) await deleteDestination(this, settings, stale);
+	delete data[key.id];
+	delete data[key.secret];
+	await deleteOrphans(this, settings, want.url);
+	const res = await callStripe(this, settings, { method: 'POST', path: DESTINATIONS, apiMode: 'v2', params: creationBody(this, want) }, 'throw');
+	const created = res.body as IDataObject;
+	const secret = ((created.webhook_endpoint ?? {}) as IDataObject).signing_secret;
+	if (!created.id || typeof secret !== 'string') {
+		if (created.id) await deleteDestination(this, settings, String(created.id));
+		throw new NodeApiError(this.getNode(), {}, { message: 'Stripe created the event destination without returning its signing secret' });
+	}
+	data[key.id] = String(created.id);
+	data[key.secret] = secret;
+	data[key.url] = want.url;
+	// Catch-up starts at the first activation; a later one keeps it, so the inactive time is caught up.
+	if (!key.test && typeof data.caughtUpTo !== 'number') {
+		data.caughtUpTo = Math.floor(Date.now() / 1000);
+		data.catchUpStart = data.caughtUpTo;
+	}
+	return true;
+}
+
+/** Deletes the destination at deactivation (and when n8n stops listening for a test event). */
+async function remove(this: IHookFunctions): Promise<boolean> {
+	const data = this.getWorkflowStaticData('node') as TriggerStaticData;
+	const key = hookSlot(this, data);
+	const id = data[key.id];
+	if (id) {
+		const settings = await getStripeSettings(this);
+		await deleteDestination(this, settings, id);
+	}
+	delete data[key.id];
+	delete data[key.secret];
+	delete data[key.url];
+	return true;
+}
+
+/** The trigger's `webhookMethods.default`. */
+export const destinationHooks = { checkExists, create, delete: remove };

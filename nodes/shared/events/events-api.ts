@@ -4,6 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { callStripe } from '../client/client';
 import { readAll, readPages } from '../client/pager';
 import type { StripeContext, StripeSettings } from '../client/transport';
 

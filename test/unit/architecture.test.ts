@@ -5,7 +5,7 @@
  * - one pager: only pager.ts follows cursors (starting_after, ending_before, next_page, next_page_url, has_more);
  * - special operations are dispatched in special-operations.ts, by descriptor data;
  * - imports flow one way: no import cycle under nodes/ (type-only imports included), and the folders of
- *   nodes/shared/ import in the order model ← client ← pickers, events ← fields ← execution ← the nodes.
+ *   nodes/shared/ import in the order model ← client ← pickers ← events, fields ← execution ← the nodes.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -147,7 +147,7 @@ export function findCycle(graph: Map<string, string[]>): string[] | undefined {
 }
 
 /** The folders of nodes/shared/ in import order: a folder imports only from folders of a lower rank (and itself). */
-const LAYERS: Record<string, number> = { model: 0, client: 1, pickers: 2, events: 2, fields: 3, execution: 4 };
+const LAYERS: Record<string, number> = { model: 0, client: 1, pickers: 2, events: 3, fields: 3, execution: 4 };
 
 /** A file's folder and rank: nodes/shared/<folder>/…, or a node's own folder (nodes/<Node>/…), which ranks above them all. */
 function layerOf(file: string): { folder: string; rank: number } | undefined {
@@ -157,11 +157,8 @@ function layerOf(file: string): { folder: string; rank: number } | undefined {
 	return node ? { folder: node[1], rank: Object.keys(LAYERS).length } : undefined;
 }
 
-/**
- * Imports between two nodes' own folders that are known and allowed: the polling trigger reuses the webhook
- * trigger's event fields (to move to nodes/shared/events/ when the trigger is split by job).
- */
-const NODE_TO_NODE = ['nodes/StripeEventsPollingTrigger/StripeEventsPollingTrigger.node.ts → nodes/StripeEventsTrigger/StripeEventsTrigger.node.ts'];
+/** Imports between two nodes' own folders that are known and allowed (none: the triggers share nodes/shared/events/). */
+const NODE_TO_NODE: string[] = [];
 
 describe('imports flow one way', () => {
 	it('the cycle check finds a cycle, type-only or not, and none in a chain', () => {
@@ -203,7 +200,7 @@ describe('imports flow one way', () => {
 		assert.deepEqual(folders.sort(), Object.keys(LAYERS).sort());
 	});
 
-	it('folders import one way: model ← client ← pickers, events ← fields ← execution ← the nodes', () => {
+	it('folders import one way: model ← client ← pickers ← events, fields ← execution ← the nodes', () => {
 		const wrong: string[] = [];
 		for (const [file, targets] of importGraph()) {
 			const from = layerOf(file);

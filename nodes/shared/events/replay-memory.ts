@@ -4,7 +4,6 @@
  * within one process, claims checked and taken in one synchronous step.
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { Slot, TriggerStaticData } from './trigger-state';
 
@@ -19,9 +18,10 @@ export function alreadySeen(data: TriggerStaticData, eventId: string, now: numbe
 }
 
 /**
- * Records accepted event IDs in the node's static data, which n8n saves to its database after the
- * delivery (in every process that serves webhooks: main, or the webhook processors in queue mode) and
- * loads again for the next one; so it survives restarts and is seen by every process.
+ * Records accepted event IDs in the node's static data, which n8n saves to its database when the delivery
+ * is answered, before the execution starts (delivery.ts answers Stripe itself for that), in every process that
+ * serves webhooks (main, or the webhook processors in queue mode), and loads again for the next delivery; so
+ * it survives restarts and is seen by every process.
  */
 export function rememberEvents(data: TriggerStaticData, eventIds: string[], now: number, tolerance: number): void {
 	const keep = Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS);
@@ -30,7 +30,6 @@ export function rememberEvents(data: TriggerStaticData, eventIds: string[], now:
 	entries.sort((a, b) => a[1] - b[1]);
 	// A new object (not a nested write), so n8n's change tracking marks the static data as changed.
 	data.seenEvents = Object.fromEntries(entries.slice(-SEEN_EVENTS_MAX));
-	markChangedAfterStart(data);
 }
 
 /**
@@ -43,7 +42,7 @@ export function rememberEvents(data: TriggerStaticData, eventIds: string[], now:
 const claims = new Map<string, number>();
 const CLAIMS_MAX = 50_000;
 
-export function claimKey(ctx: IWebhookFunctions, slot: Slot, eventId: string): string {
+export function claimKey(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>, slot: Slot, eventId: string): string {
 	return [ctx.getWorkflow().id ?? '', ctx.getNode().name, slot.id, eventId].join('\u0000');
 }
 
@@ -68,25 +67,4 @@ export function claim(key: string, now: number, tolerance: number): boolean {
 /** Gives a claim back (the delivery did not start), so Stripe's retry runs it. */
 export function releaseClaim(key: string): void {
 	claims.delete(key);
-}
-
-/**
- * n8n 2.41.1 loses a webhook's static-data change when the delivery starts an execution: WorkflowRunner.run
- * (establishContextForPersistence) wraps the same static-data object in a new Workflow, which resets its
- * "changed" flag, before the webhook server saves changed static data after starting the execution; so
- * nothing is saved (verified in n8n's source and in a real n8n, regular and queue mode). Writing the value
- * again once that has happened marks it changed again: a few times, from right after this webhook call
- * until a few seconds later, so that one write falls between the reset and the save. Harmless otherwise.
- */
-function markChangedAfterStart(data: TriggerStaticData): void {
-	const again = () => {
-		const seen = data.seenEvents;
-		data.seenEvents = seen;
-	};
-	void (async () => {
-		for (const ms of [0, 5, 15, 30, 50, 150, 250, 500, 1000, 2000]) {
-			await sleep(ms);
-			again();
-		}
-	})();
 }

@@ -423,6 +423,27 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.equal((await deliver(setup({}, both()), signed(raw, testSecret))).status, 401);
 	});
 
+	it('Listen for test event: the manual run, which n8n 2.41 runs through trigger(), outputs the test delivery', async () => {
+		const test = (): TriggerSetup => ({
+			...setup({}, { 'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST } }),
+			isTest: true,
+		});
+		const delivered = await deliver(test(), signed(eventRaw('evt_listen_run'), testSecret));
+		assert.equal(delivered.items?.length, 1);
+		const run = await runTrigger(test(), 'manual', 'manual');
+		assert.equal(typeof run.response.manualTriggerFunction, 'function');
+		await run.response.manualTriggerFunction!();
+		assert.deepEqual(
+			run.emitted.map((items) => items.map((i) => i.id)),
+			[['evt_listen_run']],
+		);
+		assert.deepEqual(run.cron, [], 'no destination check in a manual run');
+		// A manual run in a process that received no test delivery (e.g. offloaded to a worker) outputs nothing, and ends.
+		const other = await runTrigger(test(), 'manual', 'manual');
+		await other.response.manualTriggerFunction!();
+		assert.deepEqual(other.emitted, [[]]);
+	});
+
 	it('the same event delivered again (a replay, or a Stripe retry with a new signature) is acknowledged 2xx and starts nothing', async () => {
 		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
 		const raw = eventRaw('evt_once_1');

@@ -14,6 +14,7 @@ import type {
 	INodeParameters,
 	INodeExecutionData,
 	INodeType,
+	ITriggerResponse,
 	IWebhookData,
 	IWebhookResponseData,
 	WorkflowActivateMode,
@@ -231,7 +232,11 @@ export interface TriggerRun {
  * of n8n): emits, failed executions and cron registrations are recorded instead of run; the tests call the
  * ticks themselves (no timers). Static data changes are copied back into the setup when `settle()` is called.
  */
-export async function runTrigger(setup: TriggerSetup, activation: WorkflowActivateMode = 'activate'): Promise<TriggerRun & { settle: () => void }> {
+export async function runTrigger(
+	setup: TriggerSetup,
+	activation: WorkflowActivateMode = 'activate',
+	mode: WorkflowExecuteMode = 'trigger',
+): Promise<TriggerRun & { settle: () => void; response: ITriggerResponse }> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData } = build(setup);
 	const run: TriggerRun = { emitted: [], savedOnEmit: [], failed: [], ticks: [], cron: [] };
@@ -252,13 +257,13 @@ export async function runTrigger(setup: TriggerSetup, activation: WorkflowActiva
 		workflow,
 		node,
 		additionalData,
-		'trigger',
+		mode,
 		activation,
 		emit as never,
 		() => undefined,
 		(e: Error) => run.failed.push(e),
 		scheduling as never,
 	);
-	await setup.nodeType.trigger!.call(ctx);
-	return { ...run, settle: () => keepStaticData(setup, workflow) };
+	const response = (await setup.nodeType.trigger!.call(ctx)) ?? {};
+	return { ...run, response, settle: () => keepStaticData(setup, workflow) };
 }

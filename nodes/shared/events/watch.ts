@@ -16,7 +16,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { callStripe } from '../client/client';
 import { getStripeSettings } from '../client/transport';
 import { catchUp } from './catch-up';
-import { rememberEvents } from './replay-memory';
+import { rememberEvents, takeTestItems } from './replay-memory';
 import { DEFAULT_TOLERANCE_SECONDS } from './signature';
 import type { TriggerStaticData } from './trigger-state';
 
@@ -33,9 +33,16 @@ export const CHECK_DESTINATION_OPTION: INodeProperties = {
 		'How often n8n checks that the event destination still exists and is enabled at Stripe: a disabled one is enabled again; a deleted one is reported as a failed execution and replaced at n8n’s next start. 0: never.',
 };
 
-/** The trigger's `trigger()`. Manual runs ("Listen for test event") use the test webhook only. */
+/**
+ * The trigger's `trigger()`. In a manual run ("Listen for test event") n8n 2.41 runs a node that has a
+ * `trigger()` through it rather than passing the test delivery's items on: it outputs the items of the test
+ * delivery this process received (none when the run was offloaded to a worker, which did not receive it).
+ */
 export async function watchDestination(ctx: ITriggerFunctions): Promise<ITriggerResponse> {
-	if (ctx.getMode() === 'manual') return {};
+	if (ctx.getMode() === 'manual') {
+		// n8n replaces ctx.emit for manual runs after trigger() returns: read it when called.
+		return { manualTriggerFunction: async () => ctx.emit([ctx.helpers.returnJsonArray(takeTestItems(ctx) ?? [])]) };
+	}
 	await startMissedEvents(ctx);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const minutes = Math.floor(Number(options.checkEveryMinutes ?? DEFAULT_CHECK_MINUTES));

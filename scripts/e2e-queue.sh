@@ -83,7 +83,7 @@ done
 if [ "$(id -u)" = "0" ]; then chown -R "$(id -u):$(id -g)" "$WORK/logs"; chown postgres: "$WORK/logs/postgres.log"; fi
 
 # --- the package in every process's community folder (one folder without it) ----------------------------
-for f in main webhook worker1 worker2; do
+for f in main webhook webhook2 worker1 worker2; do
 	mkdir -p "$WORK/$f"
 	n8n_install_package "$WORK/$f"
 done

@@ -200,6 +200,56 @@ export class StripeEventsPollingTrigger implements INodeType {
 	}
 }
 
+/** *Fetch Test Event*: the latest matching event of the last 30 days; nothing is saved. */
+async function fetchTestEvent(ctx: IPollFunctions, settings: StripeSettings, sel: Selection, now: number): Promise<INodeExecutionData[][]> {
+	let latest: Listed | undefined;
+	let rank = 0;
+	for (const account of await sources(ctx, settings, sel)) {
+		const rows =
+			sel.payload === 'thin'
+				? await thinEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, true)
+				: await snapshotEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, true);
+		for (const event of rows) {
+			const c = { event, created: createdSeconds(event), rank: rank-- };
+			if (!latest || c.created > latest.created) latest = c;
+		}
+	}
+	if (!latest) {
+		throw new NodeOperationError(ctx.getNode(), 'No matching Stripe event in the last 30 days', {
+			description: 'Cause one in test mode (e.g. create a customer for customer.created), then fetch again. Stripe keeps events for 30 days.',
+		});
+	}
+	return [[{ json: await toItem(ctx, settings, sel, latest.event) }]];
+}
+
+/**
+ * The first poll after activation sets where to start: the moment chosen (returned: read from there), checked to
+ * lie within Stripe's 30 days, or now (undefined: nothing to read yet).
+ */
+function startingPoint(ctx: IPollFunctions, state: PollState, now: number): number | undefined {
+	const startFrom = ctx.getNodeParameter('startFrom', 'now') as string;
+	if (startFrom === 'moment') {
+		const raw = ctx.getNodeParameter('startAt', '') as string;
+		const ms = Date.parse(raw);
+		if (!raw || !Number.isFinite(ms)) throw new NodeOperationError(ctx.getNode(), `"Start At" is not a date and time: "${raw}"`);
+		const at = Math.floor(ms / 1000);
+		if (at < now - RETENTION_SECONDS) {
+			throw new NodeOperationError(ctx.getNode(), `"Start At" (${iso(at)}) is more than 30 days ago`, {
+				description: `Stripe keeps events for 30 days: choose a moment after ${iso(now - RETENTION_SECONDS)}.`,
+			});
+		}
+		if (at > now) throw new NodeOperationError(ctx.getNode(), `"Start At" (${iso(at)}) is in the future`);
+		state.since = at;
+		state.start = at;
+		state.emitted = {};
+		return at;
+	}
+	state.since = now;
+	state.start = now;
+	state.emitted = {};
+	return undefined;
+}
+
 /**
  * One poll. Manual runs (*Fetch Test Event*) show the latest matching event and change nothing. Otherwise the
  * first poll after activation only sets where to start (now, or the moment chosen); every later poll reads all
@@ -208,57 +258,17 @@ export class StripeEventsPollingTrigger implements INodeType {
 async function pollEvents(ctx: IPollFunctions, now: number): Promise<INodeExecutionData[][] | null> {
 	const sel = selection(ctx);
 	const settings = await getStripeSettings(ctx);
-	if (ctx.getMode() === 'manual') {
-		let latest: Listed | undefined;
-		let rank = 0;
-		for (const account of await sources(ctx, settings, sel)) {
-			const rows =
-				sel.payload === 'thin'
-					? await thinEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, true)
-					: await snapshotEvents(ctx, settings, sel, now - RETENTION_SECONDS, account, true);
-			for (const event of rows) {
-				const c = { event, created: createdSeconds(event), rank: rank-- };
-				if (!latest || c.created > latest.created) latest = c;
-			}
-		}
-		if (!latest) {
-			throw new NodeOperationError(ctx.getNode(), 'No matching Stripe event in the last 30 days', {
-				description: 'Cause one in test mode (e.g. create a customer for customer.created), then fetch again. Stripe keeps events for 30 days.',
-			});
-		}
-		return [[{ json: await toItem(ctx, settings, sel, latest.event) }]];
-	}
+	if (ctx.getMode() === 'manual') return await fetchTestEvent(ctx, settings, sel, now);
 
 	const state = ctx.getWorkflowStaticData('node') as PollState;
 	const first = !polled.has(ctx);
 	polled.add(ctx);
-	if (state.since === undefined) {
-		const startFrom = ctx.getNodeParameter('startFrom', 'now') as string;
-		if (startFrom === 'moment') {
-			const raw = ctx.getNodeParameter('startAt', '') as string;
-			const ms = Date.parse(raw);
-			if (!raw || !Number.isFinite(ms)) throw new NodeOperationError(ctx.getNode(), `"Start At" is not a date and time: "${raw}"`);
-			const at = Math.floor(ms / 1000);
-			if (at < now - RETENTION_SECONDS) {
-				throw new NodeOperationError(ctx.getNode(), `"Start At" (${iso(at)}) is more than 30 days ago`, {
-					description: `Stripe keeps events for 30 days: choose a moment after ${iso(now - RETENTION_SECONDS)}.`,
-				});
-			}
-			if (at > now) throw new NodeOperationError(ctx.getNode(), `"Start At" (${iso(at)}) is in the future`);
-			state.since = at;
-			state.start = at;
-			state.emitted = {};
-		} else {
-			state.since = now;
-			state.start = now;
-			state.emitted = {};
-			return null;
-		}
-	}
+	let cursor = state.since ?? startingPoint(ctx, state, now);
+	if (cursor === undefined) return null;
 	const edge = now - RETENTION_SECONDS;
-	if (state.since < edge) {
-		state.lost = { from: state.since, to: edge };
-		state.since = edge;
+	if (cursor < edge) {
+		state.lost = { from: cursor, to: edge };
+		state.since = cursor = edge;
 		state.emitted = {};
 	}
 	// A window past retention is reported by a poll of its own (a failed execution naming it); the first poll
@@ -273,14 +283,14 @@ async function pollEvents(ctx: IPollFunctions, now: number): Promise<INodeExecut
 	}
 	const emitted = state.emitted ?? {};
 	const start = state.start ?? 0;
-	const fresh = (await readEvents(ctx, settings, sel, Math.max(edge, start, state.since - OVERLAP_SECONDS))).filter(
+	const fresh = (await readEvents(ctx, settings, sel, Math.max(edge, start, cursor - OVERLAP_SECONDS))).filter(
 		(e) => emitted[String(e.event.id)] === undefined && e.created >= start,
 	);
 	if (!fresh.length) return null;
 	const items: INodeExecutionData[] = [];
 	for (const e of fresh) items.push({ json: await toItem(ctx, settings, sel, e.event) });
 	const newest = fresh[fresh.length - 1].created;
-	const since = Math.max(state.since, newest);
+	const since = Math.max(cursor, newest);
 	const keep: Record<string, number> = {};
 	for (const [id, at] of Object.entries(emitted)) if (at >= since - OVERLAP_SECONDS) keep[id] = at;
 	for (const e of fresh) if (e.created >= since - OVERLAP_SECONDS) keep[String(e.event.id)] = e.created;

@@ -1,15 +1,16 @@
-import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { receiveDelivery } from '../shared/events/delivery';
 import { destinationHooks } from '../shared/events/destinations';
 import { EVENT_SELECTION_PROPERTIES, eventSelectionMethods, EVENTS_SUBTITLE, FETCH_RELATED_OBJECT_OPTION } from '../shared/events/selection';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/events/signature';
+import { CHECK_DESTINATION_OPTION, watchDestination } from '../shared/events/watch';
 
 /**
  * Stripe Events Trigger: its description and wiring. Its jobs live in nodes/shared/events/: the destination at
  * Stripe (destinations.ts), deliveries and catch-up (delivery.ts), the replay memory (replay-memory.ts), the
- * event selection shared with the polling trigger (selection.ts).
+ * event selection shared with the polling trigger (selection.ts), what it does while active (watch.ts).
  */
 export class StripeEventsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -42,7 +43,7 @@ export class StripeEventsTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether each delivery also starts, before its own event, the selected events Stripe did not deliver since the last event this trigger started (e.g. while the workflow was inactive or its destination missing), read from Stripe’s Events API (last 30 days), oldest first',
+					'Whether the selected events Stripe did not deliver since the last event this trigger started (e.g. while the workflow was inactive, n8n was down or the destination missing) are started too, oldest first, from Stripe’s Events API (last 30 days): at each activation and start of n8n, and with each delivery before its own event',
 				displayOptions: { show: { eventPayload: ['snapshot'] } },
 			},
 			{
@@ -62,6 +63,7 @@ export class StripeEventsTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					CHECK_DESTINATION_OPTION,
 					{
 						displayName: 'Fetch Full Event',
 						name: 'fetchEvent',
@@ -90,5 +92,9 @@ export class StripeEventsTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveDelivery(this);
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return await watchDestination(this);
 	}
 }

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 
 import type { Standin } from '../standin/server';
 import { n8nCli, nodeOutput, readLatestExecution, startN8n, stopN8n, type N8nInstance } from './n8n';
-import { executions as allExecutions } from './polling';
+import { executions as allExecutions, executionText } from './polling';
 
 export type Check = (name: string, ok: boolean, detail?: unknown) => boolean;
 
@@ -87,7 +87,12 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: WEBHOOK_ID,
-					parameters: { eventPayload: 'snapshot', snapshotEvents: ['customer.created', 'invoice.paid'], eventsFrom: ['self'] },
+					parameters: {
+						eventPayload: 'snapshot',
+						snapshotEvents: ['customer.created', 'invoice.paid'],
+						eventsFrom: ['self'],
+						options: { checkEveryMinutes: 1 },
+					},
 					credentials: { stripeKeyApi: { id: credential.id, name: credential.name } },
 				},
 			],
@@ -182,10 +187,10 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		const again = await standin.deliver({ event: { id: 'evt_e2e_after_restart', type: 'invoice.paid' } });
 		check('trigger: deliveries still verify after the restart', again.status === 200, again);
 
-		const rest2 = await restClient(`http://127.0.0.1:${server.port}`);
-
 		// The destination is deleted at Stripe while the workflow stays active; two customers are created meanwhile
-		// (their events reach no one). After the repair (deactivate + activate), the next delivery starts them first.
+		// (their events reach no one). The trigger's check (every minute here) notices and reports it; at n8n's next
+		// start n8n registers the trigger again, which replaces the destination, and the trigger starts the events of
+		// the gap at once, in order. Nobody deactivates or activates the workflow.
 		const stripeApi = (method: string, p: string) =>
 			fetch(standin.url + p, { method, headers: { Authorization: `Bearer ${opts.secretKey}`, 'Content-Type': 'application/x-www-form-urlencoded' } });
 		await stripeApi('DELETE', `/v2/core/event_destinations/${afterActivation[0]?.id}`);
@@ -196,23 +201,49 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 			.events()
 			.slice(mark)
 			.filter((e) => e.type === 'customer.created');
-		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
-		const current = await rest2('GET', `/workflows/${workflowId}`);
-		await rest2('POST', `/workflows/${workflowId}/activate`, { versionId: current.versionId });
+		const failedRun = await waitFor(
+			() =>
+				allExecutions(userFolder, workflowId, 'Stripe Events Trigger').find(
+					(e) => e.status === 'error' && /was deleted at Stripe/.test(executionText(userFolder, e.id)),
+				),
+			75_000,
+		);
+		check('trigger: a destination deleted while the workflow is active is reported within its check interval (a failed execution)', Boolean(failedRun), {
+			executions: allExecutions(userFolder, workflowId, 'Stripe Events Trigger').map((e) => e.status),
+		});
+		const countBeforeGap = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;
+		await stopN8n(server);
+		server = await startN8n(userFolder, path.join(opts.logs, 'n8n-trigger-3.log'), { port });
 		const repaired = await until((d) => d.length === 1);
+		check(
+			'trigger: at the next start n8n replaces the deleted destination (no deactivate / activate)',
+			repaired.length === 1 && repaired[0].id !== afterActivation[0]?.id && repaired[0].webhook_endpoint?.url === expectedUrl,
+			repaired,
+		);
+		const gapRun = await waitFor(() =>
+			allExecutions(userFolder, workflowId, 'Stripe Events Trigger')
+				.slice(countBeforeGap)
+				.find((e) => e.items.length > 0),
+		);
+		check(
+			'trigger: the events of the gap are started at that start, in order, in one execution',
+			JSON.stringify(gapRun?.items.map((i) => i.id)) === JSON.stringify(gap.map((e) => e.id)),
+			{ items: gapRun?.items.map((i) => i.id), gap: gap.map((e) => e.id) },
+		);
+		const late = await standin.deliver({ event: gap[0] });
 		await stripeApi('POST', '/v1/customers');
 		const newest = standin.events().at(-1)!;
-		const countBeforeGap = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;
-		const afterGap = await standin.deliver({ event: newest });
-		const gapRun = await waitFor(() => allExecutions(userFolder, workflowId, 'Stripe Events Trigger')[countBeforeGap]);
+		const fresh = await standin.deliver({ event: newest });
+		const freshRun = await waitFor(() => allExecutions(userFolder, workflowId, 'Stripe Events Trigger').find((e) => e.items[0]?.id === newest.id));
+		await sleep(1500);
+		const gapStarts = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').filter((e) => e.items.some((i) => i.id === gap[0].id)).length;
 		check(
-			'trigger: events while the destination was deleted are started, in order, with the first delivery after the repair',
-			repaired.length === 1 &&
-				afterGap.status === 200 &&
-				JSON.stringify(gapRun?.items.map((i) => i.id)) === JSON.stringify([...gap.map((e) => e.id), newest.id]),
-			{ destinations: repaired.length, answer: afterGap.status, items: gapRun?.items.map((i) => i.id), gap: gap.map((e) => e.id) },
+			'trigger: the new destination verifies; a late delivery of a gap event starts nothing, the next event only itself',
+			late.status === 200 && /"duplicate":true/.test(late.body) && fresh.status === 200 && freshRun?.items.length === 1 && gapStarts === 1,
+			{ late: `${late.status} ${late.body}`, fresh: `${fresh.status} ${fresh.body}`, freshItems: freshRun?.items.length, gapStarts },
 		);
 
+		const rest2 = await restClient(`http://127.0.0.1:${server.port}`);
 		await rest2('POST', `/workflows/${workflowId}/deactivate`, {});
 		const afterDeactivation = await until((d) => d.length === 0);
 		check('trigger: deactivation deleted the destination', afterDeactivation.length === 0, afterDeactivation);

@@ -51,6 +51,16 @@ export function executions(userFolder: string, workflowId: string, nodeName: str
 	}
 }
 
+/** An execution's stored data as text (e.g. to find the error a trigger recorded). */
+export function executionText(userFolder: string, executionId: string): string {
+	const db = openDb(userFolder);
+	try {
+		return String(db.prepare('SELECT data FROM execution_data WHERE executionId = ?').get(executionId)?.data ?? '');
+	} finally {
+		db.close();
+	}
+}
+
 function staticData(userFolder: string, workflowId: string): Record<string, unknown> {
 	const db = openDb(userFolder);
 	try {

@@ -27,6 +27,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
+import { signatureHeader } from '../../nodes/shared/events/signature';
 import { startStandin, type Standin } from '../standin/server';
 import { restClient, seedCredits, waitFor } from './flows';
 import { freePort, loadErrors, n8nEnv, requireEnv, stopN8n, type N8nInstance } from './n8n';
@@ -481,6 +482,35 @@ async function main(): Promise<void> {
 		await sleep(2000);
 		check('trigger: none of those started an execution (still 1)', (await delivered(1)) === 1, executions(wfId));
 
+		// A second webhook processor (another replica behind the load balancer): deliveries spread over the two.
+		const webhook2 = await startProc('webhook2', ['webhook'], folder('webhook2'), await freePort(), common, logs);
+		const secretNow = /"signingSecret":\s*"(whsec_[^"]+)"/.exec(stored())?.[1] ?? '';
+		const toWebhook2 = async (e: Record<string, unknown>) => {
+			const raw = JSON.stringify(e);
+			const res = await fetch(`http://127.0.0.1:${webhook2.port}/webhook/${WEBHOOK_ID}/webhook`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signatureHeader(secretNow, Math.floor(Date.now() / 1000), raw) },
+				body: raw,
+			});
+			return { status: res.status, body: await res.text() };
+		};
+		const onSecond = await toWebhook2(event);
+		const newOnSecond = await toWebhook2({ ...event, id: 'evt_queue_p2' });
+		await waitFor(() => (stored().includes('evt_queue_p2') ? true : undefined), 10_000);
+		const backOnFirst = await standin.deliver({ event: { ...event, id: 'evt_queue_p2' } });
+		await sleep(2000);
+		check(
+			'trigger: over two webhook processors, an event started on one is a duplicate on the other, both ways (2 executions)',
+			/"duplicate":true/.test(onSecond.body) &&
+				newOnSecond.status === 200 &&
+				!/duplicate/.test(newOnSecond.body) &&
+				/"duplicate":true/.test(backOnFirst.body) &&
+				(await delivered(2)) === 2 &&
+				executions(wfId).length === 2,
+			{ onSecond, newOnSecond, backOnFirst, executions: executions(wfId).length },
+		);
+		await stopProc(webhook2);
+
 		// The replay memory is in Postgres (static data), not in the webhook processor: restart it.
 		await stopProc(webhookProc);
 		webhookProc = await startWebhook();
@@ -491,7 +521,7 @@ async function main(): Promise<void> {
 			afterRestart,
 		);
 		const second = await standin.deliver({ event: { ...event, id: 'evt_queue_2', type: 'invoice.paid' } });
-		check('trigger: a new event still starts (2 executions)', second.status === 200 && (await delivered(2)) === 2, executions(wfId));
+		check('trigger: a new event still starts (3 executions)', second.status === 200 && (await delivered(3)) === 3, executions(wfId));
 
 		// ---------------------------------------------------------------- Listen for test event (main)
 		section('trigger: Listen for test event on the active workflow');
@@ -540,31 +570,43 @@ async function main(): Promise<void> {
 		check('main restart: still exactly the one destination', JSON.stringify((await live()).map((d) => d.id)) === JSON.stringify([prodId]), await live());
 
 		// ---------------------------------------------------------------- destination deleted while main is down
-		section('trigger: destination deleted at Stripe while main is down (README: what n8n 2.41 does, and the repair)');
+		section('trigger: destination deleted at Stripe while main is down: replaced at the start, the gap started');
 		await stopProc(mainProc);
 		await fetch(`${standin.url}/v2/core/event_destinations/${String(prodId)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
-		seen = standin.requests.length;
+		const gapCustomer = (await (await fetch(`${standin.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET_KEY}` } })).json()) as {
+			id: string;
+		};
+		const gapEvent = standin.events().find((e) => e.type === 'customer.created' && (e.data as { object?: { id?: string } }).object?.id === gapCustomer.id);
+		const beforeStart = executions(wfId).length;
 		mainProc = await startProc('main', ['start'], folder('main'), ports.main, { ...common, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' }, logs);
-		await sleep(3000);
-		const recreated = standin.requests.slice(seen).filter((r) => r.path.startsWith('/v2/core/event_destinations'));
-		check(
-			"n8n 2.41 (publication service on) does not run the trigger's check at start: nothing recreated, the workflow receives nothing",
-			recreated.length === 0 && (await live()).length === 0,
-			recreated.map((r) => `${r.method} ${r.path}`),
-		);
-		const restR = await mainClient(`http://127.0.0.1:${ports.main}`);
-		await restR('POST', `/workflows/${wfId}/deactivate`, {});
-		const current = await restR('GET', `/workflows/${wfId}`);
-		await restR('POST', `/workflows/${wfId}/activate`, { versionId: current.versionId });
 		const repaired = await liveUntil((d) => d.length === 1);
 		check(
-			'repair: deactivate + activate creates a new destination',
+			'main start: n8n registers the trigger again, whose check replaces the deleted destination (no deactivate / activate)',
 			repaired.length === 1 && repaired[0].id !== prodId && repaired[0].webhook_endpoint?.url === prodUrl,
 			repaired,
 		);
+		const gapRun = await waitFor(
+			() =>
+				executions(wfId)
+					.slice(beforeStart)
+					.find((e) => finished(e)),
+			30_000,
+		);
+		const gapItems = gapRun ? output(withData(gapRun), 'Stripe Events Trigger').map((i) => i.id) : [];
+		check(
+			'main start: the event of the gap is started once, on a worker',
+			gapRun?.status === 'success' && JSON.stringify(gapItems) === JSON.stringify([gapEvent?.id]) && Boolean(workerOf(workers, gapRun.id)),
+			{ status: gapRun?.status, items: gapItems, gap: gapEvent?.id },
+		);
+		const lateGap = await standin.deliver({ event: gapEvent });
+		check(
+			'main start: a late delivery of the gap event, through the webhook processor, is a duplicate (new secret verified)',
+			lateGap.status === 200 && /"duplicate":true/.test(lateGap.body),
+			lateGap,
+		);
 		const afterRepair = await standin.deliver({ event: { ...event, id: 'evt_queue_repaired' } });
 		check(
-			'repair: deliveries verify with the new signing secret',
+			'main start: deliveries verify with the new signing secret',
 			afterRepair.status === 200 && /"received":true/.test(afterRepair.body) && !/duplicate/.test(afterRepair.body),
 			afterRepair,
 		);

@@ -9,13 +9,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
 import { signatureHeader } from '../../nodes/shared/events/signature';
 import { forgetProcessClaims, SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS } from '../../nodes/shared/events/replay-memory';
 import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
-import { deliver, runHook, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
+import { deliver, runHook, runTrigger, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
 
@@ -424,6 +423,27 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.equal((await deliver(setup({}, both()), signed(raw, testSecret))).status, 401);
 	});
 
+	it('Listen for test event: the manual run, which n8n 2.41 runs through trigger(), outputs the test delivery', async () => {
+		const test = (): TriggerSetup => ({
+			...setup({}, { 'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST } }),
+			isTest: true,
+		});
+		const delivered = await deliver(test(), signed(eventRaw('evt_listen_run'), testSecret));
+		assert.equal(delivered.items?.length, 1);
+		const run = await runTrigger(test(), 'manual', 'manual');
+		assert.equal(typeof run.response.manualTriggerFunction, 'function');
+		await run.response.manualTriggerFunction!();
+		assert.deepEqual(
+			run.emitted.map((items) => items.map((i) => i.id)),
+			[['evt_listen_run']],
+		);
+		assert.deepEqual(run.cron, [], 'no destination check in a manual run');
+		// A manual run in a process that received no test delivery (e.g. offloaded to a worker) outputs nothing, and ends.
+		const other = await runTrigger(test(), 'manual', 'manual');
+		await other.response.manualTriggerFunction!();
+		assert.deepEqual(other.emitted, [[]]);
+	});
+
 	it('the same event delivered again (a replay, or a Stripe retry with a new signature) is acknowledged 2xx and starts nothing', async () => {
 		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
 		const raw = eventRaw('evt_once_1');
@@ -441,31 +461,29 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.deepEqual(Object.keys(nodeStatic(s).seenEvents as IDataObject).sort(), ['evt_once_1', 'evt_once_2']);
 	});
 
-	it('the replay memory stays marked as changed after n8n 2.41.1 re-wraps the static data to start the execution', async () => {
+	it('n8n 2.41.1 stores the replay memory before it starts the execution: the node answers Stripe itself', async () => {
 		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
-		let resetReproduced: boolean | undefined;
-		let changedAtSave: boolean | undefined;
-		const r = await deliver(s, signed(eventRaw('evt_flag_1')), async (workflow, raw) => {
-			assert.equal(workflow.staticData.__dataChanged, true);
-			// WorkflowRunner.run -> establishContextForPersistence: new Workflow({ staticData: <the same object> }).
-			new Workflow({ id: workflow.id, nodes: Object.values(workflow.nodes), connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: raw });
-			resetReproduced = (workflow.staticData.__dataChanged as boolean) === false;
-			// ...then several database round trips before LiveWebhooks saves the static data if it is marked changed.
-			await new Promise((resolve) => setTimeout(resolve, 60));
-			changedAtSave = workflow.staticData.__dataChanged === true;
-		});
+		const r = await deliver(s, signed(eventRaw('evt_flag_1')));
 		assert.equal(r.items?.length, 1);
-		assert.equal(resetReproduced, true, "n8n's reset of the change flag is reproduced");
-		assert.equal(changedAtSave, true, 'the static data is marked changed again when n8n saves it');
+		assert.equal(r.response.noWebhookResponse, true, 'answered by the node, so n8n saves before it starts the execution');
+		assert.deepEqual(r.body, { received: true });
+		const stored = (r.saved?.['node:Stripe Events Trigger'] ?? {}) as IDataObject;
+		assert.deepEqual(Object.keys((stored.seenEvents ?? {}) as IDataObject), ['evt_flag_1'], 'what n8n writes to its database');
 	});
 
-	it('the replay memory survives a restart (n8n stores static data as JSON in its database)', async () => {
+	it('a replay after a restart, and Stripe’s retry with a new signature, start nothing: from what n8n stored', async () => {
 		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
 		const raw = eventRaw('evt_restart_1');
-		assert.equal((await deliver(s, signed(raw))).items?.length, 1);
-		forgetProcessClaims(); // the restart
-		const reloaded = setup({}, JSON.parse(JSON.stringify(s.staticData)) as IDataObject);
-		assert.equal((await deliver(reloaded, signed(raw))).items, undefined);
+		const first = await deliver(s, signed(raw));
+		assert.equal(first.items?.length, 1);
+		assert.ok(first.saved, 'n8n saved the static data');
+		forgetProcessClaims(); // the restart: only what n8n stored in its database remains
+		const afterRestart = () => setup({}, JSON.parse(JSON.stringify(first.saved)) as IDataObject);
+		const replay = await deliver(afterRestart(), signed(raw));
+		assert.equal(replay.items, undefined);
+		assert.deepEqual(replay.body, { received: true, duplicate: true });
+		forgetProcessClaims(); // another webhook processor
+		assert.equal((await deliver(afterRestart(), signed(raw, secret, now() - 40))).items, undefined, 'a retry signed anew');
 	});
 
 	it('two copies of one event at the same moment start one execution, whatever n8n saves (in one process)', async () => {
@@ -614,6 +632,70 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 			r.items?.slice(0, 2).map((i) => i.id),
 			gap.map((e) => e.id),
 		);
+	});
+
+	it('at the next activation (or start of n8n) the events of the inactive time start at once, oldest first; a late delivery of one starts nothing', async () => {
+		const s = setup();
+		await runHook(s, 'create');
+		await runHook(s, 'delete');
+		const mark = standin.events().length;
+		for (let i = 0; i < 3; i++) await api('/v1/customers', { email: `off-${i}@x.io` });
+		await api('/v1/products', { name: 'not selected' });
+		const gap = standin
+			.events()
+			.slice(mark)
+			.filter((e) => e.type === 'customer.created');
+		assert.equal(gap.length, 3);
+		await runHook(s, 'create');
+		const run = await runTrigger(s);
+		run.settle();
+		assert.deepEqual(
+			run.emitted.map((items) => items.map((i) => i.id)),
+			[gap.map((e) => e.id)],
+			'one execution with the three events, oldest first',
+		);
+		// n8n saves the static data when the trigger emits: the replay memory already has them.
+		const saved = (run.savedOnEmit[0]['node:Stripe Events Trigger'] ?? {}) as IDataObject;
+		assert.deepEqual(Object.keys((saved.seenEvents ?? {}) as IDataObject).sort(), gap.map((e) => String(e.id)).sort());
+		// Another process (a webhook processor, or after a restart) loads what n8n saved: Stripe's late delivery is a duplicate.
+		forgetProcessClaims();
+		const reloaded = setup({}, JSON.parse(JSON.stringify(run.savedOnEmit[0])) as IDataObject);
+		assert.deepEqual((await deliverStored(reloaded, gap[1] as IDataObject)).body, { received: true, duplicate: true });
+		// The next delivery catches up nothing more, and a second start emits nothing.
+		await api('/v1/customers', { email: 'after@x.io' });
+		const next = await deliverStored(reloaded, standin.events().at(-1) as IDataObject);
+		assert.deepEqual(
+			next.items?.map((i) => i.id),
+			[standin.events().at(-1)!.id],
+		);
+		forgetProcessClaims();
+		assert.deepEqual((await runTrigger(reloaded, 'init')).emitted, []);
+	});
+
+	it('while active: a disabled destination is enabled again, a deleted one is reported once as a failed execution', async () => {
+		const s = setup({ options: { checkEveryMinutes: 5 } });
+		await runHook(s, 'create');
+		const id = String(nodeStatic(s).destinationId);
+		const run = await runTrigger(s);
+		assert.deepEqual(run.cron, ['0 */5 * * * *']);
+		const v2 = (path: string, method = 'POST') =>
+			fetch(`${standin.url}/v2/core/event_destinations/${id}${path}`, { method, headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		const status = async () => ((await (await v2('', 'GET')).json()) as IDataObject).status;
+		await run.ticks[0]();
+		assert.equal(await status(), 'enabled');
+		assert.deepEqual(run.failed, []);
+		await v2('/disable');
+		assert.equal(await status(), 'disabled');
+		await run.ticks[0]();
+		assert.equal(await status(), 'enabled', 'enabled again: same destination, same signing secret');
+		await v2('', 'DELETE');
+		await run.ticks[0]();
+		await run.ticks[0]();
+		assert.equal((run.failed as Error[]).length, 1, 'reported once');
+		assert.match((run.failed as Error[])[0].message, new RegExp(`destination ${id} of this trigger was deleted`));
+		assert.deepEqual(run.emitted, []);
+		// Option 0: no check registered.
+		assert.deepEqual((await runTrigger(setup({ options: { checkEveryMinutes: 0 } }))).cron, []);
 	});
 
 	it('Catch Up Missed Events off, or the Events API failing: the delivery starts its own event only', async () => {

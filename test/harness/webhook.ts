@@ -6,13 +6,15 @@
  */
 import { createAdditionalData, createHooks, ensureEngineEnvironment, HarnessCredentialsHelper } from './engine';
 
-import { HookContext, WebhookContext } from 'n8n-core';
+import { HookContext, TriggerContext, WebhookContext } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
 	INodeParameters,
+	INodeExecutionData,
 	INodeType,
+	ITriggerResponse,
 	IWebhookData,
 	IWebhookResponseData,
 	WorkflowActivateMode,
@@ -126,6 +128,32 @@ export interface DeliveryResult {
 	response: IWebhookResponseData;
 	/** Items the workflow would start with (undefined: no execution). */
 	items?: IDataObject[];
+	/**
+	 * The workflow's static data as n8n 2.41.1 stores it in its database after this delivery (undefined: not
+	 * saved): see `savedByN8n`.
+	 */
+	saved?: IDataObject;
+}
+
+const snapshot = (data: IDataObject): IDataObject => JSON.parse(JSON.stringify(data)) as IDataObject;
+
+/**
+ * What n8n 2.41.1 saves of a delivery's static data, in its order (webhooks/webhook-helpers.js executeWebhook,
+ * live-webhooks.js, workflow-runner.js): LiveWebhooks saves the static data when the answer is handed back to it,
+ * if the static data is marked changed. A node that answered itself (`noWebhookResponse`) is handed back
+ * before the execution starts. Starting the execution (WorkflowRunner.run → establishContextForPersistence)
+ * wraps the same static-data object in a new Workflow, which clears the changed flag; an answer n8n sends
+ * itself (`webhookResponse` with `responseMode: 'onReceived'`) is handed back after that.
+ */
+function savedByN8n(workflow: Workflow, staticData: IDataObject, response: IWebhookResponseData): IDataObject | undefined {
+	const saveIfChanged = () => (workflow.staticData.__dataChanged === true ? snapshot(staticData) : undefined);
+	let saved = response.noWebhookResponse === true ? saveIfChanged() : undefined;
+	if (response.workflowData) {
+		new Workflow({ id: workflow.id, nodes: Object.values(workflow.nodes), connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData });
+	}
+	if (response.noWebhookResponse !== true) saved = saveIfChanged();
+	if (saved) delete saved.__dataChanged;
+	return saved;
 }
 
 /**
@@ -174,6 +202,7 @@ export async function deliver(
 	additionalData.httpResponse = res as never;
 	const ctx = new WebhookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'webhook', webhookData, [], null);
 	const response = await setup.nodeType.webhook!.call(ctx);
+	const saved = afterWebhook ? undefined : savedByN8n(workflow, setup.staticData, response);
 	if (afterWebhook) await afterWebhook(workflow, setup.staticData);
 	keepStaticData(setup, workflow);
 	if (!response.noWebhookResponse && response.webhookResponse !== undefined) answer.body = response.webhookResponse;
@@ -182,5 +211,59 @@ export async function deliver(
 		body: answer.body,
 		response,
 		items: response.workflowData ? response.workflowData[0].map((i) => i.json) : undefined,
+		saved,
 	};
+}
+
+export interface TriggerRun {
+	/** What the node emitted: one entry per emit, the items of its first output. */
+	emitted: IDataObject[][];
+	/** The static data as n8n 2.41.1 saves it when the node emits (before it starts the execution). */
+	savedOnEmit: IDataObject[];
+	/** Errors the node recorded as failed executions (saveFailedExecution). */
+	failed: Error[];
+	/** The node's registered timers: call one to run it, as n8n's scheduler would. */
+	ticks: Array<() => unknown>;
+	cron: string[];
+}
+
+/**
+ * The node's trigger() in n8n-core's TriggerContext, in mode `trigger` (activation `activate`, `init` at a start
+ * of n8n): emits, failed executions and cron registrations are recorded instead of run; the tests call the
+ * ticks themselves (no timers). Static data changes are copied back into the setup when `settle()` is called.
+ */
+export async function runTrigger(
+	setup: TriggerSetup,
+	activation: WorkflowActivateMode = 'activate',
+	mode: WorkflowExecuteMode = 'trigger',
+): Promise<TriggerRun & { settle: () => void; response: ITriggerResponse }> {
+	await ensureEngineEnvironment();
+	const { workflow, node, additionalData } = build(setup);
+	const run: TriggerRun = { emitted: [], savedOnEmit: [], failed: [], ticks: [], cron: [] };
+	const emit = (data: INodeExecutionData[][]) => {
+		// trigger-execution-context.factory.js: `void saveStaticData(workflow)` first, then the execution.
+		const saved = JSON.parse(JSON.stringify(setup.staticData)) as IDataObject;
+		delete saved.__dataChanged;
+		run.savedOnEmit.push(saved);
+		run.emitted.push(data[0].map((i) => i.json));
+	};
+	const scheduling = {
+		registerCron: (cron: { expression: string }, onTick: () => unknown) => {
+			run.cron.push(cron.expression);
+			run.ticks.push(onTick);
+		},
+	};
+	const ctx = new TriggerContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		activation,
+		emit as never,
+		() => undefined,
+		(e: Error) => run.failed.push(e),
+		scheduling as never,
+	);
+	const response = (await setup.nodeType.trigger!.call(ctx)) ?? {};
+	return { ...run, response, settle: () => keepStaticData(setup, workflow) };
 }

@@ -10,6 +10,7 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	IPollFunctions,
+	ITriggerFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
@@ -48,7 +49,7 @@ export const DEFAULT_TIMEOUT_MS = 80_000;
 export { observeAnswer, pacedDelayMs, RATE_LIMIT } from './pacing';
 export type { Pacing } from './pacing';
 
-export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type StripeContext = IExecuteFunctions | IHookFunctions | IWebhookFunctions | ILoadOptionsFunctions | IPollFunctions | ITriggerFunctions;
 
 export interface StripeSettings {
 	apiVersion: string;

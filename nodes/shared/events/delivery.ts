@@ -6,14 +6,12 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { callStripe } from '../client/client';
 import { getStripeSettings } from '../client/transport';
-import { createdSeconds, EVENT_RETENTION_SECONDS, fetchRelatedObject, listAll, listSnapshotEvents, thinEventAccount } from './events-api';
-import { alreadySeen, claim, claimKey, releaseClaim, rememberEvents } from './replay-memory';
+import { catchUp } from './catch-up';
+import { fetchRelatedObject, thinEventAccount } from './events-api';
+import { alreadySeen, claim, claimKey, keepTestItems, releaseClaim, rememberEvents } from './replay-memory';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './signature';
 import type { TriggerStaticData } from './trigger-state';
-import { deliverySlot, PRODUCTION } from './trigger-state';
-
-/** How far before `caughtUpTo` the catch-up reads, for events Stripe lists a moment late. */
-export const CATCH_UP_OVERLAP_SECONDS = 120;
+import { deliverySlot } from './trigger-state';
 
 /** The trigger's `webhook()`: see the module comment. */
 export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -43,15 +41,22 @@ export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookR
 		// acknowledged, so Stripe stops retrying, and no second execution.
 		return { webhookResponse: { received: true, duplicate: true } };
 	}
-	const missed = payload === 'snapshot' && !slot.test ? await catchUp(ctx, data, event, eventId, selected, now, tolerance) : [];
+	const until = typeof event.created === 'number' ? event.created : now;
+	const missed = payload === 'snapshot' && !slot.test ? await catchUp(ctx, data, { selected, until, except: eventId, now, tolerance }) : [];
 	const item = await deliveredItem(ctx, event, payload, options, key);
 	// Recorded only once everything above succeeded: a delivery that failed here is retried by Stripe.
 	const started = [...missed.map((m) => String(m.id)), ...(eventId ? [eventId] : [])];
 	if (started.length) rememberEvents(data, started, now, tolerance);
 	const created = typeof event.created === 'number' ? event.created : now;
 	if (typeof data.caughtUpTo === 'number' && created > data.caughtUpTo) data.caughtUpTo = created;
-	// The answer to Stripe: a fixed acknowledgement, never the event (see responseData in the description).
-	return { webhookResponse: { received: true }, workflowData: [ctx.helpers.returnJsonArray([...missed, item])] };
+	// The answer to Stripe, a fixed acknowledgement (never the event), sent here rather than by n8n: n8n 2.41.1
+	// saves the static data (the replay memory above) when the node has answered, before it starts the
+	// execution; when n8n answers, it starts the execution first, which clears the "changed" flag, and saves
+	// nothing (see README, "Each event once").
+	res.status(200).json({ received: true });
+	const items = [...missed, item];
+	if (slot.test) keepTestItems(ctx, items);
+	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray(items)] };
 }
 
 /** The delivered event as an item: thin events fetched when asked, the account it belongs to exposed. */
@@ -71,57 +76,6 @@ async function deliveredItem(ctx: IWebhookFunctions, event: IDataObject, payload
 	if (item.account === undefined) item.account = event.account ?? null;
 	if (payload === 'thin' && item.context === undefined) item.context = event.context ?? null;
 	return item;
-}
-
-/**
- * The selected snapshot events created since the last event this trigger started, up to this delivery's event,
- * that it has not started (not remembered, not claimed in this process): claimed here and returned oldest
- * first, to start before the delivered event. Read from the Events API (the last 30 days), for this account and,
- * when selected, each connected account. If Stripe cannot be read, the delivery starts its own event only and
- * the next delivery tries again.
- */
-async function catchUp(
-	ctx: IWebhookFunctions,
-	data: TriggerStaticData,
-	event: IDataObject,
-	eventId: string | undefined,
-	selected: string[],
-	now: number,
-	tolerance: number,
-): Promise<IDataObject[]> {
-	if (typeof data.caughtUpTo !== 'number' || ctx.getNodeParameter('catchUp', true) === false) return [];
-	const until = typeof event.created === 'number' ? event.created : now;
-	const since = Math.max(data.caughtUpTo - CATCH_UP_OVERLAP_SECONDS, data.catchUpStart ?? 0, now - EVENT_RETENTION_SECONDS);
-	if (until < since) return [];
-	let rows: IDataObject[];
-	try {
-		rows = await missedEvents(ctx, selected, since, until);
-	} catch {
-		return [];
-	}
-	const out: IDataObject[] = [];
-	for (const e of rows) {
-		const id = String(e.id);
-		if (id === eventId || alreadySeen(data, id, now, tolerance)) continue;
-		if (!claim(claimKey(ctx, PRODUCTION, id), now, tolerance)) continue;
-		out.push({ ...e, account: e.account ?? null });
-	}
-	return out;
-}
-
-/** The selected snapshot events created in [since, until], of this account and/or connected accounts, oldest first. */
-async function missedEvents(ctx: IWebhookFunctions, selected: string[], since: number, until: number): Promise<IDataObject[]> {
-	const from = ctx.getNodeParameter('eventsFrom', ['self']) as string[];
-	const settings = await getStripeSettings(ctx);
-	const accounts: Array<string | undefined> = from.length === 0 || from.includes('self') ? [undefined] : [];
-	if (from.includes('other_accounts')) for (const a of await listAll(ctx, settings, '/v1/accounts', { limit: 100 })) accounts.push(String(a.id));
-	const rows: IDataObject[] = [];
-	for (const account of accounts) {
-		const listed = await listSnapshotEvents(ctx, settings, { types: selected, since, until, account });
-		// Newest first from Stripe: reversed, oldest first.
-		rows.push(...listed.reverse());
-	}
-	return rows.filter((e) => createdSeconds(e) >= since).sort((a, b) => createdSeconds(a) - createdSeconds(b));
 }
 
 /** A thin event's full event and related object, fetched with the event's context as the account. */

@@ -3,8 +3,7 @@
  * starts nothing: in the node's static data (saved by n8n, shared by every process through its database) and,
  * within one process, claims checked and taken in one synchronous step.
  */
-import type { IWebhookFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { Slot, TriggerStaticData } from './trigger-state';
 
@@ -19,9 +18,10 @@ export function alreadySeen(data: TriggerStaticData, eventId: string, now: numbe
 }
 
 /**
- * Records accepted event IDs in the node's static data, which n8n saves to its database after the
- * delivery (in every process that serves webhooks: main, or the webhook processors in queue mode) and
- * loads again for the next one; so it survives restarts and is seen by every process.
+ * Records accepted event IDs in the node's static data, which n8n saves to its database when the delivery
+ * is answered, before the execution starts (delivery.ts answers Stripe itself for that), in every process that
+ * serves webhooks (main, or the webhook processors in queue mode), and loads again for the next delivery; so
+ * it survives restarts and is seen by every process.
  */
 export function rememberEvents(data: TriggerStaticData, eventIds: string[], now: number, tolerance: number): void {
 	const keep = Math.max(tolerance, SEEN_EVENTS_RETENTION_SECONDS);
@@ -30,7 +30,6 @@ export function rememberEvents(data: TriggerStaticData, eventIds: string[], now:
 	entries.sort((a, b) => a[1] - b[1]);
 	// A new object (not a nested write), so n8n's change tracking marks the static data as changed.
 	data.seenEvents = Object.fromEntries(entries.slice(-SEEN_EVENTS_MAX));
-	markChangedAfterStart(data);
 }
 
 /**
@@ -43,7 +42,7 @@ export function rememberEvents(data: TriggerStaticData, eventIds: string[], now:
 const claims = new Map<string, number>();
 const CLAIMS_MAX = 50_000;
 
-export function claimKey(ctx: IWebhookFunctions, slot: Slot, eventId: string): string {
+export function claimKey(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>, slot: Slot, eventId: string): string {
 	return [ctx.getWorkflow().id ?? '', ctx.getNode().name, slot.id, eventId].join('\u0000');
 }
 
@@ -71,22 +70,25 @@ export function releaseClaim(key: string): void {
 }
 
 /**
- * n8n 2.41.1 loses a webhook's static-data change when the delivery starts an execution: WorkflowRunner.run
- * (establishContextForPersistence) wraps the same static-data object in a new Workflow, which resets its
- * "changed" flag, before the webhook server saves changed static data after starting the execution; so
- * nothing is saved (verified in n8n's source and in a real n8n, regular and queue mode). Writing the value
- * again once that has happened marks it changed again: a few times, from right after this webhook call
- * until a few seconds later, so that one write falls between the reset and the save. Harmless otherwise.
+ * The items of the last test delivery ("Listen for test event"), per workflow and node, in this process. n8n 2.41
+ * runs the manual execution of a node that has a `trigger()` through that trigger, not through the delivery's
+ * items; the trigger hands these over (watch.ts). Taken once; kept at most TEST_ITEMS_MAX workflows.
  */
-function markChangedAfterStart(data: TriggerStaticData): void {
-	const again = () => {
-		const seen = data.seenEvents;
-		data.seenEvents = seen;
-	};
-	void (async () => {
-		for (const ms of [0, 5, 15, 30, 50, 150, 250, 500, 1000, 2000]) {
-			await sleep(ms);
-			again();
-		}
-	})();
+const testItems = new Map<string, IDataObject[]>();
+const TEST_ITEMS_MAX = 100;
+
+function testKey(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>): string {
+	return [ctx.getWorkflow().id ?? '', ctx.getNode().name].join('\u0000');
+}
+
+export function keepTestItems(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>, items: IDataObject[]): void {
+	testItems.delete(testKey(ctx));
+	testItems.set(testKey(ctx), items);
+	if (testItems.size > TEST_ITEMS_MAX) testItems.delete(testItems.keys().next().value as string);
+}
+
+export function takeTestItems(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>): IDataObject[] | undefined {
+	const items = testItems.get(testKey(ctx));
+	testItems.delete(testKey(ctx));
+	return items;
 }

@@ -30,6 +30,9 @@ import * as path from 'node:path';
 
 import type { Browser, Locator, Page } from 'playwright-core';
 
+import type { RecordedTask, SdkCall } from './recorder';
+import { nodeOfTask, recordingOf, writeRecordings, zonedUnixSeconds } from './recorder';
+
 export type Check = (name: string, ok: boolean, detail?: unknown) => boolean;
 
 export interface EditorSmokeOptions {
@@ -42,6 +45,8 @@ export interface EditorSmokeOptions {
 	standinUrl?: string;
 	secretKey?: string;
 	chromiumPath?: string;
+	/** Only the no-code tasks and the recorded parameter sets (E2E_ONLY=editor): no largest panel, no per-node panels. */
+	tasksOnly?: boolean;
 }
 
 /** The connected account the editor's credential names: the objects the editor creates stay apart from the other flows' ones. */
@@ -302,6 +307,12 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		lastMark = Date.now();
 	};
 	const result: EditorSmokeResult = { timings: [], screenshots: [], blockedRequests: [], schemaRequests: 0, schemasServed: [], totalMs: 0 };
+	/** The nodes whose stored parameters are recorded (recorder.ts), with the stripe-node call for each. */
+	const tasks: RecordedTask[] = [];
+	let lastCall: SdkCall | undefined;
+	/** `action`: the action the node was added with, which names it on the canvas. */
+	const recorded = (file: string, task: string, node: DeclaredNode, action: string, more: Partial<RecordedTask> = {}) =>
+		tasks.push({ file, task, type: node.type, nodeName: action, stripeNode: lastCall!, executedInEditor: true, ...more });
 	const chromiumPath = opts.chromiumPath ?? process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 	fs.rmSync(opts.artifactsDir, { recursive: true, force: true });
 	fs.mkdirSync(path.join(opts.artifactsDir, 'panels'), { recursive: true });
@@ -374,7 +385,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		});
 
 		// ---------------------------------------------------------------- sign in, new workflow
-		await page.goto(`${baseUrl}/signin`);
+		// The first load compiles nothing but fetches the whole editor bundle: slow on a loaded 2-core machine.
+		await page.goto(`${baseUrl}/signin`, { timeout: 120_000 });
 		await page.locator('#emailOrLdapLoginId').fill(OWNER.email);
 		await page.locator('#password').fill(OWNER.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -541,6 +553,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			if (opts.standinUrl && opts.secretKey) await throughFields(page, billing!);
 		}
 
+		if (opts.tasksOnly) return result;
 		// ---------------------------------------------------------------- the largest operation panel, timed
 		mark('credential');
 		phase = 'largest panel';
@@ -705,16 +718,25 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		);
 		await showOutputAsJson(page);
 		await shot(page, '10-checkout-session-create-output', 1500);
-		await sameAsStripeNode('checkout session (mode, success URL, two line items from the list)', ours[0], (sdk) =>
-			sdk.checkout.sessions.create({
-				line_items: [
-					{ price: String(basic.id), quantity: 2 },
-					{ price: String(addon.id), quantity: 1 },
-				],
-				mode: 'payment',
-				success_url: successUrl,
-				ui_mode: 'hosted',
-			}),
+		await sameAsStripeNode('checkout session (mode, success URL, two line items from the list)', ours[0], {
+			method: 'checkout.sessions.create',
+			args: [
+				{
+					line_items: [
+						{ price: String(basic.id), quantity: 2 },
+						{ price: String(addon.id), quantity: 1 },
+					],
+					mode: 'payment',
+					success_url: successUrl,
+					ui_mode: 'hosted',
+				},
+			],
+		});
+		recorded(
+			'checkout-session-create',
+			'Create a checkout session: mode, success URL, two line items with prices picked from the list',
+			checkoutNode!,
+			'Create a checkout session',
 		);
 		await closeNdv(page);
 
@@ -763,14 +785,18 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		);
 		await showOutputAsJson(page);
 		await shot(page, '12-credit-grant-create-output', 1500);
-		await sameAsStripeNode('credit grant (customer from the list, amount, category, scope)', grantReqs[0], (sdk) =>
-			sdk.billing.creditGrants.create({
-				amount: { monetary: { currency: 'usd', value: 1000 }, type: 'monetary' },
-				applicability_config: { scope: { price_type: 'metered' } },
-				category: 'paid',
-				customer: String(ada.id),
-			}),
-		);
+		await sameAsStripeNode('credit grant (customer from the list, amount, category, scope)', grantReqs[0], {
+			method: 'billing.creditGrants.create',
+			args: [
+				{
+					amount: { monetary: { currency: 'usd', value: 1000 }, type: 'monetary' },
+					applicability_config: { scope: { price_type: 'metered' } },
+					category: 'paid',
+					customer: String(ada.id),
+				},
+			],
+		});
+		recorded('credit-grant-create', 'Create a credit grant of 10 USD: customer from the list, amount, category, scope', billing, 'Create a credit grant');
 		await closeNdv(page);
 
 		// ---------------------------------------------------------------- a subscription's item quantity changed
@@ -818,8 +844,15 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		);
 		await showOutputAsJson(page);
 		await shot(page, '15-subscription-item-quantity-output', 1500);
-		await sameAsStripeNode("subscription update (an item's quantity, item picked from the list)", subReqs[0], (sdk) =>
-			sdk.subscriptions.update(String(sub.id), { items: [{ id: item, quantity: 3 }] }),
+		await sameAsStripeNode("subscription update (an item's quantity, item picked from the list)", subReqs[0], {
+			method: 'subscriptions.update',
+			args: [String(sub.id), { items: [{ id: item, quantity: 3 }] }],
+		});
+		recorded(
+			'subscription-update-item-quantity',
+			"Change a subscription's item quantity: subscription and item picked from lists, quantity 3",
+			billing,
+			'Update a subscription',
 		);
 		await closeNdv(page);
 
@@ -845,10 +878,376 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			{ requests: refundReqs.map((r) => `${r.method} ${r.path} -> ${r.status}`), refund: refunds[0], output: out4.text.slice(0, 400) },
 		);
 		await shot(page, '17-partial-refund-output', 1500);
-		await sameAsStripeNode('partial refund (payment intent from the list, amount)', refundReqs[0], (sdk) =>
-			sdk.refunds.create({ amount: 500, payment_intent: String(pi.id) }),
+		await sameAsStripeNode('partial refund (payment intent from the list, amount)', refundReqs[0], {
+			method: 'refunds.create',
+			args: [{ amount: 500, payment_intent: String(pi.id) }],
+		});
+		recorded('refund-create-partial', 'A partial refund: payment intent picked from the list, amount 500', coreNode!, 'Create a refund');
+		await closeNdv(page);
+
+		// Each of these records what it managed to fill even if another stops on an unexpected error.
+		await subscriptionWithTrial(page, billing, String(ada.id), String(monthly.id)).catch(async (e: Error) => {
+			check('editor: subscription with a trial end picked as a date, through fields', false, e.message.split('\n')[0]);
+			await shot(page, '98-failed-subscription-trial').catch(() => undefined);
+			await closeNdv(page).catch(() => undefined);
+		});
+		await recordedOnly(page, coreNode!, String(basic.id));
+		await saveAndRecord(page);
+	}
+
+	// ---------------------------------------------------------------- recorded parameter sets (recorder.ts)
+	/**
+	 * Issue 20, point 12: a subscription with a 14-day trial whose end is picked in the date picker of n8n's
+	 * dateTime field (Additional Fields › Trial End › Date: the day 14 days ahead clicked in the calendar, the time
+	 * typed in the picker's time box), Off Session switched on; executed in the editor and compared with
+	 * stripe-node's request, trial_end being the Unix seconds of the picked wall-clock time in the workflow's time
+	 * zone (computed here with Intl, not with the package's Luxon).
+	 */
+	async function subscriptionWithTrial(page: Page, billing: DeclaredNode, customer: string, price: string): Promise<void> {
+		phase = 'subscription with a trial end picked as a date';
+		const ndv = page.getByTestId('ndv');
+		const zone = await instanceTimezone(page);
+		await settle(page);
+		await selectTrigger(page);
+		const added = await addNode(page, billing, 'Create a subscription');
+		if (!check('editor: Stripe Billing › Create a subscription: parameter panel opens', added.ok, added.note)) return;
+		await pickFromList(page, ndv.getByTestId('resource-locator-customer').getByTestId('rlc-input'), 'Ada Lovelace <ada@example.com>');
+		const items = ndv.getByTestId('fixed-collection-items');
+		await items.getByRole('button', { name: 'Add Item' }).click();
+		await pickFromList(page, items.getByTestId('rlc-input').first(), 'E2E plan · Pro monthly — 25.00 USD / month', 'E2E plan');
+		await items.getByTestId('parameter-input-quantity').locator('input').first().fill('2');
+		await addField(page, ndv, 'Off Session');
+		await ndv.getByTestId('parameter-input-off_session').locator('.el-switch').first().click();
+		await addField(page, ndv, 'Trial End');
+		const trialEnd = ndv.getByTestId('fixed-collection-trial_end');
+		await chooseFixedOption(page, trialEnd, 'Date');
+		const wall = await pickDate(page, trialEnd.getByTestId('parameter-input-value'), 14, '09:00:00');
+		const seconds = zonedUnixSeconds(wall, zone);
+		const days = (seconds - Date.now() / 1000) / 86_400;
+		check(
+			`editor: subscription: the trial end picked in the date picker is ${wall} (${zone}), 14 days ahead`,
+			/^\d{4}-\d\d-\d\dT09:00:00$/.test(wall) && days > 13 && days < 15,
+			{ wall, zone, days },
+		);
+		await shot(page, '18-subscription-trial-end-picked-fields', 1500);
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/subscriptions');
+		check(
+			'editor: subscription with a trial end picked as a date executed in the editor: one POST /v1/subscriptions',
+			reqs.length === 1 && reqs[0].status === 200 && out.ok,
+			{ requests: reqs.map((r) => `${r.method} ${r.path} -> ${r.status} ${r.rawBody}`), output: out.text.slice(0, 400) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '19-subscription-trial-end-output', 1500);
+		await sameAsStripeNode(`subscription with a 14-day trial ending ${wall} ${zone} (picked as a date)`, reqs[0], {
+			method: 'subscriptions.create',
+			args: [{ customer, items: [{ price, quantity: 2 }], off_session: true, trial_end: seconds }],
+		});
+		recorded(
+			'subscription-create-trial-end-date',
+			'A subscription with a 14-day trial: Trial End picked as a date in the date picker',
+			billing,
+			'Create a subscription',
 		);
 		await closeNdv(page);
+	}
+
+	/** Nodes filled through their fields and saved, not executed: their parameters are recorded (recorder.ts). */
+	async function recordedOnly(page: Page, core: DeclaredNode, price: string): Promise<void> {
+		const zone = await instanceTimezone(page);
+		for (const [name, fill] of [
+			['customer create', () => customerCreate(page, core)],
+			['payment link create', () => paymentLinkCreate(page, price)],
+			['customer list', () => customerList(page, core, zone)],
+			['product create using JSON', () => productUsingJson(page)],
+			['file upload', () => fileCreate(page, core)],
+		] as Array<[string, () => Promise<void>]>) {
+			phase = `recorded: ${name}`;
+			try {
+				await selectTrigger(page);
+				await fill();
+			} catch (e) {
+				check(`editor: ${name} filled through its fields`, false, (e as Error).message.split('\n')[0]);
+				await shot(page, `98-failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+			}
+			await closeNdv(page).catch(() => undefined);
+		}
+	}
+
+	/** Name, email, metadata (two entries), an address, a nested collection's field and a choice. */
+	async function customerCreate(page: Page, core: DeclaredNode): Promise<void> {
+		const ndv = page.getByTestId('ndv');
+		await addNode(page, core, 'Create a customer');
+		await ndv.getByTestId('parameter-input-name').locator('input').first().fill('Jenny Rosen');
+		await ndv.getByTestId('parameter-input-email').locator('input').first().fill('jenny.rosen@example.com');
+		await addField(page, ndv, 'Metadata');
+		const metadata = ndv.getByTestId('fixed-collection-metadata');
+		for (const [i, [key, value]] of [
+			['order_id', '6735'],
+			['channel', 'webshop'],
+		].entries()) {
+			await metadata.getByRole('button', { name: 'Add Entry' }).click();
+			await metadata.getByTestId('parameter-input-key').nth(i).locator('input').first().fill(key);
+			await metadata.getByTestId('parameter-input-value').nth(i).locator('input').first().fill(value);
+		}
+		await addField(page, ndv, 'Address');
+		const address = ndv.getByTestId('fixed-collection-address');
+		await address.getByRole('button', { name: 'Add Address' }).click();
+		for (const [field, text] of [
+			['line1', 'Unter den Linden 1'],
+			['city', 'Berlin'],
+			['postal_code', '10117'],
+			['country', 'DE'],
+		])
+			await address.getByTestId(`parameter-input-${field}`).locator('input').first().fill(text);
+		await addField(page, ndv, 'Invoice Settings');
+		await addField(page, ndv, 'Footer', true);
+		await ndv.getByTestId('parameter-input-footer').locator('input, textarea').first().fill('Thank you for your order');
+		await addField(page, ndv, 'Tax Exempt');
+		await pickOption(page, ndv, 'tax_exempt', 'Exempt');
+		await page.keyboard.press('Tab');
+		await shot(page, '20-recorded-customer-create-fields', 1800);
+		lastCall = {
+			method: 'customers.create',
+			args: [
+				{
+					address: { city: 'Berlin', country: 'DE', line1: 'Unter den Linden 1', postal_code: '10117' },
+					email: 'jenny.rosen@example.com',
+					invoice_settings: { footer: 'Thank you for your order' },
+					metadata: { order_id: '6735', channel: 'webshop' },
+					name: 'Jenny Rosen',
+					tax_exempt: 'exempt',
+				},
+			],
+		};
+		recorded('customer-create', 'Create a customer: name, email, two metadata entries, an address, an invoice footer, tax exempt', core, 'Create a customer', {
+			executedInEditor: false,
+		});
+	}
+
+	/** A line item whose price is picked from the list, a multi-options field and a switch. */
+	async function paymentLinkCreate(page: Page, price: string): Promise<void> {
+		const links = nodes.find((n) => n.type.endsWith('.stripePaymentLinks'))!;
+		const ndv = page.getByTestId('ndv');
+		await addNode(page, links, 'Create a payment link');
+		const lineItems = ndv.getByTestId('fixed-collection-line_items');
+		await pickFromList(page, lineItems.getByTestId('rlc-input').first(), 'E2E plan · Basic monthly — 15.00 USD', 'E2E plan');
+		await lineItems.getByTestId('parameter-input-quantity').locator('input').first().fill('3');
+		await addField(page, ndv, 'Payment Method Types');
+		await ndv.getByTestId('parameter-input-payment_method_types').click();
+		for (const label of ['Card', 'Link'])
+			await page
+				.locator('.el-select__popper:visible .el-select-dropdown__item')
+				.filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) })
+				.first()
+				.click();
+		await page.keyboard.press('Escape');
+		await addField(page, ndv, 'Allow Promotion Codes');
+		await ndv.getByTestId('parameter-input-allow_promotion_codes').locator('.el-switch').first().click();
+		await shot(page, '21-recorded-payment-link-create-fields', 1500);
+		lastCall = {
+			method: 'paymentLinks.create',
+			args: [{ line_items: [{ price, quantity: 3 }], allow_promotion_codes: true, payment_method_types: ['card', 'link'] }],
+		};
+		recorded(
+			'payment-link-create',
+			'Create a payment link: price picked from the list, quantity 3, card and link, promotion codes allowed',
+			links,
+			'Create a payment link',
+			{
+				executedInEditor: false,
+			},
+		);
+	}
+
+	/** Filters: an email, and a created range whose start is typed into a date field. */
+	async function customerList(page: Page, core: DeclaredNode, zone: string): Promise<void> {
+		const ndv = page.getByTestId('ndv');
+		await addNode(page, core, 'Get many customers');
+		await ndv.getByTestId('parameter-input-limit').locator('input').first().fill('10');
+		await addField(page, ndv, 'Email');
+		await ndv.getByTestId('parameter-input-email').locator('input').first().fill('jenny.rosen@example.com');
+		await addField(page, ndv, 'Created');
+		const created = ndv.getByTestId('fixed-collection-created');
+		await chooseFixedOption(page, created, 'Range');
+		await addField(page, created, 'On or After', false, true);
+		const input = created.getByTestId('parameter-input-gte').locator('input').first();
+		await input.click();
+		await input.fill('2025-01-01 00:00:00');
+		await input.press('Enter');
+		await page.keyboard.press('Tab');
+		await shot(page, '22-recorded-customer-list-fields', 1500);
+		lastCall = {
+			method: 'customers.list',
+			args: [{ created: { gte: zonedUnixSeconds('2025-01-01T00:00:00', zone) }, email: 'jenny.rosen@example.com', limit: 10 }],
+		};
+		recorded(
+			'customer-list-filters',
+			'Get many customers: limit 10, email filter, created on or after a date typed into the date field',
+			core,
+			'Get many customers',
+			{
+				executedInEditor: false,
+			},
+		);
+	}
+
+	/** "Specify Parameters: Using JSON", the JSON typed into n8n's JSON editor. */
+	async function productUsingJson(page: Page): Promise<void> {
+		const products = nodes.find((n) => n.type.endsWith('.stripeProducts'))!;
+		const ndv = page.getByTestId('ndv');
+		await addNode(page, products, 'Create a product');
+		await pickOption(page, ndv, 'specifyParameters', 'Using JSON');
+		const editor = ndv.getByTestId('parameter-input-parametersJson').locator('.cm-content').first();
+		await editor.click();
+		await page.keyboard.press('Control+a');
+		await page.keyboard.insertText('{"name": "Hoodie", "metadata": {"sku": "H-1"}}');
+		await page.keyboard.press('Tab');
+		await shot(page, '23-recorded-product-create-json', 1500);
+		lastCall = { method: 'products.create', args: [{ name: 'Hoodie', metadata: { sku: 'H-1' } }] };
+		recorded('product-create-json', 'Create a product with Specify Parameters: Using JSON', products, 'Create a product', { executedInEditor: false });
+	}
+
+	/** A file upload: the purpose chosen, the binary field left at "data". */
+	async function fileCreate(page: Page, core: DeclaredNode): Promise<void> {
+		const ndv = page.getByTestId('ndv');
+		await addNode(page, core, 'Create a file');
+		await pickOption(page, ndv, 'purpose', 'Dispute Evidence');
+		if ((await inputValue(ndv, 'purpose')) !== 'Dispute Evidence') await pickOption(page, ndv, 'purpose', 'Dispute Evidence');
+		check(
+			'editor: file upload: Purpose "Dispute Evidence" chosen',
+			(await inputValue(ndv, 'purpose')) === 'Dispute Evidence',
+			await inputValue(ndv, 'purpose'),
+		);
+		await shot(page, '24-recorded-file-create-fields', 1200);
+		const binary = { property: 'data', fileName: 'evidence.txt', mimeType: 'text/plain', text: 'Delivery confirmation for order 6735\n' };
+		lastCall = {
+			method: 'files.create',
+			args: [{ file: { data: `<binary ${binary.property}>`, name: binary.fileName, type: binary.mimeType }, purpose: 'dispute_evidence' }],
+		};
+		recorded('file-create', 'Upload a file: purpose Dispute Evidence, the input binary field "data"', core, 'Create a file', {
+			executedInEditor: false,
+			binary,
+		});
+	}
+
+	/** Saves the workflow (Ctrl+S), reads it back through n8n's REST API and writes one recording per task. */
+	async function saveAndRecord(page: Page): Promise<void> {
+		phase = 'recording the stored parameters';
+		await closeNdv(page);
+		await page.keyboard.press('Control+s');
+		await page.waitForURL(/\/workflow\/(?!new\b)[^/?#]+/, { timeout: 15_000 }).catch(() => undefined);
+		const id = /\/workflow\/([^/?#]+)/.exec(page.url())?.[1];
+		type Saved = { nodes: Array<{ name: string; type: string; typeVersion: number; parameters: Record<string, unknown> }>; settings?: { timezone?: string } };
+		let wf: Saved | undefined;
+		const until = Date.now() + 15_000;
+		do {
+			wf = ((await restGet(page, `/rest/workflows/${id}`).catch(() => ({}))) as { data?: Saved }).data;
+			if (wf && tasks.every((t) => nodeOfTask(wf!.nodes, t))) break;
+			await sleep(500);
+		} while (Date.now() < until);
+		const settings = ((await restGet(page, '/rest/settings')) as { data: { timezone: string; versionCli: string } }).data;
+		const own = wf?.settings?.timezone;
+		const zone = own && own !== 'DEFAULT' ? own : settings.timezone;
+		const out = tasks.flatMap((t) => {
+			const node = wf && nodeOfTask(wf.nodes, t);
+			check(
+				`editor: the saved workflow (GET /rest/workflows/${id}) has the node of "${t.task}"`,
+				Boolean(node),
+				wf?.nodes.map((n) => n.type),
+			);
+			return node ? [{ file: t.file, recording: recordingOf(t, node, zone, settings.versionCli) }] : [];
+		});
+		writeRecordings(opts.repoRoot, opts.artifactsDir, out, process.env.E2E_RECORD === '1', check);
+	}
+
+	/**
+	 * Waits until the editor has saved the new workflow after an execution (its URL changes from /workflow/new to
+	 * /workflow/<id> and the canvas is drawn again), so the next node is not added while the page re-renders.
+	 */
+	async function settle(page: Page): Promise<void> {
+		await page.waitForURL(/\/workflow\/(?!new\b)[^/?#]+/, { timeout: 15_000 }).catch(() => undefined);
+		await page.locator('[data-test-id=canvas-node][data-node-type="n8n-nodes-base.manualTrigger"]').first().waitFor({ timeout: 30_000 });
+		await sleep(1000);
+	}
+
+	/** The instance's time zone (n8n's GENERIC_TIMEZONE), what a workflow without its own setting runs in. */
+	async function instanceTimezone(page: Page): Promise<string> {
+		return ((await restGet(page, '/rest/settings')) as { data: { timezone: string } }).data.timezone;
+	}
+
+	/**
+	 * A GET of n8n's REST API from inside the signed-in page, as the editor sends it (with its `browser-id` header:
+	 * n8n 2.41 answers a request without it 401 and clears the session cookie).
+	 */
+	async function restGet(page: Page, p: string): Promise<unknown> {
+		return await page.evaluate(async (url) => {
+			const storage = (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage;
+			const res = await fetch(url, { headers: { 'browser-id': storage.getItem('n8n-browserId') ?? '' }, credentials: 'include' });
+			return (await res.json()) as unknown;
+		}, p);
+	}
+
+	/**
+	 * Adds an optional field of a collection by its label, through the collection's "Add Field" / "Add Filter"
+	 * select (n8n 2.41: a filterable select, `collection-parameter-add`). Outside fixed collections, the node's own
+	 * Additional Fields / Filters is the last such select (Request Options' "Add Option" aside); `nested`: the one
+	 * of a collection inside it (added just before); inside a fixed collection (`scope`), its only one.
+	 */
+	async function addField(page: Page, scope: Locator, label: string, nested = false, inFixed = false): Promise<void> {
+		const outside = inFixed ? '' : '[not(ancestor::*[starts-with(@data-test-id,"fixed-collection-")])]';
+		const adders = scope
+			.locator(`xpath=.//*[@data-test-id="collection-parameter-add"]${outside}`)
+			.filter({ hasNot: page.locator('input[placeholder="Add Option"]') })
+			.filter({ hasNotText: 'Add Option' });
+		const adder = inFixed ? adders.first() : adders.nth(nested ? -2 : -1);
+		await adder.click();
+		await page.keyboard.type(label);
+		await page
+			.locator('.el-select__popper:visible [data-test-id=collection-parameter-option]')
+			.filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) })
+			.first()
+			.click();
+		await sleep(300);
+	}
+
+	/** Picks one of a fixed collection's alternatives ("Add Trial End" → "Date"). */
+	async function chooseFixedOption(page: Page, collection: Locator, label: string): Promise<void> {
+		// An empty fixed collection with several alternatives shows one select, "Add <name>", listing them.
+		await collection.locator('.el-select').first().click();
+		await page
+			.locator('.el-select__popper:visible .el-select-dropdown__item')
+			.filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) })
+			.first()
+			.click();
+		await sleep(200);
+	}
+
+	/**
+	 * Picks a date in the calendar of an n8n dateTime field (element-plus's date-time picker): `daysAhead` days
+	 * from today (the browser runs in UTC), the time typed into the picker's time box, then "OK". Returns what the
+	 * field shows, as n8n stores it (YYYY-MM-DDTHH:mm:ss).
+	 */
+	async function pickDate(page: Page, field: Locator, daysAhead: number, time: string): Promise<string> {
+		const today = new Date();
+		const target = new Date(today.getTime() + daysAhead * 86_400_000);
+		await field.locator('input').first().click();
+		const panel = page.locator('.el-picker-panel').filter({ visible: true }).last();
+		await panel.waitFor({ timeout: 10_000 });
+		const months = (target.getUTCFullYear() - today.getUTCFullYear()) * 12 + target.getUTCMonth() - today.getUTCMonth();
+		for (let i = 0; i < months; i++) await panel.locator('button.arrow-right').first().click();
+		await panel
+			.locator('.el-date-table td.available:not(.prev-month):not(.next-month)')
+			.filter({ hasText: new RegExp(`^\\s*${target.getUTCDate()}\\s*$`) })
+			.first()
+			.click();
+		const timeBox = panel.locator('.el-date-picker__time-header .el-date-picker__editor-wrap').nth(1).locator('input');
+		await timeBox.fill(time);
+		await timeBox.press('Enter');
+		await panel.locator('.el-picker-panel__footer').getByRole('button', { name: 'OK' }).click();
+		await sleep(300);
+		return (await field.locator('input').first().inputValue()).replace(' ', 'T');
 	}
 
 	/**
@@ -935,7 +1334,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	 * account, and compares its request with the node's: method, path, query, body (byte for byte), content type,
 	 * Stripe-Version, Stripe-Account, and an Idempotency-Key on both.
 	 */
-	async function sameAsStripeNode(what: string, ours: StandinRequest | undefined, call: (sdk: StripeClient) => Promise<unknown>): Promise<void> {
+	async function sameAsStripeNode(what: string, ours: StandinRequest | undefined, call: SdkCall): Promise<void> {
 		const Stripe = require('stripe') as new (key: string, config: Record<string, unknown>) => StripeClient;
 		const u = new URL(opts.standinUrl!);
 		const sdk = new Stripe(opts.secretKey!, {
@@ -947,7 +1346,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			telemetry: false,
 		});
 		const seq = await lastSeq();
-		await call(sdk);
+		lastCall = call;
+		await sdkMethod(sdk, call.method)(...call.args);
 		const theirs = (await requestsSince(seq))[0];
 		const view = (r: StandinRequest | undefined) =>
 			r && {
@@ -1167,6 +1567,13 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		}
 		return t;
 	}
+}
+
+/** stripe-node's method for `subscriptions.create`, bound to its resource. */
+function sdkMethod(sdk: StripeClient, method: string): (...args: unknown[]) => Promise<unknown> {
+	const parts = method.split('.');
+	const target = parts.slice(0, -1).reduce((o, k) => o[k], sdk);
+	return target[parts[parts.length - 1]].bind(target);
 }
 
 async function closeCredentialDialog(page: Page): Promise<void> {

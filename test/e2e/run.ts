@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 	console.log(`stand-in at ${standin.url}`);
 	let server: N8nInstance | undefined;
 	try {
-		// E2E_ONLY=polling,trigger: only those flows (the polling one takes about 5 minutes, mostly n8n's poll schedule).
+		// E2E_ONLY=polling,trigger,editor: only those flows (the polling one takes about 5 minutes, mostly n8n's poll schedule).
 		const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
 		if (only.length) {
 			const folder = (name: string) => {
@@ -128,6 +128,21 @@ async function main(): Promise<void> {
 			if (only.includes('trigger')) {
 				section('Stripe Events Trigger: activation, deliveries, restart, deactivation');
 				await runTriggerFlow({ userFolder: folder('trigger'), logs, standin, secretKey: CREDENTIAL.secretKey, check });
+			}
+			if (only.includes('editor')) {
+				// The editor's no-code tasks and the recorded parameter sets only (no per-node panels): for re-recording
+				// test/fixtures/editor-recorded/ (E2E_RECORD=1) without the rest of the suite.
+				section('editor: no-code tasks and recorded parameter sets (headless Chromium)');
+				server = await startN8n(folder('editor'), path.join(logs, 'n8n-editor.log'));
+				await runEditorSmoke({
+					baseUrl: `http://127.0.0.1:${server.port}`,
+					repoRoot: REPO_ROOT_DIR,
+					artifactsDir: process.env.E2E_ARTIFACTS_DIR || path.join(REPO_ROOT_DIR, 'test-artifacts', 'e2e'),
+					check,
+					standinUrl: standin.url,
+					secretKey: CREDENTIAL.secretKey,
+					tasksOnly: true,
+				});
 			}
 			if (only.includes('polling')) {
 				section('Stripe Events Polling Trigger: polls, 250 events, downtime, restarts');

@@ -10,7 +10,7 @@ import { runNode } from '../harness/engine';
 import { interceptStripe } from '../harness/http';
 
 import assert from 'node:assert/strict';
-import { afterEach, before, describe, it } from 'node:test';
+import { afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
@@ -19,7 +19,7 @@ import { newPacing } from '../../nodes/shared/client/pacing';
 
 const STRIPE = 'https://api.stripe.com';
 const node = new StripeCore();
-interceptStripe({ before, afterEach });
+interceptStripe({ before: beforeAll, afterEach });
 
 /** A nock scope answering `times` customer creates after `delayMs`, recording what was in flight. */
 function slowCreates(times: number, delayMs: number) {

@@ -9,7 +9,7 @@ import '../harness/engine';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import type { OperationDescriptor } from '../../nodes/shared/model/descriptor';
@@ -82,7 +82,7 @@ describe('coverage of the API reference and of stripe@17.4.0', () => {
 describe('hand-authored operations, sent through the engine, match the reference', () => {
 	let server: CaptureServer;
 	let current: OperationDescriptor | undefined;
-	before(async () => {
+	beforeAll(async () => {
 		server = await startCaptureServer(() => {
 			const op = current!;
 			if (op.response === 'binary') return { status: 200, body: Buffer.from('contents') };
@@ -90,7 +90,7 @@ describe('hand-authored operations, sent through the engine, match the reference
 			return { status: 200, body: { id: 'obj_1' } };
 		});
 	});
-	after(async () => server.close());
+	afterAll(async () => server.close());
 
 	// Composite reports (kind "report") send many requests; test/engine/credit-report.test.ts covers them.
 	for (const { familyKey, resource, op } of allOperations.filter((o) => !o.op.sdk && o.op.kind !== 'report')) {

@@ -11,7 +11,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
@@ -27,11 +27,11 @@ const node = new StripeCore();
 
 describe('fault injection: one request, one kind of fault', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		await warmUp(s);
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 
@@ -66,10 +66,10 @@ describe('fault injection: one request, one kind of fault', () => {
 
 describe('many items under random transient faults', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 	beforeEach(() => s.reset());

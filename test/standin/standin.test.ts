@@ -5,7 +5,7 @@
  *   node --test dist-test/test/standin/
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 
 import Stripe from 'stripe';
 
@@ -46,11 +46,11 @@ describe('stand-in server', () => {
 		return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape, read by the assertions;
 	};
 
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		stripe = new Stripe(KEY, { host: '127.0.0.1', port: s.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 	beforeEach(() => s.reset());

@@ -3,7 +3,7 @@
  * and on randomly generated nested data, plus path interpolation and multipart bodies.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 
 import { encodeForm, encodeMultipart, interpolatePath } from '../../nodes/shared/client/encoding';
 

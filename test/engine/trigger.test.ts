@@ -6,7 +6,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, it, jest } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
@@ -446,21 +446,27 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 	});
 
 	it('the replay memory stays marked as changed after n8n 2.41.1 re-wraps the static data to start the execution', async () => {
-		const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
-		let resetReproduced: boolean | undefined;
-		let changedAtSave: boolean | undefined;
-		const r = await deliver(s, signed(eventRaw('evt_flag_1')), async (workflow, raw) => {
-			assert.equal(workflow.staticData.__dataChanged, true);
-			// WorkflowRunner.run -> establishContextForPersistence: new Workflow({ staticData: <the same object> }).
-			new Workflow({ id: workflow.id, nodes: Object.values(workflow.nodes), connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: raw });
-			resetReproduced = (workflow.staticData.__dataChanged as boolean) === false;
-			// ...then several database round trips before LiveWebhooks saves the static data if it is marked changed.
-			await new Promise((resolve) => setTimeout(resolve, 60));
-			changedAtSave = workflow.staticData.__dataChanged === true;
-		});
-		assert.equal(r.items?.length, 1);
-		assert.equal(resetReproduced, true, "n8n's reset of the change flag is reproduced");
-		assert.equal(changedAtSave, true, 'the static data is marked changed again when n8n saves it');
+		// The node writes the memory again on n8n-workflow's sleep (setTimeout): a fake clock moves it, no waiting.
+		jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate'] });
+		try {
+			const s = setup({}, { 'node:Stripe Events Trigger': nodeData() });
+			let resetReproduced: boolean | undefined;
+			let changedAtSave: boolean | undefined;
+			const r = await deliver(s, signed(eventRaw('evt_flag_1')), async (workflow, raw) => {
+				assert.equal(workflow.staticData.__dataChanged, true);
+				// WorkflowRunner.run -> establishContextForPersistence: new Workflow({ staticData: <the same object> }).
+				new Workflow({ id: workflow.id, nodes: Object.values(workflow.nodes), connections: {}, active: true, nodeTypes: workflow.nodeTypes, staticData: raw });
+				resetReproduced = (workflow.staticData.__dataChanged as boolean) === false;
+				// ...then several database round trips (60 ms) before LiveWebhooks saves the static data if it is marked changed.
+				await jest.advanceTimersByTimeAsync(60);
+				changedAtSave = workflow.staticData.__dataChanged === true;
+			});
+			assert.equal(r.items?.length, 1);
+			assert.equal(resetReproduced, true, "n8n's reset of the change flag is reproduced");
+			assert.equal(changedAtSave, true, 'the static data is marked changed again when n8n saves it');
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 
 	it('the replay memory survives a restart (n8n stores static data as JSON in its database)', async () => {
@@ -520,7 +526,7 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 			);
 			s.credentials = { stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${(srv.address() as { port: number }).port}` } };
 			const raw = Buffer.from(JSON.stringify({ id: 'evt_thin_r', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' }));
-			await assert.rejects(deliver(s, signed(raw)));
+			await assert.rejects(deliver(s, signed(raw)), { name: 'NodeApiError', message: 'Stripe invalid_request_error: nope' });
 			assert.equal((nodeStatic(s).seenEvents as IDataObject | undefined)?.evt_thin_r, undefined);
 			fail = false;
 			assert.equal((await deliver(s, signed(raw))).items?.length, 1);

@@ -130,7 +130,7 @@ export default defineConfig([
 	},
 	{
 		name: 'n8n-nodes-stripe/scripts',
-		files: ['scripts/**/*.js', 'gulpfile.js'],
+		files: ['scripts/**/*.js', 'gulpfile.js', 'jest.config.js'],
 		...js.configs.recommended,
 		languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
 	},

@@ -34,8 +34,8 @@ echo "[e2e] compiling the stand-in and the e2e runner (tsc -p test/e2e/tsconfig.
 node_modules/.bin/tsc -p test/e2e/tsconfig.json
 build_secs=$SECONDS
 
-echo "[e2e] stand-in self-test (node --test dist-test/test/standin/standin.test.js)" >&2
-if ! node --test --test-reporter=dot dist-test/test/standin/standin.test.js >&2; then
+echo "[e2e] stand-in self-test (jest dist-test/test/standin/standin.test.js)" >&2
+if ! node_modules/.bin/jest --silent dist-test/test/standin/standin.test.js >&2; then
 	echo "[e2e] the Stripe stand-in's self-test failed; not running the n8n test" >&2
 	echo "0 passed, 1 failed"
 	exit 1

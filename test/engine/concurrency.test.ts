@@ -2,24 +2,27 @@
  * Automatic concurrency (issue 16, nodes/shared/execution/concurrency.ts): without "Parallel Requests" the node overlaps
  * items while Stripe answers slowly, stays sequential while it answers quickly, keeps two writes to one object
  * apart, and keeps output order, retries and idempotency keys; "Parallel Requests" 1 pins it to one at a time.
- * That quick answers keep it at one is checked without a clock (InFlightLimit arithmetic): on a CPU-starved
- * machine even quick answers take long, and then overlapping is what the rule asks for.
- * Requests captured with nock; answers delayed with timers (real sleep: the node's start spacing is real time).
+ * The promise itself (at most 80 % of Stripe's rate limit, overlapping when answers are slow, one lane when one
+ * lane alone reaches that) is checked as a property of InFlightLimit, for items and pages, test and live keys and
+ * answer times from 4 ms to 3 s, on a simulated clock.
+ * Requests captured with nock; answers delayed with timers, on jest's fake clock (setTimeout and Date, which the
+ * node's start spacing and timing read): nothing waits in real time, and a loaded machine changes nothing.
  */
 import { runNode } from '../harness/engine';
 import { interceptStripe } from '../harness/http';
 
 import assert from 'node:assert/strict';
-import { afterEach, before, describe, it } from 'node:test';
+import { afterEach, beforeAll, describe, it, jest } from '@jest/globals';
 import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { CONCURRENCY, InFlightLimit, pageLimit } from '../../nodes/shared/execution/concurrency';
-import { newPacing } from '../../nodes/shared/client/pacing';
+import { CONCURRENCY, InFlightLimit, inFlightLimit, pageLimit } from '../../nodes/shared/execution/concurrency';
+import type { Pacing } from '../../nodes/shared/client/pacing';
+import { newPacing, observeAnswer } from '../../nodes/shared/client/pacing';
 
 const STRIPE = 'https://api.stripe.com';
 const node = new StripeCore();
-interceptStripe({ before, afterEach });
+interceptStripe({ before: beforeAll, afterEach });
 
 /** A nock scope answering `times` customer creates after `delayMs`, recording what was in flight. */
 function slowCreates(times: number, delayMs: number) {
@@ -41,6 +44,21 @@ function slowCreates(times: number, delayMs: number) {
 	return seen;
 }
 
+/** Runs `work` on jest's fake clock (timers and Date), moving it 5 ms at a time until `work` settles. */
+async function onFakeClock<T>(work: () => Promise<T>): Promise<T> {
+	jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate'] });
+	try {
+		let settled = false;
+		const running = work().finally(() => {
+			settled = true;
+		});
+		while (!settled) await jest.advanceTimersByTimeAsync(5);
+		return await running;
+	} finally {
+		jest.useRealTimers();
+	}
+}
+
 const creates = (n: number, requestOptions: Record<string, number> = {}) =>
 	runNode({
 		nodeType: node,
@@ -53,9 +71,14 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 	it('overlaps items while Stripe answers slowly; output in input order, one key per item, every item once', async () => {
 		const n = 24;
 		const seen = slowCreates(n, 150);
-		const started = Date.now();
-		const result = await creates(n);
-		console.log(`${n} creates at 150 ms each, automatic: ${Date.now() - started} ms, at most ${seen.maxInFlight} in flight`);
+		let tookMs = 0;
+		const result = await onFakeClock(async () => {
+			const started = Date.now();
+			const run = await creates(n);
+			tookMs = Date.now() - started;
+			return run;
+		});
+		console.log(`${n} creates at 150 ms each, automatic: ${tookMs} ms on the fake clock, at most ${seen.maxInFlight} in flight`);
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		assert.deepEqual(
 			result.items[0].map((i) => i.json.id),
@@ -75,7 +98,7 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 
 	it('Parallel Requests 1 pins it to one at a time, however slow Stripe is', async () => {
 		const seen = slowCreates(10, 120);
-		const result = await creates(10, { parallelRequests: 1 });
+		const result = await onFakeClock(() => creates(10, { parallelRequests: 1 }));
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		assert.equal(seen.maxInFlight, 1);
 		assert.deepEqual(
@@ -102,17 +125,19 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 				}, 100);
 			});
 		const items = Array.from({ length: 12 }, (_, i) => ({ json: { id: i % 2 ? 'cus_b' : 'cus_a', name: `n${i}` } }));
-		const result = await runNode({
-			nodeType: node,
-			credentials: { stripeKeyApi: { secretKey: 'sk_test_concurrency123' } },
-			parameters: {
-				resource: 'customer',
-				operation: 'update',
-				customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-				additionalFields: { name: '={{ $json.name }}' },
-			},
-			inputItems: items,
-		});
+		const result = await onFakeClock(() =>
+			runNode({
+				nodeType: node,
+				credentials: { stripeKeyApi: { secretKey: 'sk_test_concurrency123' } },
+				parameters: {
+					resource: 'customer',
+					operation: 'update',
+					customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					additionalFields: { name: '={{ $json.name }}' },
+				},
+				inputItems: items,
+			}),
+		);
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		assert.ok(maxInFlight <= 2, `one request per object at a time (saw ${maxInFlight})`);
 		for (const id of ['cus_a', 'cus_b']) {
@@ -126,64 +151,136 @@ describe('automatic concurrency (no Parallel Requests option)', () => {
 	});
 });
 
-describe('InFlightLimit arithmetic (no clock involved)', () => {
-	it('grows while lanes are slow and below the ceiling, halves on a 429, keeps a pinned value', () => {
-		const pacing = newPacing();
-		const test = new InFlightLimit(undefined, pacing, false, 10);
-		for (let i = 0; i < 50; i++) test.done(80, 0); // 12.5 items/s per lane, ceiling 20/s in test mode
-		assert.equal(test.limit, 2);
-		const live = new InFlightLimit(undefined, newPacing(), true, 10);
-		for (let i = 0; i < 200; i++) live.done(80, 0); // ceiling 80/s live
-		assert.equal(live.limit, 7);
-		const fast = new InFlightLimit(undefined, newPacing(), true, 10);
-		for (let i = 0; i < 200; i++) fast.done(4, 0);
-		assert.equal(fast.limit, 1, '250 items/s on one lane: no more lanes');
-		const p = newPacing();
-		const l = new InFlightLimit(undefined, p, true, 10);
-		for (let i = 0; i < 200; i++) l.done(80, 0);
-		p.throttled = 1;
-		l.done(80, 0);
-		assert.equal(l.limit, 3, 'halved on a 429');
+/**
+ * Stripe's rate limits (https://docs.stripe.com/rate-limits: 25 requests per second in test mode, 100 live) and
+ * the share of them the README promises automatic concurrency keeps to (80 %).
+ */
+const STRIPE_LIMIT_PER_SEC = { test: 25, live: 100 };
+const PROMISED_SHARE = 0.8;
+
+interface Simulated {
+	/** When each request started (simulated milliseconds). */
+	starts: number[];
+	/** For every start: the in-flight limit then and the rate one lane managed so far (requests per second). */
+	lanes: Array<{ limit: number; perLane: number }>;
+	maxInFlight: number;
+}
+
+/**
+ * `count` requests that each take `serviceMs`, started as runInFlight (items) and the pager (pages) start them:
+ * when fewer than `limit.limit` are in flight, the first at once and any other after `limit.startDelayMs()`.
+ * Time is simulated (no timers): `now` jumps to the next answer or the next allowed start.
+ */
+function simulate(limit: InFlightLimit, pacing: Pacing, serviceMs: number, count: number): Simulated {
+	const out: Simulated = { starts: [], lanes: [], maxInFlight: 0 };
+	const inFlight: number[] = []; // answer times
+	let now = 0;
+	let answered = 0;
+	const answerUntil = (t: number) => {
+		inFlight.sort((a, b) => a - b);
+		while (inFlight.length && inFlight[0] <= t) {
+			const at = inFlight.shift() as number;
+			observeAnswer(pacing, 200, at);
+			limit.done(serviceMs, at);
+			answered++;
+		}
+	};
+	for (let i = 0; i < count; i++) {
+		answerUntil(now);
+		while (inFlight.length >= limit.limit) {
+			now = Math.max(now, Math.min(...inFlight));
+			answerUntil(now);
+		}
+		if (inFlight.length > 0) {
+			now += limit.startDelayMs(now);
+			answerUntil(now);
+		}
+		out.starts.push(now);
+		out.lanes.push({ limit: limit.limit, perLane: answered ? 1000 / serviceMs : 0 });
+		inFlight.push(now + serviceMs);
+		out.maxInFlight = Math.max(out.maxInFlight, inFlight.length);
+	}
+	return out;
+}
+
+/** The most starts in any one-second window. */
+function peakPerSecond(starts: number[]): number {
+	let peak = 0;
+	for (let i = 0, j = 0; i < starts.length; i++) {
+		while (starts[i] - starts[j] >= 1000) j++;
+		peak = Math.max(peak, i - j + 1);
+	}
+	return peak;
+}
+
+describe('automatic concurrency keeps to 80 % of the rate limit (simulated clock, several answer times)', () => {
+	const ANSWER_MS = [4, 20, 40, 80, 150, 380, 1000, 3000];
+	for (const live of [false, true])
+		for (const pages of [false, true])
+			it(`${pages ? 'pages of one Return All' : 'items'}, ${live ? 'live' : 'test'} key`, () => {
+				const ceiling = PROMISED_SHARE * (live ? STRIPE_LIMIT_PER_SEC.live : STRIPE_LIMIT_PER_SEC.test);
+				for (const ms of ANSWER_MS) {
+					const pacing = newPacing();
+					const limit = pages ? pageLimit(undefined, { pacing, livemode: live }) : inFlightLimit({}, { pacing, livemode: live });
+					const run = simulate(limit, pacing, ms, 600);
+					const oneLane = 1000 / ms;
+					const what = `${ms} ms an answer (one lane: ${oneLane.toFixed(1)}/s)`;
+					// The lanes in use never promise more than the ceiling; one lane alone may be faster (it cannot be fewer).
+					for (const { limit: lanes, perLane } of run.lanes)
+						if (lanes > 1) assert.ok(lanes * perLane <= ceiling + 1e-9, `${what}: ${lanes} lanes × ${perLane.toFixed(1)}/s > ${ceiling}/s`);
+					// What is actually sent: with more than one in flight, at most the ceiling's starts in any second.
+					const peak = peakPerSecond(run.starts);
+					assert.ok(peak <= Math.max(ceiling + 1, Math.ceil(oneLane) + 1), `${what}: ${peak} starts in one second, ceiling ${ceiling}/s`);
+					assert.ok(run.maxInFlight <= (pages ? CONCURRENCY.laneMax : CONCURRENCY.autoMax), `${what}: ${run.maxInFlight} in flight`);
+					// And it does overlap when one lane is far below the ceiling: at least half of what the ceiling allows,
+					// or all the lanes it may have.
+					if (oneLane * 2 <= ceiling) {
+						const rate = (run.starts.length - 1) / ((run.starts[run.starts.length - 1] - run.starts[0]) / 1000);
+						const cap = (pages ? CONCURRENCY.laneMax : CONCURRENCY.autoMax) * oneLane;
+						assert.ok(rate >= Math.min(ceiling, cap) / 2, `${what}: only ${rate.toFixed(1)}/s`);
+					} else if (oneLane >= ceiling) assert.equal(run.maxInFlight, 1, `${what}: one lane already reaches the ceiling`);
+				}
+			});
+});
+
+describe('InFlightLimit: 429s, pinned values, the first page (no clock involved)', () => {
+	it('a 429 or a 409 lock_timeout halves the lanes; Parallel Requests pins them', () => {
+		for (const [status, code] of [
+			[429, undefined],
+			[409, 'lock_timeout'],
+		] as const) {
+			const p = newPacing();
+			const l = new InFlightLimit(undefined, p, true, 10);
+			for (let i = 0; i < 200; i++) l.done(400, 0);
+			const before = l.limit;
+			assert.ok(before > 1, 'slow answers: more than one lane');
+			observeAnswer(p, status, 0, code);
+			l.done(400, 0);
+			assert.equal(l.limit, Math.max(1, Math.floor(before / 2)), `halved on a ${status}`);
+		}
 		const pinned = new InFlightLimit(4, newPacing(), false, 10);
 		for (let i = 0; i < 50; i++) pinned.done(500, 0);
 		assert.equal(pinned.limit, 4);
+		assert.equal(pageLimit(5, { pacing: newPacing(), livemode: false }).limit, 5, 'Parallel Requests pins the pages too');
 	});
 
-	it('pages of one Return All (issue 25): from the second answer, +1 per answer while one more stays below 80 % of the limit, up to 32', () => {
-		// 380 ms a page (300 ms at Stripe + a new connection): 2.63 pages/s per lane.
-		const test = pageLimit(undefined, { pacing: newPacing(), livemode: false });
-		test.done(5000, 0);
-		assert.equal(test.limit, 1, 'the first page (warm-up: credentials, connections) is not judged');
-		test.done(380, 0);
-		assert.equal(test.limit, 2, 'judged from the second page');
-		for (let i = 0; i < 4; i++) test.done(380, 0);
-		assert.equal(test.limit, 6, 'one more per answer');
-		for (let i = 0; i < 100; i++) test.done(380, 0);
-		assert.equal(test.limit, 7, '7 × 2.63 = 18.4 pages/s ≤ 20/s (80 % of 25/s); 8 would be 21.1');
-		const live = pageLimit(undefined, { pacing: newPacing(), livemode: true });
-		for (let i = 0; i < 200; i++) live.done(380, 0);
-		assert.equal(live.limit, 30, '30 × 2.63 = 78.9 pages/s ≤ 80/s; 31 would be 81.6');
-		const slower = pageLimit(undefined, { pacing: newPacing(), livemode: true });
-		for (let i = 0; i < 200; i++) slower.done(1000, 0);
-		assert.equal(slower.limit, CONCURRENCY.laneMax, 'at most 32 in flight');
-		const quick = pageLimit(undefined, { pacing: newPacing(), livemode: true });
-		for (let i = 0; i < 200; i++) quick.done(20, 0);
-		assert.equal(quick.limit, 1, '50 pages/s on one cursor: 2 would pass 80/s');
-		const p = newPacing();
-		const halved = pageLimit(undefined, { pacing: p, livemode: false });
-		for (let i = 0; i < 100; i++) halved.done(375, 0);
-		p.throttled = 1;
-		halved.done(375, 0);
-		assert.equal(halved.limit, 3, 'halved on a 429');
-		assert.equal(pageLimit(5, { pacing: newPacing(), livemode: false }).limit, 5, 'Parallel Requests pins it');
-		// Starts of pages and of items on one account share one spacing: 50 ms apart at 20/s.
+	it('the first page of a Return All (warm-up: credentials, connections) is not judged; from the second on it is', () => {
+		const pages = pageLimit(undefined, { pacing: newPacing(), livemode: false });
+		pages.done(5000, 0);
+		assert.equal(pages.limit, 1);
+		pages.done(5000, 0);
+		assert.equal(pages.limit, 2);
+	});
+
+	it('starts of pages and of items on one account share one spacing', () => {
 		const shared = newPacing();
 		const items = new InFlightLimit(undefined, shared, false, 10);
 		const pages = pageLimit(undefined, { pacing: shared, livemode: false });
 		for (let i = 0; i < 100; i++) {
-			items.done(375, 0);
-			pages.done(375, 0);
+			items.done(400, 0);
+			pages.done(400, 0);
 		}
-		assert.deepEqual([items.startDelayMs(1000), pages.startDelayMs(1000), items.startDelayMs(1000)], [0, 50, 100]);
+		const gap = 1000 / (PROMISED_SHARE * STRIPE_LIMIT_PER_SEC.test);
+		assert.deepEqual([items.startDelayMs(1000), pages.startDelayMs(1000), items.startDelayMs(1000)], [0, gap, 2 * gap]);
 	});
 });

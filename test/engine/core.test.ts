@@ -6,7 +6,7 @@
 import { assertAllMocksUsed, blockRealNetwork, instantSleep, RequestRecorder, runNode } from '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -41,11 +41,11 @@ function assertNoSecret(result: unknown) {
 
 describe('Stripe Core node in the engine', () => {
 	let sleepControl: ReturnType<typeof instantSleep>;
-	before(() => {
+	beforeAll(() => {
 		blockRealNetwork();
 		sleepControl = instantSleep();
 	});
-	after(() => sleepControl.restore());
+	afterAll(() => sleepControl.restore());
 	afterEach(() => {
 		try {
 			assertAllMocksUsed();

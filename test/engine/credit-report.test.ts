@@ -6,7 +6,7 @@
 import { blockRealNetwork, instantSleep, runNode } from '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -141,12 +141,12 @@ function pick(row: IDataObject) {
 
 describe('Credit Grant Report', () => {
 	let sleepControl: ReturnType<typeof instantSleep>;
-	before(() => {
+	beforeAll(() => {
 		blockRealNetwork();
 		sleepControl = instantSleep();
 		fakeStripe();
 	});
-	after(() => {
+	afterAll(() => {
 		sleepControl.restore();
 		nock.cleanAll();
 	});

@@ -8,7 +8,7 @@ import '../harness/engine';
 
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 
 import type { FamilyDescriptor, OperationDescriptor } from '../../nodes/shared/model/descriptor';
 import { runNode } from '../harness/engine';
@@ -102,13 +102,15 @@ async function sendWithNode(
 const totals = { operations: 0, cases: 0, matched: 0 };
 
 for (const { family, nodeType } of FAMILY_NODES) {
+	// A family without stripe-node methods has no case here (jest refuses hooks in a block without tests).
+	if (!family.resources.some((r) => r.operations.some((op) => op.sdk))) continue;
 	describe(`differential vs stripe@17.4.0: ${family.displayName}`, () => {
 		let server: CaptureServer;
-		before(async () => {
+		beforeAll(async () => {
 			server = await startCaptureServer(() => answerFor(currentOp!));
 			answerFor = answer;
 		});
-		after(async () => server.close());
+		afterAll(async () => server.close());
 
 		for (const resource of family.resources) {
 			for (const op of resource.operations) {
@@ -138,6 +140,6 @@ for (const { family, nodeType } of FAMILY_NODES) {
 	});
 }
 
-after(() => {
+afterAll(() => {
 	console.log(`differential: ${totals.matched}/${totals.cases} cases matched stripe@17.4.0 over ${totals.operations} SDK operations`);
 });

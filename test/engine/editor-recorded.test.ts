@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nock from 'nock';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
@@ -75,13 +75,13 @@ async function sendWithNode(server: CaptureServer, rec: Recording): Promise<void
 
 describe('parameters recorded in n8n’s editor, sent as stripe@17.4.0 sends the hand-written call', () => {
 	let server: CaptureServer;
-	before(async () => {
+	beforeAll(async () => {
 		server = await startCaptureServer((r) => {
 			if (r.method === 'GET') return { status: 200, body: { object: 'list', data: [], has_more: false, url: r.url.split('?')[0] } };
 			return { status: 200, body: { id: 'obj_123', object: 'thing' } };
 		});
 	});
-	after(async () => server.close());
+	afterAll(async () => server.close());
 
 	it('the recordings cover every field shape the editor offers', () => {
 		const all = JSON.stringify(recordings.map((r) => r.rec.node.parameters));

@@ -8,7 +8,7 @@
  * is Stripe's own doc comment as the descriptor carries it (the typings of stripe@17.4.0).
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ParamSchema } from '../../nodes/shared/model/descriptor';

@@ -7,7 +7,7 @@
 import { assertAllMocksUsed, blockRealNetwork, instantSleep, readBinary, RequestRecorder, runNode } from '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, INodeExecutionData, INodeType, INodeTypeDescription, JsonObject } from 'n8n-workflow';
 import * as n8nWorkflow from 'n8n-workflow';
@@ -201,7 +201,7 @@ const STRIPE_CARD_ERROR = {
 };
 
 describe('engine harness', () => {
-	before(() => blockRealNetwork());
+	beforeAll(() => blockRealNetwork());
 	afterEach(() => {
 		try {
 			assertAllMocksUsed();
@@ -209,7 +209,7 @@ describe('engine harness', () => {
 			nock.cleanAll();
 		}
 	});
-	after(() => nock.enableNetConnect());
+	afterAll(() => nock.enableNetConnect());
 
 	it('authenticates with the credential type and resolves expressions per item', async () => {
 		const recorder = new RequestRecorder();

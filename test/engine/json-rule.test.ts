@@ -4,7 +4,7 @@
  * own copy of the descriptors, so nothing one order asked can be remembered for another.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 
 import type { OperationDescriptor, Schema } from '../../nodes/shared/model/descriptor';
 import { planOperation } from '../../nodes/shared/fields/json-rule';

@@ -6,7 +6,7 @@
  * parameters the issue names), not read from the package's overrides.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FAMILY_NODES } from '../support/families';

@@ -5,7 +5,7 @@
 import { interceptStripe, callNodeMethod } from '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { afterEach, before, describe, it } from 'node:test';
+import { afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
@@ -17,7 +17,7 @@ const nodeType = new StripeCore();
 const parameters = { resource: 'customer', operation: 'retrieve' };
 
 describe('dynamic choices', () => {
-	interceptStripe({ before, afterEach });
+	interceptStripe({ before: beforeAll, afterEach });
 
 	it('customers: a page of the list, then the next page by its cursor', async () => {
 		nock(STRIPE)

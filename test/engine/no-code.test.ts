@@ -8,7 +8,7 @@ import '../harness/engine';
 
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import type { ParamSchema } from '../../nodes/shared/model/descriptor';
@@ -33,7 +33,7 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 	let cap: CaptureServer;
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stripe-node is untyped here (required, not imported)
 	let sdk: any;
-	before(async () => {
+	beforeAll(async () => {
 		cap = await startCaptureServer();
 		sdk = new Stripe(KEY, {
 			apiVersion: '2024-11-20.acacia',
@@ -43,7 +43,7 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 			telemetry: false,
 		});
 	});
-	after(async () => {
+	afterAll(async () => {
 		await cap.close();
 	});
 	beforeEach(() => {

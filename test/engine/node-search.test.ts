@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 
 // The CommonJS build of n8n's search.
 const { sublimeSearch, DEFAULT_KEYS } = require('@n8n/utils/search/sublime-search') as {

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import { resolveOutputSchemaPath } from 'n8n-core';
 import type { INodeProperties, INodeType } from 'n8n-workflow';
 

@@ -6,7 +6,7 @@
 import { callNodeMethod } from '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 
@@ -148,10 +148,10 @@ describe('pickers in the node descriptions', () => {
 
 describe('pickers against the stand-in', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 	const credentials = () => ({ stripeKeyApi: { secretKey: 'sk_test_pickers', baseUrl: s.url } });

@@ -6,7 +6,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import Stripe from 'stripe';
@@ -51,12 +51,12 @@ const eventCalls = () => standin.requests.filter((r) => r.path === '/v1/events')
 const ids = (items: Array<{ [k: string]: unknown }> | undefined) => (items ?? []).map((i) => String(i.id));
 
 describe('Stripe Events Polling Trigger', () => {
-	before(async () => {
+	beforeAll(async () => {
 		standin = await startStandin();
 		stripe = new Stripe(KEY, { host: '127.0.0.1', port: standin.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
 		pollClock.now = () => standin.now() * 1000;
 	});
-	after(async () => {
+	afterAll(async () => {
 		pollClock.now = () => Date.now();
 		await standin.close();
 	});

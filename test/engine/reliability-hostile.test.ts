@@ -16,7 +16,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { INodeParameters, IConnections } from 'n8n-workflow';
 
@@ -47,11 +47,11 @@ const createCustomer: INodeParameters = { resource: 'customer', operation: 'crea
 describe('redirects are never followed', () => {
 	let base: HostileServer;
 	let elsewhere: HostileServer;
-	before(async () => {
+	beforeAll(async () => {
 		base = await startHostile();
 		elsewhere = await startHostile();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await base.close();
 		await elsewhere.close();
 	});
@@ -111,10 +111,10 @@ describe('redirects are never followed', () => {
 
 describe('path IDs that the URL parser would resolve are refused', () => {
 	let cap: CaptureServer;
-	before(async () => {
+	beforeAll(async () => {
 		cap = await startCaptureServer();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await cap.close();
 	});
 	beforeEach(() => {
@@ -176,10 +176,10 @@ describe('path IDs that the URL parser would resolve are refused', () => {
 
 describe('malformed answers: clear errors naming the item, never a crash', () => {
 	let h: HostileServer;
-	before(async () => {
+	beforeAll(async () => {
 		h = await startHostile();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await h.close();
 	});
 	beforeEach(() => {
@@ -283,10 +283,10 @@ describe('malformed answers: clear errors naming the item, never a crash', () =>
 
 describe('header values are refused, never altered', () => {
 	let cap: CaptureServer;
-	before(async () => {
+	beforeAll(async () => {
 		cap = await startCaptureServer();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await cap.close();
 	});
 	beforeEach(() => {
@@ -383,11 +383,11 @@ describe('header values are refused, never altered', () => {
 describe('each attempt has an overall deadline', () => {
 	let h: HostileServer;
 	let sleep: ReturnType<typeof instantSleep>;
-	before(async () => {
+	beforeAll(async () => {
 		h = await startHostile();
 		sleep = instantSleep();
 	});
-	after(async () => {
+	afterAll(async () => {
 		sleep.restore();
 		await h.close();
 	});
@@ -443,11 +443,11 @@ describe('each attempt has an overall deadline', () => {
 describe("generated idempotency keys and n8n's Retry On Fail", () => {
 	let s: Standin;
 	let sleep: ReturnType<typeof instantSleep>;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		sleep = instantSleep();
 	});
-	after(async () => {
+	afterAll(async () => {
 		sleep.restore();
 		await s.close();
 	});
@@ -541,10 +541,10 @@ describe("generated idempotency keys and n8n's Retry On Fail", () => {
 
 describe('preview operations send the beta flag they need', () => {
 	let cap: CaptureServer;
-	before(async () => {
+	beforeAll(async () => {
 		cap = await startCaptureServer();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await cap.close();
 	});
 	beforeEach(() => {

@@ -8,7 +8,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 
@@ -250,10 +250,10 @@ function inputItem(t: Target): HarnessInputItem {
 describe('bad input, for every field shape the descriptors produce', () => {
 	let cap: CaptureServer;
 	const credentials = () => ({ stripeKeyApi: { secretKey: SECRET, baseUrl: cap.url } });
-	before(async () => {
+	beforeAll(async () => {
 		cap = await startCaptureServer();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await cap.close();
 	});
 	beforeEach(() => {

@@ -10,7 +10,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import { instantSleep, runNode } from '../harness/engine';
@@ -32,11 +32,11 @@ const MIN_SHARE = 0.6;
 
 describe('rate limiting: 429 above N requests per second', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		resetAccountPacing();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 
@@ -72,10 +72,10 @@ describe('rate limiting: 429 above N requests per second', () => {
 
 describe('two executions on one account at once (issue 16)', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 
@@ -130,10 +130,10 @@ describe('two executions on one account at once (issue 16)', () => {
 
 describe('a 429 has its own retry budget, bounded in time', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 	const create = () =>

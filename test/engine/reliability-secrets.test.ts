@@ -9,7 +9,7 @@ import '../harness/engine';
 import { Container } from '@n8n/di';
 import { Logger } from '@n8n/backend-common';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
@@ -124,11 +124,11 @@ describe('secrets never leave', () => {
 	const signingSecrets: string[] = [];
 	let sleep: ReturnType<typeof instantSleep>;
 
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		sleep = instantSleep();
 	});
-	after(async () => {
+	afterAll(async () => {
 		sleep.restore();
 		await s.close();
 	});

@@ -6,7 +6,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 
 import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
@@ -20,11 +20,11 @@ const report = { resource: 'creditGrant', operation: 'report' };
 describe('Request Options on the Credit Grant Report', () => {
 	let s: Standin;
 	let sleep: ReturnType<typeof instantSleep>;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		sleep = instantSleep();
 	});
-	after(async () => {
+	afterAll(async () => {
 		sleep.restore();
 		await s.close();
 	});
@@ -33,7 +33,7 @@ describe('Request Options on the Credit Grant Report', () => {
 
 	// Without the item's timeout the report's first read would wait Stripe's default 80 s: the test's own
 	// deadline makes that a failure.
-	it("Timeout: a read that gets no answer fails at the item's deadline", { timeout: 20_000 }, async () => {
+	it("Timeout: a read that gets no answer fails at the item's deadline", async () => {
 		s.addFault({ method: 'GET', path: '/v1/billing/credit_grants', action: 'hang', times: 2 });
 		const result = await runNode({
 			nodeType: billing,
@@ -48,7 +48,7 @@ describe('Request Options on the Credit Grant Report', () => {
 			s.requests.some((r) => r.path === '/v1/billing/credit_grants'),
 			'the read was sent',
 		);
-	});
+	}, 20_000);
 
 	it("Connected Account and the report's every read: each sends Stripe-Account", async () => {
 		const result = await runNode({
@@ -67,10 +67,10 @@ describe('Request Options on the Credit Grant Report', () => {
 
 describe('Request Options on the pages of a list', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 

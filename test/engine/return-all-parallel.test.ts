@@ -14,7 +14,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 import Stripe from 'stripe';
 
@@ -105,7 +105,7 @@ function checkRanges(requests: RecordedRequest[], first: RecordedRequest, user: 
 describe('Return All in ranges of creation time: the same output as one cursor', () => {
 	let s: Standin;
 	let creating: ((r: RecordedRequest) => void) | undefined;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0, onRequest: (r) => creating?.(r) });
 	});
 	beforeEach(() => {
@@ -113,7 +113,7 @@ describe('Return All in ranges of creation time: the same output as one cursor',
 		creating = undefined;
 		resetAccountPacing();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 
@@ -217,11 +217,11 @@ describe('Return All in ranges of creation time: the same output as one cursor',
 
 describe('Return All in ranges: when it is used, and how to turn it off', () => {
 	let s: Standin;
-	before(async () => {
+	beforeAll(async () => {
 		s = await startStandin({ port: 0 });
 		seedAt(s, 700, (i) => T0 + i * 500, 'toggle');
 	});
-	after(async () => {
+	afterAll(async () => {
 		await s.close();
 	});
 	const listRequests = (requests: RecordedRequest[]) => requests.filter((r) => r.path === '/v1/customers').map((r) => decodeURIComponent(r.rawQuery));
@@ -292,10 +292,10 @@ describe('Return All in ranges: when it is used, and how to turn it off', () => 
 
 describe('Return All in ranges: answers that break the contract are errors, as with one cursor', () => {
 	let h: HostileServer;
-	before(async () => {
+	beforeAll(async () => {
 		h = await startHostile();
 	});
-	after(async () => {
+	afterAll(async () => {
 		await h.close();
 	});
 

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import nock from 'nock';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 
 import type { ICredentialDataDecryptedObject, INode, INodeType, IVersionedNodeType, IWorkflowBase } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
@@ -67,10 +67,10 @@ function nodeTypesFor(nodes: INode[]): Record<string, INodeType | IVersionedNode
 
 describe('saved workflows (fixtures saved with 0.1.0) still send the same requests', () => {
 	let server: CaptureServer;
-	before(async () => {
+	beforeAll(async () => {
 		server = await startCaptureServer(answer);
 	});
-	after(async () => server.close());
+	afterAll(async () => server.close());
 
 	const credentials = (): Record<string, ICredentialDataDecryptedObject> => ({ stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: server.url } });
 

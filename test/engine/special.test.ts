@@ -6,7 +6,7 @@
 import { interceptStripe, readBinary, runNode } from '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { afterEach, before, describe, it } from 'node:test';
+import { afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
@@ -16,7 +16,7 @@ const SECRET = 'sk_test_special0123456789';
 const credentials = { stripeKeyApi: { secretKey: SECRET } };
 
 describe('special hosts, bodies and answers', () => {
-	interceptStripe({ before, afterEach });
+	interceptStripe({ before: beforeAll, afterEach });
 
 	it('quote PDF: files host, binary output with the quote ID as file name', async () => {
 		const pdf = Buffer.from('%PDF-1.7\n%binary\u00ff\u00fe\n');

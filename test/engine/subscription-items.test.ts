@@ -9,7 +9,7 @@ import '../harness/engine';
 
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import { runNode } from '../harness/engine';
@@ -32,11 +32,11 @@ describe('subscription items and promoted fields, compared with stripe-node', ()
 	let cap: CaptureServer;
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stripe-node is untyped here (required, not imported)
 	let sdk: any;
-	before(async () => {
+	beforeAll(async () => {
 		cap = await startCaptureServer();
 		sdk = new Stripe(KEY, { apiVersion: '2024-11-20.acacia', host: '127.0.0.1', port: Number(new URL(cap.url).port), protocol: 'http', telemetry: false });
 	});
-	after(async () => {
+	afterAll(async () => {
 		await cap.close();
 	});
 	beforeEach(() => {

@@ -6,7 +6,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, it, jest } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
@@ -50,10 +50,10 @@ function nodeStatic(s: TriggerSetup): IDataObject {
 }
 
 describe('Stripe Events Trigger: activation lifecycle', () => {
-	before(async () => {
+	beforeAll(async () => {
 		standin = await startStandin();
 	});
-	after(async () => standin.close());
+	afterAll(async () => standin.close());
 	beforeEach(() => standin.reset());
 
 	it('activation creates exactly one destination with the secret requested; deactivation deletes it', async () => {
@@ -237,10 +237,10 @@ describe('Stripe Events Trigger: deliveries', () => {
 	const raw = Buffer.from(JSON.stringify(event));
 	const now = () => Math.floor(Date.now() / 1000);
 
-	before(async () => {
+	beforeAll(async () => {
 		standin = await startStandin();
 	});
-	after(async () => standin.close());
+	afterAll(async () => standin.close());
 	// Each test is a fresh n8n process: nothing claimed in memory yet.
 	beforeEach(() => forgetProcessClaims());
 
@@ -395,10 +395,10 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 	const eventRaw = (id: string, type = 'customer.created') => Buffer.from(JSON.stringify({ id, object: 'event', type, data: { object: { id: 'cus_1' } } }));
 	const signed = (raw: Buffer, s = secret, t = now()) => ({ headers: { 'Stripe-Signature': signatureHeader(s, t, raw) }, rawBody: raw });
 
-	before(async () => {
+	beforeAll(async () => {
 		standin = await startStandin();
 	});
-	after(async () => standin.close());
+	afterAll(async () => standin.close());
 	beforeEach(() => forgetProcessClaims());
 
 	it('an accepted delivery is answered {"received":true}, never with the event or n8n\'s default', async () => {
@@ -534,7 +534,7 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 			);
 			s.credentials = { stripeKeyApi: { secretKey: SECRET_KEY, baseUrl: `http://127.0.0.1:${(srv.address() as { port: number }).port}` } };
 			const raw = Buffer.from(JSON.stringify({ id: 'evt_thin_r', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found' }));
-			await assert.rejects(deliver(s, signed(raw)));
+			await assert.rejects(deliver(s, signed(raw)), { name: 'NodeApiError', message: 'Stripe invalid_request_error: nope' });
 			assert.equal((nodeStatic(s).seenEvents as IDataObject | undefined)?.evt_thin_r, undefined);
 			fail = false;
 			assert.equal((await deliver(s, signed(raw))).items?.length, 1);
@@ -547,10 +547,10 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 
 describe('Stripe Events Trigger: catching up what Stripe did not deliver', () => {
 	const now = () => Math.floor(Date.now() / 1000);
-	before(async () => {
+	beforeAll(async () => {
 		standin = await startStandin();
 	});
-	after(async () => standin.close());
+	afterAll(async () => standin.close());
 	beforeEach(() => {
 		standin.reset();
 		forgetProcessClaims();

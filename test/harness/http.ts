@@ -1,7 +1,7 @@
 /**
  * nock conventions for engine tests: no real network, and every mock must be used.
  *
- *   before(() => blockRealNetwork());
+ *   beforeAll(() => blockRealNetwork());
  *   afterEach(() => { try { assertAllMocksUsed(); } finally { nock.cleanAll(); } });
  */
 import assert from 'node:assert/strict';

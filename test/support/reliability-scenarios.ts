@@ -28,21 +28,28 @@ export interface Scenario {
 	request: 'create customer' | 'retrieve customer' | 'create event destination (v2)';
 	faults: Fault[];
 	maxRetries?: number;
-	expect: {
-		outcome: 'succeeded' | 'failed';
-		attempts: number;
-		/** Objects the stand-in holds afterwards (creates only). */
-		objects?: number;
-		/** The error message must match (failed runs). */
-		error?: RegExp;
-		/** The error description must match. */
-		description?: RegExp;
-		/** Distinct Idempotency-Key values over all attempts: 1 for POSTs (0 for GETs and v1 POSTs with Max Retries 0, as stripe-node). */
-		idempotencyKeys: number;
-		/** The answer the node returned was replayed from the stand-in's idempotency store. */
-		replayed?: boolean;
-	};
+	expect: Expectation;
 }
+
+/** What a scenario must end with. A failed run names the error it expects: no scenario accepts any error. */
+export type Expectation = {
+	attempts: number;
+	/** Objects the stand-in holds afterwards (creates only). */
+	objects?: number;
+	/** The error description must match. */
+	description?: RegExp;
+	/** Distinct Idempotency-Key values over all attempts: 1 for POSTs (0 for GETs and v1 POSTs with Max Retries 0, as stripe-node). */
+	idempotencyKeys: number;
+	/** The answer the node returned was replayed from the stand-in's idempotency store. */
+	replayed?: boolean;
+} & (
+	| { outcome: 'succeeded' }
+	| {
+			outcome: 'failed';
+			/** The error message must match. */
+			error: RegExp;
+	  }
+);
 
 const BAD_GATEWAY_HTML = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
 const TRUNCATED_JSON = '{\n  "id": "cus_truncated",\n  "object": "custo';
@@ -206,7 +213,13 @@ export const SCENARIOS: Scenario[] = [
 		request: 'create customer',
 		maxRetries: 0,
 		faults: on(CUS, { action: 'reset' }),
-		expect: { outcome: 'failed', attempts: 1, idempotencyKeys: 0, objects: 0, error: /^Could not reach Stripe/ },
+		expect: {
+			outcome: 'failed',
+			attempts: 1,
+			idempotencyKeys: 0,
+			objects: 0,
+			error: /^Could not reach Stripe at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|socket hang up)\)$/,
+		},
 	},
 	{
 		name: 'Max Retries 5: five resets, then success',

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 import ts from 'typescript';
 
 const REPO = path.join(__dirname, '../../..');

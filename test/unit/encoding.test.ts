@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 
 import { encodeForm, encodeMultipart, interpolatePath } from '../../nodes/shared/client/encoding';
 

@@ -3,7 +3,7 @@
  * and every caller gets its own copy.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '@jest/globals';
 
 import type { IExecuteFunctions } from 'n8n-workflow';
 

@@ -19,15 +19,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 
 const REPO = path.join(__dirname, '../../..');
-const { n8nCommunityNodesPlugin } = require('@n8n/eslint-plugin-community-nodes') as { n8nCommunityNodesPlugin: ESLint.Plugin };
-
-const JS_RULES = ['no-restricted-globals', 'no-restricted-imports'];
-const PACKAGE_JSON_RULES = ['no-forbidden-lifecycle-scripts'];
 
 interface PackedFile {
 	path: string;
@@ -38,33 +32,13 @@ function packedFiles(): string[] {
 	return (JSON.parse(out) as Array<{ files: PackedFile[] }>)[0].files.map((f) => f.path);
 }
 
-function linter(cwd: string): ESLint {
-	const rules = (names: string[]) => Object.fromEntries(names.map((n) => [`@n8n/community-nodes/${n}`, 'error' as const]));
-	return new ESLint({
-		cwd,
-		allowInlineConfig: false, // as n8n's scanner: a disable comment in a shipped file does not count
-		overrideConfigFile: true,
-		overrideConfig: [
-			{
-				files: ['**/*.js'],
-				languageOptions: { sourceType: 'commonjs', ecmaVersion: 2022 },
-				plugins: { '@n8n/community-nodes': n8nCommunityNodesPlugin },
-				rules: rules(JS_RULES),
-			},
-			{
-				files: ['**/package.json'],
-				languageOptions: { parser: tseslint.parser as never },
-				plugins: { '@n8n/community-nodes': n8nCommunityNodesPlugin },
-				rules: rules(PACKAGE_JSON_RULES),
-			},
-		],
-	});
-}
-
-/** `file:line rule message` for every problem. */
+/** `file:line rule message` for every problem (test/support/shipped-lint.ts, in a plain Node process). */
 async function problems(cwd: string, files: string[]): Promise<string[]> {
-	const results = await linter(cwd).lintFiles(files.map((f) => path.join(cwd, f)));
-	return results.flatMap((r) => r.messages.map((m) => `${path.relative(cwd, r.filePath)}:${m.line} ${m.ruleId ?? 'parse'} ${m.message}`));
+	const out = execFileSync(process.execPath, [path.join(__dirname, '../support/shipped-lint.js'), cwd, ...files], {
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	return JSON.parse(out) as string[];
 }
 
 /** A copy of the shipped files, with package.json as n8n installs it: without devDependencies. */
@@ -81,11 +55,11 @@ function stage(dir: string, files: string[]): void {
 describe('shipped files keep to n8n verification (n8n rules on the npm pack file list)', () => {
 	let files: string[];
 	let work: string;
-	before(() => {
+	beforeAll(() => {
 		files = packedFiles();
 		work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-stripe-shipped-'));
 	});
-	after(() => fs.rmSync(work, { recursive: true, force: true }));
+	afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 	it('the package ships dist/ (JavaScript, JSON, icons) and package.json, README, LICENSE only', () => {
 		assert.ok(files.length > 100, `npm pack lists ${files.length} files: build first (npm run build)`);

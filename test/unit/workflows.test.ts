@@ -6,11 +6,12 @@
  * GitHub's workflow schema (scripts/validate-workflows.mjs); this test checks what they say.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from '@jest/globals';
 import { parse } from 'yaml';
 
 const REPO = path.join(__dirname, '../../..');
@@ -99,8 +100,11 @@ describe('GitHub workflows', () => {
 	});
 
 	it('the release gate refuses a tag that is not the version, or a version without a CHANGELOG entry', async () => {
-		const { checkRelease } = (await import(path.join(REPO, 'scripts/check-release.mjs'))) as {
-			checkRelease: (tag: string, pkg: { version: string }, changelog: string) => string[];
+		// scripts/check-release.mjs is an ES module: jest's module loader does not load those, a plain Node does.
+		const checkRelease = (tag: string, pkg: { version: string }, changelog: string): string[] => {
+			const run = 'import(process.argv[1]).then((m) => process.stdout.write(JSON.stringify(m.checkRelease(...JSON.parse(process.argv[2])))))';
+			const url = pathToFileURL(path.join(REPO, 'scripts/check-release.mjs')).href;
+			return JSON.parse(execFileSync(process.execPath, ['-e', run, url, JSON.stringify([tag, pkg, changelog])], { encoding: 'utf8' })) as string[];
 		};
 		const changelog = '# Changelog\n\n## [1.2.0] - 2026-12-01\n\n### Added\n- x\n\n## [1.1.0] - 2026-11-01\n';
 		assert.deepEqual(checkRelease('v1.2.0', { version: '1.2.0' }, changelog), []);

@@ -92,11 +92,11 @@ export class InFlightLimit {
 		if (this.pacing.intervalMs > 0 || this.samples < (this.pages ? 2 : 3)) return;
 		if (!this.pages && ++this.clean < this.current) return;
 		this.clean = 0;
-		// Items per second one lane manages: more lanes only while they together stay below the ceiling.
+		// Items per second one lane manages: one more lane only while all of them together stay within the ceiling.
 		const perLane = 1000 / Math.max(1, this.avgMs);
 		if (
 			this.current < Math.min(this.max, this.pages ? CONCURRENCY.laneMax : CONCURRENCY.autoMax) &&
-			(this.pages ? perLane * (this.current + 1) <= this.ceilingPerSec : perLane * this.current < this.ceilingPerSec) &&
+			perLane * (this.current + 1) <= this.ceilingPerSec &&
 			recentRate(this.pacing, now) < this.ceilingPerSec
 		) {
 			this.current++;

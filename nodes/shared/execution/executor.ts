@@ -37,6 +37,7 @@ import type { StripeSettings } from '../client/transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from '../client/transport';
 import { inFlightLimit, objectKey, pageLimit, parallelRequests, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
+import { readSearchQuery, searchFieldsOf, showSearchQuery } from '../fields/search';
 
 /** The value n8n gives its "Custom API Call" choice. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
@@ -175,6 +176,11 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				continue;
 			}
 			if (mode === 'json') continue;
+			const searchable = p.name === 'query' ? searchFieldsOf(op) : undefined;
+			if (searchable) {
+				data.query = readSearchQuery(searchable, valueOf, zone); // the raw Query, or the one built from Conditions
+				continue;
+			}
 			const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
 			if (isEmpty(raw)) {
 				if (p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
@@ -283,6 +289,7 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 		return [{ json: answerObject(res.body, where()), pairedItem }];
 	}
 
+	if (op.kind === 'search') showSearchQuery(ctx, built.data.query, built.itemIndex);
 	const out: INodeExecutionData[] = [];
 	const wanted = built.returnAll ? Infinity : built.limit;
 	// A few list endpoints (an account's capabilities, report types) return everything at once and take no

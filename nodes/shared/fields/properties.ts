@@ -19,6 +19,7 @@ import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
+import { searchFields, searchFieldsOf } from './search';
 
 export { KINDS, locatorField, locatorKind } from '../pickers/kinds';
 export { labelOf } from './naming';
@@ -122,7 +123,10 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	for (const p of requiredParams(op)) {
 		const f = property(p, !!p.required, 0, where); // a file's field is always required (shapes.ts)
 		const shownIn = shapeKind(p) === 'binary' ? show : inFields;
-		fields.push({ ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } });
+		const field = { ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } };
+		// A search operation's Query: conditions built from fields first, the query language as the alternative.
+		const searchable = p.name === 'query' ? searchFieldsOf(op) : undefined;
+		fields.push(...(searchable ? searchFields(searchable, field) : [field]));
 	}
 	if (isPaged(op)) {
 		fields.push({

@@ -29,7 +29,8 @@ import {
 import { AnswerShapeError, answerObject, listRows } from '../client/answers';
 import type { PageRead, PageStep } from '../client/pager';
 import type { RunState } from './special-operations';
-import { AUTHORISATIONS, downloadItems, REPORTS } from './special-operations';
+import { AUTHORISATIONS, downloadItems, FINDS, REPORTS } from './special-operations';
+import { checkFind } from './find';
 import { canSplit, LIST_PAGE_SIZE, pages, pagesBackwards, splitRows, splitsByCreated } from '../client/pager';
 import { checkId, ParamError } from '../fields/values';
 import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from '../fields/shapes';
@@ -199,6 +200,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 				data[name] = read(raw, schema, name, 0, zone);
 			}
 		}
+		if (op.find) checkFind(op.find, data); // Find (or Create): its values checked before anything is sent
 		let returnAll = false;
 		let limit = 0;
 		if (isPaged(op)) {
@@ -281,6 +283,7 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 	// Operations that are more than one request → one item are dispatched by their descriptor's data
 	// (special.ts): a report, another authorisation than the key, a file to download.
 	if (op.kind === 'report') return REPORTS[op.report ?? 'creditGrants'](ctx, settings, built);
+	if (op.kind === 'find' || op.kind === 'findOrCreate') return FINDS[op.kind](ctx, settings, built);
 	if (op.kind === 'plain') {
 		const call = callOf(built);
 		if (op.auth && op.auth !== 'key') call.bearerToken = await AUTHORISATIONS[op.auth](ctx, settings, built, state);

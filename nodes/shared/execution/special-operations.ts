@@ -5,6 +5,9 @@
  * | descriptor field              | what runs                                                             |
  * | ----------------------------- | --------------------------------------------------------------------- |
  * | `report: 'creditGrants'`      | the Credit Grant Report (reports/credit-grants.ts): many reads, items |
+ * | `kind: 'find'`, `find`        | Find: a list filter, retrieve or search; none / several as chosen    |
+ * | `kind: 'findOrCreate'`        | Find or Create (find.ts): found, else created with an Idempotency-Key |
+ * |                               | derived from the identity; `_created` says which                     |
  * | `auth: 'meterEventSession'`   | the request is authorised with a meter event session token, created  |
  * |                               | with the key and renewed before it expires (one per node execution)   |
  * | `response: 'binary'`          | the body is a file: one item with it as binary data, named after the  |
@@ -18,6 +21,7 @@ import type { BuiltRequest } from './executor';
 import { callStripe } from '../client/client';
 import { answerObject } from '../client/answers';
 import { runCreditGrantReport } from './reports/credit-grants';
+import { runFind, runFindOrCreate } from './find';
 import type { StripeResponse, StripeSettings } from '../client/transport';
 
 type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltRequest) => Promise<INodeExecutionData[]>;
@@ -26,6 +30,9 @@ type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: BuiltReq
 export const REPORTS: Record<NonNullable<OperationDescriptor['report']>, Runner> = {
 	creditGrants: (ctx, settings, built) => runCreditGrantReport(ctx, settings, built.data, built.itemIndex, built.stripeAccount, built.maxRetries),
 };
+
+/** Find and Find or Create, by the descriptor's kind (its `find` says which object; find.ts). */
+export const FINDS: Record<'find' | 'findOrCreate', Runner> = { find: runFind, findOrCreate: runFindOrCreate };
 
 /** State shared by the requests of one node execution. */
 export interface RunState {

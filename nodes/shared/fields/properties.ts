@@ -243,6 +243,7 @@ export function actionOf(resource: ResourceDescriptor, op: OperationDescriptor):
 	if (qualified) name = qualified[1]; // another remark in parentheses ("Send Events (High Throughput)")
 	if (name === 'Get Many') return `Get many ${plural(noun)}${suffix}`;
 	if (name === 'Search') return `Search ${plural(noun)}${suffix}`;
+	if (name === 'Find or Create') return `Find or create ${withArticle(noun)}${suffix}`;
 	const [first, ...rest] = name.split(' ');
 	const many = first === 'Get' && rest[0] === 'Many';
 	const verb = many ? 'Get many' : sentenceWords(first, true);

@@ -159,6 +159,11 @@ export function quoteValue(value: string, field: string): string {
 	return `"${value.replace(/"/g, '\\"')}"`;
 }
 
+/** `metadata["key"]:"value"`, both quoted (docs.stripe.com/search, Metadata); the labels name the fields in errors. */
+export function metadataClause(key: string, value: string, keyField: string, valueField: string): string {
+	return `metadata[${quoteValue(key, keyField)}]:${quoteValue(value, valueField)}`;
+}
+
 /** One condition, as the editor stores it. */
 interface Condition {
 	field?: string;

@@ -17,6 +17,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationDescriptor } from '../model/descriptor';
+import { isEmpty, read } from './shapes';
 import { ParamError, toUnixSeconds } from './values';
 
 type FieldType = 'token' | 'string' | 'numeric';
@@ -226,7 +227,9 @@ export function buildSearchQuery(fields: SearchField[], conditions: Condition[],
  * working), else the one built from the conditions; one of the two is required.
  */
 export function readSearchQuery(fields: SearchField[], valueOf: (name: string) => unknown, zone?: string): string {
-	const raw = String(valueOf('query') ?? '').trim();
+	const given = valueOf('query');
+	// The raw Query is read as every text field is (an object or a list is refused, not sent as "[object Object]").
+	const raw = isEmpty(given) ? '' : String(read(given, { type: 'string' }, 'query')).trim();
 	const stored = valueOf(SEARCH_CONDITIONS) as { condition?: Condition[] } | undefined;
 	const conditions = (stored && typeof stored === 'object' && Array.isArray(stored.condition) ? stored.condition : []) as Condition[];
 	if (raw && conditions.length) throw new ParamError('"Query" (query)', 'is set together with Conditions: use one of the two');
@@ -244,8 +247,22 @@ function shownFor(fields: SearchField[], test: (f: SearchField) => boolean): INo
 	return yes.join().length <= no.join().length ? { show: { field: yes } } : { hide: { field: no } };
 }
 
-/** The Conditions and Match fields of a search operation, and its Query field made the alternative. */
-export function searchFields(fields: SearchField[], query: INodeProperties): INodeProperties[] {
+/** A charge's card condition: which payment method's details (Stripe's `{{SOURCE}}`). */
+const CARD_SOURCE_FIELD: INodeProperties = {
+	displayName: 'Payment Method',
+	name: 'cardSource',
+	type: 'options',
+	options: [
+		{ name: 'Card (Online)', value: 'card' },
+		{ name: 'Card Present (Terminal)', value: 'card_present' },
+		{ name: 'Interac Present (Terminal)', value: 'interac_present' },
+	],
+	default: 'card',
+	displayOptions: { show: { field: CARD_FIELDS.map((f) => f.name) } },
+};
+
+/** The fields of one condition: Field, its metadata key or card source, the type's Operator, the Value. */
+function conditionEntry(fields: SearchField[]): INodeProperties[] {
 	const byType = (type: FieldType) => fields.filter((f) => f.type === type && !f.date).map((f) => f.name);
 	const dates = fields.filter((f) => f.date).map((f) => f.name);
 	const nullOps = ['null', 'notNull'];
@@ -259,13 +276,6 @@ export function searchFields(fields: SearchField[], query: INodeProperties): INo
 			default: 'is',
 			displayOptions: shownFor(fields, (f) => f.type === type),
 		}));
-	// The raw query stays, as the alternative: optional now (one of the two is required, see readSearchQuery).
-	const rawQuery: INodeProperties = {
-		...query,
-		default: '',
-		description: `The search query string, used instead of Conditions: Stripe’s search language, e.g. email:"jane@example.com" or metadata["order"]:"42". The query sent is shown in the output panel’s hints.`,
-	};
-	delete rawQuery.required;
 	const hideWhenEmptyTest = Object.fromEntries(operatorProps.map((p) => [p.name, nullOps]));
 	const firstField = fields[0].name;
 	const condition: INodeProperties[] = [
@@ -284,22 +294,7 @@ export function searchFields(fields: SearchField[], query: INodeProperties): INo
 			displayOptions: { show: { field: ['metadata'] } },
 		},
 		...operatorProps,
-		...(fields.some((f) => CARD_FIELDS.includes(f))
-			? [
-					{
-						displayName: 'Payment Method',
-						name: 'cardSource',
-						type: 'options' as const,
-						options: [
-							{ name: 'Card (Online)', value: 'card' },
-							{ name: 'Card Present (Terminal)', value: 'card_present' },
-							{ name: 'Interac Present (Terminal)', value: 'interac_present' },
-						],
-						default: 'card',
-						displayOptions: { show: { field: CARD_FIELDS.map((f) => f.name) } },
-					},
-				]
-			: []),
+		...(fields.some((f) => CARD_FIELDS.includes(f)) ? [CARD_SOURCE_FIELD] : []),
 		{
 			displayName: 'Value',
 			name: 'value',
@@ -319,6 +314,18 @@ export function searchFields(fields: SearchField[], query: INodeProperties): INo
 			default: '',
 			displayOptions: { show: { field: dates }, hide: hideWhenEmptyTest },
 		});
+	return condition;
+}
+
+/** The Conditions and Match fields of a search operation, and its Query field made the alternative. */
+export function searchFields(fields: SearchField[], query: INodeProperties): INodeProperties[] {
+	// The raw query stays, as the alternative: optional now (one of the two is required, see readSearchQuery).
+	const rawQuery: INodeProperties = {
+		...query,
+		default: '',
+		description: `The search query string, used instead of Conditions: Stripe’s search language, e.g. email:"jane@example.com" or metadata["order"]:"42". The query sent is shown in the output panel’s hints.`,
+	};
+	delete rawQuery.required;
 	return [
 		{
 			displayName: 'Conditions',
@@ -329,7 +336,7 @@ export function searchFields(fields: SearchField[], query: INodeProperties): INo
 			default: {},
 			description: `What to search for: up to ${MAX_CLAUSES} conditions on the fields Stripe makes searchable`,
 			hint: LAG,
-			options: [{ displayName: 'Condition', name: 'condition', values: condition }],
+			options: [{ displayName: 'Condition', name: 'condition', values: conditionEntry(fields) }],
 			displayOptions: query.displayOptions,
 		},
 		{

@@ -345,10 +345,10 @@ async function main(): Promise<void> {
 		const listed = fam ? output(fam, 'List Customers') : [];
 		const listCalls = standin.requests.slice(seen).filter((r) => r.method === 'GET' && r.path === '/v1/customers');
 		// Pages of 100: at least 3 requests; Read in Parallel may add a range's closing request, never a duplicate.
-		const ids = new Set(listed.map((c) => String(c.id)));
-		check('family: Return All gave all 251 customers once each, in pages of 100', listed.length === 251 && ids.size === 251 && listCalls.length >= 3, {
+		const listedIds = new Set(listed.map((c) => String(c.id)));
+		check('family: Return All gave all 251 customers once each, in pages of 100', listed.length === 251 && listedIds.size === 251 && listCalls.length >= 3, {
 			items: listed.length,
-			distinct: ids.size,
+			distinct: listedIds.size,
 			pages: listCalls.map((r) => r.rawQuery),
 		});
 

@@ -189,8 +189,9 @@ describe('hand-authored operations, sent through the engine, match the reference
 	});
 	afterAll(async () => server.close());
 
-	// Composite reports (kind "report") send many requests; test/engine/credit-report.test.ts covers them.
-	for (const { familyKey, resource, op } of allOperations.filter((o) => !o.op.sdk && o.op.kind !== 'report')) {
+	// Composite reports (kind "report") send many requests; test/engine/credit-report.test.ts covers them, and
+	// test/engine/find.test.ts Find and Find or Create (one or more requests of other operations).
+	for (const { familyKey, resource, op } of allOperations.filter((o) => !o.op.sdk && !['report', 'find', 'findOrCreate'].includes(o.op.kind))) {
 		const { nodeType } = FAMILY_NODES.find((f) => f.key === familyKey)!;
 		for (const c of casesFor(op)) {
 			it(`${familyKey}/${resource}.${op.value} (${op.method} ${op.path}) — ${c.label}`, async () => {

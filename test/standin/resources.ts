@@ -32,6 +32,10 @@ export interface ResourceDef {
 	decimals?: string[];
 	/** Extra list filters (exact match on a top-level field), besides limit/starting_after/ending_before/created/expand. */
 	listFilters?: string[];
+	/** List filters that take a list of values of a field (prices' `lookup_keys[]` → `lookup_key`). */
+	listIn?: Record<string, string>;
+	/** Create takes an `id` of the caller's (products); a used one is a 400 `resource_already_exists`. */
+	customId?: boolean;
 	searchable?: boolean;
 	/** false: DELETE is not supported (404 like Stripe's unrecognized URL). Default true. */
 	deletable?: boolean;
@@ -265,6 +269,7 @@ export const resources: ResourceDef[] = [
 		writeOnly: [...EXPAND, 'default_price_data'],
 		booleans: ['active', 'shippable'],
 		listFilters: ['active', 'type', 'shippable', 'url'],
+		customId: true,
 		searchable: true,
 		onWrite: (obj, now) => {
 			obj.updated = now;
@@ -300,6 +305,7 @@ export const resources: ResourceDef[] = [
 		integers: ['unit_amount'],
 		booleans: ['active'],
 		listFilters: ['active', 'currency', 'product', 'type'],
+		listIn: { lookup_keys: 'lookup_key' },
 		searchable: true,
 		deletable: false,
 		onWrite: (obj) => {

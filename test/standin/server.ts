@@ -562,8 +562,14 @@ function create(def: ResourceDef, data: AccountData, table: Map<string, Stored>,
 	}
 	const params = stripWriteOnly(def, coerceOr400(def, body));
 	let id: string;
-	do id = `${def.idPrefix}_${randomId(14)}`;
-	while (table.has(id));
+	if (def.customId && typeof body.id === 'string' && body.id !== '') {
+		id = body.id;
+		if (table.has(id))
+			throw new ApiError(400, { type: 'invalid_request_error', code: 'resource_already_exists', message: `${def.object} already exists.`, param: 'id' });
+	} else {
+		do id = `${def.idPrefix}_${randomId(14)}`;
+		while (table.has(id));
+	}
 	const created = data.now();
 	const obj: StripeObject = def.defaults ? def.defaults({ id, created }) : { id, object: def.object, created, livemode: false, metadata: {} };
 	writeRelated(def, obj, body, data);
@@ -642,7 +648,7 @@ function ordered(table: Map<string, Stored>): Stored[] {
 }
 
 function list(def: ResourceDef, table: Map<string, Stored>, query: FormObject): StripeObject {
-	const allowed = [...LIST_PARAMS, ...(def.listFilters ?? [])];
+	const allowed = [...LIST_PARAMS, ...(def.listFilters ?? []), ...Object.keys(def.listIn ?? {})];
 	for (const k of Object.keys(query)) {
 		if (!allowed.includes(k)) throw paramError('parameter_unknown', `Received unknown parameter: ${k}`, k);
 	}
@@ -654,8 +660,11 @@ function list(def: ResourceDef, table: Map<string, Stored>, query: FormObject): 
 	// A cursor is a place in the whole list (it need not match the filters); the filters (`created` ranges
 	// included) then apply to the objects after (or before) that place.
 	const everything = ordered(table).map((st) => st.obj);
+	const among = Object.entries(def.listIn ?? {}).filter(([param]) => query[param] !== undefined);
 	const matches = (o: StripeObject) =>
-		matchesCreated(o.created as number, query.created) && Object.entries(filters).every(([k, v]) => String(o[k]) === String(v));
+		matchesCreated(o.created as number, query.created) &&
+		Object.entries(filters).every(([k, v]) => String(o[k]) === String(v)) &&
+		among.every(([param, field]) => Object.values(query[param] as object).some((v) => String(v) === String(o[field])));
 	const place = (cursor: string, param: string) => {
 		const idx = everything.findIndex((o) => o.id === cursor);
 		if (idx === -1) throw resourceMissing(def.object, cursor, param);

@@ -70,7 +70,8 @@ describe('one of each', () => {
 		const building = sources()
 			.filter(({ text }) => /type: 'fixedCollection'/.test(text))
 			.map(({ file }) => file);
-		assert.deepEqual(outside(building), [], 'nested field properties are built in shapes/ only');
+		// search.ts builds the one field of its own shape: a search operation's conditions (issue 24).
+		assert.deepEqual(outside(building), ['nodes/shared/fields/search.ts'], 'nested field properties are built in shapes/ only');
 		// A kind's unit is in the file named after it (`stringList` → string-list.ts), listed in SHAPES.
 		const index = fs.readFileSync(path.join(REPO, 'nodes/shared/fields/shapes/index.ts'), 'utf8');
 		const kinds = /SHAPES: Record<ShapeKind, ShapeUnit> = \{([^}]*)\}/.exec(index)![1].match(/\w+/g)!;

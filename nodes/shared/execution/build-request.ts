@@ -26,10 +26,12 @@ import {
 	REQUEST_OPTIONS,
 	requiredParams,
 } from '../fields/properties';
+import { readSearchQuery, searchFieldsOf } from '../fields/search';
 import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from '../fields/shapes';
 import { checkId, ParamError } from '../fields/values';
 import { parallelRequests } from './concurrency';
 import { toNodeError } from './errors';
+import { checkFind } from './find-lookup';
 
 /** The value n8n gives its "Custom API Call" choice. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
@@ -151,6 +153,11 @@ async function readParams(
 			continue;
 		}
 		if (mode === 'json') continue;
+		const searchable = p.name === 'query' ? searchFieldsOf(op) : undefined;
+		if (searchable) {
+			data.query = readSearchQuery(searchable, valueOf, zone); // the raw Query, or the one built from Conditions
+			continue;
+		}
 		const raw = ctx.getNodeParameter(p.name, itemIndex, undefined);
 		if (isEmpty(raw)) {
 			if (p.required) throw new ParamError(`"${labelOf(p.name)}" (${p.name})`, 'is required');
@@ -223,6 +230,7 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 		const path = readPath(ctx, op, itemIndex);
 		const headers = readHeaders(ctx, op, itemIndex);
 		const { data, files } = await readParams(ctx, op, itemIndex);
+		if (op.find) checkFind(op.find, data); // Find (or Create): its values checked before anything is sent
 		const { returnAll, limit } = readPaging(ctx, op, itemIndex);
 		const options = ctx.getNodeParameter(REQUEST_OPTIONS, itemIndex, {}) as IDataObject;
 		const { stripeAccount, maxRetries, idempotencyKey, timeoutMs } = readRequestOptions(options);

@@ -15,6 +15,7 @@ import { LIST_PAGE_SIZE, pagesBackwards, readInRanges, readPages } from '../clie
 import type { StripeSettings } from '../client/transport';
 import { getStripeSettings } from '../client/transport';
 import { REQUEST_OPTIONS } from '../fields/properties';
+import { showSearchQuery } from '../fields/search';
 import type { ItemRequest } from './build-request';
 import { buildRequest } from './build-request';
 import { inFlightLimit, objectKey, pageLimit, runInFlight } from './concurrency';
@@ -53,6 +54,7 @@ async function runChecked(ctx: IExecuteFunctions, settings: StripeSettings, buil
 	if (special) return special;
 	if (op.kind === 'plain') return [{ json: answerObject((await callStripe(ctx, settings, request, 'throw')).body, where()), pairedItem }];
 
+	if (op.kind === 'search') showSearchQuery(ctx, request.params?.query, request.itemIndex); // the query sent, in the output's hint
 	const wanted = built.returnAll ? Infinity : built.limit;
 	// A few list endpoints (an account's capabilities, report types) return everything at once and take no
 	// `limit`: one request, the limit applied here.

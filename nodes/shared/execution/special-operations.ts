@@ -5,6 +5,10 @@
  * | descriptor field              | what runs                                                             |
  * | ----------------------------- | --------------------------------------------------------------------- |
  * | `report: 'creditGrants'`      | the Credit Grant Report (reports/credit-grants.ts): many reads, items |
+ * | `kind: 'find'`, `find`        | Find (find.ts): a list filter, retrieve or search; none / several as  |
+ * |                               | the item chooses                                                      |
+ * | `kind: 'findOrCreate'`        | Find or Create (find.ts): found, else created with an Idempotency-Key |
+ * |                               | derived from the identity; `_created` says which                      |
  * | `auth: 'meterEventSession'`   | the request is authorised with a meter event session token, created  |
  * |                               | with the key and renewed before it expires (one per node execution)   |
  * | `response: 'binary'`          | the body is a file: one item with it as binary data, named after the  |
@@ -23,6 +27,7 @@ import type { StripeRequest } from '../client/request';
 import { subRequest } from '../client/request';
 import type { StripeResponse, StripeSettings } from '../client/transport';
 import type { ItemRequest } from './build-request';
+import { runFind, runFindOrCreate } from './find';
 import { runCreditGrantReport } from './reports/credit-grants';
 
 type Runner = (ctx: IExecuteFunctions, settings: StripeSettings, built: ItemRequest, state: RunState) => Promise<INodeExecutionData[]>;
@@ -102,6 +107,8 @@ export const SPECIAL_OPERATIONS: ReadonlyArray<{ field: string; applies: (op: Op
 		applies: (op) => op.kind === 'report' && (op.report ?? 'creditGrants') === 'creditGrants',
 		run: (ctx, settings, built) => runCreditGrantReport(ctx, settings, built.request),
 	},
+	{ field: "kind: 'find'", applies: (op) => op.kind === 'find', run: (ctx, settings, built) => runFind(ctx, settings, built) },
+	{ field: "kind: 'findOrCreate'", applies: (op) => op.kind === 'findOrCreate', run: (ctx, settings, built) => runFindOrCreate(ctx, settings, built) },
 	{ field: "auth: 'meterEventSession'", applies: (op) => op.kind === 'plain' && op.auth === 'meterEventSession', run: sendOne },
 	{ field: "response: 'binary'", applies: (op) => op.kind === 'plain' && op.response === 'binary', run: sendOne },
 ];

@@ -20,6 +20,7 @@ import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
+import { searchFields, searchFieldsOf } from './search';
 
 export { locatorField, locatorKind } from '../pickers/kinds';
 export { labelOf } from './naming';
@@ -123,7 +124,10 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 	for (const p of requiredParams(op)) {
 		const f = property(p, !!p.required, 0, where); // a file's field is always required (shapes/binary.ts)
 		const shownIn = shapeKind(p) === 'binary' ? show : inFields;
-		fields.push({ ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } });
+		const field = { ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } };
+		// A search operation's Query: conditions built from fields first, the query language as the alternative.
+		const searchable = p.name === 'query' ? searchFieldsOf(op) : undefined;
+		fields.push(...(searchable ? searchFields(searchable, field) : [field]));
 	}
 	if (isPaged(op)) {
 		fields.push({
@@ -232,6 +236,7 @@ export function actionOf(resource: ResourceDescriptor, op: OperationDescriptor):
 	if (qualified) name = qualified[1]; // another remark in parentheses ("Send Events (High Throughput)")
 	if (name === 'Get Many') return `Get many ${plural(noun)}${suffix}`;
 	if (name === 'Search') return `Search ${plural(noun)}${suffix}`;
+	if (name === 'Find or Create') return `Find or create ${withArticle(noun)}${suffix}`;
 	const [first, ...rest] = name.split(' ');
 	const many = first === 'Get' && rest[0] === 'Many';
 	const verb = many ? 'Get many' : sentenceWords(first, true);

@@ -50,7 +50,7 @@ export interface ParamSchema {
 /** A parameter, or a value inside one (an array's items, a union's alternative), which may have no name. */
 export type Schema = Omit<ParamSchema, 'name'> & { name?: string };
 
-export type OperationKind = 'plain' | 'list' | 'search' | 'v2list' | 'report';
+export type OperationKind = 'plain' | 'list' | 'search' | 'v2list' | 'report' | 'find' | 'findOrCreate';
 export type HostKind = 'api' | 'files' | 'meterEvents';
 export type Badge = 'testHelper' | 'deprecated' | 'preview';
 
@@ -87,6 +87,23 @@ export interface OperationDescriptor {
 	handAuthored?: boolean;
 	/** For kind `report`: which report runs it (nodes/shared/execution/special-operations.ts `SPECIAL_OPERATIONS`). */
 	report?: 'creditGrants';
+	/** For kinds `find` and `findOrCreate`: the object looked up (nodes/shared/execution/find.ts). */
+	find?: FindSpec;
+}
+
+/**
+ * A Find or Find or Create operation (hand-authored): the object's collection; how it is found is the item's
+ * `find_by` (email: the list filter; lookup_key: the prices list filter; id: a retrieve; metadata: a search;
+ * without `find_by`, a customer's subscriptions by status). Parameters other than the finding ones are the
+ * create parameters.
+ */
+export interface FindSpec {
+	/** The collection path, e.g. `/v1/customers` (search at `…/search`, retrieve and update at `…/{id}`). */
+	collection: string;
+	/** What it is called in messages: "customer". */
+	noun: string;
+	/** Create parameters an existing object can be updated with (Update If Found): the update operation's. */
+	updatable?: string[];
 }
 
 export interface ResourceDescriptor {

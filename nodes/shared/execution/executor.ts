@@ -37,9 +37,7 @@ import type { StripeSettings } from '../client/transport';
 import { DEFAULT_TIMEOUT_MS, getStripeSettings, isAccountId, RETRY, unsendableHeaderValue } from '../client/transport';
 import { inFlightLimit, objectKey, pageLimit, parallelRequests, runInFlight } from './concurrency';
 import { withParameterCache } from './param-cache';
-
-/** The value n8n gives its "Custom API Call" choice. */
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+import { CUSTOM_API_CALL, customOperation, readCustomCall } from '../fields/custom-call';
 
 export interface BuiltRequest {
 	itemIndex: number;
@@ -127,20 +125,74 @@ function idempotencyScope(ctx: IExecuteFunctions, itemIndex: number): string | u
 	return scope === undefined ? undefined : `${scope}#${itemIndex}`;
 }
 
+/** Request Options (connected account, retries, idempotency key, timeout), checked. */
+function readRequestOptions(options: IDataObject): Pick<BuiltRequest, 'stripeAccount' | 'maxRetries' | 'idempotencyKey' | 'timeoutMs'> {
+	let stripeAccount: string | undefined;
+	if (options.stripeAccount) {
+		stripeAccount = String(options.stripeAccount).trim();
+		if (!isAccountId(stripeAccount)) throw new ParamError('"Connected Account" (stripeAccount)', `"${stripeAccount}" is not an account ID (acct_…)`);
+	}
+	const maxRetries = options.maxRetries === undefined ? RETRY.defaultMaxRetries : Number(options.maxRetries);
+	if (!Number.isInteger(maxRetries) || maxRetries < 0)
+		throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
+	const idempotencyKey = options.idempotencyKey ? String(options.idempotencyKey) : undefined;
+	if (idempotencyKey && idempotencyKey.length > 255) throw new ParamError('"Idempotency Key" (idempotencyKey)', 'is longer than 255 characters');
+	const unsendableKey = idempotencyKey === undefined ? undefined : unsendableHeaderValue(idempotencyKey);
+	if (unsendableKey) {
+		throw new ParamError(
+			'"Idempotency Key" (idempotencyKey)',
+			`${unsendableKey}; make keys from other text with a digest, e.g. {{ $json.name.hash('sha256') }}`,
+		);
+	}
+	const timeoutMs = options.timeout === undefined || options.timeout === '' ? DEFAULT_TIMEOUT_MS : Number(options.timeout);
+	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+		throw new ParamError('"Timeout" (timeout)', `must be a number of milliseconds above 0, got ${String(options.timeout)}`);
+	return { stripeAccount, maxRetries, idempotencyKey, timeoutMs };
+}
+
+/** A Custom API Call's request: method, path, parameters and file from its fields (fields/custom-call.ts). */
+async function buildCustomRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<BuiltRequest> {
+	let where = 'Custom API Call';
+	try {
+		const call = readCustomCall((name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback));
+		where = `${call.method} ${call.path}`;
+		const files: BuiltRequest['files'] = {};
+		if (call.binaryField) {
+			const binary = ctx.getInputData()[itemIndex]?.binary?.[call.binaryField];
+			if (!binary) throw new ParamError('"Input Binary Field" (customFile)', `the input item has no binary property "${call.binaryField}"`);
+			const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, call.binaryField);
+			files.file = { data: buffer, name: binary.fileName ?? 'file', type: binary.mimeType || 'application/octet-stream' };
+		}
+		const options = ctx.getNodeParameter(REQUEST_OPTIONS, itemIndex, {}) as IDataObject;
+		return {
+			itemIndex,
+			operation: customOperation(call),
+			path: call.path,
+			data: call.params,
+			files: call.binaryField ? files : undefined,
+			returnAll: false,
+			limit: 0,
+			...readRequestOptions(options),
+			idempotencyScope: idempotencyScope(ctx, itemIndex),
+		};
+	} catch (e) {
+		if (!(e instanceof ParamError)) throw toNodeError(ctx.getNode(), e, itemIndex);
+		throw new NodeOperationError(ctx.getNode(), `Invalid parameter in item ${itemIndex}: ${e.field} ${e.reason}`, {
+			itemIndex,
+			description: `Nothing was sent to Stripe for this item (${where}).`,
+		});
+	}
+}
+
 /** Read and validate one item's parameters into a request. Throws NodeOperationError naming item and field. */
 export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescriptor, itemIndex: number): Promise<BuiltRequest> {
 	const resourceValue = ctx.getNodeParameter('resource', itemIndex) as string;
 	const operationValue = ctx.getNodeParameter('operation', itemIndex) as string;
 	const found = findOperation(family, resourceValue, operationValue);
 	if (!found) {
-		// n8n offers "Custom API Call" in the dropdowns of nodes whose credential authenticates requests: it is
-		// an HTTP Request node with this credential, not an operation of this node.
-		if (operationValue === CUSTOM_API_CALL || resourceValue === CUSTOM_API_CALL) {
-			throw new NodeOperationError(ctx.getNode(), 'Custom API Call is made with an HTTP Request node', {
-				itemIndex,
-				description: 'Add an HTTP Request node, choose Predefined Credential Type › Stripe Key API, and call any Stripe endpoint.',
-			});
-		}
+		// n8n offers "Custom API Call" in the dropdowns of nodes whose credential authenticates requests
+		// (fields/custom-call.ts): a request to any Stripe endpoint, sent like every operation.
+		if (operationValue === CUSTOM_API_CALL || resourceValue === CUSTOM_API_CALL) return buildCustomRequest(ctx, itemIndex);
 		throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operationValue}" for resource "${resourceValue}"`, { itemIndex });
 	}
 	const op = found.operation;
@@ -203,30 +255,11 @@ export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescrip
 			}
 		}
 		const options = ctx.getNodeParameter(REQUEST_OPTIONS, itemIndex, {}) as IDataObject;
-		let stripeAccount: string | undefined;
-		if (options.stripeAccount) {
-			stripeAccount = String(options.stripeAccount).trim();
-			if (!isAccountId(stripeAccount)) throw new ParamError('"Connected Account" (stripeAccount)', `"${stripeAccount}" is not an account ID (acct_…)`);
-		}
-		const maxRetries = options.maxRetries === undefined ? RETRY.defaultMaxRetries : Number(options.maxRetries);
-		if (!Number.isInteger(maxRetries) || maxRetries < 0)
-			throw new ParamError('"Max Retries" (maxRetries)', `must be a whole number ≥ 0, got ${String(options.maxRetries)}`);
-		const idempotencyKey = options.idempotencyKey ? String(options.idempotencyKey) : undefined;
-		if (idempotencyKey && idempotencyKey.length > 255) throw new ParamError('"Idempotency Key" (idempotencyKey)', 'is longer than 255 characters');
-		const unsendableKey = idempotencyKey === undefined ? undefined : unsendableHeaderValue(idempotencyKey);
-		if (unsendableKey) {
-			throw new ParamError(
-				'"Idempotency Key" (idempotencyKey)',
-				`${unsendableKey}; make keys from other text with a digest, e.g. {{ $json.name.hash('sha256') }}`,
-			);
-		}
+		const { stripeAccount, maxRetries, idempotencyKey, timeoutMs } = readRequestOptions(options);
 		// Return All in ranges of creation time: where the operation's `created` filter takes ranges, unless Read
 		// in Parallel is off or Parallel Requests is 1.
 		const fixed = parallelRequests(options);
 		const split = returnAll && splitsByCreated(op) && options[READ_IN_PARALLEL] !== false && fixed !== 1 && canSplit(data) ? { fixed } : undefined;
-		const timeoutMs = options.timeout === undefined || options.timeout === '' ? DEFAULT_TIMEOUT_MS : Number(options.timeout);
-		if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-			throw new ParamError('"Timeout" (timeout)', `must be a number of milliseconds above 0, got ${String(options.timeout)}`);
 		return {
 			itemIndex,
 			operation: op,

@@ -19,6 +19,7 @@ import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
+import { customCallFields } from './custom-call';
 
 export { KINDS, locatorField, locatorKind } from '../pickers/kinds';
 export { labelOf } from './naming';
@@ -373,7 +374,7 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 		props.push(...inputModeFields(r));
 		for (const op of r.operations) props.push(...operationFields(r, op));
 	}
-	props.push(requestOptionsField(family));
+	props.push(...customCallFields(family.displayName), requestOptionsField(family));
 	return applyN8nStyle(props);
 }
 

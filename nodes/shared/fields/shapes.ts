@@ -159,6 +159,11 @@ export function shapeKind(schema: Schema, depth = 0, where?: LocatorWhere): Shap
 	}
 }
 
+/** A union of an ID (or token) and an object: shown as JSON, it also takes the ID as plain text. */
+function takesId(schema: Schema): boolean {
+	return schema.type === 'union' && (schema.anyOf ?? []).some((a) => a.type === 'string') && (schema.anyOf ?? []).some((a) => a.type === 'object');
+}
+
 // ————— descriptions —————
 
 /**
@@ -180,7 +185,8 @@ function describe(schema: Schema, kind: ShapeKind, depth: number): string | unde
 	if (unit) d = `${d}${d && !/[.!?]$/.test(d) ? '.' : ''}${d ? ' ' : ''}${unit}`;
 	if (kind === 'json') {
 		const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
-		const what = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
+		const what =
+			schema.type === 'array' ? 'A JSON array' : takesId(schema) ? 'an ID or token as it is, or JSON' : schema.type === 'union' ? 'JSON' : 'A JSON object';
 		const hint = members?.length
 			? ` with keys such as ${members
 					.slice(0, depth > 0 ? 3 : 6)
@@ -549,6 +555,8 @@ export function read(value: unknown, schema: Schema, path: string, depth = 0, zo
 		case 'date':
 			return toUnixSeconds(v, zone, path);
 		case 'json': {
+			// An ID or token for a union that takes one (`external_account`: `btok_…` or the account's details).
+			if (typeof v === 'string' && takesId(schema) && !/^\s*[[{"]/.test(v) && v.trim() !== '') return coerce(v.trim(), schema, path, true);
 			if (typeof v === 'string') {
 				const parsed = v.trim() === '' ? (schema.emptyable ? '' : undefined) : parseJson(v, path);
 				if (parsed === undefined) throw new ParamError(fieldLabel(path), 'is empty');

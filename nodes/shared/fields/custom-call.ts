@@ -59,7 +59,7 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			type: 'map',
 			items: { type: 'string' },
 			description:
-				'Query parameters for GET and DELETE, the body for POST. Names as in Stripe’s API reference; nested ones with brackets: metadata[order_id], items[0][price]. Values are sent as text (v2 numbers and booleans: use JSON).',
+				'Query of a GET or DELETE, body of a POST. Nested names in brackets: metadata[order_id], items[0][price]. Values are text (v2 numbers: use JSON).',
 		},
 		false,
 	);
@@ -76,8 +76,7 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			default: CUSTOM_API_CALL,
 		},
 		{
-			displayName:
-				'This node makes the call itself, with the credential’s key and account, its Stripe-Version, retries and idempotency key: no HTTP Request node is needed',
+			displayName: 'Sent by this node, with its credential, retries and idempotency keys: no HTTP Request node needed',
 			name: 'customCallNotice',
 			type: 'notice',
 			default: '',
@@ -98,8 +97,7 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			required: true,
 			default: '',
 			placeholder: '/v1/customers',
-			description:
-				'The endpoint’s path from Stripe’s API reference, starting with /v1/ or /v2/ (e.g. /v1/customers/cus_123). v1 bodies are form-encoded, v2 bodies JSON; file uploads (POST /v1/files) go to files.stripe.com.',
+			description: 'Path from Stripe’s API reference, starting with /v1/ or /v2/, e.g. /v1/customers/cus_123',
 			displayOptions: show,
 		},
 		{
@@ -120,7 +118,7 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			name: CUSTOM.json,
 			type: 'json',
 			default: '{}',
-			description: 'All parameters as one JSON object: the query for GET and DELETE, the body for POST',
+			description: 'Query of a GET or DELETE, body of a POST',
 			displayOptions: { show: { ...SHOW, [CUSTOM.send]: ['json'] } },
 		},
 		{
@@ -129,8 +127,7 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. data',
-			description:
-				'POST only: the input item’s binary field to send as the parameter `file`, in a multipart body with the other parameters (as Stripe’s file upload takes it). Empty: no file.',
+			description: 'Binary field of the input item sent as the multipart parameter `file` (Stripe’s file upload). Empty: no file.',
 			displayOptions: { show: { ...SHOW, [CUSTOM.method]: ['POST'] } },
 		},
 	];

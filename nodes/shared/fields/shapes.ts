@@ -420,6 +420,8 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 						? groupFields(alt, depth, where)
 						: [{ ...property({ ...alt, name: 'value', description: undefined, required: true } as ParamSchema, false, depth + 1, where), displayName: label }],
 			}));
+			// A choice with a date says once, in its own description, what a date takes: not again in each of its fields.
+			if (base.description?.includes(DATE_HINT)) options.forEach((o) => o.values.forEach(withoutDateHint));
 			return { ...base, type: 'fixedCollection', placeholder: `Add ${base.displayName}`, default: {}, options };
 		}
 		case 'json':
@@ -435,6 +437,19 @@ function baseProperty(schema: ParamSchema, required: boolean, depth: number, whe
 			};
 		default:
 			return { ...base, type: 'string', default: '' };
+	}
+}
+
+/** A date field (at any depth) inside a field whose description already says what a date takes. */
+function withoutDateHint(field: INodeProperties): void {
+	if (field.type === 'dateTime' && field.description) {
+		const rest = field.description.replace(DATE_HINT, '').trim();
+		if (rest) field.description = rest;
+		else delete field.description;
+	}
+	for (const o of (field.options ?? []) as Array<INodeProperties | INodePropertyCollection>) {
+		if ('values' in o) o.values.forEach(withoutDateHint);
+		else if ('type' in o) withoutDateHint(o);
 	}
 }
 

@@ -13,7 +13,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { HostKind, OperationDescriptor } from '../model/descriptor';
 import { property } from './shapes';
-import { isPlainObject, ParamError } from './values';
+import { isPlainObject, ParamError, parseJson } from './values';
 
 /** The value n8n gives its "Custom API Call" choice. */
 export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
@@ -206,13 +206,7 @@ export function readCustomCall(valueOf: (name: string, fallback: unknown) => unk
 	} else if (send === 'json') {
 		let given = valueOf(CUSTOM.json, '{}');
 		const label = `"Parameters (JSON)" (${CUSTOM.json})`;
-		if (typeof given === 'string') {
-			try {
-				given = given.trim() === '' ? {} : JSON.parse(given);
-			} catch (e) {
-				throw new ParamError(label, `invalid JSON: ${(e as Error).message}`);
-			}
-		}
+		if (typeof given === 'string') given = given.trim() === '' ? {} : parseJson(given, CUSTOM.json, label);
 		if (!isPlainObject(given)) throw new ParamError(label, `expected a JSON object of parameters, got ${Array.isArray(given) ? 'a list' : typeof given}`);
 		params = given;
 	}

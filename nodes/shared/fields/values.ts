@@ -200,12 +200,16 @@ function toUnion(value: unknown, schema: Schema, path: string): unknown {
 	let failure: ParamError | undefined;
 	for (const alt of alts) {
 		if (alt.type === 'string' || alt.type === 'enum' || !fitsAlternative(v, alt)) continue;
+		let result: unknown;
+		let error: unknown;
 		try {
-			return coerce(v, alt, path, false);
+			result = coerce(v, alt, path, false);
 		} catch (e) {
-			if (!(e instanceof ParamError)) throw e;
-			failure ??= e;
+			error = e;
 		}
+		if (error === undefined) return result;
+		if (!(error instanceof ParamError)) throw error;
+		failure ??= error;
 	}
 	if (failure) throw failure;
 	for (const alt of alts) if (alt.type === 'string' && fitsAlternative(v, alt)) return v;

@@ -205,9 +205,9 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 		);
 	});
 
-	it("n8n's Custom API Call choice says to use an HTTP Request node, and sends nothing", async () => {
-		const result = await viaNode('core', { resource: 'customer', operation: '__CUSTOM_API_CALL__' });
-		assert.match(String(result.nodeError?.message), /^Custom API Call is made with an HTTP Request node/);
+	it("n8n's Custom API Call choice without a path says which field is missing, and sends nothing", async () => {
+		const result = await viaNode('core', { resource: 'customer', operation: '__CUSTOM_API_CALL__', customPath: '={{ "" }}' });
+		assert.match(String(result.nodeError?.message), /^Invalid parameter in item 0: "Path" \(customPath\) is required/);
 		assert.equal(cap.requests.length, 0);
 	});
 

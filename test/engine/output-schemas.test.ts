@@ -45,13 +45,20 @@ export function schemaProblems(schema: unknown, at = '(root)'): string[] {
 	return problems;
 }
 
-/** Every resource and operation a node's Resource/Operation dropdowns offer. */
+/**
+ * Every resource and operation a node's Resource/Operation dropdowns offer; not Custom API Call, whose answer
+ * is whatever the endpoint it calls returns (n8n's own nodes have no schema for it either).
+ */
 function operationsOf(properties: INodeProperties[]): Array<{ resource: string; operation: string }> {
 	const out: Array<{ resource: string; operation: string }> = [];
 	for (const p of properties) {
 		if (p.name !== 'operation' || p.type !== 'options') continue;
 		const resources = (p.displayOptions?.show?.resource ?? []) as string[];
-		for (const resource of resources) for (const o of p.options ?? []) out.push({ resource, operation: String((o as { value: unknown }).value) });
+		for (const resource of resources)
+			for (const o of p.options ?? []) {
+				const operation = String((o as { value: unknown }).value);
+				if (operation !== '__CUSTOM_API_CALL__') out.push({ resource, operation });
+			}
 	}
 	return out;
 }

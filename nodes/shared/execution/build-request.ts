@@ -26,15 +26,13 @@ import {
 	REQUEST_OPTIONS,
 	requiredParams,
 } from '../fields/properties';
+import { CUSTOM_API_CALL, customOperation, readCustomCall } from '../fields/custom-call';
 import { readSearchQuery, searchFieldsOf } from '../fields/search';
 import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from '../fields/shapes';
 import { checkId, ParamError } from '../fields/values';
 import { parallelRequests } from './concurrency';
 import { toNodeError } from './errors';
 import { checkFind } from './find-lookup';
-
-/** The value n8n gives its "Custom API Call" choice. */
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 /** One item's request, and how the item reads its answer. */
 export interface ItemRequest {
@@ -82,20 +80,17 @@ function idempotencyScope(ctx: IExecuteFunctions, itemIndex: number): string | u
 	return scope === undefined ? undefined : `${scope}#${itemIndex}`;
 }
 
+/** Whether the item is n8n's "Custom API Call" (fields/custom-call.ts), not an operation of the family. */
+function isCustomCall(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return [ctx.getNodeParameter('resource', itemIndex), ctx.getNodeParameter('operation', itemIndex)].includes(CUSTOM_API_CALL);
+}
+
 /** The item's Resource and Operation as an operation of the family. */
 function itemOperation(ctx: IExecuteFunctions, family: FamilyDescriptor, itemIndex: number): OperationDescriptor {
 	const resourceValue = ctx.getNodeParameter('resource', itemIndex) as string;
 	const operationValue = ctx.getNodeParameter('operation', itemIndex) as string;
 	const found = findOperation(family, resourceValue, operationValue);
 	if (found) return found.operation;
-	// n8n offers "Custom API Call" in the dropdowns of nodes whose credential authenticates requests: it is
-	// an HTTP Request node with this credential, not an operation of this node.
-	if (operationValue === CUSTOM_API_CALL || resourceValue === CUSTOM_API_CALL) {
-		throw new NodeOperationError(ctx.getNode(), 'Custom API Call is made with an HTTP Request node', {
-			itemIndex,
-			description: 'Add an HTTP Request node, choose Predefined Credential Type › Stripe Key API, and call any Stripe endpoint.',
-		});
-	}
 	throw new NodeOperationError(ctx.getNode(), `Unknown operation "${operationValue}" for resource "${resourceValue}"`, { itemIndex });
 }
 
@@ -123,8 +118,8 @@ function readHeaders(ctx: IExecuteFunctions, op: OperationDescriptor, itemIndex:
 }
 
 /** A binary parameter: the input item's binary property it names, as a file. */
-async function readFile(ctx: IExecuteFunctions, name: string, itemIndex: number): Promise<File> {
-	const property = String(ctx.getNodeParameter(name, itemIndex, 'data'));
+async function readFile(ctx: IExecuteFunctions, name: string, itemIndex: number, given?: string): Promise<File> {
+	const property = given ?? String(ctx.getNodeParameter(name, itemIndex, 'data'));
 	const binary = ctx.getInputData()[itemIndex]?.binary?.[property];
 	if (!binary) throw new ParamError(`"Input Binary Field" (${name})`, `the input item has no binary property "${property}"`);
 	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
@@ -223,8 +218,42 @@ function splitOf(op: OperationDescriptor, returnAll: boolean, data: Record<strin
 	return returnAll && splitsByCreated(op) && options[READ_IN_PARALLEL] !== false && fixed !== 1 && canSplit(data) ? { fixed } : undefined;
 }
 
+/**
+ * n8n's "Custom API Call" (offered in the dropdowns of nodes whose credential authenticates requests): method,
+ * path, parameters and a file from its fields (fields/custom-call.ts), sent like every operation's request.
+ */
+async function buildCustomRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<ItemRequest> {
+	let where = 'Custom API Call';
+	try {
+		const call = readCustomCall((name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback));
+		where = `${call.method} ${call.path}`;
+		const op = customOperation(call);
+		const files = call.binaryField ? { file: await readFile(ctx, 'customFile', itemIndex, call.binaryField) } : {};
+		const options = ctx.getNodeParameter(REQUEST_OPTIONS, itemIndex, {}) as IDataObject;
+		const request: ItemRequest['request'] = {
+			method: op.method,
+			path: call.path,
+			host: op.host,
+			apiMode: op.apiMode,
+			params: { ...call.params, ...files },
+			multipart: op.bodyEncoding === 'multipart',
+			...readRequestOptions(options),
+			idempotencyScope: idempotencyScope(ctx, itemIndex),
+			itemIndex,
+		};
+		return { operation: op, request, returnAll: false, limit: 0 };
+	} catch (e) {
+		if (!(e instanceof ParamError)) throw toNodeError(ctx.getNode(), e, itemIndex);
+		throw new NodeOperationError(ctx.getNode(), `Invalid parameter in item ${itemIndex}: ${e.field} ${e.reason}`, {
+			itemIndex,
+			description: `Nothing was sent to Stripe for this item (${where}).`,
+		});
+	}
+}
+
 /** Read and validate one item's parameters into its request. Throws NodeOperationError naming item and field. */
 export async function buildRequest(ctx: IExecuteFunctions, family: FamilyDescriptor, itemIndex: number): Promise<ItemRequest> {
+	if (isCustomCall(ctx, itemIndex)) return buildCustomRequest(ctx, itemIndex);
 	const op = itemOperation(ctx, family, itemIndex);
 	try {
 		const path = readPath(ctx, op, itemIndex);

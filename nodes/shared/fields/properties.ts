@@ -20,6 +20,7 @@ import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind } from './shapes';
+import { customCallFields } from './custom-call';
 import { searchFields, searchFieldsOf } from './search';
 
 export { locatorField, locatorKind } from '../pickers/kinds';
@@ -371,7 +372,7 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 		props.push(...inputModeFields(r));
 		for (const op of r.operations) props.push(...operationFields(r, planOperation(op)));
 	}
-	props.push(requestOptionsField(family));
+	props.push(...customCallFields(family.displayName), requestOptionsField(family));
 	return applyN8nStyle(props);
 }
 

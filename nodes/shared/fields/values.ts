@@ -172,7 +172,11 @@ function fitsAlternative(value: unknown, alt: Schema): boolean {
 			return typeof value === 'string';
 		case 'array':
 			return Array.isArray(value);
-		case 'object':
+		case 'object': {
+			// An alternative tagged by its `object` member (`card`, `bank_account`) fits values of its tag only.
+			const tag = alt.members?.find((m) => m.name === 'object' && m.type === 'enum' && m.enum?.length === 1)?.enum?.[0];
+			return isPlainObject(value) && (tag === undefined || value.object === undefined || value.object === tag);
+		}
 		case 'metadata':
 		case 'map':
 			return isPlainObject(value);
@@ -188,7 +192,22 @@ function toUnion(value: unknown, schema: Schema, path: string): unknown {
 	// A JSON field's text: parse it unless a scalar alternative takes the text as it is.
 	if (typeof v === 'string' && /^\s*[[{]/.test(v) && alts.some((a) => ['object', 'array', 'metadata', 'map'].includes(a.type))) v = parseJson(v, path);
 	for (const alt of alts) if (alt.type === 'enum' && fitsAlternative(v, alt)) return v;
-	for (const alt of alts) if (alt.type !== 'string' && alt.type !== 'enum' && fitsAlternative(v, alt)) return coerce(v, alt, path, false);
+	// The first alternative the value fits and passes (two objects may share a tag: a card's details, a card token).
+	let failure: ParamError | undefined;
+	for (const alt of alts) {
+		if (alt.type === 'string' || alt.type === 'enum' || !fitsAlternative(v, alt)) continue;
+		let result: unknown;
+		let error: unknown;
+		try {
+			result = coerce(v, alt, path, false);
+		} catch (e) {
+			error = e;
+		}
+		if (error === undefined) return result;
+		if (!(error instanceof ParamError)) throw error;
+		failure ??= error;
+	}
+	if (failure) throw failure;
 	for (const alt of alts) if (alt.type === 'string' && fitsAlternative(v, alt)) return v;
 	const kinds = alts.map((a) => (a.type === 'enum' ? `one of ${(a.enum ?? []).join(', ')}` : a.type)).join(' or ');
 	throw typeError(path, kinds, value);

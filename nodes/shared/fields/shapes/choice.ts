@@ -2,12 +2,13 @@
  * `choice`: a union, as a fixed collection with one option per alternative: an object's members, or one value
  * (a date range's *Date* or *Range*, `trial_end`'s *Now* or *Date*).
  */
-import type { INodePropertyCollection } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 
 import type { ParamSchema, Schema } from '../../model/descriptor';
 import { labelOf } from '../naming';
 import { isPlainObject } from '../../client/answers';
 import { coerce, fieldLabel, isDateTimeLike, ParamError, parseJson, toUnixSeconds } from '../values';
+import { DATE_HINT } from './describe';
 import { groupFields, readGroup } from './group';
 import { isDate } from './kind';
 import type { ReadArgs, ShapeUnit } from './unit';
@@ -59,6 +60,19 @@ function readChosen(v: Record<string, unknown>, alts: Alternative[], args: ReadA
 	return readGroup(inner, alt, args);
 }
 
+/** A date field (at any depth) inside a field whose description already says what a date takes. */
+function withoutDateHint(field: INodeProperties): void {
+	if (field.type === 'dateTime' && field.description) {
+		const rest = field.description.replace(DATE_HINT, '').trim();
+		if (rest) field.description = rest;
+		else delete field.description;
+	}
+	for (const o of (field.options ?? []) as Array<INodeProperties | INodePropertyCollection>) {
+		if ('values' in o) o.values.forEach(withoutDateHint);
+		else if ('type' in o) withoutDateHint(o);
+	}
+}
+
 export const choice: ShapeUnit = {
 	property(base, { schema, depth, member }) {
 		const options: INodePropertyCollection[] = alternatives(schema).map(({ name, label, alt }) => ({
@@ -69,6 +83,8 @@ export const choice: ShapeUnit = {
 					? groupFields(alt, depth, member)
 					: [{ ...member({ ...alt, name: 'value', description: undefined, required: true } as ParamSchema, depth + 1), displayName: label }],
 		}));
+		// A choice with a date says once, in its own description, what a date takes: not again in each of its fields.
+		if (base.description?.includes(DATE_HINT)) options.forEach((o) => o.values.forEach(withoutDateHint));
 		return { ...base, type: 'fixedCollection', placeholder: `Add ${base.displayName}`, default: {}, options };
 	},
 	read(value, args) {

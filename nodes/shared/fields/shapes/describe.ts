@@ -14,15 +14,21 @@ import { isDate } from './kind';
 const DESCRIPTION_LENGTH = [300, 200, 0];
 
 /** What a date-time field takes (Stripe's own text speaks of Unix timestamps). */
-const DATE_HINT = "A date and time, read in the workflow's time zone unless it names one; Unix seconds work too.";
+export const DATE_HINT = "A date and time, read in the workflow's time zone unless it names one; Unix seconds work too.";
 
 /** Parameters most operations have, in fewer words than Stripe's. */
 const SHORT_DESCRIPTIONS: Record<string, string> = { expand: 'Fields of the answer to expand', ...CURSOR_DESCRIPTIONS };
 
+/** A union of an ID (or token) and an object: shown as JSON, it also takes the ID as plain text. */
+export function takesId(schema: Schema): boolean {
+	return schema.type === 'union' && (schema.anyOf ?? []).some((a) => a.type === 'string') && (schema.anyOf ?? []).some((a) => a.type === 'object');
+}
+
 /** "(A JSON object with keys such as `a`, `b`)": what a JSON field holds. */
 function jsonHint(schema: Schema, depth: number): string {
 	const members = schema.members?.map((m) => m.name) ?? schema.anyOf?.flatMap((a) => a.members?.map((m) => m.name) ?? []);
-	const what = schema.type === 'array' ? 'A JSON array' : schema.type === 'union' ? 'JSON' : 'A JSON object';
+	const what =
+		schema.type === 'array' ? 'A JSON array' : takesId(schema) ? 'an ID or token as it is, or JSON' : schema.type === 'union' ? 'JSON' : 'A JSON object';
 	const keys = members?.length
 		? ` with keys such as ${members
 				.slice(0, depth > 0 ? 3 : 6)

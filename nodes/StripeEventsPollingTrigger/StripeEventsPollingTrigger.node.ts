@@ -1,10 +1,9 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { callStripe } from '../shared/client/client';
 import { createdSeconds, EVENT_RETENTION_SECONDS, fetchRelatedObject, listAll, listSnapshotEvents, MAX_TYPES_FILTER } from '../shared/events/events-api';
-import type { PageStep } from '../shared/client/pager';
-import { pages } from '../shared/client/pager';
+import { readPages } from '../shared/client/pager';
+import type { StripeRequest } from '../shared/client/request';
 import type { StripeSettings } from '../shared/client/transport';
 import { getStripeSettings } from '../shared/client/transport';
 import { EVENT_SELECTION_PROPERTIES, eventSelectionMethods, EVENTS_SUBTITLE, FETCH_RELATED_OBJECT_OPTION } from '../shared/events/selection';
@@ -85,19 +84,15 @@ async function snapshotEvents(ctx: IPollFunctions, settings: StripeSettings, sel
 async function thinEvents(ctx: IPollFunctions, settings: StripeSettings, sel: Selection, since: number, account?: string, first = false) {
 	const out: IDataObject[] = [];
 	for (const meter of await listAll(ctx, settings, '/v1/billing/meters', { limit: 100 }, account)) {
-		const fetchPage = async (step: PageStep | undefined) =>
-			(
-				await callStripe(
-					ctx,
-					settings,
-					step && 'path' in step
-						? { method: 'GET', path: step.path, apiMode: 'v2', stripeAccount: account }
-						: { method: 'GET', path: '/v2/core/events', params: { object_id: String(meter.id), limit: first ? 1 : 100 }, apiMode: 'v2', stripeAccount: account },
-					'throw',
-				)
-			).body;
+		const firstPage: StripeRequest = {
+			method: 'GET',
+			path: '/v2/core/events',
+			params: { object_id: String(meter.id), limit: first ? 1 : 100 },
+			apiMode: 'v2',
+			stripeAccount: account,
+		};
 		const where = (n: number) => `GET /v2/core/events?object_id=${String(meter.id)}${account ? ` (${account})` : ''}, page ${n}`;
-		for await (const rows of pages(fetchPage, { kind: 'v2list', where, maxPages: first ? 1 : undefined })) {
+		for await (const rows of readPages(ctx, settings, firstPage, { kind: 'v2list', where, maxPages: first ? 1 : undefined })) {
 			const recent = rows.filter((e) => createdSeconds(e) >= since);
 			out.push(...recent.filter((e) => sel.all || sel.types.includes(String(e.type))));
 			if (recent.length < rows.length) break; // newest first: the rest is older

@@ -6,7 +6,7 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 

@@ -7,8 +7,8 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { callStripe } from '../client/client';
-import type { PageStep } from '../client/pager';
-import { pages } from '../client/pager';
+import { readPages } from '../client/pager';
+import type { StripeRequest } from '../client/request';
 import type { StripeContext, StripeSettings } from '../client/transport';
 import { getStripeSettings, stripeError } from '../client/transport';
 import type { TriggerStaticData } from './trigger-state';
@@ -61,17 +61,8 @@ async function deleteDestination(ctx: StripeContext, settings: StripeSettings, i
 
 /** Destinations pointing at this node's URL that we no longer track (lost static data): removed, no orphans. */
 async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url: string): Promise<void> {
-	const first = { include: ['webhook_endpoint.url'], limit: 100 };
-	const fetchPage = async (step: PageStep | undefined) =>
-		(
-			await callStripe(
-				ctx,
-				settings,
-				step && 'path' in step ? { method: 'GET', path: step.path, apiMode: 'v2' } : { method: 'GET', path: DESTINATIONS, params: first, apiMode: 'v2' },
-				'throw',
-			)
-		).body;
-	for await (const rows of pages(fetchPage, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
+	const first: StripeRequest = { method: 'GET', path: DESTINATIONS, params: { include: ['webhook_endpoint.url'], limit: 100 }, apiMode: 'v2' };
+	for await (const rows of readPages(ctx, settings, first, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
 		for (const d of rows) {
 			if (((d.webhook_endpoint ?? {}) as IDataObject).url === url) await deleteDestination(ctx, settings, String(d.id));
 		}

@@ -1055,10 +1055,31 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await pickOption(page, ndv, 'resource', 'Custom API Call');
 		const chosen = { resource: await inputValue(ndv, 'resource'), operation: await inputValue(ndv, 'operation') };
 		check(
-			"editor: the action sets n8n's Resource and Operation to Custom API Call",
+			'editor: Custom API Call picked in the Resource field: the Operation follows (Custom API Call)',
 			chosen.resource === 'Custom API Call' && chosen.operation === 'Custom API Call',
 			chosen,
 		);
+		// n8n 2.41.1 hides a node's other fields while Resource or Operation is __CUSTOM_API_CALL__ (ParameterInputList,
+		// isCustomApiCallSelected) and shows its "Use the HTTP Request node" notice instead.
+		const shownFields = await ndv
+			.getByTestId('parameter-input-customPath')
+			.waitFor({ timeout: 5000 })
+			.then(() => true)
+			.catch(() => false);
+		const httpNotice = await ndv
+			.getByText('Use the HTTP Request node to make a custom API call')
+			.isVisible()
+			.catch(() => false);
+		if (
+			!check("editor: Custom API Call: the node's own fields (Method, Path, Send Parameters) are shown for the choice", shownFields, {
+				resource: await inputValue(ndv, 'resource'),
+				operation: await inputValue(ndv, 'operation'),
+				httpRequestNoticeInstead: httpNotice,
+			})
+		) {
+			await shot(page, '30-custom-api-call-fields-hidden', 900);
+			return closeNdv(page);
+		}
 		await pickOption(page, ndv, 'customMethod', 'GET');
 		await ndv.getByTestId('parameter-input-customPath').locator('input').first().fill('/v1/invoice_payments');
 		await pickOption(page, ndv, 'customSend', 'Using Fields Below');

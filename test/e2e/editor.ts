@@ -1039,9 +1039,10 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 	}
 
 	/**
-	 * Stripe Core, Resource "Custom API Call" (n8n's choice; the Operation follows): Method GET, Path /v1/invoice_payments (Stripe's "List all payments for
-	 * an invoice", newer than the pinned API version: no operation of the package), Send Parameters using fields,
-	 * one entry invoice = the stand-in's invoice; executed in the editor and compared with stripe-node's rawRequest.
+	 * Stripe Core, Resource "Custom API Call" (n8n's choice; the Operation follows): Method GET, Path
+	 * /v1/invoice_payments (Stripe's "List all payments for an invoice", newer than the pinned API version: no
+	 * operation of the package), Send Parameters using fields, one entry invoice = the stand-in's invoice; executed
+	 * in the editor and compared with stripe-node's rawRequest.
 	 */
 	async function customApiCall(page: Page, core: DeclaredNode, customer: string): Promise<void> {
 		phase = 'custom API call';

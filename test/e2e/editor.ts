@@ -893,6 +893,238 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		});
 		await recordedOnly(page, coreNode!, String(basic.id));
 		await saveAndRecord(page);
+		// Issue 24, point 6: search by fields, Find or Create, Custom API Call; each recorded as failed on its own.
+		for (const [what, task] of [
+			['search customers by email through the Conditions fields', () => searchByConditions(page, coreNode!)],
+			['Find or Create a customer by email, run twice', () => findOrCreateTwice(page, coreNode!)],
+			['a Custom API Call to an endpoint without an operation', () => customApiCall(page, coreNode!, String(ada.id))],
+		] as const) {
+			await task().catch(async (e: Error) => {
+				check(`editor: ${what}`, false, e.message.split('\n')[0]);
+				await shot(page, `97-failed-${what.split(' ').slice(0, 3).join('-').toLowerCase()}`).catch(() => undefined);
+				await closeNdv(page).catch(() => undefined);
+			});
+		}
+	}
+
+	// ---------------------------------------------------------------- issue 24: search, Find or Create, Custom API Call
+	/**
+	 * Stripe Core › Search customers through the Conditions fields (Field Email, Operator Is, the address typed as
+	 * Value), not Stripe's query language; executed in the editor: the stand-in's customer with that email in the
+	 * output, and the request's `query` is `email:"…"`, as stripe-node's customers.search({ query }) sends it (the
+	 * Limit field's 50 left as shown).
+	 */
+	async function searchByConditions(page: Page, core: DeclaredNode): Promise<void> {
+		phase = 'search customers through conditions';
+		const ndv = page.getByTestId('ndv');
+		const email = 'grace.hopper@example.com';
+		const grace = await standinApi('POST', '/v1/customers', { name: 'Grace Hopper', email });
+		await settle(page);
+		await selectTrigger(page);
+		const added = await addNode(page, core, 'Search customers');
+		if (!check('editor: Stripe Core › Search customers: parameter panel opens', added.ok, added.note)) return;
+		const conditions = ndv.getByTestId('fixed-collection-searchConditions');
+		await conditions.getByRole('button', { name: 'Add Condition' }).click();
+		await pickOption(page, conditions, 'field', 'Email');
+		await pickOption(page, conditions, 'textOperator', 'Is');
+		await conditions.getByTestId('parameter-input-value').locator('input').first().fill(email);
+		await page.keyboard.press('Tab');
+		const shown = {
+			field: await inputValue(conditions, 'field'),
+			operator: await inputValue(conditions, 'textOperator'),
+			match: await inputValue(ndv, 'searchMatch'),
+		};
+		const queryTyped = await inputValue(ndv, 'query');
+		check(
+			'editor: search customers: one condition Email · Is · the address, Match "All Conditions (AND)", the Query field left empty',
+			shown.field === 'Email' && shown.operator === 'Is' && shown.match === 'All Conditions (AND)' && queryTyped === '',
+			{ ...shown, queryTyped },
+		);
+		await shot(page, '25-search-customers-conditions-fields', 1500);
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/customers/search');
+		const sent = new URLSearchParams(reqs[0]?.rawQuery ?? '').get('query');
+		const output = out.ok ? await outputShowing(page, String(grace.id)) : out.text;
+		check(
+			`editor: search customers executed in the editor: one GET /v1/customers/search with query email:"${email}", the stand-in's customer in the output`,
+			reqs.length === 1 && reqs[0].method === 'GET' && reqs[0].status === 200 && sent === `email:"${email}"` && out.ok && output.includes(String(grace.id)),
+			{ requests: reqs.map((r) => `${r.method} ${r.path}?${r.rawQuery} -> ${r.status}`), query: sent, output: output.slice(0, 400) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '26-search-customers-output', 1500);
+		await sameAsStripeNode('search customers (one condition: Email is the address)', reqs[0], {
+			method: 'customers.search',
+			args: [{ query: `email:"${email}"`, limit: 50 }],
+		});
+		await closeNdv(page);
+	}
+
+	/**
+	 * Stripe Core › Find or Create a customer by email (Find By Email, the address, a Name), executed twice in a
+	 * row in the editor: the first run creates it (`_created: true`; its POST compared with stripe-node's
+	 * customers.create), the second finds that customer (`_created: false`, no POST); one customer with that
+	 * email in the stand-in afterwards.
+	 */
+	async function findOrCreateTwice(page: Page, core: DeclaredNode): Promise<void> {
+		phase = 'find or create a customer';
+		const ndv = page.getByTestId('ndv');
+		const email = 'katherine.johnson@example.com';
+		const name = 'Katherine Johnson';
+		await settle(page);
+		await selectTrigger(page);
+		const added = await addNode(page, core, 'Find or create a customer');
+		if (!check('editor: Stripe Core › Find or create a customer: parameter panel opens', added.ok, added.note)) return;
+		await pickOption(page, ndv, 'find_by', 'Email');
+		await ndv.getByTestId('parameter-input-email').locator('input').first().fill(email);
+		await ndv.getByTestId('parameter-input-name').locator('input').first().fill(name);
+		await page.keyboard.press('Tab');
+		await shot(page, '27-find-or-create-customer-fields', 1500);
+		const byEmail = async () =>
+			((await standinApi('GET', `/v1/customers?email=${encodeURIComponent(email)}&limit=10`)).data ?? []) as Array<Record<string, unknown>>;
+		const createdFlag = async (want: boolean) => {
+			// The output panel keeps the previous run's item until the new one is drawn: wait for this run's flag.
+			await showOutputAsJson(page);
+			return await outputShowingMatch(page, new RegExp(`_created"?\\s*:\\s*${want}`));
+		};
+
+		const seq1 = await lastSeq();
+		const out1 = await executeInNdv(page);
+		const reqs1 = await requestsSince(seq1);
+		const posts1 = reqs1.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
+		const after1 = await byEmail();
+		const shown1 = out1.ok ? await createdFlag(true) : out1.text;
+		check(
+			'editor: Find or Create, first run: looked up by email, not found, one POST /v1/customers; the new customer with _created: true in the output',
+			out1.ok &&
+				reqs1.some((r) => r.method === 'GET' && r.path === '/v1/customers' && new URLSearchParams(r.rawQuery).get('email') === email) &&
+				posts1.length === 1 &&
+				posts1[0].status === 200 &&
+				after1.length === 1 &&
+				/_created"?\s*:\s*true/.test(shown1) &&
+				shown1.includes(String(after1[0]?.id)),
+			{ requests: reqs1.map((r) => `${r.method} ${r.path}?${r.rawQuery} -> ${r.status}`), customers: after1.map((c) => c.id), output: shown1.slice(0, 500) },
+		);
+		await shot(page, '28-find-or-create-first-run-created', 1500);
+
+		phase = 'find or create a customer, second run';
+		const seq2 = await lastSeq();
+		await ndv.getByTestId('node-execute-button').first().click();
+		const until = Date.now() + 30_000;
+		let reqs2: StandinRequest[] = [];
+		do {
+			reqs2 = await requestsSince(seq2);
+			if (reqs2.some((r) => r.method === 'GET' && r.path === '/v1/customers')) break;
+			await sleep(300);
+		} while (Date.now() < until);
+		const shown2 = await createdFlag(false);
+		const after2 = await byEmail();
+		check(
+			"editor: Find or Create, second run: finds the first run's customer (_created: false), sends no POST; one customer with that email in the stand-in",
+			reqs2.some((r) => r.method === 'GET' && r.path === '/v1/customers' && r.status === 200) &&
+				!reqs2.some((r) => r.method === 'POST') &&
+				after2.length === 1 &&
+				after2[0]?.id === after1[0]?.id &&
+				/_created"?\s*:\s*false/.test(shown2) &&
+				shown2.includes(String(after1[0]?.id)),
+			{ requests: reqs2.map((r) => `${r.method} ${r.path}?${r.rawQuery} -> ${r.status}`), customers: after2.map((c) => c.id), output: shown2.slice(0, 500) },
+		);
+		await shot(page, '29-find-or-create-second-run-found', 1500);
+		// After both runs: stripe-node's create makes a second customer in the stand-in.
+		await sameAsStripeNode('Find or Create, first run: the create (email, name)', posts1[0], {
+			method: 'customers.create',
+			args: [{ email, name }],
+		});
+		await closeNdv(page);
+	}
+
+	/**
+	 * Stripe Core, Resource "Custom API Call" (n8n's choice; the Operation follows): Method GET, Path
+	 * /v1/invoice_payments (Stripe's "List all payments for an invoice", newer than the pinned API version: no
+	 * operation of the package), Send Parameters using fields, one entry invoice = the stand-in's invoice; executed
+	 * in the editor and compared with stripe-node's rawRequest.
+	 */
+	async function customApiCall(page: Page, core: DeclaredNode, customer: string): Promise<void> {
+		phase = 'custom API call';
+		const ndv = page.getByTestId('ndv');
+		const invoice = await standinApi('POST', '/v1/invoices', { customer, description: 'E2E invoice for a custom call' });
+		await settle(page);
+		await selectTrigger(page);
+		// n8n's node creator lists the operations' actions, not Custom API Call: it is a choice of the Resource field.
+		const added = await addNode(page, core, 'Get a balance');
+		if (!check('editor: Stripe Core › Get a balance: parameter panel opens', added.ok, added.note)) return;
+		await pickOption(page, ndv, 'resource', 'Custom API Call');
+		const chosen = { resource: await inputValue(ndv, 'resource'), operation: await inputValue(ndv, 'operation') };
+		check(
+			'editor: Custom API Call picked in the Resource field: the Operation follows (Custom API Call)',
+			chosen.resource === 'Custom API Call' && chosen.operation === 'Custom API Call',
+			chosen,
+		);
+		// n8n 2.41.1 hides a node's other fields while Resource or Operation is __CUSTOM_API_CALL__ (ParameterInputList,
+		// isCustomApiCallSelected) and shows its "Use the HTTP Request node" notice instead.
+		const shownFields = await ndv
+			.getByTestId('parameter-input-customPath')
+			.waitFor({ timeout: 5000 })
+			.then(() => true)
+			.catch(() => false);
+		const httpNotice = await ndv
+			.getByText('Use the HTTP Request node to make a custom API call')
+			.isVisible()
+			.catch(() => false);
+		if (
+			!check("editor: Custom API Call: the node's own fields (Method, Path, Send Parameters) are shown for the choice", shownFields, {
+				resource: await inputValue(ndv, 'resource'),
+				operation: await inputValue(ndv, 'operation'),
+				httpRequestNoticeInstead: httpNotice,
+			})
+		) {
+			await shot(page, '30-custom-api-call-fields-hidden', 900);
+			return closeNdv(page);
+		}
+		await pickOption(page, ndv, 'customMethod', 'GET');
+		await ndv.getByTestId('parameter-input-customPath').locator('input').first().fill('/v1/invoice_payments');
+		await pickOption(page, ndv, 'customSend', 'Using Fields Below');
+		const params = ndv.getByTestId('fixed-collection-customParameters');
+		await params.getByRole('button', { name: 'Add Entry' }).click();
+		await params.getByTestId('parameter-input-key').locator('input').first().fill('invoice');
+		await params.getByTestId('parameter-input-value').locator('input').first().fill(String(invoice.id));
+		await page.keyboard.press('Tab');
+		await shot(page, '30-custom-api-call-fields', 1500);
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/invoice_payments');
+		const payment = `inpay_${String(invoice.id).replace(/^in_/, '')}`;
+		const output = out.ok ? await outputShowing(page, payment) : out.text;
+		check(
+			"editor: Custom API Call executed in the editor: one GET /v1/invoice_payments?invoice=…, the stand-in's answer (the invoice's payment) in the output",
+			reqs.length === 1 &&
+				reqs[0].method === 'GET' &&
+				reqs[0].status === 200 &&
+				reqs[0].rawQuery === `invoice=${String(invoice.id)}` &&
+				out.ok &&
+				output.includes(payment),
+			{ requests: reqs.map((r) => `${r.method} ${r.path}?${r.rawQuery} -> ${r.status}`), output: output.slice(0, 400) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '31-custom-api-call-output', 1500);
+		await sameAsStripeNode('Custom API Call (GET /v1/invoice_payments, parameter invoice from the fields)', reqs[0], {
+			method: 'rawRequest',
+			args: ['GET', `/v1/invoice_payments?invoice=${String(invoice.id)}`, null],
+		});
+		await closeNdv(page);
+	}
+
+	/** Waits (up to 30 s) until the open panel's output matches `re`; the output's text. */
+	async function outputShowingMatch(page: Page, re: RegExp): Promise<string> {
+		const output = page.getByTestId('ndv').getByTestId('output-panel');
+		let shown = '';
+		const until = Date.now() + 30_000;
+		do {
+			shown = await output.innerText().catch(() => '');
+			if (re.test(shown)) break;
+			await sleep(300);
+		} while (Date.now() < until);
+		return shown;
 	}
 
 	// ---------------------------------------------------------------- recorded parameter sets (recorder.ts)

@@ -629,8 +629,34 @@ export const resources: ResourceDef[] = [
 	},
 ];
 
+/**
+ * GET /v1/invoice_payments (Stripe API 2025-03-31.basil, "List all payments for an invoice": newer than the
+ * pinned 2024-11-20.acacia, so no operation of the package has it; the editor test reaches it with a Custom API
+ * Call): one payment per stored invoice, filtered by `invoice`, amounts and status from the invoice.
+ */
+function invoicePayments(ctx: { query: FormObject; objects: (resourcePath: string) => StripeObject[] }): StripeObject {
+	const invoice = typeof ctx.query.invoice === 'string' ? ctx.query.invoice : undefined;
+	const data = ctx
+		.objects('invoices')
+		.filter((inv) => invoice === undefined || inv.id === invoice)
+		.map((inv) => ({
+			id: `inpay_${String(inv.id).replace(/^in_/, '')}`,
+			object: 'invoice_payment',
+			amount_paid: inv.status === 'paid' ? inv.amount_due : null,
+			amount_requested: inv.amount_due,
+			created: inv.created,
+			currency: inv.currency,
+			invoice: inv.id,
+			is_default: true,
+			livemode: false,
+			status: inv.status === 'paid' ? 'paid' : 'open',
+		}));
+	return { object: 'list', data, has_more: false, url: '/v1/invoice_payments' };
+}
+
 export const singletons: SingletonDef[] = [
 	{ path: 'billing/credit_balance_summary', get: creditBalanceSummary },
+	{ path: 'invoice_payments', get: invoicePayments },
 	{
 		path: 'balance',
 		get: () => ({

@@ -209,6 +209,22 @@ describe('stand-in server', () => {
 		assert.equal(b.available[0].currency, 'usd');
 	});
 
+	it('invoice payments (GET /v1/invoice_payments, reached by a Custom API Call): one per invoice, filtered by invoice', async () => {
+		const c = await stripe.customers.create({ email: 'inpay@x.io' });
+		const one = await stripe.invoices.create({ customer: c.id });
+		const two = await stripe.invoices.create({ customer: c.id });
+		const list = (await stripe.rawRequest('GET', `/v1/invoice_payments?invoice=${one.id}`)) as unknown as {
+			object: string;
+			data: Array<{ object: string; invoice: string; status: string }>;
+		};
+		assert.equal(list.object, 'list');
+		assert.deepEqual(
+			list.data.map((p) => [p.object, p.invoice, p.status]),
+			[['invoice_payment', one.id, 'open']],
+		);
+		assert.notEqual(one.id, two.id);
+	});
+
 	it('idempotency: same key + same body replays, different body is rejected', async () => {
 		const a = await raw('POST', '/v1/customers', { body: 'email=i%40x.io', headers: { 'Idempotency-Key': 'k-1' } });
 		const b = await raw('POST', '/v1/customers', { body: 'email=i%40x.io', headers: { 'Idempotency-Key': 'k-1' } });

@@ -6,8 +6,9 @@
  * and the executor sends them through the one client like any operation (encoding, Stripe-Version,
  * Stripe-Account, idempotency keys, retries, pacing, timeouts, masking).
  *
- * The editor hides every field of a node while Custom API Call is chosen except those in the node's stored
- * parameters without a `hide` condition (n8n's ParameterInputList); these fields only use `show`.
+ * Known limit: n8n 2.41.1's editor hides every field but Resource and Operation while either is
+ * `__CUSTOM_API_CALL__` (ParameterInputList `isCustomApiCallSelected`, seen in the Chromium e2e), so these
+ * fields are filled in workflows made outside the editor's panel (JSON, the API, templates), not in it.
  */
 import type { INodeProperties } from 'n8n-workflow';
 

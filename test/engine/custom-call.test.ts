@@ -14,10 +14,8 @@ import { customHost } from '../../nodes/shared/fields/custom-call';
 import { baseUrlFor } from '../../nodes/shared/client/transport';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
-import { comparable, startCaptureServer } from '../support/capture';
+import { comparable, startCaptureServer, stripeNodeAt } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
-
-const Stripe = require('stripe');
 
 nock.restore(); // real loopback server on both sides (see differential.test.ts)
 
@@ -37,14 +35,7 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 function sdk() {
-	return new Stripe('sk_test_custom', {
-		apiVersion: API_VERSION,
-		host: '127.0.0.1',
-		port: Number(new URL(server.url).port),
-		protocol: 'http',
-		maxNetworkRetries: 2,
-		telemetry: false,
-	});
+	return stripeNodeAt(server.url, 'sk_test_custom');
 }
 
 async function runCustom(parameters: Record<string, unknown>, nodeIndex = 0, inputItems?: unknown[]) {

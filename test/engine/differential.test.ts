@@ -13,12 +13,10 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { FamilyDescriptor, OperationDescriptor } from '../../nodes/shared/model/descriptor';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
-import { comparable, startCaptureServer } from '../support/capture';
+import { comparable, startCaptureServer, stripeNodeAt } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
 import type { OperationCase } from '../support/samples';
 import { casesFor } from '../support/samples';
-
-const Stripe = require('stripe');
 
 // Both sides talk to a real loopback server here; nock's interception would stall stripe-node (it waits
 // for a socket event the interceptor never emits).
@@ -55,14 +53,7 @@ function sdkMethod(client: Record<string, unknown>, sdkPath: string): (...args: 
 }
 
 async function sendWithSdk(server: CaptureServer, op: OperationDescriptor, c: OperationCase, extra: { idempotencyKey?: string }) {
-	const client = new Stripe('sk_test_differential', {
-		apiVersion: API_VERSION,
-		host: '127.0.0.1',
-		port: Number(new URL(server.url).port),
-		protocol: 'http',
-		maxNetworkRetries: 2,
-		telemetry: false,
-	});
+	const client = stripeNodeAt(server.url, 'sk_test_differential');
 	const given: Record<string, unknown> = { ...c.sdkParams };
 	if (op.kind !== 'plain' && op.params.some((p) => p.name === 'limit')) given.limit = 50;
 	// Parameters in the order the typings declare them (the node encodes in that order too).

@@ -14,10 +14,8 @@ import type { ParamSchema, Schema } from '../../nodes/shared/model/descriptor';
 import { property, read, shapeKind } from '../../nodes/shared/fields/shapes';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
-import { comparable, startCaptureServer } from '../support/capture';
+import { comparable, startCaptureServer, stripeNodeAt } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
-
-const Stripe = require('stripe');
 
 nock.restore(); // real loopback server on both sides (see differential.test.ts)
 
@@ -72,15 +70,7 @@ describe('ID or object on the wire, against stripe@17.4.0', () => {
 	});
 	afterAll(async () => server.close());
 	const connect = () => FAMILY_NODES.find((f) => f.key === 'connect')!;
-	const sdk = () =>
-		new Stripe('sk_test_idobj', {
-			apiVersion: API_VERSION,
-			host: '127.0.0.1',
-			port: Number(new URL(server.url).port),
-			protocol: 'http',
-			maxNetworkRetries: 2,
-			telemetry: false,
-		});
+	const sdk = () => stripeNodeAt(server.url, 'sk_test_idobj');
 
 	async function same(sendSdk: () => Promise<unknown>, parameters: Record<string, unknown>) {
 		server.requests.length = 0;

@@ -5,6 +5,23 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const Stripe = require('stripe');
+
+/**
+ * stripe-node 17.4.0, pinned to the package's API version, sending to a loopback capture server (plain HTTP, its
+ * usual 2 network retries, no telemetry header): the oracle every wire comparison sends the same call with.
+ */
+export function stripeNodeAt(serverUrl: string, key: string) {
+	return new Stripe(key, {
+		apiVersion: '2024-11-20.acacia',
+		host: '127.0.0.1',
+		port: Number(new URL(serverUrl).port),
+		protocol: 'http',
+		maxNetworkRetries: 2,
+		telemetry: false,
+	});
+}
+
 export interface CapturedRequest {
 	method: string;
 	/** Path and query exactly as sent. */

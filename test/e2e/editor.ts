@@ -1272,8 +1272,13 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await addNode(page, core, 'Create a file');
 		await pickOption(page, ndv, 'purpose', 'Dispute Evidence');
 		if ((await inputValue(ndv, 'purpose')) !== 'Dispute Evidence') await pickOption(page, ndv, 'purpose', 'Dispute Evidence');
+		// The panel can show a choice the workflow has not taken yet (two recording runs saved no purpose): the
+		// panel is closed and opened again, so what it shows now is what the workflow holds, before it is saved.
+		await closeNdv(page);
+		await openCanvasNode(page, 'Create a file');
+		if ((await inputValue(ndv, 'purpose')) !== 'Dispute Evidence') await pickOption(page, ndv, 'purpose', 'Dispute Evidence');
 		check(
-			'editor: file upload: Purpose "Dispute Evidence" chosen',
+			'editor: file upload: Purpose "Dispute Evidence" chosen, and still there when the panel is opened again',
 			(await inputValue(ndv, 'purpose')) === 'Dispute Evidence',
 			await inputValue(ndv, 'purpose'),
 		);

@@ -140,6 +140,12 @@ describe('field texts: whole help texts', () => {
 		assert.deepEqual(list(leaked), [], `${leaked.length} texts name Stripe's internals`);
 	});
 
+	it('no label runs words together that Stripe writes apart ("Line1", "Invoiceitem", "Topup", "ApiVersion")', () => {
+		// Stripe's documentation writes "Address line 1", "Invoice item", "Top-up" and "API version".
+		const runTogether = names.filter((d) => /\b(Line\d|Invoiceitems?|Topups?)\b|\b[A-Z][a-z]+[A-Z][a-z]+\b/.test(d.text));
+		assert.deepEqual(list(runTogether), [], `${runTogether.length} labels run words together`);
+	});
+
 	it("every field keeps at least Stripe's whole first sentence, and cuts only between sentences", () => {
 		const pairs = fieldsWithSchemas();
 		assert.ok(pairs.length > 4000, `${pairs.length} fields paired with their parameters`);

@@ -142,12 +142,23 @@ const ACRONYMS: Record<string, string> = {
 	ui: 'UI',
 };
 
-/** `payment_method_types` → `Payment Method Types`. */
+/** Stripe's names that are several words run together, as Stripe's documentation writes them. */
+const RUN_TOGETHER: Record<string, string> = {
+	line1: 'Line 1',
+	line2: 'Line 2',
+	invoiceitem: 'Invoice Item',
+	invoiceitems: 'Invoice Items',
+	topup: 'Top-Up',
+	topups: 'Top-Ups',
+};
+
+/** `payment_method_types` → `Payment Method Types`, `address_line1` → `Address Line 1`, `apiVersion` → `API Version`. */
 export function labelOf(name: string): string {
 	return name
+		.replace(/([a-z])([A-Z])/g, '$1_$2')
 		.split(/[_.]+/)
 		.filter(Boolean)
-		.map((w) => ACRONYMS[w.toLowerCase()] ?? w[0].toUpperCase() + w.slice(1))
+		.map((w) => RUN_TOGETHER[w.toLowerCase()] ?? ACRONYMS[w.toLowerCase()] ?? w[0].toUpperCase() + w.slice(1))
 		.join(' ');
 }
 

@@ -96,6 +96,16 @@ describe('field values: no silent presets', () => {
 		assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} problems`);
 	});
 
+	it("every number field starts empty or at Stripe's own default, never at a 0 nobody chose", () => {
+		const numbers = allFields().filter(({ field }) => field.type === 'number');
+		assert.ok(numbers.length > 200, `${numbers.length} number fields`);
+		const wrong = numbers
+			.filter(({ schema }) => schema.name !== 'limit') // n8n's Limit of a Get Many (50), not a Stripe parameter's value
+			.filter(({ schema, field }) => field.default !== '' && field.default !== schema.default)
+			.map(({ where, field }) => `${where}: default ${JSON.stringify(field.default)}`);
+		assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} number fields preset`);
+	});
+
 	it("the issue's examples: Checkout Locale, Refund Reason, Proration Behavior", () => {
 		const find = (where: string) => choices.find((c) => c.where === where)?.field.default;
 		assert.equal(find('checkout/session/create locale'), '');
@@ -270,6 +280,16 @@ describe('field values: on the wire, compared with stripe-node', () => {
 		const result = await viaNode('billing', subscription({ trial_end: {}, cancel_at: '' }));
 		assert.equal(result.nodeError, undefined, result.nodeError?.message);
 		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', items: [{ price: 'price_123', quantity: 1 }] }));
+	});
+
+	it('a number added under Additional Fields and left empty sends nothing; 0 typed in is sent', async () => {
+		const result = await viaNode('billing', subscription({ application_fee_percent: '', days_until_due: '' }));
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', items: [{ price: 'price_123', quantity: 1 }] }));
+		cap.requests.length = 0;
+		const zero = await viaNode('billing', subscription({ days_until_due: 0 }));
+		assert.equal(zero.nodeError, undefined, zero.nodeError?.message);
+		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', days_until_due: 0, items: [{ price: 'price_123', quantity: 1 }] }));
 	});
 
 	it('a created range from expressions: a Luxon DateTime and a JS Date', async () => {

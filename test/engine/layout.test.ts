@@ -99,7 +99,7 @@ describe('layout: what people fill is where they look', () => {
 	it('a required list starts with its first entry open; required objects are marked required', () => {
 		const lineItems = panel('paymentLinks', 'paymentLink', 'create').find((p) => p.name === 'line_items');
 		assert.equal(lineItems?.required, true);
-		assert.deepEqual(lineItems?.default, { entry: [{ price: { __rl: true, mode: 'list', value: '' }, quantity: 0 }] });
+		assert.deepEqual(lineItems?.default, { entry: [{ price: { __rl: true, mode: 'list', value: '' }, quantity: '' }] });
 		const fields = panel('billing', 'creditGrant', 'create');
 		for (const name of ['amount', 'applicability_config']) assert.equal(fields.find((p) => p.name === name)?.required, true, name);
 	});

@@ -13,13 +13,13 @@ export function isShown(schema: Schema, valueOf: (name: string) => unknown): boo
 	return !schema.show || Object.entries(schema.show).every(([k, values]) => values.includes(String(valueOf(k.replace(/^\//, '')))));
 }
 
-/** Whether an optional dropdown is left at "(Not Set)", a date-time field empty or a choice unchosen: nothing is sent. */
+/** Whether an optional dropdown is left at "(Not Set)", a date-time or number field empty or a choice unchosen: nothing is sent. */
 export function isUnset(value: unknown, schema: Schema, depth = 0): boolean {
 	if (schema.required) return false;
 	const kind = shapeKind(schema, depth);
 	// A choice added but with none of its options picked (Trial End without Now or Date) sends nothing either.
 	if (kind === 'choice') return isPlainObject(value) && Object.keys(value).length === 0;
-	return value === '' && (kind === 'options' || kind === 'date');
+	return value === '' && (kind === 'options' || kind === 'date' || kind === 'number');
 }
 
 /** Whether a field's value means "nothing given" (an empty text, list, collection or locator). */

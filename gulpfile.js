@@ -4,7 +4,7 @@
 //   nodes/**/*.{png,svg,json}        -> dist/nodes/…       (codex *.node.json files and node-local icons;
 //                                                           n8n reads <node>.node.json beside <node>.node.js)
 //   credentials/**/*.{png,svg}       -> dist/credentials/… (credential-local icons, if any)
-//   generated/schemas/<Node>/**      -> dist/nodes/<Node>/__schema__/v1.0.0/… (output schemas, written by
+//   generated/schemas/<Node>/**      -> dist/nodes/<Node>/__schema__/v1.0.0/, v1.1.0/ (output schemas, written by
 //                                       scripts/generate-descriptors.js; n8n reads them from the node's folder)
 // Folder structure below each source root is preserved. `encoding: false` keeps PNGs byte-exact
 // (gulp 5 reads files as UTF-8 text unless told otherwise).
@@ -26,12 +26,14 @@ copyNodeAssets.displayName = 'copy:node-assets';
 const copyCredentialAssets = copy('credentials/**/*.{png,svg}', 'dist/credentials');
 copyCredentialAssets.displayName = 'copy:credential-assets';
 
-// Node version 1 of every node: n8n pads it to v1.0.0 when it looks a schema up.
+// Node versions 1 and 1.1 of the family nodes (same output): n8n pads them to v1.0.0 and v1.1.0 when it looks
+// a schema up, exactly (its /schemas route has no fallback to another version).
+const SCHEMA_VERSIONS = ['v1.0.0', 'v1.1.0'];
 function copySchemas(done) {
 	const from = 'generated/schemas';
 	if (fs.existsSync(from)) {
 		for (const node of fs.readdirSync(from)) {
-			fs.cpSync(path.join(from, node), path.join('dist/nodes', node, '__schema__', 'v1.0.0'), { recursive: true });
+			for (const v of SCHEMA_VERSIONS) fs.cpSync(path.join(from, node), path.join('dist/nodes', node, '__schema__', v), { recursive: true });
 		}
 	}
 	done();

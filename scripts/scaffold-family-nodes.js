@@ -58,7 +58,9 @@ export class ${cls} implements INodeType {
 		name: '${name}',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: '${fam.description.replace(/'/g, "\\'")}',
 		defaults: { name: '${fam.displayName}' },

@@ -13,7 +13,9 @@ export class StripeBilling implements INodeType {
 		name: 'stripeBilling',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Invoices, subscriptions, credit grants and credit balances, meters and meter events, quotes, credit notes, customer portal and test clocks',
 		defaults: { name: 'Stripe Billing' },

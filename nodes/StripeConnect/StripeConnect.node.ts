@@ -13,7 +13,9 @@ export class StripeConnect implements INodeType {
 		name: 'stripeConnect',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Connected accounts, account links and sessions, persons, capabilities, external accounts, transfers, top-ups, application fees and secrets',
 		defaults: { name: 'Stripe Connect' },

@@ -13,7 +13,9 @@ export class StripeCore implements INodeType {
 		name: 'stripeCore',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Balance, charges, customers, disputes, events, files, payment and setup intents, payouts, refunds and tokens',
 		defaults: { name: 'Stripe Core' },

@@ -13,7 +13,9 @@ export class StripeFinancialConnections implements INodeType {
 		name: 'stripeFinancialConnections',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Financial Connections accounts, account owners, sessions and transactions',
 		defaults: { name: 'Stripe Financial Connections' },

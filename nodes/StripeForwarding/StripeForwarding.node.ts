@@ -13,7 +13,9 @@ export class StripeForwarding implements INodeType {
 		name: 'stripeForwarding',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Forwarding requests that send card details to third-party endpoints',
 		defaults: { name: 'Stripe Forwarding' },

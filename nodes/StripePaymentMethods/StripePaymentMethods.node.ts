@@ -13,7 +13,9 @@ export class StripePaymentMethods implements INodeType {
 		name: 'stripePaymentMethods',
 		icon: { light: 'file:../../icons/stripe.svg', dark: 'file:../../icons/stripe.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: required objects start open (nodes/shared/fields/shapes versionedObject).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Payment methods and their configurations and domains, customer cards, bank accounts, sources and cash balances',
 		defaults: { name: 'Stripe Payment Methods' },

@@ -30,8 +30,8 @@ import * as path from 'node:path';
 
 import type { Browser, Locator, Page } from 'playwright-core';
 
-import type { RecordedTask, SdkCall } from './recorder';
-import { nodeOfTask, recordingOf, writeRecordings, zonedUnixSeconds } from './recorder';
+import type { RecordedTask, Recording, SdkCall } from './recorder';
+import { nodeOfTask, RECORD_DIR, recordingOf, writeRecordings, zonedUnixSeconds } from './recorder';
 
 export type Check = (name: string, ok: boolean, detail?: unknown) => boolean;
 
@@ -544,7 +544,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			);
 			check(
 				'editor: n8n served the output schema of Stripe Billing › Credit Grant › Create',
-				result.schemasServed.some((u) => /^\/schemas\/n8n-nodes-stripe\.stripeBilling\/1(\.0\.0)?\/creditGrant\/create\.json/.test(u)),
+				result.schemasServed.some((u) => /^\/schemas\/n8n-nodes-stripe\.stripeBilling\/1\.1\.0\/creditGrant\/create\.json/.test(u)),
 				result.schemasServed,
 			);
 			await shot(page, '03b-schema-preview-credit-grant-create');
@@ -691,7 +691,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		);
 		check(
 			'editor: n8n served the output schema of Stripe Checkout › Checkout Session › Create',
-			result.schemasServed.some((u) => /^\/schemas\/n8n-nodes-stripe\.stripeCheckout\/1(\.0\.0)?\/session\/create\.json/.test(u)),
+			result.schemasServed.some((u) => /^\/schemas\/n8n-nodes-stripe\.stripeCheckout\/1\.1\.0\/session\/create\.json/.test(u)),
 			result.schemasServed,
 		);
 		await shot(page, '09-schema-preview-checkout-session-create');
@@ -745,17 +745,39 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await selectTrigger(page);
 		const grant = await addNode(page, billing, 'Create a credit grant');
 		if (!check('editor: Stripe Billing › Create a credit grant: parameter panel opens', grant.ok, grant.note)) return;
-		const amount = ndv.getByTestId('fixed-collection-amount');
-		await amount.getByRole('button', { name: 'Add Amount' }).click();
-		await pickOption(page, amount, 'type', 'Monetary');
-		await amount.getByTestId('fixed-collection-monetary').getByRole('button', { name: 'Add Monetary' }).click();
+		// Node version 1.1: Amount and Applicability Config (required objects) are open when the operation is
+		// chosen, their required members there with the hint "Required", nothing to add first.
+		const amount = ndv
+			.getByTestId('parameter-item')
+			.filter({ has: page.getByTestId('fixed-collection-monetary') })
+			.first();
+		const scope = ndv
+			.getByTestId('parameter-item')
+			.filter({ has: page.getByTestId('fixed-collection-scope') })
+			.first();
+		const openUpFront = {
+			currency: await amount.getByTestId('parameter-input-currency').isVisible(),
+			value: await amount.getByTestId('parameter-input-value').isVisible(),
+			type: await inputValue(amount, 'type'),
+			priceType: await inputValue(scope, 'price_type'),
+			requiredHints: await ndv.getByTestId('node-parameters').getByText('Required', { exact: true }).count(),
+			addButtons: await ndv.getByRole('button', { name: /^Add (Amount|Monetary|Applicability Config|Scope)$/ }).count(),
+		};
+		check(
+			'editor: a new Stripe Billing node (version 1.1), Create a credit grant: Amount (Monetary › Currency, Value; Type) and Applicability Config (Scope › Price Type) are open up front, their required fields hinted "Required", no "Add …" click needed',
+			openUpFront.currency &&
+				openUpFront.value &&
+				openUpFront.type === 'Monetary' &&
+				openUpFront.priceType !== '' &&
+				openUpFront.requiredHints >= 4 &&
+				openUpFront.addButtons === 0,
+			openUpFront,
+		);
+		await shot(page, '11a-credit-grant-create-open-up-front', 1500);
 		await amount.getByTestId('parameter-input-currency').locator('input').first().fill('usd');
 		// A credit grant of 10 USD: the Value field says to type 1000 (the smallest currency unit).
 		await amount.getByTestId('parameter-input-value').locator('input').first().fill('1000');
 		await page.keyboard.press('Tab');
-		const scope = ndv.getByTestId('fixed-collection-applicability_config');
-		await scope.getByRole('button', { name: 'Add Applicability Config' }).click();
-		await scope.getByTestId('fixed-collection-scope').getByRole('button', { name: 'Add Scope' }).click();
 		await pickOption(page, scope, 'price_type', 'Metered (Usage-Based)');
 		await pickOption(page, ndv, 'category', 'Paid');
 		await pickFromList(page, ndv.getByTestId('resource-locator-customer').getByTestId('rlc-input'), 'Ada Lovelace <ada@example.com>');
@@ -899,6 +921,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		for (const [what, task] of [
 			['search customers by email through the Conditions fields', () => searchByConditions(page, coreNode!)],
 			['Find or Create a customer by email, run twice', () => findOrCreateTwice(page, coreNode!)],
+			['a version 1 credit grant, saved as the editor stored it, opens with its values', () => version1CreditGrant(page, String(ada.id))],
 		] as const) {
 			await task().catch(async (e: Error) => {
 				check(`editor: ${what}`, false, e.message.split('\n')[0]);
@@ -906,6 +929,88 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 				await closeNdv(page).catch(() => undefined);
 			});
 		}
+	}
+
+	// ---------------------------------------------------------------- issue 20: a node of version 1
+	/**
+	 * A Stripe Billing node of version 1 (before required objects started open), with the parameters the editor
+	 * stored for it then (test/fixtures/editor-recorded/credit-grant-create-v1.json: Amount and Applicability
+	 * Config as fixed collections, `{values: {...}}`), put into a workflow through n8n's REST API and opened in
+	 * the editor: Amount shows its Currency and Value; executed there, its request equals stripe-node's.
+	 */
+	async function version1CreditGrant(page: Page, customer: string): Promise<void> {
+		phase = 'a version 1 credit grant opens with its values';
+		const ndv = page.getByTestId('ndv');
+		const fixture = JSON.parse(fs.readFileSync(path.join(opts.repoRoot, RECORD_DIR, 'credit-grant-create-v1.json'), 'utf8')) as Recording;
+		const credentials = ((await restSend(page, 'GET', '/rest/credentials')) as { data: Array<{ id: string; name: string; type: string }> }).data;
+		const credential = credentials.find((c) => c.type === 'stripeKeyApi');
+		const name = 'Credit grant saved with version 1';
+		const parameters = { ...fixture.node.parameters, customer: { ...(fixture.node.parameters.customer as object), value: customer } };
+		const created = (await restSend(page, 'POST', '/rest/workflows', {
+			name: 'Issue 20: a credit grant saved with node version 1',
+			nodes: [
+				{ id: 'v1-trigger', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'v1-grant',
+					name,
+					type: fixture.node.type,
+					typeVersion: fixture.node.typeVersion,
+					position: [240, 0],
+					parameters,
+					credentials: { stripeKeyApi: { id: credential?.id, name: credential?.name } },
+				},
+			],
+			connections: { Manual: { main: [[{ node: name, type: 'main', index: 0 }]] } },
+			settings: {},
+		})) as { data?: { id: string } };
+		await page.goto(`${opts.baseUrl}/workflow/${created.data?.id}`);
+		await openCanvasNode(page, name);
+		const amount = ndv.getByTestId('fixed-collection-amount');
+		const shown = {
+			typeVersion: fixture.node.typeVersion,
+			currency: await inputValue(amount, 'currency'),
+			value: await inputValue(amount, 'value'),
+			addAmount: await amount.getByRole('button', { name: 'Add Amount' }).count(),
+		};
+		check(
+			'editor: a Stripe Billing node of version 1 saved as the editor stored it (credit-grant-create-v1.json) opens with its values: Amount › Monetary › Currency "usd", Value 1000',
+			shown.typeVersion === 1 && shown.currency === 'usd' && shown.value === '1000' && shown.addAmount === 0,
+			shown,
+		);
+		await shot(page, '18a-credit-grant-version-1-opened', 1500);
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/billing/credit_grants');
+		check(
+			'editor: the version 1 credit grant executed in the editor: one POST /v1/billing/credit_grants',
+			reqs.length === 1 && reqs[0].status === 200 && out.ok,
+			{
+				requests: reqs.map((r) => `${r.method} ${r.path} -> ${r.status}`),
+				output: out.text.slice(0, 400),
+			},
+		);
+		const [args] = fixture.stripeNode.args as Array<Record<string, unknown>>;
+		await sameAsStripeNode('credit grant of node version 1 (saved parameters)', reqs[0], { method: fixture.stripeNode.method, args: [{ ...args, customer }] });
+		await closeNdv(page);
+	}
+
+	/** A request to n8n's REST API from inside the signed-in page, as the editor sends it (see restGet). */
+	async function restSend(page: Page, method: string, p: string, body?: unknown): Promise<unknown> {
+		return await page.evaluate(
+			async ([m, url, data]) => {
+				const storage = (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage;
+				const headers: Record<string, string> = { 'browser-id': storage.getItem('n8n-browserId') ?? '' };
+				if (data !== undefined) headers['content-type'] = 'application/json';
+				const res = await fetch(url as string, {
+					method: m as string,
+					headers,
+					credentials: 'include',
+					body: data === undefined ? undefined : JSON.stringify(data),
+				});
+				return (await res.json()) as unknown;
+			},
+			[method, p, body] as const,
+		);
 	}
 
 	// ---------------------------------------------------------------- issue 24: search and Find or Create

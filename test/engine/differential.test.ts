@@ -11,6 +11,9 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 
 import type { FamilyDescriptor, OperationDescriptor } from '../../nodes/shared/model/descriptor';
+import { asCollection } from '../../nodes/shared/fields/shapes/group';
+import { shapeKind } from '../../nodes/shared/fields/shapes';
+import { planOperation } from '../../nodes/shared/fields/json-rule';
 import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
 import { comparable, startCaptureServer, stripeNodeAt } from '../support/capture';
@@ -72,7 +75,7 @@ async function sendWithNode(
 	resource: string,
 	op: OperationDescriptor,
 	c: OperationCase,
-	extra: { idempotencyKey?: string },
+	extra: { idempotencyKey?: string; typeVersion?: number },
 ) {
 	const parameters: Record<string, unknown> = { resource, operation: op.value, ...c.nodeParams };
 	if (op.kind !== 'plain') {
@@ -82,6 +85,7 @@ async function sendWithNode(
 	if (extra.idempotencyKey) parameters.requestOptions = { idempotencyKey: extra.idempotencyKey };
 	const result = await runNode({
 		nodeType: nodeType as never,
+		typeVersion: extra.typeVersion,
 		parameters: parameters as never,
 		credentials: { stripeKeyApi: { secretKey: 'sk_test_differential', stripeAccount: ACCOUNT, apiVersion: API_VERSION, baseUrl: server.url } },
 		inputItems: [c.file ? { json: {}, binary: { data: { content: c.file.data, fileName: c.file.name, mimeType: c.file.type } } } : { json: {} }],
@@ -90,7 +94,12 @@ async function sendWithNode(
 		throw new Error(`${family.family}/${resource}/${op.value}: node failed: ${result.nodeError.message} ${result.nodeError.description ?? ''}`);
 }
 
-const totals = { operations: 0, cases: 0, matched: 0 };
+/** Whether an operation has a required object, which node version 1.1 shows as a collection (fields/shapes versionedObject). */
+function hasOpenObject(op: OperationDescriptor): boolean {
+	return planOperation(op).params.some((p) => p.required && shapeKind(p) === 'group' && !asCollection(p));
+}
+
+const totals = { operations: 0, cases: 0, matched: 0, version1: 0 };
 
 for (const { family, nodeType } of FAMILY_NODES) {
 	// A family without stripe-node methods has no case here (jest refuses hooks in a block without tests).
@@ -107,8 +116,13 @@ for (const { family, nodeType } of FAMILY_NODES) {
 			for (const op of resource.operations) {
 				if (!op.sdk) continue;
 				totals.operations++;
-				for (const c of casesFor(op)) {
-					const variants: Array<{ label: string; idempotencyKey?: string }> = [{ label: c.label }];
+				// Node version 1.1 (the default), and version 1 where a required object has another shape there (a fixed collection).
+				const cases = [
+					...casesFor(op),
+					...(hasOpenObject(op) ? casesFor(op, 1).map((c) => ({ ...c, typeVersion: 1, label: `${c.label}, node version 1` })) : []),
+				];
+				for (const c of cases as Array<OperationCase & { typeVersion?: number }>) {
+					const variants: Array<{ label: string; idempotencyKey?: string; typeVersion?: number }> = [{ label: c.label, typeVersion: c.typeVersion }];
 					if (op.method === 'POST' && c.label === 'required parameters') variants.push({ label: 'user idempotency key', idempotencyKey: `idem-${op.value}-1` });
 					for (const v of variants) {
 						it(`${resource.value}.${op.value} (${op.method} ${op.path}) — ${v.label}`, async () => {
@@ -123,6 +137,7 @@ for (const { family, nodeType } of FAMILY_NODES) {
 							const [sdk, ours] = sent.map(comparable);
 							assert.deepEqual(ours, sdk);
 							totals.matched++;
+							if (v.typeVersion === 1) totals.version1++;
 						});
 					}
 				}
@@ -132,5 +147,7 @@ for (const { family, nodeType } of FAMILY_NODES) {
 }
 
 afterAll(() => {
-	console.log(`differential: ${totals.matched}/${totals.cases} cases matched stripe@17.4.0 over ${totals.operations} SDK operations`);
+	console.log(
+		`differential: ${totals.matched}/${totals.cases} cases matched stripe@17.4.0 over ${totals.operations} SDK operations (${totals.version1} of them as node version 1)`,
+	);
 });

@@ -50,9 +50,10 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 		cap.requests.length = 0;
 	});
 
-	async function viaNode(key: string, parameters: INodeParameters, inputItems?: HarnessInputItem[], continueOnFail?: boolean) {
+	async function viaNode(key: string, parameters: INodeParameters, inputItems?: HarnessInputItem[], continueOnFail?: boolean, typeVersion?: number) {
 		return runNode({
 			nodeType: node(key),
+			typeVersion,
 			parameters,
 			credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: cap.url } },
 			inputItems,
@@ -110,32 +111,48 @@ describe('no-code: fields instead of JSON, compared with stripe-node', () => {
 	});
 
 	/** A credit grant as the editor stores its fields, with the amount's Monetary fields `monetary`. */
-	const creditGrant = (monetary: INodeParameters): INodeParameters => ({
+	// A credit grant as the editor stores it. Node version 1.1: Amount and Applicability Config are collections
+	// of their members, open when the operation is chosen; version 1: fixed collections (`{values: {...}}`).
+	const creditGrant = (monetary: INodeParameters, version: number): INodeParameters => ({
 		resource: 'creditGrant',
 		operation: 'create',
 		customer: picked('cus_credit'),
 		category: 'paid',
-		amount: { values: { type: 'monetary', monetary: { values: monetary } } },
-		applicability_config: { values: { scope: { values: { price_type: 'metered' } } } },
+		amount: version === 1 ? { values: { type: 'monetary', monetary: { values: monetary } } } : { type: 'monetary', monetary: { values: monetary } },
+		applicability_config: version === 1 ? { values: { scope: { values: { price_type: 'metered' } } } } : { scope: { values: { price_type: 'metered' } } },
 	});
 
-	it('a credit grant through fields only: amount, currency, applicability scope', async () => {
-		const result = await viaNode('billing', { ...creditGrant({ currency: 'usd', value: 5000 }), additionalFields: { name: 'Starter credits' } });
-		assert.equal(result.nodeError, undefined, result.nodeError?.message);
-		await sameAsSdk(() =>
-			sdk.billing.creditGrants.create({
-				amount: { monetary: { currency: 'usd', value: 5000 }, type: 'monetary' },
-				applicability_config: { scope: { price_type: 'metered' } },
-				category: 'paid',
-				customer: 'cus_credit',
-				name: 'Starter credits',
-			}),
-		);
-	});
+	for (const version of [1.1, 1]) {
+		it(`a credit grant through fields only: amount, currency, applicability scope (node version ${version})`, async () => {
+			const result = await viaNode(
+				'billing',
+				{ ...creditGrant({ currency: 'usd', value: 5000 }, version), additionalFields: { name: 'Starter credits' } },
+				undefined,
+				false,
+				version,
+			);
+			assert.equal(result.nodeError, undefined, result.nodeError?.message);
+			await sameAsSdk(() =>
+				sdk.billing.creditGrants.create({
+					amount: { monetary: { currency: 'usd', value: 5000 }, type: 'monetary' },
+					applicability_config: { scope: { price_type: 'metered' } },
+					category: 'paid',
+					customer: 'cus_credit',
+					name: 'Starter credits',
+				}),
+			);
+		});
 
-	it('a required nested member left empty is refused before anything is sent, naming item and field', async () => {
-		const result = await viaNode('billing', creditGrant({ currency: '' }));
-		assert.match(String(result.nodeError?.message), /^Invalid parameter in item 0: "Currency" \(amount\.monetary\.currency\) is required/);
+		it(`a required nested member left empty is refused before anything is sent, naming item and field (node version ${version})`, async () => {
+			const result = await viaNode('billing', creditGrant({ currency: '' }, version), undefined, false, version);
+			assert.match(String(result.nodeError?.message), /^Invalid parameter in item 0: "Currency" \(amount\.monetary\.currency\) is required/);
+			assert.equal(cap.requests.length, 0);
+		});
+	}
+
+	it('node version 1.1: a version 1 value of a required object (`{values: {...}}`) is dropped by n8n, and the run stops naming the field', async () => {
+		const result = await viaNode('billing', creditGrant({ currency: 'usd', value: 5000 }, 1), undefined, false, 1.1);
+		assert.match(String(result.nodeError?.message), /^Invalid parameter in item 0: "Amount" \(amount\) is required/);
 		assert.equal(cap.requests.length, 0);
 	});
 

@@ -97,17 +97,23 @@ describe('output schemas in the built package', () => {
 		if (!operations.length) continue; // the trigger: no Resource/Operation, nothing to look up
 		total += operations.length;
 		it(`${name}: each of its ${operations.length} operations has an output schema n8n finds and its editor reads`, () => {
-			const version = Array.isArray(type.description.version) ? Math.max(...type.description.version) : type.description.version;
+			const versions = ([] as number[]).concat(type.description.version);
 			const missing: string[] = [];
 			const bad: string[] = [];
-			for (const { resource, operation } of operations) {
-				// What n8n's /schemas/:node/:version/:resource/:operation.json route resolves (exact version).
-				const file = resolveOutputSchemaPath({ nodeDir: dir, version: String(version), resource, operation });
-				if (!file || !fs.existsSync(file)) {
-					missing.push(`${resource}/${operation}`);
-					continue;
+			for (const version of versions)
+				for (const { resource, operation } of operations) {
+					// What n8n's /schemas/:node/:version/:resource/:operation.json route resolves (exact version).
+					const file = resolveOutputSchemaPath({ nodeDir: dir, version: String(version), resource, operation });
+					if (!file || !fs.existsSync(file)) missing.push(`v${version} ${resource}/${operation}`);
+					else
+						assert.equal(
+							path.relative(dir, file),
+							path.join('__schema__', `v${[...String(version).split('.'), '0', '0'].slice(0, 3).join('.')}`, resource, `${operation}.json`),
+						);
 				}
-				assert.equal(path.relative(dir, file), path.join('__schema__', 'v1.0.0', resource, `${operation}.json`));
+			for (const { resource, operation } of operations) {
+				const file = resolveOutputSchemaPath({ nodeDir: dir, version: String(versions[versions.length - 1]), resource, operation });
+				if (!file || !fs.existsSync(file)) continue;
 				let schema: unknown;
 				try {
 					schema = JSON.parse(fs.readFileSync(file, 'utf8'));

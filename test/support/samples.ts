@@ -199,8 +199,8 @@ export function sampleValue(schema: Schema, name: string, depth = 0): unknown {
 }
 
 /** The value a user would put into the node field for this sample (the field shape's inverse, test/support/write.ts). */
-export function fieldValue(schema: ParamSchema, sample: unknown, where?: { path: string }): unknown {
-	return write(sample, schema, 0, where);
+export function fieldValue(schema: ParamSchema, sample: unknown, where?: { path: string }, version?: number): unknown {
+	return write(sample, schema, 0, where, version);
 }
 
 export interface OperationCase {
@@ -217,8 +217,8 @@ export interface OperationCase {
 	file?: { data: Buffer; name: string; type: string };
 }
 
-/** Two cases per operation: required parameters only, and every parameter. */
-export function casesFor(descriptor: OperationDescriptor): OperationCase[] {
+/** Two cases per operation: required parameters only, and every parameter; as a node of `version` stores them. */
+export function casesFor(descriptor: OperationDescriptor, version?: number): OperationCase[] {
 	// The operation as its fields show it (the JSON rule decided for every nested value), as the node reads it.
 	const op = planOperation(descriptor);
 	const cases: OperationCase[] = [];
@@ -248,7 +248,7 @@ export function casesFor(descriptor: OperationDescriptor): OperationCase[] {
 			const v = chosen[p.name];
 			if (shapeKind(p) === 'binary') file = v as OperationCase['file'];
 			sdkParams[p.name] = v;
-			nodeParams[p.name] = fieldValue(p, v, { path: op.path });
+			nodeParams[p.name] = fieldValue(p, v, { path: op.path }, version);
 		}
 		if (full) {
 			const additional: Record<string, unknown> = {};

@@ -8,6 +8,7 @@ import type { ParamSchema, Schema } from '../../nodes/shared/model/descriptor';
 import type { LocatorWhere } from '../../nodes/shared/pickers/kinds';
 import { alternatives } from '../../nodes/shared/fields/shapes/choice';
 import { asCollection, GROUP_OPTION, MORE } from '../../nodes/shared/fields/shapes/group';
+import { OPEN_OBJECT_VERSION } from '../../nodes/shared/fields/shapes';
 import { PAIRS_OPTION } from '../../nodes/shared/fields/shapes/key-value';
 import { isDate, isDirect, shapeKind } from '../../nodes/shared/fields/shapes/kind';
 import { LIST_OPTION } from '../../nodes/shared/fields/shapes/list';
@@ -37,8 +38,10 @@ function writeChoice(value: unknown, schema: Schema, depth: number, where?: Loca
 /**
  * What a user enters in the field for the request value `value`. `schema` must come from the operation as its
  * fields show it (`planOperation`, nodes/shared/fields/json-rule.ts), so its members' shapes are the fields'.
+ * `version` is the node's: from 1.1 a required top-level object is a collection of its members (one object,
+ * as the editor stores a collection), before it the fixed collection's `{values: {...}}`.
  */
-export function write(value: unknown, schema: Schema, depth = 0, where?: LocatorWhere): unknown {
+export function write(value: unknown, schema: Schema, depth = 0, where?: LocatorWhere, version = OPEN_OBJECT_VERSION): unknown {
 	switch (shapeKind(schema, depth, where)) {
 		case 'locator':
 			return { __rl: true, mode: 'id', value };
@@ -60,6 +63,10 @@ export function write(value: unknown, schema: Schema, depth = 0, where?: Locator
 			if (!isPlainObject(value)) return value;
 			const fields = writeGroup(value, schema, depth, where);
 			if (asCollection(schema)) return fields[MORE] ?? {};
+			if (depth === 0 && schema.required && version >= OPEN_OBJECT_VERSION) {
+				const { [MORE]: more, ...shown } = fields;
+				return { ...shown, ...(more as object) };
+			}
 			return { [GROUP_OPTION]: fields };
 		}
 		case 'list':

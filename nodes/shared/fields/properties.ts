@@ -19,7 +19,7 @@ import { planOperation } from './json-rule';
 import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
-import { property, shapeKind } from './shapes';
+import { property, shapeKind, versionedObject } from './shapes';
 import { customCallFields } from './custom-call';
 import { searchFields, searchFieldsOf } from './search';
 
@@ -128,7 +128,7 @@ function operationFields(resource: ResourceDescriptor, op: OperationDescriptor):
 		const field = { ...f, displayOptions: { show: { ...shownIn.displayOptions.show, ...f.displayOptions?.show } } };
 		// A search operation's Query: conditions built from fields first, the query language as the alternative.
 		const searchable = p.name === 'query' ? searchFieldsOf(op) : undefined;
-		fields.push(...(searchable ? searchFields(searchable, field) : [field]));
+		fields.push(...(searchable ? searchFields(searchable, field) : versionedObject(field)));
 	}
 	if (isPaged(op)) {
 		fields.push({

@@ -16,6 +16,8 @@ import type { PropertyArgs, ReadArgs, ShapeUnit } from './unit';
 /** Option names inside the fixed collections of groups (no Stripe member is named so). */
 export const GROUP_OPTION = 'values';
 export const MORE = 'additionalFields';
+/** What the editor shows under a required member's input. */
+export const REQUIRED_HINT = 'Required';
 
 function byDisplayName(a: INodeProperties, b: INodeProperties): number {
 	return a.displayName.localeCompare(b.displayName);
@@ -30,9 +32,10 @@ export function groupFields(schema: Schema, depth: number, member: PropertyArgs[
 	const members = (schema.members ?? []) as ParamSchema[];
 	// Nested members are never marked `required` for n8n: its parameter-issue check looks for a collection's
 	// options one level too high (n8n-workflow getParameterIssues), so a required member under "Additional
-	// Fields" would be reported missing whenever a top-level field of the same name is set. Required members
-	// are shown directly, and checked before anything is sent (readGroup).
-	const direct = members.filter(isDirect).map((m) => member(m, depth + 1));
+	// Fields" would be reported missing whenever a top-level field of the same name is set (and n8n 2.41's
+	// editor draws no mark for `required`). Required members are shown directly with the hint "Required" under
+	// their input, and checked before anything is sent (readGroup).
+	const direct = members.filter(isDirect).map((m) => (m.required ? { ...member(m, depth + 1), hint: REQUIRED_HINT } : member(m, depth + 1)));
 	const rest = members
 		.filter((m) => !isDirect(m))
 		.map((m) => member(m, depth + 1))

@@ -17,7 +17,7 @@ import { choice } from './choice';
 import { date } from './date';
 import { describe } from './describe';
 import { eventTypes } from './event-types';
-import { group, MORE } from './group';
+import { group, GROUP_OPTION, MORE } from './group';
 import { json } from './json';
 import { keyValue } from './key-value';
 import type { ShapeKind } from './kind';
@@ -84,10 +84,10 @@ export function property(schema: ParamSchema, required: boolean, depth = 0, wher
  * collection's default (n8n's HTTP Request node does the same for its first query parameter). Choices (which
  * alternative) stay for the user to pick.
  *
- * A required object (a credit grant's Amount) cannot start open this way in n8n 2.41: n8n-workflow's
- * getNodeParameters reads a single-value fixed collection's items from the stored value even when it took the
- * default (`nodeValues[name][itemName]`, node-helpers.js), so a default with content throws a TypeError when
- * the node's parameters are resolved without it. Such objects keep their "Add …" button and `required` mark.
+ * A required object (a credit grant's Amount) cannot start open this way as a fixed collection in n8n 2.41:
+ * n8n-workflow's getNodeParameters reads a single-value fixed collection's items from the stored value even
+ * when it took the default (`nodeValues[name][itemName]`, node-helpers.js), so a default with content throws a
+ * TypeError when the node's parameters are resolved without it. See `versionedObject`.
  */
 function opened(field: INodeProperties): INodeProperties['default'] {
 	// A picker's value as the editor stores it (a resource locator value is marked `__rl`).
@@ -96,6 +96,37 @@ function opened(field: INodeProperties): INodeProperties['default'] {
 	const option = field.options[0] as INodePropertyCollection;
 	const values = Object.fromEntries(option.values.filter((v) => v.name !== MORE).map((v) => [v.name, opened(v)]));
 	return { [option.name]: field.typeOptions?.multipleValues ? [values] : values };
+}
+
+/** The node version from which a required object starts open (issue 20): `versionedObject`. */
+export const OPEN_OBJECT_VERSION = 1.1;
+
+/**
+ * A required top-level object (a credit grant's Amount and Applicability Config) as a field of each node
+ * version. From version 1.1 it is a collection whose default holds its required (and promoted) members, nested
+ * required objects filled in (their fixed collections then have a value, so the above does not throw), marked
+ * required, its optional members added with "Add Field"; n8n takes a collection's default as it is. Version 1
+ * keeps the fixed collection with its "Add …" button: its workflows store `{values: {...}}`, which the editor
+ * would drop under a collection of other options. Both read the same way (group.ts `read`).
+ */
+export function versionedObject(field: INodeProperties): INodeProperties[] {
+	const option = field.options?.[0] as INodePropertyCollection | undefined;
+	// Objects only (a group's one option); a choice of alternatives (Now or Date) stays for the user to pick.
+	if (field.type !== 'fixedCollection' || field.typeOptions?.multipleValues || !field.required || field.options?.length !== 1 || option?.name !== GROUP_OPTION)
+		return [field];
+	const shown = option.values.filter((v) => v.name !== MORE);
+	const more = (option.values.find((v) => v.name === MORE)?.options ?? []) as INodeProperties[];
+	const show = field.displayOptions?.show ?? {};
+	const v1: INodeProperties = { ...field, displayOptions: { ...field.displayOptions, show: { ...show, '@version': [1] } } };
+	const open: INodeProperties = {
+		...field,
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: Object.fromEntries(shown.map((v) => [v.name, opened(v)])),
+		options: [...shown, ...more].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		displayOptions: { ...field.displayOptions, show: { ...show, '@version': [{ _cnd: { gte: OPEN_OBJECT_VERSION } }] } },
+	};
+	return [v1, open];
 }
 
 /**

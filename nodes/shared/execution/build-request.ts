@@ -238,6 +238,7 @@ async function buildCustomRequest(ctx: IExecuteFunctions, itemIndex: number): Pr
 			apiMode: op.apiMode,
 			params: { ...call.params, ...files },
 			multipart: op.bodyEncoding === 'multipart',
+			binaryResponse: true, // the answer's bytes as they come: JSON or a file (special-operations.ts)
 			...readRequestOptions(options),
 			idempotencyScope: idempotencyScope(ctx, itemIndex),
 			itemIndex,

@@ -242,5 +242,7 @@ export function customOperation(call: CustomCall): OperationDescriptor {
 		pathParams: [],
 		params: [],
 		bodyEncoding: call.binaryField ? 'multipart' : undefined,
+		// Any endpoint: a file (a quote's PDF, a file's contents) becomes binary data, JSON the item's json.
+		response: 'any',
 	};
 }

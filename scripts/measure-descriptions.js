@@ -116,8 +116,8 @@ function measure({ entries, source }) {
 		const operationProps = entry.properties.filter((p) => p.name === 'operation');
 		nodes.push({
 			node: entry.displayName,
-			// n8n adds a "Custom API Call" choice (an HTTP Request node with this credential) to each dropdown: not ours.
-			operations: operationProps.reduce((n, p) => n + p.options.filter((o) => o.value !== '__CUSTOM_API_CALL__').length, 0),
+			// Custom API Call (the package's own, last in each dropdown, or n8n's) is not an operation of its own.
+			operations: operationProps.reduce((n, p) => n + p.options.filter((o) => !['customApiCall', '__CUSTOM_API_CALL__'].includes(o.value)).length, 0),
 			properties: entry.properties.length,
 			bytes,
 			toolTwinBytes: twin ? twin.bytes : 0,

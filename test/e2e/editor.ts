@@ -915,13 +915,12 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		});
 		await recordedOnly(page, coreNode!, String(basic.id));
 		await saveAndRecord(page);
-		// Issue 24, point 6: search by fields and Find or Create; each recorded as failed on its own. (Custom API
-		// Call is not here: n8n 2.41.1's editor hides every field but Resource and Operation when either is its
-		// __CUSTOM_API_CALL__ choice, so the package's Method/Path/Parameters fields cannot be filled in the editor.)
+		// Issue 24, point 6: search by fields, Find or Create and a Custom API Call; each recorded as failed on its own.
 		for (const [what, task] of [
 			['search customers by email through the Conditions fields', () => searchByConditions(page, coreNode!)],
 			['Find or Create a customer by email, run twice', () => findOrCreateTwice(page, coreNode!)],
 			['a version 1 credit grant, saved as the editor stored it, opens with its values', () => version1CreditGrant(page, String(ada.id))],
+			['Custom API Call to an endpoint without an operation, through fields', () => customApiCall(page, coreNode!)],
 		] as const) {
 			await task().catch(async (e: Error) => {
 				check(`editor: ${what}`, false, e.message.split('\n')[0]);
@@ -1011,6 +1010,90 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			},
 			[method, p, body] as const,
 		);
+	}
+
+	// ---------------------------------------------------------------- issue 24: Custom API Call
+	/**
+	 * Stripe Core › Customer › Custom API Call chosen in the Operation dropdown (listed once: n8n adds no second
+	 * one), then Method GET, Path /v1/invoice_payments (Stripe's "List all payments for an invoice", newer than the
+	 * pinned API version: no operation of the package has it) and the query parameter `invoice` through the
+	 * Parameters fields; executed in the editor: one GET /v1/invoice_payments?invoice=…, the stand-in's payment in
+	 * the output, and the request equals stripe-node 17.4.0's `rawRequest` for the same call.
+	 */
+	async function customApiCall(page: Page, core: DeclaredNode): Promise<void> {
+		phase = 'custom API call';
+		const ndv = page.getByTestId('ndv');
+		const customer = await standinApi('POST', '/v1/customers', { name: 'Mary Jackson', email: 'mary.jackson@example.com' });
+		const invoice = await standinApi('POST', '/v1/invoices', { customer: String(customer.id) });
+		await settle(page);
+		await selectTrigger(page);
+		const added = await addNode(page, core, 'Create a customer');
+		if (!check('editor: Stripe Core › Create a customer: parameter panel opens (to choose Custom API Call in it)', added.ok, added.note)) return;
+		const operations = await listedOptions(page, ndv, 'operation');
+		check(
+			"editor: Customer's Operation dropdown lists Custom API Call once, last (the package's own: n8n adds none)",
+			operations.filter((o) => o === 'Custom API Call').length === 1 && operations[operations.length - 1] === 'Custom API Call',
+			operations,
+		);
+		await fillCustomCall(page, ndv, String(invoice.id));
+		const labels = await labelsIn(ndv.getByTestId('node-parameters'));
+		const notice = await ndv.getByText('HTTP Request node', { exact: false }).count();
+		check(
+			'editor: Custom API Call shows its fields in the panel (Method, Path, Send Parameters, Parameters) and no "use the HTTP Request node" notice',
+			['Method', 'Path', 'Send Parameters', 'Parameters'].every((l) => labels.includes(l)) && notice === 0,
+			{ labels, notice },
+		);
+		await shot(page, '30-custom-api-call-fields', 1500);
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/invoice_payments');
+		const payment = `inpay_${String(invoice.id).replace(/^in_/, '')}`;
+		const output = out.ok ? await outputShowing(page, payment) : out.text;
+		check(
+			"editor: Custom API Call executed in the editor: one GET /v1/invoice_payments with the query parameter invoice, the invoice's payment in the output",
+			reqs.length === 1 &&
+				reqs[0].method === 'GET' &&
+				reqs[0].status === 200 &&
+				new URLSearchParams(reqs[0].rawQuery).get('invoice') === String(invoice.id) &&
+				out.ok &&
+				output.includes(payment),
+			{ requests: reqs.map((r) => `${r.method} ${r.path}?${r.rawQuery} -> ${r.status}`), output: output.slice(0, 400) },
+		);
+		await showOutputAsJson(page);
+		await shot(page, '31-custom-api-call-output', 1500);
+		await sameAsStripeNode('Custom API Call (GET /v1/invoice_payments, invoice as a field)', reqs[0], {
+			method: 'rawRequest',
+			args: ['GET', `/v1/invoice_payments?invoice=${String(invoice.id)}`, null, { stripeAccount: EDITOR_ACCOUNT }],
+		});
+		await closeNdv(page);
+	}
+
+	/** The names an options field's dropdown lists (opened, read, closed). */
+	async function listedOptions(page: Page, scope: Locator, param: string): Promise<string[]> {
+		await scope.getByTestId(`parameter-input-${param}`).click();
+		const listed = page.locator('.el-select__popper:visible [data-test-id=parameter-input-item] .option-headline');
+		await listed.first().waitFor({ timeout: 10_000 });
+		const names = (await listed.allInnerTexts()).map((t) => t.trim());
+		await page.keyboard.press('Escape');
+		await page
+			.locator('.el-select__popper:visible')
+			.first()
+			.waitFor({ state: 'hidden', timeout: 5000 })
+			.catch(() => undefined);
+		return names;
+	}
+
+	/** Operation Custom API Call, Method GET, Path /v1/invoice_payments, the parameter `invoice` as a field. */
+	async function fillCustomCall(page: Page, ndv: Locator, invoiceId: string): Promise<void> {
+		await pickOption(page, ndv, 'operation', 'Custom API Call');
+		await pickOption(page, ndv, 'customMethod', 'GET');
+		await ndv.getByTestId('parameter-input-customPath').locator('input').first().fill('/v1/invoice_payments');
+		await pickOption(page, ndv, 'customSend', 'Using Fields Below');
+		const params = ndv.getByTestId('fixed-collection-customParameters');
+		await params.getByRole('button', { name: /^Add / }).first().click();
+		await params.getByTestId('parameter-input-key').first().locator('input').first().fill('invoice');
+		await params.getByTestId('parameter-input-value').first().locator('input').first().fill(invoiceId);
+		await page.keyboard.press('Tab');
 	}
 
 	// ---------------------------------------------------------------- issue 24: search and Find or Create
@@ -1818,6 +1901,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			t.dropdownMs = Date.now() - t2;
 			const listedResources = (await options.allInnerTexts()).map((s) => s.trim());
 			t.resources = listedResources.filter((r) => r !== 'Custom API Call').length;
+			const customChoices = listedResources.filter((r) => r === 'Custom API Call').length;
 			await page.keyboard.press('Escape');
 			await page
 				.locator('.el-select__popper:visible')
@@ -1825,10 +1909,11 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 				.waitFor({ state: 'hidden', timeout: 5000 })
 				.catch(() => undefined);
 			const absent = expectedResources.filter((r) => !listedResources.includes(r));
-			// n8n itself adds "Custom API Call" to nodes whose credential type can authenticate generic requests.
-			const extra = listedResources.filter((r) => !expectedResources.includes(r) && r !== 'Custom API Call');
-			if (absent.length || extra.length) t.note = `Resource dropdown differs: missing ${JSON.stringify(absent)}, unexpected ${JSON.stringify(extra)}`;
-			t.ok = !absent.length && !extra.length;
+			// "Custom API Call" once: the package's own (last), with none added by n8n (fields/custom-call.ts).
+			const extra = listedResources.filter((r) => !expectedResources.includes(r));
+			if (absent.length || extra.length || customChoices !== 1)
+				t.note = `Resource dropdown differs: missing ${JSON.stringify(absent)}, unexpected ${JSON.stringify(extra)}, Custom API Call ${customChoices} times`;
+			t.ok = !absent.length && !extra.length && customChoices === 1;
 		} catch (e) {
 			t.note = `panel did not render: ${(e as Error).message.split('\n')[0]}`;
 		}

@@ -21,7 +21,9 @@ nock.restore(); // real loopback server on both sides (see differential.test.ts)
 
 const API_VERSION = '2024-11-20.acacia';
 const ACCOUNT = 'acct_1CustomCall';
-const CUSTOM = '__CUSTOM_API_CALL__';
+/** The package's own Custom API Call choice; n8n's injected one (`__CUSTOM_API_CALL__`) in saved workflows. */
+const CUSTOM = 'customApiCall';
+const N8N_CUSTOM = '__CUSTOM_API_CALL__';
 
 let server: CaptureServer;
 /** Statuses of the next answers (then 200). */
@@ -245,9 +247,86 @@ describe('Custom API Call: the files host where Stripe uses it', () => {
 		for (const { nodeType } of FAMILY_NODES) {
 			const props = nodeType.description.properties;
 			const path = props.find((p) => p.name === 'customPath');
-			assert.deepEqual(path?.displayOptions?.show, { operation: [CUSTOM] }, nodeType.description.displayName);
+			assert.deepEqual(path?.displayOptions?.show, { operation: [CUSTOM, N8N_CUSTOM] }, nodeType.description.displayName);
 			const own = props.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === CUSTOM);
 			assert.equal(own?.default, CUSTOM);
+			assert.deepEqual(own?.displayOptions?.show?.resource, [CUSTOM, N8N_CUSTOM]);
 		}
+	});
+});
+
+describe('Custom API Call: the package’s own choice, so that n8n adds none and the editor shows the fields', () => {
+	// n8n 2.41.1, packages/cli load-nodes-and-credentials.js injectCustomApiCallOptions: for a node whose credential
+	// authenticates requests, every `resource`/`operation` property with options gets
+	// { name: 'Custom API Call', value: '__CUSTOM_API_CALL__' } pushed, unless its LAST option's name is already
+	// 'Custom API Call'. The editor hides all fields but Resource and Operation while either is '__CUSTOM_API_CALL__'.
+	it('the last option of the Resource dropdown and of every Operation dropdown is named "Custom API Call", with our value', () => {
+		let dropdowns = 0;
+		for (const { nodeType } of FAMILY_NODES) {
+			for (const p of nodeType.description.properties) {
+				if (!['resource', 'operation'].includes(p.name) || !Array.isArray(p.options)) continue;
+				const last = p.options[p.options.length - 1] as { name: string; value: string; action?: string };
+				const where = `${nodeType.description.displayName} ${p.name} ${JSON.stringify(p.displayOptions?.show ?? {})}`;
+				assert.equal(last.name, 'Custom API Call', where);
+				assert.equal(last.value, CUSTOM, where);
+				assert.ok(!last.value.includes(N8N_CUSTOM), 'the editor hides the fields for any value containing n8n’s key');
+				assert.equal(p.options.filter((o) => (o as { name: string }).name === 'Custom API Call').length, 1, where);
+				if (p.name === 'operation') assert.match(last.action ?? '', /^Make a custom API call for /, where);
+				dropdowns++;
+			}
+		}
+		assert.ok(dropdowns > 150, `${dropdowns} dropdowns`);
+	});
+
+	it('chosen under a resource (Customer › Custom API Call): the same request as stripe-node’s rawRequest', async () => {
+		const parameters = { customMethod: 'GET', customPath: '/v1/invoice_payments', customSend: 'fields', customParameters: entries({ invoice: 'in_123' }) };
+		server.requests.length = 0;
+		await sdk().rawRequest('GET', '/v1/invoice_payments?invoice=in_123', null, { stripeAccount: ACCOUNT });
+		const result = await runNode({
+			nodeType: FAMILY_NODES[0].nodeType as never,
+			parameters: { resource: 'customer', operation: CUSTOM, ...parameters } as never,
+			credentials: { stripeKeyApi: { secretKey: 'sk_test_custom', stripeAccount: ACCOUNT, apiVersion: API_VERSION, baseUrl: server.url } },
+		});
+		assert.equal(result.nodeError, undefined);
+		const [theirs, ours] = server.requests.map(comparable);
+		assert.deepEqual(ours, theirs);
+	});
+});
+
+describe('Custom API Call: workflows saved with n8n’s __CUSTOM_API_CALL__ keep running unchanged', () => {
+	const credentials = () => ({ stripeKeyApi: { secretKey: 'sk_test_custom', stripeAccount: ACCOUNT, apiVersion: API_VERSION, baseUrl: server.url } });
+
+	it('Operation __CUSTOM_API_CALL__ under a resource: its fields are kept (n8n drops hidden ones) and sent', async () => {
+		const body = { email: 'old@example.com', metadata: { saved: 'yes' } };
+		server.requests.length = 0;
+		await sdk().rawRequest('POST', '/v1/customers', body, { stripeAccount: ACCOUNT });
+		const result = await runNode({
+			nodeType: FAMILY_NODES[0].nodeType as never,
+			parameters: {
+				resource: 'customer',
+				operation: N8N_CUSTOM,
+				customMethod: 'POST',
+				customPath: '/v1/customers',
+				customSend: 'fields',
+				customParameters: entries({ email: 'old@example.com', 'metadata[saved]': 'yes' }),
+			} as never,
+			credentials: credentials(),
+		});
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		const [theirs, ours] = server.requests.map(comparable);
+		assert.deepEqual(ours, theirs);
+	});
+
+	it('Resource __CUSTOM_API_CALL__ without an Operation (the editor saved none: it was the default)', async () => {
+		server.requests.length = 0;
+		await sdk().rawRequest('GET', '/v1/invoice_payments?limit=3', null, { stripeAccount: ACCOUNT });
+		const result = await runNode({
+			nodeType: FAMILY_NODES[5].nodeType as never,
+			parameters: { resource: N8N_CUSTOM, customPath: '/v1/invoice_payments', customSend: 'json', customJson: '{"limit": 3}' } as never,
+			credentials: credentials(),
+		});
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		const [theirs, ours] = server.requests.map(comparable);
+		assert.deepEqual(ours, theirs);
 	});
 });

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { describe, it } from '@jest/globals';
 import { resolveOutputSchemaPath } from 'n8n-core';
 import type { INodeProperties, INodeType } from 'n8n-workflow';
+import { CUSTOM_API_CALL_VALUES } from '../../nodes/shared/fields/custom-call';
 
 const REPO = path.join(__dirname, '../../..');
 const PKG = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } };
@@ -57,7 +58,7 @@ function operationsOf(properties: INodeProperties[]): Array<{ resource: string; 
 		for (const resource of resources)
 			for (const o of p.options ?? []) {
 				const operation = String((o as { value: unknown }).value);
-				if (operation !== '__CUSTOM_API_CALL__') out.push({ resource, operation });
+				if (!CUSTOM_API_CALL_VALUES.includes(operation) && !CUSTOM_API_CALL_VALUES.includes(resource)) out.push({ resource, operation });
 			}
 	}
 	return out;

@@ -89,6 +89,15 @@ export const FIXTURES_RUN: Fixture[] = [
 		expected: (sdk) => sdk.customers.list({ created: { gte: 1704067200 }, email: 'jane@example.com', limit: 100 }).autoPagingToArray({ limit: 10_000 }),
 		items: { 'Get many customers': 3 },
 	},
+	{
+		file: 'core-custom-api-call.json',
+		// Saved with n8n's own "Custom API Call" value (`__CUSTOM_API_CALL__`) under a resource and as the resource.
+		expected: async (sdk) => {
+			await sdk.rawRequest('POST', '/v1/customers', { email: 'jane@example.com', metadata: { source: 'n8n' } });
+			await sdk.rawRequest('GET', '/v1/invoice_payments?limit=3');
+		},
+		items: { 'Create a customer by a custom call': 1, 'List invoice payments by a custom call': 1 },
+	},
 ];
 
 /** Answers: customer lists come in two pages (cus_1, cus_2, then cus_3); everything else as capture.ts does. */

@@ -201,6 +201,20 @@ function errorCode(body: unknown): string | undefined {
 	return error && typeof error === 'object' && typeof error.code === 'string' ? error.code : undefined;
 }
 
+/**
+ * The error answer of a request that asked for bytes (a download, a Custom API Call), as text or parsed JSON like
+ * any other error answer, so that Stripe's error object is read (message, code, retries). Success answers stay bytes.
+ */
+function readableErrorBody(statusCode: number, body: unknown): unknown {
+	if (statusCode < 400 || !(Buffer.isBuffer(body) || body instanceof ArrayBuffer)) return body;
+	const text = Buffer.from(body as Buffer).toString('utf8');
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
+
 interface NetworkFailure {
 	code?: string;
 	message: string;
@@ -381,7 +395,8 @@ async function attempt(
 				? await ctx.helpers.httpRequest({ ...options, abortSignal: signal, headers: { ...options.headers, Authorization: `Bearer ${req.bearerToken}` } })
 				: await ctx.helpers.httpRequestWithAuthentication.call(withCancelSignal(ctx, signal), CREDENTIAL_TYPE, { ...options, abortSignal: signal })
 		) as { statusCode: number; headers: StripeResponse['headers']; body: unknown };
-		return { res: { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: raw.body, attempts: attemptNo } };
+		const body = req.binaryResponse ? readableErrorBody(raw.statusCode, raw.body) : raw.body;
+		return { res: { statusCode: raw.statusCode, headers: raw.headers ?? {}, body, attempts: attemptNo } };
 	} catch (e) {
 		const failure = networkFailure(e);
 		if (deadline.aborted) failure.timedOut = true;

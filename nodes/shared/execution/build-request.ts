@@ -26,7 +26,7 @@ import {
 	REQUEST_OPTIONS,
 	requiredParams,
 } from '../fields/properties';
-import { CUSTOM_API_CALL, customOperation, readCustomCall } from '../fields/custom-call';
+import { CUSTOM_API_CALL_VALUES, customOperation, readCustomCall } from '../fields/custom-call';
 import { readSearchQuery, searchFieldsOf } from '../fields/search';
 import { isEmpty, isShown, isUnset, read, readJsonParameters, shapeKind } from '../fields/shapes';
 import { checkId, ParamError } from '../fields/values';
@@ -80,9 +80,10 @@ function idempotencyScope(ctx: IExecuteFunctions, itemIndex: number): string | u
 	return scope === undefined ? undefined : `${scope}#${itemIndex}`;
 }
 
-/** Whether the item is n8n's "Custom API Call" (fields/custom-call.ts), not an operation of the family. */
+/** Whether the item is a Custom API Call (ours, or n8n's value in saved workflows: fields/custom-call.ts). */
 function isCustomCall(ctx: IExecuteFunctions, itemIndex: number): boolean {
-	return [ctx.getNodeParameter('resource', itemIndex), ctx.getNodeParameter('operation', itemIndex)].includes(CUSTOM_API_CALL);
+	const values = [ctx.getNodeParameter('resource', itemIndex), ctx.getNodeParameter('operation', itemIndex)];
+	return values.some((v) => CUSTOM_API_CALL_VALUES.includes(v as string));
 }
 
 /** The item's Resource and Operation as an operation of the family. */
@@ -219,7 +220,7 @@ function splitOf(op: OperationDescriptor, returnAll: boolean, data: Record<strin
 }
 
 /**
- * n8n's "Custom API Call" (offered in the dropdowns of nodes whose credential authenticates requests): method,
+ * Custom API Call (last in every family node's Resource and Operation dropdowns): method,
  * path, parameters and a file from its fields (fields/custom-call.ts), sent like every operation's request.
  */
 async function buildCustomRequest(ctx: IExecuteFunctions, itemIndex: number): Promise<ItemRequest> {
@@ -237,6 +238,7 @@ async function buildCustomRequest(ctx: IExecuteFunctions, itemIndex: number): Pr
 			apiMode: op.apiMode,
 			params: { ...call.params, ...files },
 			multipart: op.bodyEncoding === 'multipart',
+			binaryResponse: true, // the answer's bytes as they come: JSON or a file (special-operations.ts)
 			...readRequestOptions(options),
 			idempotencyScope: idempotencyScope(ctx, itemIndex),
 			itemIndex,

@@ -11,17 +11,20 @@
  * |                               | derived from the identity; `_created` says which                      |
  * | `auth: 'meterEventSession'`   | the request is authorised with a meter event session token, created  |
  * |                               | with the key and renewed before it expires (one per node execution)   |
- * | `response: 'binary'`          | the body is a file: one item with it as binary data, named after the  |
- * |                               | object's ID and the content type                                      |
+ * | `response: 'binary'`          | the body is a file: one item with it as binary data, named as the     |
+ * |                               | answer's Content-Disposition says, else after the object's ID and the |
+ * |                               | content type                                                          |
+ * | `response: 'any'`             | (Custom API Call) a JSON answer is the item's json; any other is a    |
+ * |                               | file, as above                                                        |
  *
  * Every request they send is the item's request (build-request.ts) or derived from it (client/request.ts
  * `subRequest`), so the item's Request Options apply to each.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationDescriptor } from '../model/descriptor';
-import { answerObject } from '../client/answers';
+import { AnswerShapeError, answerObject } from '../client/answers';
 import { callStripe } from '../client/client';
 import type { StripeRequest } from '../client/request';
 import { subRequest } from '../client/request';
@@ -59,10 +62,31 @@ async function meterSessionToken(ctx: IExecuteFunctions, settings: StripeSetting
 	return state.meterSession.token;
 }
 
+/** The file name an answer's Content-Disposition gives (`filename*=UTF-8''…` first, then `filename=`), if any. */
+function dispositionName(value: unknown): string | undefined {
+	const header = Array.isArray(value) ? value.join(', ') : String(value ?? '');
+	const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header)?.[1];
+	let name: string | undefined;
+	try {
+		name = extended ? decodeURIComponent(extended.trim()) : undefined;
+	} catch {
+		name = undefined;
+	}
+	name ??= /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i
+		.exec(header)
+		?.slice(1)
+		.find((x) => x !== undefined)
+		?.replace(/\\(.)/g, '$1');
+	// Only the name: no folders, nothing a file system would read as a path.
+	const base = name?.split(/[\\/]/).pop()?.trim();
+	return base && base !== '.' && base !== '..' ? base : undefined;
+}
+
 /** File name for a downloaded body: the object's ID and an extension from the content type. */
 function downloadName(path: string, contentType: string | undefined): string {
 	const id =
 		path
+			.split('?')[0]
 			.split('/')
 			.filter(Boolean)
 			.find((s, i, all) => i === all.length - 2) ?? 'download';
@@ -82,12 +106,47 @@ function downloadName(path: string, contentType: string | undefined): string {
 
 /** `response: 'binary'`: the downloaded body as the item's binary data. */
 async function downloadItems(ctx: IExecuteFunctions, item: ItemRequest['request'], res: StripeResponse): Promise<INodeExecutionData[]> {
-	const contentType = String(res.headers['content-type'] ?? '').split(';')[0] || undefined;
-	const data = Buffer.from(res.body as ArrayBuffer);
-	const binary = await ctx.helpers.prepareBinaryData(data, downloadName(item.path, contentType), contentType);
+	const contentType = mediaType(res);
+	const data = bytesOf(res.body);
+	const name = dispositionName(res.headers['content-disposition']) ?? downloadName(item.path, contentType);
+	const binary = await ctx.helpers.prepareBinaryData(data, name, contentType);
 	return [
 		{ json: { fileName: binary.fileName, mimeType: binary.mimeType, bytes: data.length }, binary: { data: binary }, pairedItem: { item: item.itemIndex } },
 	];
+}
+
+/** An answer's body as bytes (asked for as bytes; nothing for an answer without a body). */
+function bytesOf(body: unknown): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer || typeof body === 'string') return Buffer.from(body as ArrayBuffer);
+	return Buffer.alloc(0);
+}
+
+/** The answer's media type (`application/pdf`), without parameters; undefined without a Content-Type. */
+function mediaType(res: StripeResponse): string | undefined {
+	return (
+		String(res.headers['content-type'] ?? '')
+			.split(';')[0]
+			.trim()
+			.toLowerCase() || undefined
+	);
+}
+
+/**
+ * `response: 'any'`: the answer as JSON when it is JSON (its Content-Type says so; without one, an empty body or
+ * one that parses as a JSON object), else undefined (a file).
+ */
+function jsonAnswer(res: StripeResponse, where: string): IDataObject | undefined {
+	const text = bytesOf(res.body).toString('utf8');
+	const type = mediaType(res);
+	if (type && !/^(application|text)\/([\w.-]+\+)?json$/.test(type)) return undefined;
+	if (text.trim() === '') return {};
+	try {
+		return answerObject(JSON.parse(text), where);
+	} catch (e) {
+		if (!type) return undefined; // no Content-Type, not JSON: a file
+		throw e instanceof SyntaxError ? new AnswerShapeError(where, `is not JSON although its Content-Type is ${type}`) : e;
+	}
 }
 
 /** Send the item's request (authorised as the operation says) and make its answer the item's output. */
@@ -96,8 +155,10 @@ async function sendOne(ctx: IExecuteFunctions, settings: StripeSettings, built: 
 	let req: StripeRequest = request;
 	if (op.auth === 'meterEventSession') req = { ...request, bearerToken: await meterSessionToken(ctx, settings, request, state) };
 	const res = await callStripe(ctx, settings, req, 'throw');
-	if (op.response === 'binary') return downloadItems(ctx, request, res);
-	return [{ json: answerObject(res.body, `${op.method} ${request.path} for item ${request.itemIndex}`), pairedItem: { item: request.itemIndex } }];
+	const where = `${op.method} ${request.path} for item ${request.itemIndex}`;
+	const json = op.response === 'binary' ? undefined : op.response === 'any' ? jsonAnswer(res, where) : answerObject(res.body, where);
+	if (json === undefined) return downloadItems(ctx, request, res);
+	return [{ json, pairedItem: { item: request.itemIndex } }];
 }
 
 /** The special operations, by descriptor data: the first row whose `applies` holds runs the item. */
@@ -111,6 +172,7 @@ export const SPECIAL_OPERATIONS: ReadonlyArray<{ field: string; applies: (op: Op
 	{ field: "kind: 'findOrCreate'", applies: (op) => op.kind === 'findOrCreate', run: (ctx, settings, built) => runFindOrCreate(ctx, settings, built) },
 	{ field: "auth: 'meterEventSession'", applies: (op) => op.kind === 'plain' && op.auth === 'meterEventSession', run: sendOne },
 	{ field: "response: 'binary'", applies: (op) => op.kind === 'plain' && op.response === 'binary', run: sendOne },
+	{ field: "response: 'any'", applies: (op) => op.kind === 'plain' && op.response === 'any', run: sendOne },
 ];
 
 /** Runs the item if its operation is a special one (undefined: it is not). */

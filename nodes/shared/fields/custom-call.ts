@@ -1,24 +1,41 @@
 /**
- * Custom API Call: n8n adds "Custom API Call" (`__CUSTOM_API_CALL__`) to the Resource and Operation dropdowns
- * of every node whose credential authenticates requests (n8n 2.41.1, load-nodes-and-credentials.js
- * `injectCustomApiCallOptions`). Every family node answers it itself: these fields (shown for that choice)
- * give a method, a path under `/v1/` or `/v2/`, parameters as key/value pairs or JSON and optionally a file,
- * and the executor sends them through the one client like any operation (encoding, Stripe-Version,
- * Stripe-Account, idempotency keys, retries, pacing, timeouts, masking).
+ * Custom API Call: every family node sends a request to any Stripe endpoint itself. These fields give a method,
+ * a path under `/v1/` or `/v2/`, parameters as key/value pairs or JSON and optionally a file, and the executor
+ * sends them through the one client like any operation (encoding, Stripe-Version, Stripe-Account, idempotency
+ * keys, retries, pacing, timeouts, masking).
  *
- * Known limit: n8n 2.41.1's editor hides every field but Resource and Operation while either is
- * `__CUSTOM_API_CALL__` (ParameterInputList `isCustomApiCallSelected`, seen in the Chromium e2e), so these
- * fields are filled in workflows made outside the editor's panel (JSON, the API, templates), not in it.
+ * The choice is the package's own, with its own value (`customApiCall`), last in the Resource dropdown and in
+ * every Operation dropdown. n8n 2.41.1 would otherwise add its own (load-nodes-and-credentials.js
+ * `injectCustomApiCallOptions`: to every `resource`/`operation` dropdown of a node whose credential authenticates
+ * requests, unless its last option is already named "Custom API Call"), and its editor hides every field but
+ * Resource and Operation while either is `__CUSTOM_API_CALL__` (ParameterInputList `isCustomApiCallSelected`),
+ * showing a notice about the HTTP Request node instead: a dead end. With our entry last, n8n injects nothing,
+ * and the panel shows these fields. Workflows saved with n8n's value (JSON, the API, earlier versions) keep
+ * running: the fields are also shown for it, and the executor takes both values.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { HostKind, OperationDescriptor } from '../model/descriptor';
 import { property } from './shapes';
 import { isPlainObject } from '../client/answers';
 import { ParamError, parseJson } from './values';
 
-/** The value n8n gives its "Custom API Call" choice. */
-export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+/** The value of the package's own "Custom API Call" choice. */
+export const CUSTOM_API_CALL = 'customApiCall';
+
+/** The value n8n gives the "Custom API Call" it injects (n8n's CUSTOM_API_CALL_KEY), kept for saved workflows. */
+export const N8N_CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/** The Resource or Operation values that mean a Custom API Call. */
+export const CUSTOM_API_CALL_VALUES = [CUSTOM_API_CALL, N8N_CUSTOM_API_CALL];
+
+/** n8n's name for the choice (CUSTOM_API_CALL_NAME): a dropdown whose last option has it gets no injected one. */
+const CUSTOM_API_CALL_NAME = 'Custom API Call';
+
+/** The last option of the Resource dropdown, and (with its action) of every Operation dropdown. */
+export function customCallOption(action?: string): INodePropertyOptions {
+	return action ? { name: CUSTOM_API_CALL_NAME, value: CUSTOM_API_CALL, action } : { name: CUSTOM_API_CALL_NAME, value: CUSTOM_API_CALL };
+}
 
 export const CUSTOM = {
 	method: 'customMethod',
@@ -29,7 +46,7 @@ export const CUSTOM = {
 	file: 'customFile',
 };
 
-const SHOW = { operation: [CUSTOM_API_CALL] };
+const SHOW = { operation: CUSTOM_API_CALL_VALUES };
 
 /**
  * The hosts Stripe uses for other endpoints than api.stripe.com (stripe@17.4.0: `files.create` and
@@ -72,18 +89,9 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show: { resource: [CUSTOM_API_CALL] } },
-			options: [
-				{ name: 'Custom API Call', value: CUSTOM_API_CALL, action: `Make a custom API call for ${nodeName.replace(/^Stripe | \(.*\)$/g, '').toLowerCase()}` },
-			],
+			displayOptions: { show: { resource: CUSTOM_API_CALL_VALUES } },
+			options: [customCallOption(`Make a custom API call for ${nodeName.replace(/^Stripe | \(.*\)$/g, '').toLowerCase()}`)],
 			default: CUSTOM_API_CALL,
-		},
-		{
-			displayName: 'Sent by this node, with its credential, retries and idempotency keys: no HTTP Request node needed',
-			name: 'customCallNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: show,
 		},
 		{
 			displayName: 'Method',
@@ -100,7 +108,8 @@ export function customCallFields(nodeName: string): INodeProperties[] {
 			required: true,
 			default: '',
 			placeholder: '/v1/customers',
-			description: 'Path from Stripe’s API reference, starting with /v1/ or /v2/, e.g. /v1/customers/cus_123',
+			description:
+				'Path from Stripe’s API reference, starting with /v1/ or /v2/, e.g. /v1/customers/cus_123. Sent with this node’s credential, retries and idempotency keys.',
 			displayOptions: show,
 		},
 		{
@@ -233,5 +242,7 @@ export function customOperation(call: CustomCall): OperationDescriptor {
 		pathParams: [],
 		params: [],
 		bodyEncoding: call.binaryField ? 'multipart' : undefined,
+		// Any endpoint: a file (a quote's PDF, a file's contents) becomes binary data, JSON the item's json.
+		response: 'any',
 	};
 }

@@ -20,7 +20,7 @@ import type { LocatorWhere } from '../pickers/kinds';
 import { locatorField, locatorKind } from '../pickers/kinds';
 import { splitsByCreated } from '../client/pager';
 import { property, shapeKind, versionedObject } from './shapes';
-import { customCallFields } from './custom-call';
+import { customCallFields, customCallOption } from './custom-call';
 import { searchFields, searchFieldsOf } from './search';
 
 export { locatorField, locatorKind } from '../pickers/kinds';
@@ -258,6 +258,12 @@ export function actionOf(resource: ResourceDescriptor, op: OperationDescriptor):
 		.replace(/\burl\b/g, 'URL');
 }
 
+/** The action of a resource's Custom API Call choice, unique as every action: "Make a custom API call for a customer". */
+function customCallAction(resource: ResourceDescriptor): string {
+	const [, base, version = ''] = /^(.*?)( \(v\d+\))?$/.exec(resource.name) ?? [];
+	return `Make a custom API call for ${withArticle(sentenceWords(base, false))}${version.toUpperCase()}`.replace(/\bid\b/g, 'ID');
+}
+
 function operationOption(resource: ResourceDescriptor, op: OperationDescriptor): INodePropertyOptions {
 	return {
 		name: op.name,
@@ -373,7 +379,12 @@ export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
 		for (const op of r.operations) props.push(...operationFields(r, planOperation(op)));
 	}
 	props.push(...customCallFields(family.displayName), requestOptionsField(family));
-	return applyN8nStyle(props);
+	applyN8nStyle(props); // sorts every dropdown by name
+	// Custom API Call last in the Resource and every Operation dropdown, where n8n would add its own: then n8n
+	// adds none (custom-call.ts).
+	(props[0].options as INodePropertyOptions[]).push(customCallOption());
+	resources.forEach((r, i) => (props[1 + i].options as INodePropertyOptions[]).push(customCallOption(customCallAction(r))));
+	return props;
 }
 
 export function findOperation(

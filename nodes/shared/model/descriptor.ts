@@ -70,7 +70,8 @@ export interface OperationDescriptor {
 	pathParams: ParamSchema[];
 	params: ParamSchema[];
 	bodyEncoding?: 'form' | 'multipart' | 'json';
-	response?: 'json' | 'binary';
+	/** `any`: the answer's Content-Type decides, JSON or a file (Custom API Call). */
+	response?: 'json' | 'binary' | 'any';
 	badges?: Badge[];
 	/** Every nested parameter is one JSON field (descriptors/overrides.json; the JSON rule, fields/json-rule.ts). */
 	nestedAsJson?: boolean;

@@ -139,6 +139,25 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		);
 		const executionId = exec?.id;
 
+		// Listen for test event on the active workflow: a test destination; the manual run outputs the test event.
+		const listen = await rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: 'Stripe Events Trigger' } });
+		const withTest = await until((d) => d.length === 2);
+		const testDest = withTest.find((d) => d.webhook_endpoint?.url?.includes('/webhook-test/'));
+		const testDelivery = await standin.deliver({ destination: testDest?.id, event: { id: 'evt_e2e_listen', type: 'customer.created' } });
+		const manualRun = await waitFor(() => allExecutions(userFolder, workflowId, 'Stripe Events Trigger').find((e) => e.items[0]?.id === 'evt_e2e_listen'));
+		const afterListen = await until((d) => d.length === 1);
+		check(
+			'trigger: Listen for test event shows the test event (a manual run with its items); the test destination is removed after',
+			listen.waitingForWebhook === true &&
+				testDelivery.status === 200 &&
+				manualRun?.status === 'success' &&
+				manualRun.items.length === 1 &&
+				afterListen.length === 1 &&
+				afterListen[0].id === afterActivation[0]?.id,
+			{ listen, testDelivery, manualRun, afterListen },
+		);
+
+		const latestId = executionsOf(userFolder, workflowId)?.id ?? executionId;
 		const forged = await standin.deliver({ event: { id: 'evt_e2e_forged', type: 'customer.created' }, forge: true });
 		const unsigned = await standin.deliver({ event: { id: 'evt_e2e_unsigned', type: 'customer.created' }, signature: '' });
 		const stale = await standin.deliver({ event: { id: 'evt_e2e_stale', type: 'customer.created' }, timestamp: Math.floor(Date.now() / 1000) - 3600 });
@@ -148,7 +167,7 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 		check('trigger: a stale signature is rejected (401)', stale.status === 401, stale);
 		check('trigger: an unselected event type is acknowledged (200)', ignored.status === 200, ignored);
 		await sleep(1500);
-		check('trigger: none of those started an execution', executionsOf(userFolder, workflowId)?.id === executionId, executionsOf(userFolder, workflowId)?.id);
+		check('trigger: none of those started an execution', executionsOf(userFolder, workflowId)?.id === latestId, executionsOf(userFolder, workflowId)?.id);
 
 		// Two copies of one event at the same moment (and a third later, as Stripe's retry): one execution.
 		const countBefore = allExecutions(userFolder, workflowId, 'Stripe Events Trigger').length;

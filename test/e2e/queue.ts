@@ -550,10 +550,11 @@ async function main(): Promise<void> {
 			afterListen,
 		);
 		const manualExec = await waitFor(() => executions(wfId).find((e) => e.mode === 'manual' && finished(e)), 30_000);
+		const testItems = manualExec ? output(withData(manualExec), 'Stripe Events Trigger').map((i) => i.id) : [];
 		check(
-			'listen: the test event ran as a manual execution on a worker',
-			manualExec?.status === 'success' && Boolean(workerOf(workers, manualExec.id)),
-			manualExec,
+			'listen: the test event ran as a manual execution on a worker, which outputs the test event',
+			manualExec?.status === 'success' && Boolean(workerOf(workers, manualExec.id)) && JSON.stringify(testItems) === JSON.stringify(['evt_queue_test']),
+			{ status: manualExec?.status, worker: manualExec ? workerOf(workers, manualExec.id) : undefined, items: testItems },
 		);
 		const stillProd = await standin.deliver({ event: { ...event, id: 'evt_queue_3' } });
 		check('listen: production deliveries still verify afterwards', stillProd.status === 200 && /"received":true/.test(stillProd.body), stillProd);

@@ -14,7 +14,7 @@ import { signatureHeader } from '../../nodes/shared/events/signature';
 import { forgetProcessClaims, SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS } from '../../nodes/shared/events/replay-memory';
 import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
-import { deliver, runHook, runTrigger, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
+import { deliver, runHook, runStarted, runTrigger, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
 
@@ -423,25 +423,30 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.equal((await deliver(setup({}, both()), signed(raw, testSecret))).status, 401);
 	});
 
-	it('Listen for test event: the manual run, which n8n 2.41 runs through trigger(), outputs the test delivery', async () => {
+	it('Listen for test event: the manual run outputs the test delivery, in whichever process runs it (a worker too)', async () => {
 		const test = (): TriggerSetup => ({
 			...setup({}, { 'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST } }),
 			isTest: true,
 		});
-		const delivered = await deliver(test(), signed(eventRaw('evt_listen_run'), testSecret));
-		assert.equal(delivered.items?.length, 1);
-		const run = await runTrigger(test(), 'manual', 'manual');
-		assert.equal(typeof run.response.manualTriggerFunction, 'function');
-		await run.response.manualTriggerFunction!();
+		// Main receives two test deliveries; the execution of the first one runs elsewhere (a worker), from its
+		// stored execution data only: it outputs the first delivery's items, not what this process received last.
+		const first = await deliver(test(), signed(eventRaw('evt_listen_run'), testSecret));
+		const second = await deliver(test(), signed(eventRaw('evt_listen_other'), testSecret));
+		assert.equal(second.items?.length, 1);
+		const run = await runStarted(test(), first.items!, 'manual');
+		assert.equal(run.status, 'success');
 		assert.deepEqual(
-			run.emitted.map((items) => items.map((i) => i.id)),
-			[['evt_listen_run']],
+			run.items?.map((i) => i.id),
+			['evt_listen_run'],
 		);
-		assert.deepEqual(run.cron, [], 'no destination check in a manual run');
-		// A manual run in a process that received no test delivery (e.g. offloaded to a worker) outputs nothing, and ends.
-		const other = await runTrigger(test(), 'manual', 'manual');
-		await other.response.manualTriggerFunction!();
-		assert.deepEqual(other.emitted, [[]]);
+		assert.deepEqual(run.items?.[0], { id: 'evt_listen_run', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1' } }, account: null });
+		// A production delivery's execution (mode webhook) passes its items on the same way.
+		const prod = await deliver(setup({}, { 'node:Stripe Events Trigger': nodeData() }), signed(eventRaw('evt_prod_run')));
+		assert.deepEqual(
+			(await runStarted(setup({}, { 'node:Stripe Events Trigger': nodeData() }), prod.items!, 'webhook')).items?.map((i) => i.id),
+			['evt_prod_run'],
+		);
+		assert.deepEqual((await runTrigger(test(), 'manual', 'manual')).cron, [], 'no destination check in a manual run');
 	});
 
 	it('the same event delivered again (a replay, or a Stripe retry with a new signature) is acknowledged 2xx and starts nothing', async () => {

@@ -10,13 +10,13 @@
  * - every few minutes the destination is checked: a disabled one is enabled again (same ID and secret), a
  *   deleted one is reported as a failed execution of the workflow (and its error workflow), see README.
  */
-import type { IDataObject, INodeProperties, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { callStripe } from '../client/client';
 import { getStripeSettings } from '../client/transport';
 import { catchUp } from './catch-up';
-import { rememberEvents, takeTestItems } from './replay-memory';
+import { rememberEvents } from './replay-memory';
 import { DEFAULT_TOLERANCE_SECONDS } from './signature';
 import type { TriggerStaticData } from './trigger-state';
 
@@ -34,14 +34,14 @@ export const CHECK_DESTINATION_OPTION: INodeProperties = {
 };
 
 /**
- * The trigger's `trigger()`. In a manual run ("Listen for test event") n8n 2.41 runs a node that has a
- * `trigger()` through it rather than passing the test delivery's items on: it outputs the items of the test
- * delivery this process received (none when the run was offloaded to a worker, which did not receive it).
+ * The trigger's `trigger()`. Manual runs ("Listen for test event") do not come here: n8n 2.41 runs a node that
+ * has `execute()` through it, with the test delivery's items (see `startedItems`); should a manual run reach
+ * it, it outputs nothing.
  */
 export async function watchDestination(ctx: ITriggerFunctions): Promise<ITriggerResponse> {
 	if (ctx.getMode() === 'manual') {
 		// n8n replaces ctx.emit for manual runs after trigger() returns: read it when called.
-		return { manualTriggerFunction: async () => ctx.emit([ctx.helpers.returnJsonArray(takeTestItems(ctx) ?? [])]) };
+		return { manualTriggerFunction: async () => ctx.emit([[]]) };
 	}
 	await startMissedEvents(ctx);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
@@ -50,6 +50,17 @@ export async function watchDestination(ctx: ITriggerFunctions): Promise<ITrigger
 		ctx.helpers.registerCron({ expression: `0 */${minutes} * * * *` }, async () => await checkDestination(ctx));
 	}
 	return {};
+}
+
+/**
+ * The node's `execute()`: the items an execution of this trigger starts with, passed on. n8n 2.41
+ * (`WorkflowExecute.runNode`) runs a node's `execute()`, when it has one, with the items the execution was started
+ * with: a delivery's (production, or the test delivery of "Listen for test event", in whichever process runs the
+ * execution, a worker too) or what `trigger()` emitted. Without it, n8n would run a manual run through
+ * `trigger()`, which cannot see the test delivery's items (n8n's ErrorTrigger does the same).
+ */
+export async function startedItems(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return [ctx.getInputData()];
 }
 
 /** At activation: the selected events created since the last one started, not started yet, in one execution. */

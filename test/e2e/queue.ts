@@ -413,7 +413,12 @@ async function main(): Promise<void> {
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: WEBHOOK_ID,
-					parameters: { eventPayload: 'snapshot', snapshotEvents: ['customer.created', 'invoice.paid'], eventsFrom: ['self'] },
+					parameters: {
+						eventPayload: 'snapshot',
+						snapshotEvents: ['customer.created', 'invoice.paid'],
+						eventsFrom: ['self'],
+						options: { checkEveryMinutes: 1 },
+					},
 					credentials: cred(credential),
 				},
 			],
@@ -613,6 +618,54 @@ async function main(): Promise<void> {
 			'main start: deliveries verify with the new signing secret',
 			afterRepair.status === 200 && /"received":true/.test(afterRepair.body) && !/duplicate/.test(afterRepair.body),
 			afterRepair,
+		);
+
+		// ---------------------------------------------------------------- destination deleted while active
+		section('trigger: destination deleted at Stripe while the workflow is active: replaced by an execution on a worker');
+		const current = (await live())[0];
+		const beforeActiveGap = executions(wfId).length;
+		await fetch(`${standin.url}/v2/core/event_destinations/${String(current?.id)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		const activeGapCustomer = (await (
+			await fetch(`${standin.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET_KEY}` } })
+		).json()) as {
+			id: string;
+		};
+		const activeGapEvent = standin
+			.events()
+			.find((e) => e.type === 'customer.created' && (e.data as { object?: { id?: string } }).object?.id === activeGapCustomer.id);
+		// The check runs every minute (on main): it starts a repair execution, run by a worker.
+		const repairRun = await waitFor(
+			() =>
+				executions(wfId)
+					.slice(beforeActiveGap)
+					.find((e) => finished(e)),
+			80_000,
+		);
+		const repairItems = repairRun ? output(withData(repairRun), 'Stripe Events Trigger').map((i) => i.id) : [];
+		const replaced = await live();
+		check(
+			'active: the check notices the deleted destination; a repair execution on a worker replaces it (no deactivate / activate / restart)',
+			replaced.length === 1 &&
+				replaced[0].id !== current?.id &&
+				replaced[0].webhook_endpoint?.url === prodUrl &&
+				Boolean(repairRun && workerOf(workers, repairRun.id)),
+			{ replaced, repairRun },
+		);
+		check(
+			'active: the repair execution outputs the event of the gap, once',
+			repairRun?.status === 'success' && JSON.stringify(repairItems) === JSON.stringify([activeGapEvent?.id]),
+			{ status: repairRun?.status, items: repairItems, gap: activeGapEvent?.id },
+		);
+		const lateActiveGap = await standin.deliver({ event: activeGapEvent });
+		const afterActiveRepair = await standin.deliver({ event: { ...event, id: 'evt_queue_repaired_active' } });
+		check(
+			'active: through the webhook processor, the new secret (saved by the worker) verifies; a late delivery of the gap event is a duplicate',
+			lateActiveGap.status === 200 &&
+				/"duplicate":true/.test(lateActiveGap.body) &&
+				afterActiveRepair.status === 200 &&
+				/"received":true/.test(afterActiveRepair.body) &&
+				!/duplicate/.test(afterActiveRepair.body),
+			{ late: lateActiveGap, next: afterActiveRepair },
 		);
 
 		// ---------------------------------------------------------------- a webhook processor without the package

@@ -220,6 +220,8 @@ export interface TriggerRun {
 	emitted: IDataObject[][];
 	/** The static data as n8n 2.41.1 saves it when the node emits (before it starts the execution). */
 	savedOnEmit: IDataObject[];
+	/** Per emit: whether the trigger's copy was marked changed (n8n saves it, whole, only then). */
+	changedOnEmit: boolean[];
 	/** Errors the node recorded as failed executions (saveFailedExecution). */
 	failed: Error[];
 	/** The node's registered timers: call one to run it, as n8n's scheduler would. */
@@ -239,8 +241,9 @@ export async function runTrigger(
 ): Promise<TriggerRun & { settle: () => void; response: ITriggerResponse }> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData } = build(setup);
-	const run: TriggerRun = { emitted: [], savedOnEmit: [], failed: [], ticks: [], cron: [] };
+	const run: TriggerRun = { emitted: [], savedOnEmit: [], changedOnEmit: [], failed: [], ticks: [], cron: [] };
 	const emit = (data: INodeExecutionData[][]) => {
+		run.changedOnEmit.push(workflow.staticData.__dataChanged === true);
 		// trigger-execution-context.factory.js: `void saveStaticData(workflow)` first, then the execution.
 		const saved = JSON.parse(JSON.stringify(setup.staticData)) as IDataObject;
 		delete saved.__dataChanged;

@@ -2,8 +2,10 @@
  * End-to-end flows in a real n8n:
  * - the Stripe Events Trigger: activation through n8n's REST API creates exactly one event destination on the
  *   stand-in; a correctly signed delivery to the production webhook URL starts an execution with the event;
- *   forged, unsigned and stale deliveries are rejected and start nothing; a restart does not create a second
- *   destination; deactivation deletes it;
+ *   forged, unsigned and stale deliveries are rejected and start nothing; Listen for test event outputs the test
+ *   event; a restart does not create a second destination; a destination deleted while the workflow is active is
+ *   replaced by a repair execution that starts the gap's events, one deleted while n8n is down at the next start;
+ *   replays are duplicates; deactivation deletes it;
  * - the example credit-grant workflows of examples/, imported and executed headlessly against seeded data.
  */
 import * as fs from 'node:fs';
@@ -268,6 +270,14 @@ export async function runTriggerFlow(opts: { userFolder: string; logs: string; s
 			allExecutions(userFolder, workflowId, 'Stripe Events Trigger')
 				.slice(countBeforeStart)
 				.find((e) => e.items.length > 0),
+		);
+		// Replays after the restart, from what n8n stored: a gap event started by the repair before it, and the
+		// event the start caught up.
+		const replays = await Promise.all([gap[0], ...downGap.filter((e) => e.type === 'customer.created')].map(async (e) => await standin.deliver({ event: e })));
+		check(
+			'trigger: after the restart, replays of events started before it and at the start are duplicates',
+			replays.length === 2 && replays.every((r) => r.status === 200 && /"duplicate":true/.test(r.body)),
+			replays,
 		);
 		check(
 			'trigger: deleted while n8n was down: replaced at the next start, the event of the gap started then',

@@ -779,7 +779,7 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 		assert.equal((await liveDestinations()).length, 1);
 	});
 
-	it('a repair that Stripe refuses fails its execution with what to do; the destination missing, nothing is recorded', async () => {
+	it('a repair that Stripe refuses, or that runs without static data (queue mode), fails its execution with what to do; nothing is recorded', async () => {
 		const s = setup();
 		await runHook(s, 'create');
 		await fetch(`${standin.url}/v2/core/event_destinations/${String(nodeStatic(s).destinationId)}`, {
@@ -798,6 +798,17 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 		);
 		assert.equal(repair.savedAtEnd, undefined);
 		assert.equal(JSON.stringify(s.staticData), stored);
+		assert.deepEqual(await liveDestinations(), []);
+		// Queue mode: n8n 2.41.1 starts an execution on a worker with no static data. Nothing is created or saved
+		// (a save would replace the trigger's static data); the execution fails saying what to do.
+		const worker = await runStarted(setup({}, {}), [{ stripeEventsTriggerRepair: true }], 'trigger');
+		assert.equal(worker.status, 'error');
+		assert.equal((worker.error as Error).message, 'The Stripe event destination of this trigger was deleted at Stripe');
+		assert.match(
+			String((worker.error as { description?: string }).description),
+			/queue mode.*Unpublish and publish the workflow \(or restart the main process\) to create it again; the events Stripe could not send meanwhile are started then/,
+		);
+		assert.equal(worker.savedAtEnd, undefined);
 		assert.deepEqual(await liveDestinations(), []);
 		// The marker is a repair request only in an execution a trigger started: elsewhere it is passed on as is.
 		assert.deepEqual((await runStarted(s, [{ stripeEventsTriggerRepair: true }], 'webhook')).items, [{ stripeEventsTriggerRepair: true }]);

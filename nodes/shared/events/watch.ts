@@ -138,6 +138,17 @@ export async function checkDestination(ctx: ITriggerFunctions): Promise<void> {
 }
 
 /**
+ * In queue mode n8n 2.41.1 gives a new execution on a worker no static data: the execution's stored workflow
+ * omits it (`toWorkflowSnapshot`) and the worker reloads it only for resumed executions (`loadStaticData`,
+ * scaling/job-processor.js). Writing there would save a nearly empty copy over the trigger's; so it is reported.
+ */
+function noStaticData(ctx: IExecuteFunctions): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), 'The Stripe event destination of this trigger was deleted at Stripe', {
+		description: `This n8n runs executions on workers (queue mode), where n8n gives them no static data, so the trigger cannot replace it while n8n runs. Unpublish and publish the workflow (or restart the main process) to create it again; the events Stripe could not send meanwhile are started then (Catch Up Missed Events). Until then it is reported again at the first check ${REPAIR_RETRY_SECONDS / 60} minutes or more after this one.`,
+	});
+}
+
+/**
  * The repair execution: with the static data n8n loaded for it, a new destination for the trigger's URL (unless
  * one exists again, e.g. n8n restarted meanwhile), its ID and secret stored, and the events of the gap returned,
  * oldest first, recorded as started. n8n saves the static data when this execution ends: until then, deliveries
@@ -146,7 +157,8 @@ export async function checkDestination(ctx: ITriggerFunctions): Promise<void> {
 async function repairDestination(ctx: IExecuteFunctions): Promise<IDataObject[]> {
 	const data = ctx.getWorkflowStaticData('node') as TriggerStaticData;
 	const url = data.webhookUrl;
-	if (!url) return []; // deactivated meanwhile
+	if (typeof data.caughtUpTo !== 'number') throw noStaticData(ctx);
+	if (!url) return []; // deactivated meanwhile (the catch-up position is kept)
 	const settings = await getStripeSettings(ctx);
 	if ((await destinationsFor(ctx, settings, url)).length) return [];
 	let created: { id: string; secret: string };

@@ -1,11 +1,20 @@
-import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { receiveDelivery } from '../shared/events/delivery';
 import { destinationHooks } from '../shared/events/destinations';
 import { EVENT_SELECTION_PROPERTIES, eventSelectionMethods, EVENTS_SUBTITLE, FETCH_RELATED_OBJECT_OPTION } from '../shared/events/selection';
 import { DEFAULT_TOLERANCE_SECONDS } from '../shared/events/signature';
-import { CHECK_DESTINATION_OPTION, watchDestination } from '../shared/events/watch';
+import { CHECK_DESTINATION_OPTION, startedItems, watchDestination } from '../shared/events/watch';
 
 /**
  * Stripe Events Trigger: its description and wiring. Its jobs live in nodes/shared/events/: the destination at
@@ -96,5 +105,9 @@ export class StripeEventsTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		return await watchDestination(this);
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await startedItems(this);
 	}
 }

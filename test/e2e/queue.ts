@@ -14,8 +14,10 @@
  * It proves: family nodes run on workers (create, Return All over pages of 100); the trigger's lifecycle through
  * the webhook processor (activation on main, signed / forged / stale / unsigned / unselected deliveries, the
  * same delivery seen again — also after a restart of the webhook processor — started once, a main restart
- * creating and deleting nothing, deactivation); Listen for test event with its test destination removed
- * afterwards; the example credit-grant workflows and a file download -> upload on workers; two concurrent
+ * creating and deleting nothing, deactivation); Listen for test event (the test event output by the manual run
+ * on a worker) with its test destination removed afterwards; a destination deleted while main is down (replaced
+ * at the start) or while the workflow is active (reported by an execution on a worker; the gap started after
+ * unpublish / publish); the example credit-grant workflows and a file download -> upload on workers; two concurrent
  * executions on different workers sharing one account's rate limit; what a webhook processor without the
  * package answers. Prints PASS/FAIL lines and `N passed, N failed`.
  *
@@ -413,7 +415,12 @@ async function main(): Promise<void> {
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: WEBHOOK_ID,
-					parameters: { eventPayload: 'snapshot', snapshotEvents: ['customer.created', 'invoice.paid'], eventsFrom: ['self'] },
+					parameters: {
+						eventPayload: 'snapshot',
+						snapshotEvents: ['customer.created', 'invoice.paid'],
+						eventsFrom: ['self'],
+						options: { checkEveryMinutes: 1 },
+					},
 					credentials: cred(credential),
 				},
 			],
@@ -550,10 +557,11 @@ async function main(): Promise<void> {
 			afterListen,
 		);
 		const manualExec = await waitFor(() => executions(wfId).find((e) => e.mode === 'manual' && finished(e)), 30_000);
+		const testItems = manualExec ? output(withData(manualExec), 'Stripe Events Trigger').map((i) => i.id) : [];
 		check(
-			'listen: the test event ran as a manual execution on a worker',
-			manualExec?.status === 'success' && Boolean(workerOf(workers, manualExec.id)),
-			manualExec,
+			'listen: the test event ran as a manual execution on a worker, which outputs the test event',
+			manualExec?.status === 'success' && Boolean(workerOf(workers, manualExec.id)) && JSON.stringify(testItems) === JSON.stringify(['evt_queue_test']),
+			{ status: manualExec?.status, worker: manualExec ? workerOf(workers, manualExec.id) : undefined, items: testItems },
 		);
 		const stillProd = await standin.deliver({ event: { ...event, id: 'evt_queue_3' } });
 		check('listen: production deliveries still verify afterwards', stillProd.status === 200 && /"received":true/.test(stillProd.body), stillProd);
@@ -613,6 +621,76 @@ async function main(): Promise<void> {
 			afterRepair.status === 200 && /"received":true/.test(afterRepair.body) && !/duplicate/.test(afterRepair.body),
 			afterRepair,
 		);
+
+		// ---------------------------------------------------------------- destination deleted while active
+		// n8n 2.41.1 gives a new execution on a worker no static data (scaling/job-processor.js, `loadStaticData`
+		// only for resumed executions): the repair execution reports instead of replacing, saving nothing; the
+		// gap is started when the workflow is published again.
+		section('trigger: destination deleted at Stripe while the workflow is active: reported by an execution on a worker');
+		const current = (await live())[0];
+		const beforeActiveGap = executions(wfId).length;
+		await fetch(`${standin.url}/v2/core/event_destinations/${String(current?.id)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		const activeGapCustomer = (await (
+			await fetch(`${standin.url}/v1/customers`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET_KEY}` } })
+		).json()) as {
+			id: string;
+		};
+		const activeGapEvent = standin
+			.events()
+			.find((e) => e.type === 'customer.created' && (e.data as { object?: { id?: string } }).object?.id === activeGapCustomer.id);
+		// The check runs every minute (on main): it starts a repair execution, run by a worker.
+		const reportRun = await waitFor(
+			() =>
+				executions(wfId)
+					.slice(beforeActiveGap)
+					.find((e) => finished(e)),
+			80_000,
+		);
+		const reportError = reportRun ? withData(reportRun).data?.resultData.error : undefined;
+		check(
+			'active: the check notices the deleted destination within its interval; the execution on a worker reports it with what to do',
+			reportRun?.status === 'error' &&
+				Boolean(workerOf(workers, reportRun.id)) &&
+				reportError?.message === 'The Stripe event destination of this trigger was deleted at Stripe' &&
+				/Unpublish and publish the workflow \(or restart the main process\)/.test(reportError?.description ?? ''),
+			{ reportRun, reportError },
+		);
+		check('active: nothing was created by the worker', (await live()).length === 0, await live());
+		const restActive = await mainClient(`http://127.0.0.1:${ports.main}`);
+		const beforeRepublish = executions(wfId).length;
+		await restActive('POST', `/workflows/${wfId}/deactivate`, {});
+		await restActive('POST', `/workflows/${wfId}/activate`, { versionId: trigger.versionId });
+		const republished = await liveUntil((d) => d.length === 1);
+		const republishRun = await waitFor(
+			() =>
+				executions(wfId)
+					.slice(beforeRepublish)
+					.find((e) => finished(e)),
+			30_000,
+		);
+		const republishItems = republishRun ? output(withData(republishRun), 'Stripe Events Trigger').map((i) => i.id) : [];
+		check(
+			'active: unpublishing and publishing, as the report says, creates one destination and starts the event of the gap once, on a worker',
+			republished.length === 1 &&
+				republished[0].webhook_endpoint?.url === prodUrl &&
+				republishRun?.status === 'success' &&
+				JSON.stringify(republishItems) === JSON.stringify([activeGapEvent?.id]) &&
+				Boolean(workerOf(workers, republishRun.id)),
+			{ republished, status: republishRun?.status, items: republishItems, gap: activeGapEvent?.id },
+		);
+		const lateActiveGap = await standin.deliver({ event: activeGapEvent });
+		const afterRepublish = await standin.deliver({ event: { ...event, id: 'evt_queue_republished' } });
+		check(
+			'active: through the webhook processor, the new secret verifies; a late delivery of the gap event is a duplicate; the replay memory survived',
+			lateActiveGap.status === 200 &&
+				/"duplicate":true/.test(lateActiveGap.body) &&
+				afterRepublish.status === 200 &&
+				/"received":true/.test(afterRepublish.body) &&
+				!/duplicate/.test(afterRepublish.body),
+			{ late: lateActiveGap, next: afterRepublish },
+		);
+		const replayOld = await standin.deliver({ event: { ...event, id: 'evt_queue_repaired' } });
+		check('active: an event started before the deletion is still a duplicate', /"duplicate":true/.test(replayOld.body), replayOld);
 
 		// ---------------------------------------------------------------- a webhook processor without the package
 		section('a webhook processor without the package');

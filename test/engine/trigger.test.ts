@@ -14,7 +14,7 @@ import { signatureHeader } from '../../nodes/shared/events/signature';
 import { forgetProcessClaims, SEEN_EVENTS_MAX, SEEN_EVENTS_RETENTION_SECONDS } from '../../nodes/shared/events/replay-memory';
 import { StripeEventsTrigger } from '../../nodes/StripeEventsTrigger/StripeEventsTrigger.node';
 import type { TriggerSetup } from '../harness/webhook';
-import { deliver, runHook, runTrigger, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
+import { deliver, runHook, runStarted, runTrigger, WEBHOOK_BASE, WEBHOOK_ID } from '../harness/webhook';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
 
@@ -423,25 +423,30 @@ describe('Stripe Events Trigger: answers, test deliveries and replays', () => {
 		assert.equal((await deliver(setup({}, both()), signed(raw, testSecret))).status, 401);
 	});
 
-	it('Listen for test event: the manual run, which n8n 2.41 runs through trigger(), outputs the test delivery', async () => {
+	it('Listen for test event: the manual run outputs the test delivery, in whichever process runs it (a worker too)', async () => {
 		const test = (): TriggerSetup => ({
 			...setup({}, { 'node:Stripe Events Trigger': { ...nodeData(), testDestinationId: 'ed_t', testSigningSecret: testSecret, testWebhookUrl: URL_TEST } }),
 			isTest: true,
 		});
-		const delivered = await deliver(test(), signed(eventRaw('evt_listen_run'), testSecret));
-		assert.equal(delivered.items?.length, 1);
-		const run = await runTrigger(test(), 'manual', 'manual');
-		assert.equal(typeof run.response.manualTriggerFunction, 'function');
-		await run.response.manualTriggerFunction!();
+		// Main receives two test deliveries; the execution of the first one runs elsewhere (a worker), from its
+		// stored execution data only: it outputs the first delivery's items, not what this process received last.
+		const first = await deliver(test(), signed(eventRaw('evt_listen_run'), testSecret));
+		const second = await deliver(test(), signed(eventRaw('evt_listen_other'), testSecret));
+		assert.equal(second.items?.length, 1);
+		const run = await runStarted(test(), first.items!, 'manual');
+		assert.equal(run.status, 'success');
 		assert.deepEqual(
-			run.emitted.map((items) => items.map((i) => i.id)),
-			[['evt_listen_run']],
+			run.items?.map((i) => i.id),
+			['evt_listen_run'],
 		);
-		assert.deepEqual(run.cron, [], 'no destination check in a manual run');
-		// A manual run in a process that received no test delivery (e.g. offloaded to a worker) outputs nothing, and ends.
-		const other = await runTrigger(test(), 'manual', 'manual');
-		await other.response.manualTriggerFunction!();
-		assert.deepEqual(other.emitted, [[]]);
+		assert.deepEqual(run.items?.[0], { id: 'evt_listen_run', object: 'event', type: 'customer.created', data: { object: { id: 'cus_1' } }, account: null });
+		// A production delivery's execution (mode webhook) passes its items on the same way.
+		const prod = await deliver(setup({}, { 'node:Stripe Events Trigger': nodeData() }), signed(eventRaw('evt_prod_run')));
+		assert.deepEqual(
+			(await runStarted(setup({}, { 'node:Stripe Events Trigger': nodeData() }), prod.items!, 'webhook')).items?.map((i) => i.id),
+			['evt_prod_run'],
+		);
+		assert.deepEqual((await runTrigger(test(), 'manual', 'manual')).cron, [], 'no destination check in a manual run');
 	});
 
 	it('the same event delivered again (a replay, or a Stripe retry with a new signature) is acknowledged 2xx and starts nothing', async () => {
@@ -672,7 +677,7 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 		assert.deepEqual((await runTrigger(reloaded, 'init')).emitted, []);
 	});
 
-	it('while active: a disabled destination is enabled again, a deleted one is reported once as a failed execution', async () => {
+	it('while active: a disabled destination is enabled again (same secret); the check reads the trigger’s static data only', async () => {
 		const s = setup({ options: { checkEveryMinutes: 5 } });
 		await runHook(s, 'create');
 		const id = String(nodeStatic(s).destinationId);
@@ -683,19 +688,131 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 		const status = async () => ((await (await v2('', 'GET')).json()) as IDataObject).status;
 		await run.ticks[0]();
 		assert.equal(await status(), 'enabled');
-		assert.deepEqual(run.failed, []);
 		await v2('/disable');
 		assert.equal(await status(), 'disabled');
+		// While disabled: an event Stripe does not send.
+		await api('/v1/customers', { email: 'while-disabled@x.io' });
+		const gap = standin.events().at(-1)!;
+		const before = JSON.stringify(s.staticData);
 		await run.ticks[0]();
 		assert.equal(await status(), 'enabled', 'enabled again: same destination, same signing secret');
-		await v2('', 'DELETE');
-		await run.ticks[0]();
-		await run.ticks[0]();
-		assert.equal((run.failed as Error[]).length, 1, 'reported once');
-		assert.match((run.failed as Error[])[0].message, new RegExp(`destination ${id} of this trigger was deleted`));
+		assert.equal(JSON.stringify(s.staticData), before);
 		assert.deepEqual(run.emitted, []);
+		assert.deepEqual(run.failed, []);
+		// The next delivery (same secret) starts the event of the gap first, then its own.
+		await api('/v1/customers', { email: 'after-enabled@x.io' });
+		const next = standin.events().at(-1)!;
+		assert.deepEqual(
+			(await deliverStored(s, next as IDataObject)).items?.map((i) => i.id),
+			[gap.id, next.id],
+		);
 		// Option 0: no check registered.
 		assert.deepEqual((await runTrigger(setup({ options: { checkEveryMinutes: 0 } }))).cron, []);
+	});
+
+	it('while active: a deleted destination is replaced by a repair execution that starts the events of the gap once, in order', async () => {
+		const s = setup({ options: { checkEveryMinutes: 5 } });
+		await runHook(s, 'create');
+		const oldId = String(nodeStatic(s).destinationId);
+		const oldSecret = String(nodeStatic(s).signingSecret);
+		const run = await runTrigger(s);
+		run.settle();
+		// A delivery before the deletion: the stored replay memory has it.
+		await api('/v1/customers', { email: 'before@x.io' });
+		const before = standin.events().at(-1)!;
+		assert.equal((await deliverStored(s, before as IDataObject)).items?.length, 1);
+		await fetch(`${standin.url}/v2/core/event_destinations/${oldId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		const mark = standin.events().length;
+		const customer = (await (await api('/v1/customers', {})).json()) as IDataObject;
+		const invoice = (await (await api('/v1/invoices', { customer: String(customer.id) })).json()) as IDataObject;
+		await api(`/v1/invoices/${String(invoice.id)}/pay`);
+		await api('/v1/products', { name: 'not selected' });
+		const gap = standin
+			.events()
+			.slice(mark)
+			.filter((e) => ['customer.created', 'invoice.paid'].includes(String(e.type)));
+		assert.equal(gap.length, 2);
+
+		// The check (main) notices: it asks for a repair execution, without changing its own copy of the static data
+		// (n8n would save that copy, loaded at activation, over what the deliveries saved since). Asked once.
+		await run.ticks[0]();
+		await run.ticks[0]();
+		assert.deepEqual(run.emitted, [[{ stripeEventsTriggerRepair: true }]]);
+		assert.deepEqual(run.changedOnEmit, [false]);
+		assert.deepEqual(run.failed, []);
+
+		// The repair execution (a worker in queue mode) runs with the static data n8n loads for it.
+		forgetProcessClaims();
+		const repair = await runStarted(s, run.emitted[0], 'trigger');
+		assert.equal(repair.status, 'success');
+		assert.deepEqual(
+			repair.items?.map((i) => i.id),
+			gap.map((e) => e.id),
+			'the events of the gap, oldest first, with account',
+		);
+		assert.ok(repair.items?.every((i) => i.account === null));
+		const live = await liveDestinations();
+		assert.equal(live.length, 1);
+		assert.equal((live[0].webhook_endpoint as IDataObject).url, URL_PROD);
+		const saved = (repair.savedAtEnd?.['node:Stripe Events Trigger'] ?? {}) as IDataObject;
+		assert.equal(saved.destinationId, live[0].id);
+		assert.notEqual(saved.destinationId, oldId);
+		assert.notEqual(saved.signingSecret, oldSecret);
+		assert.deepEqual(Object.keys(saved.seenEvents as IDataObject).sort(), [before.id, ...gap.map((e) => e.id)].map(String).sort());
+
+		// Another process loads what n8n saved: the new destination verifies; late copies of the gap and of the
+		// earlier event are duplicates; the next event starts only itself.
+		forgetProcessClaims();
+		const reloaded = setup({ options: { checkEveryMinutes: 5 } }, JSON.parse(JSON.stringify(repair.savedAtEnd)) as IDataObject);
+		for (const e of [gap[0], gap[1], before]) assert.deepEqual((await deliverStored(reloaded, e as IDataObject)).body, { received: true, duplicate: true });
+		await api('/v1/customers', { email: 'next@x.io' });
+		const next = standin.events().at(-1)!;
+		assert.deepEqual(
+			(await deliverStored(reloaded, next as IDataObject)).items?.map((i) => i.id),
+			[next.id],
+		);
+		// The next check finds the new destination: nothing asked. A second repair (asked twice) creates nothing.
+		await run.ticks[0]();
+		assert.equal(run.emitted.length, 1);
+		const again = await runStarted(reloaded, run.emitted[0], 'trigger');
+		assert.deepEqual(again.items, []);
+		assert.equal((await liveDestinations()).length, 1);
+	});
+
+	it('a repair that Stripe refuses, or that runs without static data (queue mode), fails its execution with what to do; nothing is recorded', async () => {
+		const s = setup();
+		await runHook(s, 'create');
+		await fetch(`${standin.url}/v2/core/event_destinations/${String(nodeStatic(s).destinationId)}`, {
+			method: 'DELETE',
+			headers: { Authorization: `Bearer ${SECRET_KEY}` },
+		});
+		await api('/v1/customers', {});
+		const stored = JSON.stringify(s.staticData);
+		standin.addFault({ method: 'POST', path: '/v2/core/event_destinations', status: 400, times: 1 });
+		const repair = await runStarted(s, [{ stripeEventsTriggerRepair: true }], 'trigger');
+		assert.equal(repair.status, 'error');
+		assert.match(String((repair.error as Error).message), /destination of this trigger was deleted at Stripe and could not be created again/);
+		assert.match(
+			String((repair.error as { description?: string }).description),
+			/tries again at a later check; unpublishing and publishing the workflow creates it now/,
+		);
+		assert.equal(repair.savedAtEnd, undefined);
+		assert.equal(JSON.stringify(s.staticData), stored);
+		assert.deepEqual(await liveDestinations(), []);
+		// Queue mode: n8n 2.41.1 starts an execution on a worker with no static data. Nothing is created or saved
+		// (a save would replace the trigger's static data); the execution fails saying what to do.
+		const worker = await runStarted(setup({}, {}), [{ stripeEventsTriggerRepair: true }], 'trigger');
+		assert.equal(worker.status, 'error');
+		assert.equal((worker.error as Error).message, 'The Stripe event destination of this trigger was deleted at Stripe');
+		assert.match(
+			String((worker.error as { description?: string }).description),
+			/queue mode.*Unpublish and publish the workflow \(or restart the main process\) to create it again; the events Stripe could not send meanwhile are started then/,
+		);
+		assert.equal(worker.savedAtEnd, undefined);
+		assert.deepEqual(await liveDestinations(), []);
+		// The marker is a repair request only in an execution a trigger started: elsewhere it is passed on as is.
+		assert.deepEqual((await runStarted(s, [{ stripeEventsTriggerRepair: true }], 'webhook')).items, [{ stripeEventsTriggerRepair: true }]);
+		assert.deepEqual(await liveDestinations(), []);
 	});
 
 	it('Catch Up Missed Events off, or the Events API failing: the delivery starts its own event only', async () => {

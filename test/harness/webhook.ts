@@ -6,7 +6,7 @@
  */
 import { createAdditionalData, createHooks, ensureEngineEnvironment, HarnessCredentialsHelper } from './engine';
 
-import { HookContext, TriggerContext, WebhookContext } from 'n8n-core';
+import { HookContext, TriggerContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -20,7 +20,7 @@ import type {
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { createRunExecutionData, Workflow } from 'n8n-workflow';
 
 import { StripeKeyApi } from '../../credentials/StripeKeyApi.credentials';
 import { harnessCredentialRef } from './credentials-helper';
@@ -220,6 +220,8 @@ export interface TriggerRun {
 	emitted: IDataObject[][];
 	/** The static data as n8n 2.41.1 saves it when the node emits (before it starts the execution). */
 	savedOnEmit: IDataObject[];
+	/** Per emit: whether the trigger's copy was marked changed (n8n saves it, whole, only then). */
+	changedOnEmit: boolean[];
 	/** Errors the node recorded as failed executions (saveFailedExecution). */
 	failed: Error[];
 	/** The node's registered timers: call one to run it, as n8n's scheduler would. */
@@ -239,8 +241,9 @@ export async function runTrigger(
 ): Promise<TriggerRun & { settle: () => void; response: ITriggerResponse }> {
 	await ensureEngineEnvironment();
 	const { workflow, node, additionalData } = build(setup);
-	const run: TriggerRun = { emitted: [], savedOnEmit: [], failed: [], ticks: [], cron: [] };
+	const run: TriggerRun = { emitted: [], savedOnEmit: [], changedOnEmit: [], failed: [], ticks: [], cron: [] };
 	const emit = (data: INodeExecutionData[][]) => {
+		run.changedOnEmit.push(workflow.staticData.__dataChanged === true);
 		// trigger-execution-context.factory.js: `void saveStaticData(workflow)` first, then the execution.
 		const saved = JSON.parse(JSON.stringify(setup.staticData)) as IDataObject;
 		delete saved.__dataChanged;
@@ -266,4 +269,37 @@ export async function runTrigger(
 	);
 	const response = (await setup.nodeType.trigger!.call(ctx)) ?? {};
 	return { ...run, response, settle: () => keepStaticData(setup, workflow) };
+}
+
+export interface StartedRun {
+	/** The trigger node's output items (undefined: it output nothing). */
+	items?: IDataObject[];
+	status: string;
+	error?: unknown;
+	/** The static data as n8n 2.41.1 saves it at the end of a non-manual execution (undefined: unchanged). */
+	savedAtEnd?: IDataObject;
+}
+
+/**
+ * An execution that a delivery or an emit started, run as n8n 2.41.1 runs it wherever it runs (main, or a worker
+ * in queue mode: scaling/job-processor.js): `WorkflowExecute.processRunExecutionData` on the stored execution
+ * data, whose node execution stack holds the trigger node with the items it was started with. Only that
+ * execution data reaches a worker, not the memory of the process that received the delivery.
+ */
+export async function runStarted(setup: TriggerSetup, items: IDataObject[], mode: WorkflowExecuteMode): Promise<StartedRun> {
+	await ensureEngineEnvironment();
+	const { workflow, node, additionalData } = build(setup);
+	const data = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [items.map((json) => ({ json }))] }, source: null }] },
+	});
+	const run = await new WorkflowExecute(additionalData, mode, data).processRunExecutionData(workflow);
+	const changed = workflow.staticData.__dataChanged === true;
+	keepStaticData(setup, workflow);
+	const out = run.data.resultData.runData[node.name]?.[0]?.data?.main?.[0];
+	return {
+		items: out ? out.map((i) => i.json) : undefined,
+		status: run.status,
+		error: run.data.resultData.error,
+		savedAtEnd: changed && mode !== 'manual' ? snapshot(setup.staticData) : undefined,
+	};
 }

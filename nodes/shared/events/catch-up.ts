@@ -3,7 +3,7 @@
  * inactive, n8n was down, or the destination was missing), read from the Events API and started once, oldest
  * first. Used by each delivery (before its own event) and at each activation of the trigger (watch.ts).
  */
-import type { IDataObject, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { getStripeSettings } from '../client/transport';
 import { createdSeconds, EVENT_RETENTION_SECONDS, listAll, listSnapshotEvents } from './events-api';
@@ -14,7 +14,7 @@ import { PRODUCTION } from './trigger-state';
 /** How far before `caughtUpTo` the catch-up reads, for events Stripe lists a moment late. */
 export const CATCH_UP_OVERLAP_SECONDS = 120;
 
-export type CatchUpContext = IWebhookFunctions | ITriggerFunctions;
+export type CatchUpContext = IWebhookFunctions | ITriggerFunctions | IExecuteFunctions;
 
 export interface CatchUpWindow {
 	/** The selected event types (`*`: all). */

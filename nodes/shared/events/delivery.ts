@@ -8,7 +8,7 @@ import { callStripe } from '../client/client';
 import { getStripeSettings } from '../client/transport';
 import { catchUp } from './catch-up';
 import { fetchRelatedObject, thinEventAccount } from './events-api';
-import { alreadySeen, claim, claimKey, keepTestItems, releaseClaim, rememberEvents } from './replay-memory';
+import { alreadySeen, claim, claimKey, releaseClaim, rememberEvents } from './replay-memory';
 import { DEFAULT_TOLERANCE_SECONDS, verifySignature } from './signature';
 import type { TriggerStaticData } from './trigger-state';
 import { deliverySlot } from './trigger-state';
@@ -54,9 +54,7 @@ export async function receiveDelivery(ctx: IWebhookFunctions): Promise<IWebhookR
 	// execution; when n8n answers, it starts the execution first, which clears the "changed" flag, and saves
 	// nothing (see README, "Each event once").
 	res.status(200).json({ received: true });
-	const items = [...missed, item];
-	if (slot.test) keepTestItems(ctx, items);
-	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray(items)] };
+	return { noWebhookResponse: true, workflowData: [ctx.helpers.returnJsonArray([...missed, item])] };
 }
 
 /** The delivered event as an item: thin events fetched when asked, the account it belongs to exposed. */

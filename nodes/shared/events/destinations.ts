@@ -17,7 +17,7 @@ import { hookSlot } from './trigger-state';
 const DESTINATIONS = '/v2/core/event_destinations';
 
 /** What the node's settings ask Stripe for; compared with the live destination by checkExists. */
-interface DesiredDestination {
+export interface DesiredDestination {
 	url: string;
 	eventPayload: 'snapshot' | 'thin';
 	enabledEvents: string[];
@@ -25,13 +25,14 @@ interface DesiredDestination {
 	snapshotApiVersion?: string;
 }
 
-function desiredDestination(ctx: IHookFunctions, settings: StripeSettings): DesiredDestination {
+/** What the node's settings ask for, at `url` (the node's production or test webhook URL). */
+export function desiredDestination(ctx: StripeContext, settings: StripeSettings, url: string): DesiredDestination {
 	const eventPayload = ctx.getNodeParameter('eventPayload', 'snapshot') as 'snapshot' | 'thin';
 	const events = ctx.getNodeParameter(eventPayload === 'thin' ? 'thinEvents' : 'snapshotEvents', []) as string[];
 	const eventsFrom = (ctx.getNodeParameter('eventsFrom', ['self']) as string[]).slice().sort();
 	const version = String(ctx.getNodeParameter('snapshotApiVersion', '') || '').trim() || settings.apiVersion;
 	return {
-		url: ctx.getNodeWebhookUrl('default') as string,
+		url,
 		eventPayload,
 		enabledEvents: [...new Set(events)].sort(),
 		eventsFrom: eventsFrom.length ? eventsFrom : ['self'],
@@ -59,18 +60,23 @@ async function deleteDestination(ctx: StripeContext, settings: StripeSettings, i
 	if (res.statusCode >= 400 && res.statusCode !== 404) throw stripeError(ctx, res);
 }
 
+/** The account's destinations that point at `url`, whatever their status. */
+export async function destinationsFor(ctx: StripeContext, settings: StripeSettings, url: string): Promise<IDataObject[]> {
+	const first: StripeRequest = { method: 'GET', path: DESTINATIONS, params: { include: ['webhook_endpoint.url'], limit: 100 }, apiMode: 'v2' };
+	const found: IDataObject[] = [];
+	for await (const rows of readPages(ctx, settings, first, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
+		found.push(...rows.filter((d) => ((d.webhook_endpoint ?? {}) as IDataObject).url === url));
+	}
+	return found;
+}
+
 /** Destinations pointing at this node's URL that we no longer track (lost static data): removed, no orphans. */
 async function deleteOrphans(ctx: IHookFunctions, settings: StripeSettings, url: string): Promise<void> {
-	const first: StripeRequest = { method: 'GET', path: DESTINATIONS, params: { include: ['webhook_endpoint.url'], limit: 100 }, apiMode: 'v2' };
-	for await (const rows of readPages(ctx, settings, first, { kind: 'v2list', where: (n) => `GET ${DESTINATIONS}, page ${n}`, maxPages: 20 })) {
-		for (const d of rows) {
-			if (((d.webhook_endpoint ?? {}) as IDataObject).url === url) await deleteDestination(ctx, settings, String(d.id));
-		}
-	}
+	for (const d of await destinationsFor(ctx, settings, url)) await deleteDestination(ctx, settings, String(d.id));
 }
 
 /** The request body that creates the destination the node's settings ask for, with its signing secret returned. */
-function creationBody(ctx: IHookFunctions, want: DesiredDestination): IDataObject {
+function creationBody(ctx: StripeContext, want: DesiredDestination): IDataObject {
 	const workflow = ctx.getWorkflow();
 	return {
 		name: `n8n ${workflow.name ?? ''}`.trim().slice(0, 100),
@@ -89,6 +95,25 @@ function creationBody(ctx: IHookFunctions, want: DesiredDestination): IDataObjec
 	};
 }
 
+function assertSomeEvents(ctx: StripeContext, want: DesiredDestination): void {
+	if (!want.enabledEvents.length) {
+		throw new NodeApiError(ctx.getNode(), {}, { message: 'Choose at least one event type to receive' });
+	}
+}
+
+/** Creates the destination `want` describes: its ID and signing secret (one created without a secret is deleted). */
+export async function createDestination(ctx: StripeContext, settings: StripeSettings, want: DesiredDestination): Promise<{ id: string; secret: string }> {
+	assertSomeEvents(ctx, want);
+	const res = await callStripe(ctx, settings, { method: 'POST', path: DESTINATIONS, apiMode: 'v2', params: creationBody(ctx, want) }, 'throw');
+	const created = res.body as IDataObject;
+	const secret = ((created.webhook_endpoint ?? {}) as IDataObject).signing_secret;
+	if (!created.id || typeof secret !== 'string') {
+		if (created.id) await deleteDestination(ctx, settings, String(created.id));
+		throw new NodeApiError(ctx.getNode(), {}, { message: 'Stripe created the event destination without returning its signing secret' });
+	}
+	return { id: String(created.id), secret };
+}
+
 /** n8n's activation check: true if the stored destination is live and still what the node asks for. */
 async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const data = this.getWorkflowStaticData('node') as TriggerStaticData;
@@ -96,7 +121,7 @@ async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const id = data[key.id];
 	if (!id) return false;
 	const settings = await getStripeSettings(this);
-	const want = desiredDestination(this, settings);
+	const want = desiredDestination(this, settings, this.getNodeWebhookUrl('default') as string);
 	const path = `${DESTINATIONS}/${encodeURIComponent(id)}`;
 	const res = await callStripe(this, settings, { method: 'GET', path, params: { include: ['webhook_endpoint.url'] }, apiMode: 'v2' }, 'return');
 	if (res.statusCode === 404) {
@@ -115,24 +140,16 @@ async function create(this: IHookFunctions): Promise<boolean> {
 	const data = this.getWorkflowStaticData('node') as TriggerStaticData;
 	const key = hookSlot(this, data);
 	const settings = await getStripeSettings(this);
-	const want = desiredDestination(this, settings);
-	if (!want.enabledEvents.length) {
-		throw new NodeApiError(this.getNode(), {}, { message: 'Choose at least one event type to receive' });
-	}
+	const want = desiredDestination(this, settings, this.getNodeWebhookUrl('default') as string);
+	assertSomeEvents(this, want);
 	const stale = data[key.id];
 	if (stale) await deleteDestination(this, settings, stale);
 	delete data[key.id];
 	delete data[key.secret];
 	await deleteOrphans(this, settings, want.url);
-	const res = await callStripe(this, settings, { method: 'POST', path: DESTINATIONS, apiMode: 'v2', params: creationBody(this, want) }, 'throw');
-	const created = res.body as IDataObject;
-	const secret = ((created.webhook_endpoint ?? {}) as IDataObject).signing_secret;
-	if (!created.id || typeof secret !== 'string') {
-		if (created.id) await deleteDestination(this, settings, String(created.id));
-		throw new NodeApiError(this.getNode(), {}, { message: 'Stripe created the event destination without returning its signing secret' });
-	}
-	data[key.id] = String(created.id);
-	data[key.secret] = secret;
+	const created = await createDestination(this, settings, want);
+	data[key.id] = created.id;
+	data[key.secret] = created.secret;
 	data[key.url] = want.url;
 	// Catch-up starts at the first activation; a later one keeps it, so the inactive time is caught up.
 	if (!key.test && typeof data.caughtUpTo !== 'number') {

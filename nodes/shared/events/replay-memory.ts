@@ -3,7 +3,7 @@
  * starts nothing: in the node's static data (saved by n8n, shared by every process through its database) and,
  * within one process, claims checked and taken in one synchronous step.
  */
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { Slot, TriggerStaticData } from './trigger-state';
 
@@ -67,28 +67,4 @@ export function claim(key: string, now: number, tolerance: number): boolean {
 /** Gives a claim back (the delivery did not start), so Stripe's retry runs it. */
 export function releaseClaim(key: string): void {
 	claims.delete(key);
-}
-
-/**
- * The items of the last test delivery ("Listen for test event"), per workflow and node, in this process. n8n 2.41
- * runs the manual execution of a node that has a `trigger()` through that trigger, not through the delivery's
- * items; the trigger hands these over (watch.ts). Taken once; kept at most TEST_ITEMS_MAX workflows.
- */
-const testItems = new Map<string, IDataObject[]>();
-const TEST_ITEMS_MAX = 100;
-
-function testKey(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>): string {
-	return [ctx.getWorkflow().id ?? '', ctx.getNode().name].join('\u0000');
-}
-
-export function keepTestItems(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>, items: IDataObject[]): void {
-	testItems.delete(testKey(ctx));
-	testItems.set(testKey(ctx), items);
-	if (testItems.size > TEST_ITEMS_MAX) testItems.delete(testItems.keys().next().value as string);
-}
-
-export function takeTestItems(ctx: Pick<IWebhookFunctions, 'getWorkflow' | 'getNode'>): IDataObject[] | undefined {
-	const items = testItems.get(testKey(ctx));
-	testItems.delete(testKey(ctx));
-	return items;
 }

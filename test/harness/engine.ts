@@ -65,6 +65,8 @@ export { HARNESS_INPUT_NODE_TYPE } from './node-types';
 export type { BinaryInput, HarnessInputItem } from './node-types';
 export { instantSleep } from './sleep';
 export type { SleepControl } from './sleep';
+export { activeDeadlines, controlledDeadlines } from './deadlines';
+export type { DeadlineControl } from './deadlines';
 
 // ---------------------------------------------------------------------------------------------
 // Process-wide engine setup

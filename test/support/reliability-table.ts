@@ -12,7 +12,7 @@ import '../harness/engine';
 import nock from 'nock';
 
 import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/client/transport';
-import { startStandin } from '../standin/server';
+import { startTestStandin } from './standin';
 import { deadlineRows, dotIdSweep, malformedRows, redirectRows, retryOnFailRow, rowsTable } from './hostile-scenarios';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
 import {
@@ -25,7 +25,6 @@ import {
 	runScenario,
 	SCENARIOS,
 	TEST_TIMEOUT_MS,
-	warmUp,
 } from './reliability-scenarios';
 
 nock.restore();
@@ -47,9 +46,8 @@ function chaosLine(c: ChaosStats): string {
 }
 
 async function main(): Promise<void> {
-	const s = await startStandin({ port: 0 });
+	const s = await startTestStandin();
 	try {
-		await warmUp(s);
 		const results = [];
 		for (const scenario of SCENARIOS) results.push(await runScenario(s, scenario));
 		const chaos = await runChaos(s, 1000);

@@ -34,7 +34,7 @@ import type { HostileServer } from '../support/hostile';
 import { json, startHostile, trickle } from '../support/hostile';
 import { dotIdCases, dotIdItems } from '../support/hostile-scenarios';
 import { casesFor } from '../support/samples';
-import { useStandin } from '../support/standin';
+import { useStandin } from '../support/use-standin';
 
 // Real loopback sockets: nock's interception would get in the way.
 nock.restore();

@@ -18,7 +18,7 @@ import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { runNode } from '../harness/engine';
 import type { RunNodeOptions } from '../harness/engine';
 import type { Standin } from '../standin/server';
-import { useStandin } from '../support/standin';
+import { useStandin } from '../support/use-standin';
 
 // Real loopback sockets: nock's interception would get in the way.
 nock.restore();

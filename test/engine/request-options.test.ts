@@ -11,7 +11,7 @@ import { describe, it } from '@jest/globals';
 import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { runNode } from '../harness/engine';
-import { useStandin } from '../support/standin';
+import { useStandin } from '../support/use-standin';
 
 const billing = new StripeBilling();
 const report = { resource: 'creditGrant', operation: 'report' };

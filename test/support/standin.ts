@@ -1,23 +1,12 @@
 /**
- * One stand-in for a describe block, with the tests' clocks: `useStandin()` starts the loopback Stripe stand-in
- * (test/standin) before its tests and closes it after, resets it before each test, makes n8n's sleep instant
- * (retry backoff) and puts in the tests' deadline clock, which expires an attempt's deadline when the stand-in
- * leaves that request unanswered (a `hang` or `hang-after` fault) and never otherwise.
+ * The loopback Stripe stand-in (test/standin) wired to the tests' deadline clock (test/harness/deadlines.ts): when
+ * it leaves a request unanswered (a `hang` or `hang-after` fault), the deadline of the attempt that sent it passes
+ * at once, when that clock is in. Usable outside jest (test/support/reliability-table.ts); `useStandin()`
+ * (use-standin.ts) is the jest form.
  */
-import { afterAll, beforeAll, beforeEach } from '@jest/globals';
-
-import type { DeadlineControl, SleepControl } from '../harness/engine';
-import { activeDeadlines, controlledDeadlines, instantSleep } from '../harness/engine';
+import { activeDeadlines } from '../harness/engine';
 import type { RecordedRequest, Standin, StandinOptions } from '../standin/server';
 import { startStandin } from '../standin/server';
-
-export interface UsedStandin {
-	/** The stand-in (started in beforeAll). */
-	readonly s: Standin;
-	/** The backoff delays asked for since the describe block began. */
-	readonly sleep: SleepControl;
-	readonly deadlines: DeadlineControl;
-}
 
 /** Expires the deadline of the attempt that sent `request`, when the tests' deadline clock is in. */
 export function expireHung(request: RecordedRequest): void {
@@ -28,37 +17,4 @@ export function expireHung(request: RecordedRequest): void {
 /** Starts a stand-in whose hung requests time out at once under the tests' deadline clock. */
 export async function startTestStandin(options: StandinOptions = {}): Promise<Standin> {
 	return await startStandin({ port: 0, ...options, onHang: expireHung });
-}
-
-/** A stand-in for the enclosing describe block; `reset: false` keeps its data between tests. */
-export function useStandin(options: StandinOptions & { reset?: boolean } = {}): UsedStandin {
-	let s: Standin | undefined;
-	let sleep: SleepControl | undefined;
-	let deadlines: DeadlineControl | undefined;
-	beforeAll(async () => {
-		s = await startTestStandin(options);
-		sleep = instantSleep();
-		deadlines = controlledDeadlines();
-	});
-	afterAll(async () => {
-		deadlines?.restore();
-		sleep?.restore();
-		await s?.close();
-	});
-	if (options.reset !== false) beforeEach(() => s?.reset());
-	const started = <T>(value: T | undefined): T => {
-		if (value === undefined) throw new Error('useStandin: the stand-in starts in beforeAll');
-		return value;
-	};
-	return {
-		get s() {
-			return started(s);
-		},
-		get sleep() {
-			return started(sleep);
-		},
-		get deadlines() {
-			return started(deadlines);
-		},
-	};
 }

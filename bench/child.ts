@@ -157,226 +157,242 @@ function countCustomers(rows: Array<Record<string, unknown>>): number {
 	return rows.filter((r) => typeof r.id === 'string' && r.id.startsWith('cus_')).length;
 }
 
-async function makeRunner(task: Task): Promise<Runner> {
-	const { standinUrl, scenario } = task;
-	const port = Number(new URL(standinUrl).port);
-	const secure = new URL(standinUrl).protocol === 'https:';
+type NodeRun = (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
+type Engine = typeof import('../test/harness/engine');
 
-	if (task.contender === 'raw') {
-		const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
-		const call = (method: 'GET' | 'POST', pathAndQuery: string, body?: string) =>
-			new Promise<Record<string, unknown>>((resolve, reject) => {
-				const req = (secure ? https : http).request(
-					{
-						host: '127.0.0.1',
-						port,
-						method,
-						path: pathAndQuery,
-						agent,
-						headers: {
-							Authorization: `Bearer ${KEY}`,
-							...(body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } : {}),
-						},
+/** The stand-in's port, and whether it speaks TLS. */
+function standinAddress(task: Task): { port: number; secure: boolean } {
+	const url = new URL(task.standinUrl);
+	return { port: Number(url.port), secure: url.protocol === 'https:' };
+}
+
+/** One request over a keep-alive socket with node:http, nothing else: the floor every contender is measured against. */
+function rawCaller(task: Task): (method: 'GET' | 'POST', pathAndQuery: string, body?: string) => Promise<Record<string, unknown>> {
+	const { port, secure } = standinAddress(task);
+	const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+	return (method, pathAndQuery, body) =>
+		new Promise<Record<string, unknown>>((resolve, reject) => {
+			const req = (secure ? https : http).request(
+				{
+					host: '127.0.0.1',
+					port,
+					method,
+					path: pathAndQuery,
+					agent,
+					headers: {
+						Authorization: `Bearer ${KEY}`,
+						...(body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } : {}),
 					},
-					(res) => {
-						const chunks: Buffer[] = [];
-						res.on('data', (c: Buffer) => chunks.push(c));
-						res.on('end', () => {
-							const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-							if ((res.statusCode ?? 0) >= 400) reject(new Error(`raw: HTTP ${res.statusCode}: ${JSON.stringify(parsed)}`));
-							else resolve(parsed);
-						});
-						res.on('error', reject);
-					},
-				);
-				req.on('error', reject);
-				req.end(body);
-			});
-		if (scenario === 'create') {
-			return async (n, offset) => {
-				let objects = 0;
-				for (const { json } of inputItems(n, offset)) {
-					const body = new URLSearchParams({ name: json.name, email: json.email }).toString();
-					const c = await call('POST', '/v1/customers', body);
-					if (String(c.id).startsWith('cus_')) objects++;
-				}
-				return { outputItems: objects, objects };
-			};
-		}
-		return async () => {
-			const all: Array<Record<string, unknown>> = [];
-			let after: string | undefined;
-			for (;;) {
-				const page = (await call('GET', `/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`)) as {
-					data: Array<Record<string, unknown>>;
-					has_more: boolean;
-				};
-				all.push(...page.data);
-				if (!page.has_more || page.data.length === 0) break;
-				after = String(page.data[page.data.length - 1].id);
+				},
+				(res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c: Buffer) => chunks.push(c));
+					res.on('end', () => {
+						const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+						if ((res.statusCode ?? 0) >= 400) reject(new Error(`raw: HTTP ${res.statusCode}: ${JSON.stringify(parsed)}`));
+						else resolve(parsed);
+					});
+					res.on('error', reject);
+				},
+			);
+			req.on('error', reject);
+			req.end(body);
+		});
+}
+
+/** The raw contender: creates one by one, or a list read page by page with its cursor. */
+function rawRunner(task: Task): Runner {
+	const call = rawCaller(task);
+	if (task.scenario === 'create') {
+		return async (n, offset) => {
+			let objects = 0;
+			for (const { json } of inputItems(n, offset)) {
+				const body = new URLSearchParams({ name: json.name, email: json.email }).toString();
+				const c = await call('POST', '/v1/customers', body);
+				if (String(c.id).startsWith('cus_')) objects++;
 			}
-			keep = all;
-			return { outputItems: all.length, objects: countCustomers(all) };
+			return { outputItems: objects, objects };
 		};
 	}
-
-	if (task.contender === 'stripe-node') {
-		const StripeCtor = require('stripe') as new (
-			key: string,
-			config: Record<string, unknown>,
-		) => {
-			customers: {
-				create: (p: Record<string, string>) => Promise<{ id: string }>;
-				list: (p: Record<string, unknown>) => { autoPagingToArray: (o: { limit: number }) => Promise<Array<Record<string, unknown>>> };
+	return async () => {
+		const all: Array<Record<string, unknown>> = [];
+		let after: string | undefined;
+		for (;;) {
+			const page = (await call('GET', `/v1/customers?limit=100${after ? `&starting_after=${after}` : ''}`)) as {
+				data: Array<Record<string, unknown>>;
+				has_more: boolean;
 			};
-		};
-		// stripe-node 17.4.0 with its defaults (keep-alive agent, maxNetworkRetries 2 → an Idempotency-Key on
-		// every POST, telemetry headers), pointed at the stand-in.
-		const stripe = new StripeCtor(KEY, { host: '127.0.0.1', port, protocol: secure ? 'https' : 'http' });
-		if (scenario === 'create') {
-			return async (n, offset) => {
-				let objects = 0;
-				for (const { json } of inputItems(n, offset)) {
-					const c = await stripe.customers.create({ name: json.name, email: json.email });
-					if (c.id.startsWith('cus_')) objects++;
-				}
-				return { outputItems: objects, objects };
-			};
+			all.push(...page.data);
+			if (!page.has_more || page.data.length === 0) break;
+			after = String(page.data[page.data.length - 1].id);
 		}
-		return async (n) => {
-			// autoPagingToArray refuses more than 10,000; above that, the same auto-pagination as an async iterator.
-			let all: Array<Record<string, unknown>> = [];
-			if (n <= 10_000) all = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: n });
-			else for await (const c of stripe.customers.list({ limit: 100 }) as unknown as AsyncIterable<Record<string, unknown>>) all.push(c);
-			keep = all;
-			return { outputItems: all.length, objects: countCustomers(all) };
+		keep = all;
+		return { outputItems: all.length, objects: countCustomers(all) };
+	};
+}
+
+/** stripe-node 17.4.0 itself. */
+function stripeNodeRunner(task: Task): Runner {
+	const { port, secure } = standinAddress(task);
+	const StripeCtor = require('stripe') as new (
+		key: string,
+		config: Record<string, unknown>,
+	) => {
+		customers: {
+			create: (p: Record<string, string>) => Promise<{ id: string }>;
+			list: (p: Record<string, unknown>) => { autoPagingToArray: (o: { limit: number }) => Promise<Array<Record<string, unknown>>> };
+		};
+	};
+	// stripe-node 17.4.0 with its defaults (keep-alive agent, maxNetworkRetries 2 → an Idempotency-Key on
+	// every POST, telemetry headers), pointed at the stand-in.
+	const stripe = new StripeCtor(KEY, { host: '127.0.0.1', port, protocol: secure ? 'https' : 'http' });
+	if (task.scenario === 'create') {
+		return async (n, offset) => {
+			let objects = 0;
+			for (const { json } of inputItems(n, offset)) {
+				const c = await stripe.customers.create({ name: json.name, email: json.email });
+				if (c.id.startsWith('cus_')) objects++;
+			}
+			return { outputItems: objects, objects };
 		};
 	}
+	return async (n) => {
+		// autoPagingToArray refuses more than 10,000; above that, the same auto-pagination as an async iterator.
+		let all: Array<Record<string, unknown>> = [];
+		if (n <= 10_000) all = await stripe.customers.list({ limit: 100 }).autoPagingToArray({ limit: n });
+		else for await (const c of stripe.customers.list({ limit: 100 }) as unknown as AsyncIterable<Record<string, unknown>>) all.push(c);
+		keep = all;
+		return { outputItems: all.length, objects: countCustomers(all) };
+	};
+}
 
-	// n8n contenders: the harness first (it prepares n8n-core's environment), then the node types.
-	const engine = await import('../test/harness/engine');
-	// The harness re-exports nock helpers, and requiring nock (14, @mswjs/interceptors) patches node:http so
-	// that every request runs through its interceptor sockets. Real n8n has no such layer: undo it.
-	const nock = require('nock') as { restore: () => void; isActive: () => boolean };
-	nock.restore();
-	if (nock.isActive()) throw new Error('nock is still intercepting HTTP');
-	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
-	let run: (items: Array<{ json: import('n8n-workflow').IDataObject }>) => Promise<HarnessNodeOutput>;
-
-	if (task.contender === 'core' || task.contender === 'core-live' || task.contender === 'core-one' || task.contender === 'core-before') {
-		// BENCH_CORE_DIST: another build's dist/ folder (BENCHMARKS.md's "before" figures use the previous commit's).
-		const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as {
-			StripeCore: new () => import('n8n-workflow').INodeType;
-		};
-		const nodeType = new StripeCore();
-		const parameters =
-			scenario === 'create'
+/** This package's Stripe Core node (this build, another build's dist/, live-mode key, or one cursor). */
+function coreRun(task: Task, engine: Engine): NodeRun {
+	const { scenario, standinUrl } = task;
+	// BENCH_CORE_DIST: another build's dist/ folder (BENCHMARKS.md's "before" figures use the previous commit's).
+	const { StripeCore } = require(path.join(process.env.BENCH_CORE_DIST ?? path.join(REPO, 'dist'), 'nodes/StripeCore/StripeCore.node.js')) as {
+		StripeCore: new () => import('n8n-workflow').INodeType;
+	};
+	const nodeType = new StripeCore();
+	const parameters =
+		scenario === 'create'
+			? {
+					resource: 'customer',
+					operation: 'create',
+					name: '={{ $json.name }}',
+					email: '={{ $json.email }}',
+					// BENCH_CORE_PARALLEL=N measures the node's "Parallel Requests" option (default 1).
+					...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
+				}
+			: scenario === 'retrieve'
 				? {
 						resource: 'customer',
-						operation: 'create',
-						name: '={{ $json.name }}',
-						email: '={{ $json.email }}',
-						// BENCH_CORE_PARALLEL=N measures the node's "Parallel Requests" option (default 1).
+						operation: 'retrieve',
+						customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 						...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
 					}
-				: scenario === 'retrieve'
-					? {
-							resource: 'customer',
-							operation: 'retrieve',
-							customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-							...(process.env.BENCH_CORE_PARALLEL ? { requestOptions: { parallelRequests: Number(process.env.BENCH_CORE_PARALLEL) } } : {}),
-						}
-					: {
-							resource: 'customer',
-							operation: 'list',
-							returnAll: true,
-							...(task.contender === 'core-one' ? { requestOptions: { readInParallel: false } } : {}),
-						};
-		run = async (inputs) =>
-			await engine.runNode({
-				nodeType,
-				parameters,
-				inputItems: inputs,
-				credentials: { stripeKeyApi: { secretKey: task.contender === 'core-live' ? LIVE_KEY : KEY, baseUrl: standinUrl } },
-			});
-	} else if (task.contender === 'builtin') {
-		redirectStripeApiTo(standinUrl);
-		const { Stripe } = require('n8n-nodes-base/dist/nodes/Stripe/Stripe.node.js') as { Stripe: new () => import('n8n-workflow').INodeType };
-		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as {
-			StripeApi: new () => import('n8n-workflow').ICredentialType;
-		};
-		credentialTypes.push(new StripeApi());
-		const nodeType = new Stripe();
-		const parameters =
-			scenario === 'create'
-				? { resource: 'customer', operation: 'create', name: '={{ $json.name }}', additionalFields: { email: '={{ $json.email }}' } }
-				: { resource: 'customer', operation: 'getAll', returnAll: true };
-		run = async (inputs) =>
-			await engine.runNode({
-				nodeType,
-				nodeTypeName: 'n8n-nodes-base.stripe',
-				parameters,
-				inputItems: inputs,
-				credentials: { stripeApi: { secretKey: KEY } },
-				credentialTypes,
-			});
-	} else {
-		const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js') as {
-			HttpRequest: new () => import('n8n-workflow').IVersionedNodeType;
-		};
-		const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as {
-			StripeApi: new () => import('n8n-workflow').ICredentialType;
-		};
-		credentialTypes.push(new StripeApi());
-		const nodeType = new HttpRequest();
-		// Predefined credential type "Stripe API" (stripeApi), as a user would pick it in the HTTP Request node.
-		const auth = { authentication: 'predefinedCredentialType', nodeCredentialType: 'stripeApi' };
-		const parameters =
-			scenario === 'create'
-				? {
-						method: 'POST',
-						url: `${standinUrl}/v1/customers`,
-						...auth,
-						sendBody: true,
-						contentType: 'form-urlencoded',
-						bodyParameters: {
-							parameters: [
-								{ name: 'name', value: '={{ $json.name }}' },
-								{ name: 'email', value: '={{ $json.email }}' },
-							],
-						},
-						options: {},
-					}
 				: {
-						method: 'GET',
-						url: `${standinUrl}/v1/customers`,
-						...auth,
-						sendQuery: true,
-						queryParameters: { parameters: [{ name: 'limit', value: '100' }] },
-						options: {
+						resource: 'customer',
+						operation: 'list',
+						returnAll: true,
+						...(task.contender === 'core-one' ? { requestOptions: { readInParallel: false } } : {}),
+					};
+	return async (inputs) =>
+		await engine.runNode({
+			nodeType,
+			parameters,
+			inputItems: inputs,
+			credentials: { stripeKeyApi: { secretKey: task.contender === 'core-live' ? LIVE_KEY : KEY, baseUrl: standinUrl } },
+		});
+}
+
+/** n8n's built-in Stripe node, its API redirected to the stand-in. */
+function builtinRun(task: Task, engine: Engine, credentialTypes: Array<import('n8n-workflow').ICredentialType>): NodeRun {
+	const { scenario, standinUrl } = task;
+	redirectStripeApiTo(standinUrl);
+	const { Stripe } = require('n8n-nodes-base/dist/nodes/Stripe/Stripe.node.js') as { Stripe: new () => import('n8n-workflow').INodeType };
+	const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as {
+		StripeApi: new () => import('n8n-workflow').ICredentialType;
+	};
+	credentialTypes.push(new StripeApi());
+	const nodeType = new Stripe();
+	const parameters =
+		scenario === 'create'
+			? { resource: 'customer', operation: 'create', name: '={{ $json.name }}', additionalFields: { email: '={{ $json.email }}' } }
+			: { resource: 'customer', operation: 'getAll', returnAll: true };
+	return async (inputs) =>
+		await engine.runNode({
+			nodeType,
+			nodeTypeName: 'n8n-nodes-base.stripe',
+			parameters,
+			inputItems: inputs,
+			credentials: { stripeApi: { secretKey: KEY } },
+			credentialTypes,
+		});
+}
+
+/** n8n's HTTP Request node with the predefined Stripe credential. */
+function httpRequestRun(task: Task, engine: Engine, credentialTypes: Array<import('n8n-workflow').ICredentialType>): NodeRun {
+	const { scenario, standinUrl } = task;
+	const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js') as {
+		HttpRequest: new () => import('n8n-workflow').IVersionedNodeType;
+	};
+	const { StripeApi } = require('n8n-nodes-base/dist/credentials/StripeApi.credentials.js') as {
+		StripeApi: new () => import('n8n-workflow').ICredentialType;
+	};
+	credentialTypes.push(new StripeApi());
+	const nodeType = new HttpRequest();
+	// Predefined credential type "Stripe API" (stripeApi), as a user would pick it in the HTTP Request node.
+	const auth = { authentication: 'predefinedCredentialType', nodeCredentialType: 'stripeApi' };
+	const parameters =
+		scenario === 'create'
+			? {
+					method: 'POST',
+					url: `${standinUrl}/v1/customers`,
+					...auth,
+					sendBody: true,
+					contentType: 'form-urlencoded',
+					bodyParameters: {
+						parameters: [
+							{ name: 'name', value: '={{ $json.name }}' },
+							{ name: 'email', value: '={{ $json.email }}' },
+						],
+					},
+					options: {},
+				}
+			: {
+					method: 'GET',
+					url: `${standinUrl}/v1/customers`,
+					...auth,
+					sendQuery: true,
+					queryParameters: { parameters: [{ name: 'limit', value: '100' }] },
+					options: {
+						pagination: {
 							pagination: {
-								pagination: {
-									paginationMode: 'updateAParameterInEachRequest',
-									parameters: { parameters: [{ type: 'qs', name: 'starting_after', value: '={{ $response.body.data[$response.body.data.length - 1].id }}' }] },
-									paginationCompleteWhen: 'other',
-									completeExpression: '={{ !$response.body.has_more }}',
-								},
+								paginationMode: 'updateAParameterInEachRequest',
+								parameters: { parameters: [{ type: 'qs', name: 'starting_after', value: '={{ $response.body.data[$response.body.data.length - 1].id }}' }] },
+								paginationCompleteWhen: 'other',
+								completeExpression: '={{ !$response.body.has_more }}',
 							},
 						},
-					};
-		run = async (inputs) =>
-			await engine.runNode({
-				nodeType,
-				nodeTypeName: 'n8n-nodes-base.httpRequest',
-				typeVersion: nodeType.currentVersion,
-				parameters,
-				inputItems: inputs,
-				credentials: { stripeApi: { secretKey: KEY } },
-				credentialTypes,
-				nodeSettings: { credentials: { stripeApi: engine.harnessCredentialRef('stripeApi') } },
-			});
-	}
+					},
+				};
+	return async (inputs) =>
+		await engine.runNode({
+			nodeType,
+			nodeTypeName: 'n8n-nodes-base.httpRequest',
+			typeVersion: nodeType.currentVersion,
+			parameters,
+			inputItems: inputs,
+			credentials: { stripeApi: { secretKey: KEY } },
+			credentialTypes,
+			nodeSettings: { credentials: { stripeApi: engine.harnessCredentialRef('stripeApi') } },
+		});
+}
 
+/** A node run as the scenario's runner: its items checked, and the customers counted. */
+function nodeRunner(task: Task, run: NodeRun): Runner {
+	const { scenario } = task;
 	if (scenario === 'retrieve') {
 		return async (n) => {
 			const runs = await Promise.all(Array.from({ length: task.runs ?? 1 }, () => run(Array.from({ length: n }, () => ({ json: { id: task.customerId! } })))));
@@ -409,6 +425,22 @@ async function makeRunner(task: Task): Promise<Runner> {
 		const rows = out.flatMap((i) => (Array.isArray(i.json.data) ? (i.json.data as Array<Record<string, unknown>>) : [i.json]));
 		return { outputItems: out.length, objects: countCustomers(rows) };
 	};
+}
+
+async function makeRunner(task: Task): Promise<Runner> {
+	if (task.contender === 'raw') return rawRunner(task);
+	if (task.contender === 'stripe-node') return stripeNodeRunner(task);
+	// n8n contenders: the harness first (it prepares n8n-core's environment), then the node types.
+	const engine = await import('../test/harness/engine');
+	// The harness re-exports nock helpers, and requiring nock (14, @mswjs/interceptors) patches node:http so
+	// that every request runs through its interceptor sockets. Real n8n has no such layer: undo it.
+	const nock = require('nock') as { restore: () => void; isActive: () => boolean };
+	nock.restore();
+	if (nock.isActive()) throw new Error('nock is still intercepting HTTP');
+	const credentialTypes = [] as Array<import('n8n-workflow').ICredentialType>;
+	if (task.contender === 'builtin') return nodeRunner(task, builtinRun(task, engine, credentialTypes));
+	if (task.contender === 'http') return nodeRunner(task, httpRequestRun(task, engine, credentialTypes));
+	return nodeRunner(task, coreRun(task, engine));
 }
 
 let failures: string[] | undefined;

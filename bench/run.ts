@@ -630,6 +630,8 @@ function seedTimes(n: number, now: number): number[] {
 	return times.sort((x, y) => x - y);
 }
 
+type ReturnAllResult = Result & { limited: number; limit: number };
+
 /**
  * Return All at the rate limit (issue 25): 10,000 and 50,000 customers over HTTPS with a 25 ms round trip, the
  * stand-in taking `raLatency` ms a page and enforcing Stripe's rate limit (25/s with the test key, 100/s with
@@ -641,100 +643,119 @@ async function partReturnAll(report: Report): Promise<void> {
 	const front = await startTlsFront({ standinUrl: standin.url, rttMs: opts.rtt });
 	const env = { ...process.env, NODE_EXTRA_CA_CERTS: front.caFile };
 	log(`returnall: stand-in ${standin.url} (${opts.raLatency} ms a page), TLS front ${front.url} (${opts.rtt} ms round trip)`);
-	const results: Record<string, Record<string, Result & { limited: number; limit: number }>> = {};
+	const results: Record<string, Record<string, ReturnAllResult>> = {};
 	try {
 		for (const n of opts.raObjects) {
-			await standinCall(standin.url, 'POST', '/__standin/reset');
-			const now = Math.floor(Date.now() / 1000) - 60;
-			const times = seedTimes(n, now);
-			for (let from = 0; from < n; from += 5000) {
-				const objects = times.slice(from, from + 5000).map((created, j) => ({
-					name: `Seed Customer ${from + j}`,
-					email: `seed${from + j}@example.com`,
-					metadata: { index: String(from + j) },
-					created,
-				}));
-				const res = await standinCall(standin.url, 'POST', '/__standin/seed', JSON.stringify({ resource: 'customers', objects }));
-				if (res.status !== 200) throw new Error(`seeding failed: ${res.text}`);
-			}
-			log(`returnall: seeded ${n} customers (${new Set(times).size} distinct seconds)`);
-			results[n] = {};
-			for (const contender of opts.raContenders) {
-				if (contender === 'builtin' && n > opts.raBuiltinMax) continue;
-				const limit = contender === 'core-live' ? 100 : 25;
-				await standinCall(standin.url, 'POST', '/__standin/rate-limit', JSON.stringify({ perSecond: limit }));
-				const seqBefore = await lastSeq(standin.url);
-				const r = await runChild({ scenario: 'list', contender, standinUrl: front.url, items: n, warmupItems: 0 }, env);
-				const recorded = JSON.parse((await standinCall(standin.url, 'GET', `/__standin/requests?since=${seqBefore}`)).text) as Array<{ fault?: string }>;
-				const limited = recorded.filter((q) => q.fault === 'rate_limit').length;
-				results[n][contender] = { ...r, limited, limit };
-				log(
-					`returnall ${n} ${contender}: ${fmt(r.wallMs / 1000, 1)} s, ${r.requests} requests (${limited} × 429), ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`,
-				);
-			}
-			await standinCall(standin.url, 'POST', '/__standin/rate-limit', '{}');
+			await seedReturnAll(standin.url, n);
+			results[n] = await readAllContenders(standin.url, front.url, env, n);
 		}
 	} finally {
 		await front.close();
 		await standin.stop();
 	}
 	report.returnAll = results;
-	for (const [index, n] of opts.raObjects.entries()) {
-		const res = results[n];
-		const sdk = res['stripe-node']?.wallMs ?? NaN;
-		const rows = opts.raContenders.map((c) => {
-			const r = res[c];
-			const key = c === 'core-live' ? 'live (100/s)' : 'test (25/s)';
-			if (!r) {
-				const est = res.builtin ?? results[opts.raObjects[0]]?.builtin;
-				return [
-					NAMES[c],
-					key,
-					est ? `not run (≈ ${fmt(((est.wallMs / est.objects) * n) / 60000, 0)} min at its ${opts.raObjects[0]}-object pace)` : 'not run',
-					'',
-					'',
-					'',
-					'',
-					'',
-					'',
-				];
-			}
-			return [
-				NAMES[c],
-				key,
-				fmt(r.wallMs / 1000, 1),
-				c === 'stripe-node' ? '1.0×' : `${fmt(sdk / r.wallMs, 1)}×`,
-				String(r.requests),
-				String(r.limited),
-				String(r.connections),
-				fmt(r.peakRssMb, 1),
-				fmt(r.peakRssMb - r.rssBeforeMb, 1),
-			];
-		});
-		console.log(
-			`\n### 5${'abcdefgh'[index] ?? ''}. Return All of ${n} customers at ${opts.raLatency} ms a page: HTTPS, ${opts.rtt} ms round trip, the stand-in enforcing the key's rate limit (one run each, in its own process)\n`,
-		);
-		console.log(
-			table(
-				['contender', 'key (stand-in limit)', 'wall s', 'faster than stripe-node', 'requests', '429 answers', 'connections', 'peak RSS MB', 'peak − before MB'],
-				rows,
-			),
-		);
-		for (const [c, factor, what] of [
-			['core', 3, 'test-mode key'],
-			['core-live', 8, 'live-mode key'],
-		] as const) {
-			if (!res[c] || !res['stripe-node']) continue;
-			report.targets.push({
-				target: `Return All of ${n} at ${opts.raLatency} ms a page, ${what}: at least ${factor}× faster than stripe-node`,
-				measured: `${fmt(res[c].wallMs / 1000, 1)} s vs ${fmt(sdk / 1000, 1)} s (${fmt(sdk / res[c].wallMs, 1)}×), ${res[c].limited} × 429`,
-				met: sdk / res[c].wallMs >= factor,
-			});
-		}
-	}
+	for (const [index, n] of opts.raObjects.entries()) printReturnAll(report, results, index, n);
 	console.log(
 		`\n³ with a live-mode key the stand-in allows 100 requests/s (25 with the test key), so up to 80 pages/s may be in flight instead of 20.\nSeeded: two years of customers, denser towards now, a two-month gap, 5 % in ten one-second bursts. stripe-node: \`autoPagingToArray\` (above 10,000, which it refuses, its auto-pagination iterator). The built-in node pages 10 at a time (no \`limit\`). "one cursor": Request Options › Read in Parallel off, the Return All of before issue 25.`,
 	);
+}
+
+/** A reset stand-in holding `n` customers: two years of them, denser towards now, with a gap and bursts. */
+async function seedReturnAll(url: string, n: number): Promise<void> {
+	await standinCall(url, 'POST', '/__standin/reset');
+	const now = Math.floor(Date.now() / 1000) - 60;
+	const times = seedTimes(n, now);
+	for (let from = 0; from < n; from += 5000) {
+		const objects = times.slice(from, from + 5000).map((created, j) => ({
+			name: `Seed Customer ${from + j}`,
+			email: `seed${from + j}@example.com`,
+			metadata: { index: String(from + j) },
+			created,
+		}));
+		const res = await standinCall(url, 'POST', '/__standin/seed', JSON.stringify({ resource: 'customers', objects }));
+		if (res.status !== 200) throw new Error(`seeding failed: ${res.text}`);
+	}
+	log(`returnall: seeded ${n} customers (${new Set(times).size} distinct seconds)`);
+}
+
+/** Every Return All contender reading the `n` customers once, in its own process, at its key's rate limit. */
+async function readAllContenders(url: string, frontUrl: string, env: NodeJS.ProcessEnv, n: number): Promise<Record<string, ReturnAllResult>> {
+	const results: Record<string, ReturnAllResult> = {};
+	for (const contender of opts.raContenders) {
+		if (contender === 'builtin' && n > opts.raBuiltinMax) continue;
+		const limit = contender === 'core-live' ? 100 : 25;
+		await standinCall(url, 'POST', '/__standin/rate-limit', JSON.stringify({ perSecond: limit }));
+		const seqBefore = await lastSeq(url);
+		const r = await runChild({ scenario: 'list', contender, standinUrl: frontUrl, items: n, warmupItems: 0 }, env);
+		const recorded = JSON.parse((await standinCall(url, 'GET', `/__standin/requests?since=${seqBefore}`)).text) as Array<{ fault?: string }>;
+		const limited = recorded.filter((q) => q.fault === 'rate_limit').length;
+		results[contender] = { ...r, limited, limit };
+		log(
+			`returnall ${n} ${contender}: ${fmt(r.wallMs / 1000, 1)} s, ${r.requests} requests (${limited} × 429), ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`,
+		);
+	}
+	await standinCall(url, 'POST', '/__standin/rate-limit', '{}');
+	return results;
+}
+
+/** The table of section 5 for `n` objects, and its targets. */
+function printReturnAll(report: Report, results: Record<string, Record<string, ReturnAllResult>>, index: number, n: number): void {
+	const res = results[n];
+	const sdk = res['stripe-node']?.wallMs ?? NaN;
+	const rows = opts.raContenders.map((c) => returnAllRow(c, results, n));
+	console.log(
+		`\n### 5${'abcdefgh'[index] ?? ''}. Return All of ${n} customers at ${opts.raLatency} ms a page: HTTPS, ${opts.rtt} ms round trip, the stand-in enforcing the key's rate limit (one run each, in its own process)\n`,
+	);
+	console.log(
+		table(
+			['contender', 'key (stand-in limit)', 'wall s', 'faster than stripe-node', 'requests', '429 answers', 'connections', 'peak RSS MB', 'peak − before MB'],
+			rows,
+		),
+	);
+	for (const [c, factor, what] of [
+		['core', 3, 'test-mode key'],
+		['core-live', 8, 'live-mode key'],
+	] as const) {
+		if (!res[c] || !res['stripe-node']) continue;
+		report.targets.push({
+			target: `Return All of ${n} at ${opts.raLatency} ms a page, ${what}: at least ${factor}× faster than stripe-node`,
+			measured: `${fmt(res[c].wallMs / 1000, 1)} s vs ${fmt(sdk / 1000, 1)} s (${fmt(sdk / res[c].wallMs, 1)}×), ${res[c].limited} × 429`,
+			met: sdk / res[c].wallMs >= factor,
+		});
+	}
+}
+
+/** One contender's row of section 5 (an estimate when it was not run). */
+function returnAllRow(c: Contender, results: Record<string, Record<string, ReturnAllResult>>, n: number): string[] {
+	const res = results[n];
+	const sdk = res['stripe-node']?.wallMs ?? NaN;
+	const r = res[c];
+	const key = c === 'core-live' ? 'live (100/s)' : 'test (25/s)';
+	if (!r) {
+		const est = res.builtin ?? results[opts.raObjects[0]]?.builtin;
+		return [
+			NAMES[c],
+			key,
+			est ? `not run (≈ ${fmt(((est.wallMs / est.objects) * n) / 60000, 0)} min at its ${opts.raObjects[0]}-object pace)` : 'not run',
+			'',
+			'',
+			'',
+			'',
+			'',
+			'',
+		];
+	}
+	return [
+		NAMES[c],
+		key,
+		fmt(r.wallMs / 1000, 1),
+		c === 'stripe-node' ? '1.0×' : `${fmt(sdk / r.wallMs, 1)}×`,
+		String(r.requests),
+		String(r.limited),
+		String(r.connections),
+		fmt(r.peakRssMb, 1),
+		fmt(r.peakRssMb - r.rssBeforeMb, 1),
+	];
 }
 
 async function lastSeq(url: string): Promise<number> {
@@ -746,6 +767,21 @@ async function lastSeq(url: string): Promise<number> {
 
 async function main(): Promise<void> {
 	const started = Date.now();
+	const report = startReport();
+	if (opts.only.includes('create') || opts.only.includes('list') || opts.only.includes('ratelimit')) await partsOnOneStandin(report);
+	if (opts.only.includes('returnall')) await partReturnAll(report);
+	if (opts.only.includes('weight')) partWeight(report);
+	if (opts.n8nStart) await partN8nStart(report);
+	else
+		console.log(
+			'\n(n8n start time not measured: Node 24 + n8n are not installed yet or --no-n8n-start was given; `npm run bench -- --n8n-start` installs them and measures it.)',
+		);
+
+	printTargets(report, started);
+}
+
+/** The report's machine and options, and the heading that names them. */
+function startReport(): Report {
 	const cpus = os.cpus();
 	const report: Report = {
 		machine: {
@@ -764,59 +800,65 @@ async function main(): Promise<void> {
 	);
 	report.loadBefore = os.loadavg();
 	console.log(`Load average when the bench started (1/5/15 min): ${report.loadBefore.map((l) => l.toFixed(2)).join(' / ')}.`);
-	if (opts.only.includes('create') || opts.only.includes('list') || opts.only.includes('ratelimit')) {
-		const standin = await startStandinProcess(opts.latency);
-		standinUrl = standin.url;
-		log(`stand-in at ${standin.url} (separate process, latency ${opts.latency} ms)`);
-		let front: TlsFront | undefined;
-		try {
-			const settings: Setting[] = [];
-			if (opts.scenarios.includes('loopback')) {
-				settings.push({
-					name: 'loopback',
-					title: `plain HTTP on loopback, stand-in latency ${opts.latency} ms`,
-					url: standin.url,
-					rounds: opts.rounds,
-					items: opts.items,
-					objects: opts.objects,
-					env: process.env,
-				});
-			}
-			if (opts.scenarios.includes('tls')) {
-				front = await startTlsFront({ standinUrl: standin.url, rttMs: opts.rtt });
-				log(`TLS front at ${front.url} (${opts.rtt} ms round trip; certificate ${front.caFile})`);
-				settings.push({
-					name: 'tls',
-					title: `HTTPS, self-signed certificate, ${opts.rtt} ms round trip (on connect and on every request), stand-in latency ${opts.latency} ms`,
-					url: front.url,
-					rounds: opts.tlsRounds,
-					items: opts.tlsItems,
-					objects: opts.tlsObjects,
-					env: { ...process.env, NODE_EXTRA_CA_CERTS: front.caFile },
-					front,
-				});
-			}
-			let section = 1;
-			for (const setting of settings) {
-				if (opts.only.includes('create')) await partCreate(report, setting, `${section}a`);
-				if (opts.only.includes('list')) await partList(report, setting, `${section}b`);
-				section++;
-			}
-			if (opts.only.includes('ratelimit')) await partRateLimit(report, standin.url);
-		} finally {
-			controlAgent.destroy();
-			await front?.close();
-			await standin.stop();
-		}
-	}
-	if (opts.only.includes('returnall')) await partReturnAll(report);
-	if (opts.only.includes('weight')) partWeight(report);
-	if (opts.n8nStart) await partN8nStart(report);
-	else
-		console.log(
-			'\n(n8n start time not measured: Node 24 + n8n are not installed yet or --no-n8n-start was given; `npm run bench -- --n8n-start` installs them and measures it.)',
-		);
+	return report;
+}
 
+/** Sections 1–3: creates and lists (loopback, then TLS) and the rate-limited runs, on one stand-in process. */
+async function partsOnOneStandin(report: Report): Promise<void> {
+	const standin = await startStandinProcess(opts.latency);
+	standinUrl = standin.url;
+	log(`stand-in at ${standin.url} (separate process, latency ${opts.latency} ms)`);
+	let front: TlsFront | undefined;
+	try {
+		const settings = await benchSettings(standin);
+		front = settings.find((x) => x.front)?.front;
+		let section = 1;
+		for (const setting of settings) {
+			if (opts.only.includes('create')) await partCreate(report, setting, `${section}a`);
+			if (opts.only.includes('list')) await partList(report, setting, `${section}b`);
+			section++;
+		}
+		if (opts.only.includes('ratelimit')) await partRateLimit(report, standin.url);
+	} finally {
+		controlAgent.destroy();
+		await front?.close();
+		await standin.stop();
+	}
+}
+
+/** The settings the creates and lists run in: plain HTTP on loopback, and HTTPS through a TLS front with a round trip. */
+async function benchSettings(standin: StandinProc): Promise<Setting[]> {
+	const settings: Setting[] = [];
+	if (opts.scenarios.includes('loopback')) {
+		settings.push({
+			name: 'loopback',
+			title: `plain HTTP on loopback, stand-in latency ${opts.latency} ms`,
+			url: standin.url,
+			rounds: opts.rounds,
+			items: opts.items,
+			objects: opts.objects,
+			env: process.env,
+		});
+	}
+	if (opts.scenarios.includes('tls')) {
+		const front = await startTlsFront({ standinUrl: standin.url, rttMs: opts.rtt });
+		log(`TLS front at ${front.url} (${opts.rtt} ms round trip; certificate ${front.caFile})`);
+		settings.push({
+			name: 'tls',
+			title: `HTTPS, self-signed certificate, ${opts.rtt} ms round trip (on connect and on every request), stand-in latency ${opts.latency} ms`,
+			url: front.url,
+			rounds: opts.tlsRounds,
+			items: opts.tlsItems,
+			objects: opts.tlsObjects,
+			env: { ...process.env, NODE_EXTRA_CA_CERTS: front.caFile },
+			front,
+		});
+	}
+	return settings;
+}
+
+/** The targets table, the load average and the total time; the JSON report when asked for. */
+function printTargets(report: Report, started: number): void {
 	console.log('\n### Targets\n');
 	console.log(
 		table(

@@ -11,6 +11,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { singular: singularOf } = require('./words');
 
 const seedFile = process.argv[2] || path.join(__dirname, '../../shared/stripe/seed-endpoints.json');
 const mapFile = path.join(__dirname, '../descriptors/family-map.json');
@@ -30,14 +31,7 @@ const SINGULAR_EXCEPTIONS = {
 };
 
 function singular(section) {
-	if (SINGULAR_EXCEPTIONS[section]) return SINGULAR_EXCEPTIONS[section];
-	const words = section.split(' ');
-	const last = words[words.length - 1];
-	if (/ies$/.test(last)) words[words.length - 1] = last.replace(/ies$/, 'y');
-	else if (/(ss|us|is)$/.test(last)) words[words.length - 1] = last;
-	else if (/(ches|shes|xes|sses)$/.test(last)) words[words.length - 1] = last.replace(/es$/, '');
-	else if (/s$/.test(last)) words[words.length - 1] = last.replace(/s$/, '');
-	return words.join(' ');
+	return SINGULAR_EXCEPTIONS[section] ?? singularOf(section);
 }
 
 function resourceValue(name) {

@@ -14,6 +14,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { plural } = require('./words');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -80,13 +81,6 @@ export class ${cls} implements INodeType {
 `;
 }
 
-/** "tax rate" → "tax rates", "entry" → "entries", "tax ID" → "tax ids" (search is case-insensitive). */
-function pluralWords(words) {
-	if (/[^aeiou]y$/.test(words)) return words.slice(0, -1) + 'ies';
-	if (/(s|x|z|ch|sh)$/.test(words)) return words + 'es';
-	return words + 's';
-}
-
 /** What an SDK method's verb is called where people search: `retrieve` → get, `del` → delete, `finalizeInvoice` → finalize. */
 const VERBS = { retrieve: 'get', del: 'delete', list: 'list', create: 'create', update: 'update', search: 'search' };
 
@@ -106,13 +100,13 @@ function searchAliases(key, fam, operations) {
 	};
 	const noun = (resource) => (fam.resources[resource]?.name ?? '').replace(/ \(v\d+\)$/, '').toLowerCase();
 	// The plural finds the singular too ("refund" is a subsequence of "refunds").
-	for (const resource of Object.keys(fam.resources)) add(pluralWords(noun(resource)));
+	for (const resource of Object.keys(fam.resources)) add(plural(noun(resource)));
 	for (const [sdk, op] of Object.entries(operations)) {
 		if (op.family !== key || !fam.resources[op.resource]) continue;
 		const method = sdk.split('.').pop();
 		const verb = VERBS[method] ?? (/^list/.test(method) ? 'list' : method.replace(/[A-Z].*$/, ''));
 		if (verb === 'testHelpers') continue;
-		add(`${verb} ${verb === 'list' || verb === 'search' ? pluralWords(noun(op.resource)) : noun(op.resource)}`);
+		add(`${verb} ${verb === 'list' || verb === 'search' ? plural(noun(op.resource)) : noun(op.resource)}`);
 	}
 	for (const alias of fam.aliases) add(alias);
 	return out;

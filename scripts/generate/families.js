@@ -5,7 +5,8 @@
  */
 'use strict';
 const { STRIPE_VERSION, FAMILY_MAP, OVERRIDES } = require('./inputs');
-const { buildOperation, humanize, n8nOperationName, singularWord } = require('./operations');
+const { buildOperation, humanize, n8nOperationName } = require('./operations');
+const { singular } = require('../words');
 const { loadHandAuthored, handAuthoredSchema } = require('./hand-authored');
 const { outputSchema } = require('./output-schemas');
 
@@ -74,7 +75,7 @@ function placeSdkOperations(families, { table, sigs, checker }, schemas) {
 		}
 		const op = buildOperation(sdkPath, entry, sigs.get(sdkPath), mapEntry, checker);
 		if (methodCount.get(`${mapEntry.family}/${mapEntry.resource}/${sdkPath.split('.').pop()}`) > 1 && !(OVERRIDES[sdkPath] || {}).value) {
-			const owner = singularWord(sdkPath.split('.').slice(-2)[0]);
+			const owner = singular(sdkPath.split('.').slice(-2)[0]);
 			op.value = owner + op.value[0].toUpperCase() + op.value.slice(1);
 			op.name = `${op.name} (${humanize(owner)})`;
 		}

@@ -23,10 +23,6 @@ function humanize(method) {
 	return words.map((w, i) => (i === 0 ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
 }
 
-function singularWord(w) {
-	return w.replace(/ies$/, 'y').replace(/s$/, '');
-}
-
 function operationKind(entry) {
 	if (entry.methodType === 'search') return 'search';
 	if (entry.methodType === 'list') return entry.fullPath.startsWith('/v2/') ? 'v2list' : 'list';
@@ -127,4 +123,4 @@ function pathParamDescription(placeholder, fullPath, argName) {
 	return / ID$/.test(noun) ? `The ${noun}` : `The ID of the ${noun}`;
 }
 
-module.exports = { buildOperation, humanize, n8nOperationName, singularWord };
+module.exports = { buildOperation, humanize, n8nOperationName };

@@ -16,12 +16,11 @@
  * their documented response object in descriptors/response-objects.json: an interface of the typings, or the
  * shape written as data (shapeSchema), described the same way.
  * Expandable fields (`string | Stripe.Customer`) are described as they come unexpanded: an ID string. Objects
- * are described to MAX_DEPTH levels; deeper objects are `{ "type": "object" }`.
+ * are described to OUTPUT_SCHEMA_DEPTH levels (inputs.js says why); deeper objects are `{ "type": "object" }`.
  */
 'use strict';
 const ts = require('typescript');
-
-const MAX_DEPTH = 3;
+const { OUTPUT_SCHEMA_DEPTH } = require('./inputs');
 
 function symbolName(t) {
 	const s = t.aliasSymbol || t.getSymbol();
@@ -77,7 +76,7 @@ function schemaOfType(t, checker, depth, seen) {
 }
 
 function objectSchema(types, checker, depth, seen) {
-	if (depth >= MAX_DEPTH) return { type: 'object' };
+	if (depth >= OUTPUT_SCHEMA_DEPTH) return { type: 'object' };
 	const properties = {};
 	for (const t of types) {
 		if (seen.has(t)) continue;
@@ -160,7 +159,7 @@ function shapeSchema(shape, depth = 0) {
 		return { type: shape };
 	}
 	if (!shape || typeof shape !== 'object') throw new Error(`bad shape ${JSON.stringify(shape)}`);
-	if (depth >= MAX_DEPTH) return { type: 'object' };
+	if (depth >= OUTPUT_SCHEMA_DEPTH) return { type: 'object' };
 	const names = Object.keys(shape).sort();
 	if (!names.length) return { type: 'object' };
 	return { type: 'object', properties: Object.fromEntries(names.map((n) => [n, shapeSchema(shape[n], depth + 1)])) };
@@ -175,4 +174,4 @@ function mergeSchema(base, extra) {
 	return { type: 'object', properties: Object.fromEntries(names.map((n) => [n, properties[n]])) };
 }
 
-module.exports = { outputSchema, typeSchema, findInterface, shapeSchema, mergeSchema, DOWNLOAD_SCHEMA, MAX_DEPTH };
+module.exports = { outputSchema, typeSchema, findInterface, shapeSchema, mergeSchema, DOWNLOAD_SCHEMA };

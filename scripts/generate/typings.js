@@ -5,10 +5,7 @@
 'use strict';
 const path = require('path');
 const ts = require('typescript');
-const { STRIPE_DIR } = require('./inputs');
-
-/** How deep nested object members are described (deeper levels are accepted as free-form JSON). */
-const MAX_MEMBER_DEPTH = 4;
+const { STRIPE_DIR, PARAM_MEMBER_DEPTH } = require('./inputs');
 
 function createChecker() {
 	const program = ts.createProgram([path.join(STRIPE_DIR, 'types/index.d.ts')], {
@@ -111,7 +108,7 @@ function single(t, checker, depth, stack) {
 		if (index.length && !props.length) {
 			return { type: 'map', items: schemaOf(index[0].type, checker, depth + 1, stack) };
 		}
-		if (depth >= MAX_MEMBER_DEPTH || stack.includes(t)) return { type: 'object' };
+		if (depth >= PARAM_MEMBER_DEPTH || stack.includes(t)) return { type: 'object' };
 		return { type: 'object', members: membersOf(t, checker, depth + 1, stack.concat([t])) };
 	}
 	return { type: 'any' };

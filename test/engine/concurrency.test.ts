@@ -9,10 +9,11 @@
  * node's start spacing and timing read): nothing waits in real time, and a loaded machine changes nothing.
  */
 import { runNode } from '../harness/engine';
+import { onFakeClock } from '../harness/fake-clock';
 import { interceptStripe } from '../harness/http';
 
 import assert from 'node:assert/strict';
-import { afterEach, beforeAll, describe, it, jest } from '@jest/globals';
+import { afterEach, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
@@ -42,21 +43,6 @@ function slowCreates(times: number, delayMs: number) {
 			}, delayMs);
 		});
 	return seen;
-}
-
-/** Runs `work` on jest's fake clock (timers and Date), moving it 5 ms at a time until `work` settles. */
-async function onFakeClock<T>(work: () => Promise<T>): Promise<T> {
-	jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate'] });
-	try {
-		let settled = false;
-		const running = work().finally(() => {
-			settled = true;
-		});
-		while (!settled) await jest.advanceTimersByTimeAsync(5);
-		return await running;
-	} finally {
-		jest.useRealTimers();
-	}
 }
 
 const creates = (n: number, requestOptions: Record<string, number> = {}) =>

@@ -24,7 +24,8 @@ import { NoOp } from 'n8n-nodes-base/dist/nodes/NoOp/NoOp.node';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { DEFAULT_API_VERSION } from '../../nodes/shared/client/transport';
-import { HARNESS_INPUT_NODE_TYPE, instantSleep, runNode, runWorkflow } from '../harness/engine';
+import type { DeadlineControl } from '../harness/engine';
+import { controlledDeadlines, HARNESS_INPUT_NODE_TYPE, instantSleep, runNode, runWorkflow } from '../harness/engine';
 import { createInputNodeType } from '../harness/node-types';
 import type { CaptureServer } from '../support/capture';
 import { startCaptureServer } from '../support/capture';
@@ -33,8 +34,7 @@ import type { HostileServer } from '../support/hostile';
 import { json, startHostile, trickle } from '../support/hostile';
 import { dotIdCases, dotIdItems } from '../support/hostile-scenarios';
 import { casesFor } from '../support/samples';
-import type { Standin } from '../standin/server';
-import { startStandin } from '../standin/server';
+import { useStandin } from '../support/use-standin';
 
 // Real loopback sockets: nock's interception would get in the way.
 nock.restore();
@@ -380,14 +380,20 @@ describe('header values are refused, never altered', () => {
 	});
 });
 
+// On the tests' deadline clock (test/harness/deadlines.ts): a deadline passes where the server's handler says,
+// so the outcome does not depend on how busy the machine is. The real clock is one AbortSignal.timeout per
+// attempt (attemptClock in transport.ts): from sending to the last byte, so a trickle cannot hold it off.
 describe('each attempt has an overall deadline', () => {
 	let h: HostileServer;
 	let sleep: ReturnType<typeof instantSleep>;
+	let deadlines: DeadlineControl;
 	beforeAll(async () => {
 		h = await startHostile();
 		sleep = instantSleep();
+		deadlines = controlledDeadlines();
 	});
 	afterAll(async () => {
+		deadlines.restore();
 		sleep.restore();
 		await h.close();
 	});
@@ -398,7 +404,8 @@ describe('each attempt has an overall deadline', () => {
 	const balance = (requestOptions: Record<string, number>): INodeParameters => ({ resource: 'balance', operation: 'retrieve', requestOptions });
 
 	it('a server that trickles a byte every 50 ms for 3 s: every attempt is cut at the deadline (500 ms)', async () => {
-		h.handle((_req, res) => trickle(res, 50, 3000));
+		// The deadline passes while the answer is still arriving (after its third byte).
+		h.handle((_req, res) => trickle(res, 50, 3000, (n) => n === 3 && deadlines.expireAll()));
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 500, maxRetries: 1 }) });
 		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.5 s');
 		assert.match(
@@ -412,6 +419,7 @@ describe('each attempt has an overall deadline', () => {
 		h.handle((_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'application/json' });
 			res.write('{"id": ');
+			deadlines.expireAll();
 		});
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 500, maxRetries: 0 }) });
 		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.5 s');
@@ -426,7 +434,7 @@ describe('each attempt has an overall deadline', () => {
 		assert.match(String(result.nodeError?.message), /^Could not reach Stripe at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/);
 	});
 
-	it('a deadline longer than the trickle: the answer arrives', async () => {
+	it('a deadline that does not pass during the trickle: the answer arrives', async () => {
 		h.handle((_req, res) => trickle(res, 20, 100));
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: balance({ timeout: 5000, maxRetries: 0 }) });
 		assert.equal(result.nodeError, undefined);
@@ -441,21 +449,12 @@ describe('each attempt has an overall deadline', () => {
 });
 
 describe("generated idempotency keys and n8n's Retry On Fail", () => {
-	let s: Standin;
-	let sleep: ReturnType<typeof instantSleep>;
-	beforeAll(async () => {
-		s = await startStandin({ port: 0 });
-		sleep = instantSleep();
-	});
-	afterAll(async () => {
-		sleep.restore();
-		await s.close();
-	});
-	beforeEach(() => s.reset());
-	const credentials = () => ({ stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } });
+	const standin = useStandin();
+	const credentials = () => ({ stripeKeyApi: { secretKey: SECRET, baseUrl: standin.s.url } });
 	const retryOnFail = { retryOnFail: true, maxTries: 2, waitBetweenTries: 1 };
 
 	it('the node fails once after Stripe stored the object; Retry On Fail sends the same key and gets the stored answer', async () => {
+		const s = standin.s;
 		// All three attempts of the first node run are processed but their answers lost.
 		s.addFault({ method: 'POST', path: '/v1/customers', action: 'reset-after', times: 3 });
 		const result = await runNode({ nodeType: core, credentials: credentials(), parameters: createCustomer, nodeSettings: retryOnFail });
@@ -469,6 +468,7 @@ describe("generated idempotency keys and n8n's Retry On Fail", () => {
 	});
 
 	it('different items (even with the same parameters) and different nodes never share a key', async () => {
+		const s = standin.s;
 		const nodes = ['Create A', 'Create B'].map((name, i) => ({
 			name,
 			type: 'n8n-nodes-stripe.stripeCore',
@@ -496,6 +496,7 @@ describe("generated idempotency keys and n8n's Retry On Fail", () => {
 	});
 
 	it('the same node run again (a loop: run index 1) sends other keys', async () => {
+		const s = standin.s;
 		// Two branches into one node: n8n runs it once per branch in one execution (run index 0 and 1).
 		const connections: IConnections = {
 			Start: {
@@ -531,6 +532,7 @@ describe("generated idempotency keys and n8n's Retry On Fail", () => {
 	});
 
 	it('the same workflow run twice (another execution) sends other keys', async () => {
+		const s = standin.s;
 		await runNode({ nodeType: core, credentials: credentials(), parameters: createCustomer });
 		await runNode({ nodeType: core, credentials: credentials(), parameters: createCustomer });
 		const keys = s.requests.filter((r) => r.method === 'POST').map((r) => r.headers['idempotency-key']);

@@ -5,7 +5,8 @@
  * executions of a process) instead of bursting into 429s again and again; a burst slows down once, quiet speeds
  * up again; two executions on one account at once both finish; a 429 has its own retry budget, bounded in time.
  *
- * These tests use n8n's real sleep (pacing is about wall-clock time), so they take a few seconds.
+ * The runs use n8n's own sleep and the node's own timing, on jest's fake clock (test/harness/fake-clock.ts): the
+ * stand-in's one-second window, the pacing and the backoff see the same milliseconds, whatever the machine's load.
  */
 import '../harness/engine';
 
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import nock from 'nock';
 
 import { instantSleep, runNode } from '../harness/engine';
+import { onFakeClock } from '../harness/fake-clock';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { accountPacing, newPacing, observeAnswer, pacedDelayMs, RATE_LIMIT, resetAccountPacing } from '../../nodes/shared/client/pacing';
 import type { Pacing } from '../../nodes/shared/client/pacing';
@@ -25,8 +27,8 @@ import { startStandin } from '../standin/server';
 nock.restore();
 
 /**
- * The paced rate is 0.9 N (RATE_LIMIT.targetShare); the lower bound leaves room for a CPU-starved machine, on
- * which the engine itself may need more than the 1/(0.9 N) s between two requests.
+ * The paced rate is 0.9 N (RATE_LIMIT.targetShare); the lower bound leaves room for the fake clock moving on while
+ * a request is on its way (5 ms each turn of the event loop, test/harness/fake-clock.ts).
  */
 const MIN_SHARE = 0.6;
 
@@ -42,7 +44,7 @@ describe('rate limiting: 429 above N requests per second', () => {
 
 	it('bulk creates (2.5 × N items) all succeed with the default retries, at just under N/s', async () => {
 		const { limit: N, items } = RATE_RUNS.creates;
-		const m = await runRateLimitedCreates(s, N, items);
+		const m = await onFakeClock(() => runRateLimitedCreates(s, N, items));
 		console.log(`bulk creates at N=${N}/s: ${JSON.stringify(m)}`);
 		assert.equal(m.nodeError, undefined);
 		assert.equal(m.outputItems, items);
@@ -55,7 +57,7 @@ describe('rate limiting: 429 above N requests per second', () => {
 
 	it('Return All over 2.5 × N pages finishes, at just under N pages/s', async () => {
 		const { limit: N, total } = RATE_RUNS.returnAll;
-		const m = await runRateLimitedReturnAll(s, N, total);
+		const m = await onFakeClock(() => runRateLimitedReturnAll(s, N, total));
 		console.log(`Return All at N=${N}/s: ${JSON.stringify(m)}`);
 		assert.equal(m.nodeError, undefined);
 		assert.equal(m.outputItems, total, 'every object');
@@ -92,25 +94,29 @@ describe('two executions on one account at once (issue 16)', () => {
 			s.reset();
 			const [customer] = s.seed('customers', [{ email: 'shared@example.com' }]);
 			s.setRateLimit(limit);
-			const started = Date.now();
 			const keys = sameKey ? [SECRET, SECRET] : [SECRET, `${SECRET}Second`];
-			const runs = await Promise.all(
-				keys.map((secretKey) =>
-					runNode({
-						nodeType: new StripeCore(),
-						credentials: { stripeKeyApi: { secretKey, baseUrl: s.url } },
-						parameters: {
-							resource: 'customer',
-							operation: 'retrieve',
-							customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-							requestOptions: { parallelRequests: 10 },
-						},
-						inputItems: Array.from({ length: perRun }, () => ({ json: { id: String(customer.id) } })),
-						keepPacing: true,
-					}),
-				),
-			);
-			const ms = Date.now() - started;
+			let ms = 0;
+			const runs = await onFakeClock(async () => {
+				const started = Date.now();
+				const both = await Promise.all(
+					keys.map((secretKey) =>
+						runNode({
+							nodeType: new StripeCore(),
+							credentials: { stripeKeyApi: { secretKey, baseUrl: s.url } },
+							parameters: {
+								resource: 'customer',
+								operation: 'retrieve',
+								customer: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+								requestOptions: { parallelRequests: 10 },
+							},
+							inputItems: Array.from({ length: perRun }, () => ({ json: { id: String(customer.id) } })),
+							keepPacing: true,
+						}),
+					),
+				);
+				ms = Date.now() - started;
+				return both;
+			});
 			s.setRateLimit(undefined);
 			const api = s.requests.filter((r) => r.path === `/v1/customers/${String(customer.id)}`);
 			const limited = api.filter((r) => r.fault === 'rate_limit').length;
@@ -193,14 +199,18 @@ describe('a 429 has its own retry budget, bounded in time', () => {
 		});
 		const budget = RATE_LIMIT.retryBudgetMs;
 		RATE_LIMIT.retryBudgetMs = 1500;
-		const started = Date.now();
+		let ms = 0;
 		let r;
 		try {
-			r = await create();
+			r = await onFakeClock(async () => {
+				const started = Date.now();
+				const run = await create();
+				ms = Date.now() - started;
+				return run;
+			});
 		} finally {
 			RATE_LIMIT.retryBudgetMs = budget;
 		}
-		const ms = Date.now() - started;
 		const attempts = s.requests.filter((q) => q.path === '/v1/customers').length;
 		console.log(`endless 429, budget 1.5 s: failed after ${ms} ms and ${attempts} attempts`);
 		assert.match(r.nodeError?.message ?? '', /rate_limit/);

@@ -9,16 +9,16 @@ import '../harness/engine';
 import { Container } from '@n8n/di';
 import { Logger } from '@n8n/backend-common';
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 import nock from 'nock';
 import type { INodeParameters } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { instantSleep, runNode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import type { RunNodeOptions } from '../harness/engine';
 import type { Standin } from '../standin/server';
-import { startStandin } from '../standin/server';
+import { useStandin } from '../support/use-standin';
 
 // Real loopback sockets: nock's interception would get in the way.
 nock.restore();
@@ -119,24 +119,13 @@ interface Run {
 }
 
 describe('secrets never leave', () => {
-	let s: Standin;
+	const standin = useStandin();
 	const runs: Run[] = [];
 	const signingSecrets: string[] = [];
-	let sleep: ReturnType<typeof instantSleep>;
-
-	beforeAll(async () => {
-		s = await startStandin({ port: 0 });
-		sleep = instantSleep();
-	});
-	afterAll(async () => {
-		sleep.restore();
-		await s.close();
-	});
-	beforeEach(() => s.reset());
 
 	async function run(label: string, parameters: INodeParameters, extra: Partial<RunNodeOptions> = {}) {
 		const { value: result, output } = await captured(
-			async () => await runNode({ nodeType: node, parameters, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: s.url } }, ...extra }),
+			async () => await runNode({ nodeType: node, parameters, credentials: { stripeKeyApi: { secretKey: SECRET, baseUrl: standin.s.url } }, ...extra }),
 		);
 		runs.push({
 			label,
@@ -152,7 +141,7 @@ describe('secrets never leave', () => {
 			{ resource: 'customer', operation: 'create', email: '={{ $json.email }}', additionalFields: { metadata: { entries: [{ key: 'k', value: 'v' }] } } },
 			{ inputItems: [{ json: { email: 'a@example.com' } }, { json: { email: 'b@example.com' } }] },
 		);
-		s.seed(
+		standin.s.seed(
 			'customers',
 			Array.from({ length: 150 }, (_, i) => ({ email: `c${i}@example.com` })),
 		);
@@ -170,7 +159,7 @@ describe('secrets never leave', () => {
 		const id = String(created.items[0][0].json.id);
 		await run('retrieve event destination', { resource: 'eventDestinationV2', operation: 'retrieve', id });
 		// The stand-in made a signing secret for the destination; the node never asked for it.
-		const res = await fetch(`${s.url}/v2/core/event_destinations/${id}?include=webhook_endpoint.signing_secret`, {
+		const res = await fetch(`${standin.s.url}/v2/core/event_destinations/${id}?include=webhook_endpoint.signing_secret`, {
 			headers: { Authorization: `Bearer ${SECRET}` },
 		});
 		const secret = ((await res.json()) as { webhook_endpoint: { signing_secret: string } }).webhook_endpoint.signing_secret;
@@ -302,9 +291,9 @@ describe('secrets never leave', () => {
 
 	for (const [label, parameters, inject, extra] of failures) {
 		it(`failing run: ${label}`, async () => {
-			inject(s);
+			inject(standin.s);
 			const options = { ...extra };
-			if (options.credentials) options.credentials.stripeKeyApi.baseUrl = s.url;
+			if (options.credentials) options.credentials.stripeKeyApi.baseUrl = standin.s.url;
 			const result = await run(label, parameters, options);
 			assert.ok(result.nodeError || result.items[0].some((i) => i.json.error), 'the run fails');
 		});

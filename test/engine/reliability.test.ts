@@ -16,9 +16,9 @@ import nock from 'nock';
 
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
 import { instantSleep, runNode } from '../harness/engine';
-import { credentialsFor, runChaos, runScenario, SCENARIOS, warmUp } from '../support/reliability-scenarios';
+import { credentialsFor, runChaos, runScenario, SCENARIOS } from '../support/reliability-scenarios';
+import { startTestStandin } from '../support/standin';
 import type { Standin } from '../standin/server';
-import { startStandin } from '../standin/server';
 
 // Real loopback sockets: nock's interception would get in the way.
 nock.restore();
@@ -28,8 +28,7 @@ const node = new StripeCore();
 describe('fault injection: one request, one kind of fault', () => {
 	let s: Standin;
 	beforeAll(async () => {
-		s = await startStandin({ port: 0 });
-		await warmUp(s);
+		s = await startTestStandin();
 	});
 	afterAll(async () => {
 		await s.close();
@@ -67,7 +66,7 @@ describe('fault injection: one request, one kind of fault', () => {
 describe('many items under random transient faults', () => {
 	let s: Standin;
 	beforeAll(async () => {
-		s = await startStandin({ port: 0 });
+		s = await startTestStandin();
 	});
 	afterAll(async () => {
 		await s.close();
@@ -83,6 +82,8 @@ describe('many items under random transient faults', () => {
 		assert.equal(r.distinctRows, N, 'no duplicates');
 		assert.equal(r.outputItems, N);
 		assert.ok(r.outputInInputOrder, 'output item n is the object of input item n');
+		// The stand-in's faults are seeded and no deadline passes but a hung request's (the tests' deadline clock):
+		// the same attempts on every run, on any machine.
 		assert.ok(r.faults >= 80 && r.faults <= 130, `about 10 % of attempts faulted (${r.faults})`);
 		assert.equal(r.attempts, N + r.faults, 'every fault cost exactly one retry');
 		assert.equal(r.maxKeysPerItem, 1, 'all attempts of an item carried one Idempotency-Key');

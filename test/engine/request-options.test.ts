@@ -6,49 +6,44 @@
 import '../harness/engine';
 
 import assert from 'node:assert/strict';
-import { afterAll, beforeAll, beforeEach, describe, it } from '@jest/globals';
+import { describe, it } from '@jest/globals';
 
 import { StripeBilling } from '../../nodes/StripeBilling/StripeBilling.node';
 import { StripeCore } from '../../nodes/StripeCore/StripeCore.node';
-import { instantSleep, runNode } from '../harness/engine';
-import type { Standin } from '../standin/server';
-import { startStandin } from '../standin/server';
+import { runNode } from '../harness/engine';
+import { useStandin } from '../support/use-standin';
 
 const billing = new StripeBilling();
 const report = { resource: 'creditGrant', operation: 'report' };
 
 describe('Request Options on the Credit Grant Report', () => {
-	let s: Standin;
-	let sleep: ReturnType<typeof instantSleep>;
-	beforeAll(async () => {
-		s = await startStandin({ port: 0 });
-		sleep = instantSleep();
-	});
-	afterAll(async () => {
-		sleep.restore();
-		await s.close();
-	});
-	beforeEach(() => s.reset());
-	const credentials = () => ({ stripeKeyApi: { secretKey: 'sk_test_requestoptions', baseUrl: s.url } });
+	const standin = useStandin();
+	const credentials = () => ({ stripeKeyApi: { secretKey: 'sk_test_requestoptions', baseUrl: standin.s.url } });
 
-	// Without the item's timeout the report's first read would wait Stripe's default 80 s: the test's own
-	// deadline makes that a failure.
+	// Without the item's timeout the report's reads would have Stripe's default 80 s deadline. The tests' deadline
+	// clock expires a read when the stand-in hangs it, and records every attempt's deadline.
 	it("Timeout: a read that gets no answer fails at the item's deadline", async () => {
+		const s = standin.s;
 		s.addFault({ method: 'GET', path: '/v1/billing/credit_grants', action: 'hang', times: 2 });
+		const before = standin.deadlines.attempts.length;
 		const result = await runNode({
 			nodeType: billing,
 			credentials: credentials(),
 			parameters: { ...report, scope: 'all', requestOptions: { timeout: 300, maxRetries: 1 } },
 		});
 		assert.equal(result.nodeError?.message, 'Stripe did not answer within 0.3 s');
-		// Max Retries 1: two attempts, each cut at the deadline. (The stand-in may not have recorded an attempt the
-		// client gave up on before its request arrived, so the count is the client's.)
+		// Max Retries 1: two attempts, each cut at the deadline.
 		assert.match(String(result.nodeError?.description), /^GET \/v1\/billing\/credit_grants failed after 2 attempts\./);
-		assert.ok(
-			s.requests.some((r) => r.path === '/v1/billing/credit_grants'),
-			'the read was sent',
+		assert.deepEqual(
+			s.requests.map((r) => `${r.method} ${r.path} ${r.fault ?? r.status}`),
+			['GET /v1/billing/credit_grants hang', 'GET /v1/billing/credit_grants hang'],
 		);
-	}, 20_000);
+		assert.deepEqual(
+			standin.deadlines.attempts.slice(before).map((a) => a.timeoutMs),
+			[300, 300],
+			"every attempt had the item's deadline",
+		);
+	});
 
 	it("Connected Account and the report's every read: each sends Stripe-Account", async () => {
 		const result = await runNode({
@@ -57,7 +52,7 @@ describe('Request Options on the Credit Grant Report', () => {
 			parameters: { ...report, scope: 'customers', customers: ['cus_given'], requestOptions: { stripeAccount: 'acct_1Connected' } },
 			continueOnFail: true,
 		});
-		// This report's reads (an attempt of the test before may still reach the stand-in late).
+		const s = standin.s;
 		const reads = s.requests.filter((r) => `${r.path}?${r.rawQuery}`.includes('cus_given'));
 		assert.ok(reads.length >= 2, `the report read the customer's grants and profile (${reads.length} reads)`);
 		for (const r of reads) assert.equal(r.headers['stripe-account'], 'acct_1Connected', `${r.method} ${r.path}`);
@@ -66,16 +61,11 @@ describe('Request Options on the Credit Grant Report', () => {
 });
 
 describe('Request Options on the pages of a list', () => {
-	let s: Standin;
-	beforeAll(async () => {
-		s = await startStandin({ port: 0 });
-	});
-	afterAll(async () => {
-		await s.close();
-	});
+	const standin = useStandin();
 
 	// The stand-in keeps each account's objects apart: a page sent without the account would read another list.
 	it('Connected Account: every page of Return All is read on the connected account', async () => {
+		const s = standin.s;
 		s.seed(
 			'customers',
 			Array.from({ length: 250 }, (_, i) => ({ email: `c${i}@example.com` })),

@@ -9,7 +9,7 @@
  * one cursor sends.
  *
  * Real loopback sockets (nock off); the stand-in answers at once except in the automatic-concurrency case, where
- * it takes 120 ms a page (a server delay, not a sleep in the test).
+ * it takes 120 ms a page; those answer times run on jest's fake clock (test/harness/fake-clock.ts).
  */
 import '../harness/engine';
 
@@ -22,6 +22,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { runNode } from '../harness/engine';
+import { onFakeClock } from '../harness/fake-clock';
 import { FAMILY_NODES } from '../support/families';
 import type { HostileServer } from '../support/hostile';
 import { json, startHostile } from '../support/hostile';
@@ -206,9 +207,10 @@ describe('Return All in ranges of creation time: the same output as one cursor',
 		try {
 			seedAt(slow, 1500, (i) => T0 + i * 1000, 'auto');
 			const expected = await stripeNodeList(slow);
-			const par = await returnAll(slow, { parallel: true });
+			// The stand-in's 120 ms and the node's timing of its answers run on jest's fake clock.
+			const par = await onFakeClock(() => returnAll(slow, { parallel: true }));
 			assert.deepEqual(par.ids, expected);
-			checkRanges(par.requests, (await returnAll(slow, { parallel: false })).requests[0]);
+			checkRanges(par.requests, (await onFakeClock(() => returnAll(slow, { parallel: false }))).requests[0]);
 		} finally {
 			await slow.close();
 		}
@@ -318,25 +320,27 @@ describe('Return All in ranges: answers that break the contract are errors, as w
 			const url = new URL(req.url ?? '/', 'http://x');
 			inFlight++;
 			most = Math.max(most, inFlight);
-			// Answered after 150 ms (a slow server), so that pages sent together overlap here.
+			// Answered after 150 ms of jest's fake clock (a slow server), so that pages sent together overlap here.
 			setTimeout(() => {
 				inFlight--;
 				topLane(url, res);
 			}, 150);
 		});
 		const run = (order_by: string, parallelRequests: number) =>
-			runNode({
-				nodeType: treasury,
-				credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: h.url } },
-				parameters: {
-					resource: 'transaction',
-					operation: 'list',
-					financial_account: 'fa_1',
-					returnAll: true,
-					additionalFields: { order_by },
-					requestOptions: { parallelRequests },
-				},
-			});
+			onFakeClock(() =>
+				runNode({
+					nodeType: treasury,
+					credentials: { stripeKeyApi: { secretKey: KEY, baseUrl: h.url } },
+					parameters: {
+						resource: 'transaction',
+						operation: 'list',
+						financial_account: 'fa_1',
+						returnAll: true,
+						additionalFields: { order_by },
+						requestOptions: { parallelRequests },
+					},
+				}),
+			);
 		h.requests.length = 0;
 		const byPosted = await run('posted_at', 4);
 		assert.equal(byPosted.items[0].length, 1000);

@@ -65,6 +65,8 @@ export { HARNESS_INPUT_NODE_TYPE } from './node-types';
 export type { BinaryInput, HarnessInputItem } from './node-types';
 export { instantSleep } from './sleep';
 export type { SleepControl } from './sleep';
+export { activeDeadlines, controlledDeadlines } from './deadlines';
+export type { DeadlineControl } from './deadlines';
 
 // ---------------------------------------------------------------------------------------------
 // Process-wide engine setup
@@ -208,16 +210,9 @@ function declaredCredentialTypes(type: INodeType | IVersionedNodeType, version: 
 	return (description.credentials ?? []).map((credential) => credential.name);
 }
 
-export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkflowResult> {
-	await ensureEngineEnvironment(options.binaryDataMode);
-
-	runCounter += 1;
-	const executionId = `harness-execution-${runCounter}`;
-	const workflowId = `harness-workflow-${runCounter}`;
-	const mode = options.mode ?? 'manual';
-	const credentials = options.credentials ?? {};
-
-	const nodes: INode[] = options.nodes.map((node, index) => {
+/** The workflow's nodes as n8n stores them: ids, positions and type versions filled in, credentials referenced. */
+function harnessNodes(options: RunWorkflowOptions, credentials: NonNullable<RunWorkflowOptions['credentials']>): INode[] {
+	return options.nodes.map((node, index) => {
 		const type = options.nodeTypes[node.type];
 		if (type === undefined) {
 			throw new UnexpectedError(`Node "${node.name}" has type "${node.type}", which is not in nodeTypes`);
@@ -236,6 +231,26 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		}
 		return full;
 	});
+}
+
+/** The named start node, if one is named. */
+function startNodeOf(workflow: Workflow, name: string | undefined): INode | undefined {
+	if (name === undefined) return undefined;
+	const node = workflow.getNode(name) ?? undefined;
+	if (node === undefined) throw new UnexpectedError(`Start node "${name}" is not in the workflow`);
+	return node;
+}
+
+export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkflowResult> {
+	await ensureEngineEnvironment(options.binaryDataMode);
+
+	runCounter += 1;
+	const executionId = `harness-execution-${runCounter}`;
+	const workflowId = `harness-workflow-${runCounter}`;
+	const mode = options.mode ?? 'manual';
+	const credentials = options.credentials ?? {};
+
+	const nodes = harnessNodes(options, credentials);
 
 	const settings: IWorkflowSettings = {
 		executionOrder: 'v1',
@@ -270,15 +285,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 
 	const additionalData = createAdditionalData(credentialsHelper, hooks, executionId, workflowId);
 
-	let startNode: INode | undefined;
-	if (options.startNodeName !== undefined) {
-		startNode = workflow.getNode(options.startNodeName) ?? undefined;
-		if (startNode === undefined) {
-			throw new UnexpectedError(`Start node "${options.startNodeName}" is not in the workflow`);
-		}
-	}
-
-	const run = await new WorkflowExecute(additionalData, mode).run({ workflow, startNode });
+	const run = await new WorkflowExecute(additionalData, mode).run({ workflow, startNode: startNodeOf(workflow, options.startNodeName) });
 
 	const staticData = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 	delete staticData.__dataChanged;

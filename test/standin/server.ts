@@ -77,6 +77,8 @@ export interface StandinOptions {
 	liveKeys?: boolean;
 	/** Called for every API request once it is recorded, before it is answered (e.g. to create objects while a list is read). */
 	onRequest?: (request: RecordedRequest) => void;
+	/** Called when a fault leaves a request unanswered (`hang`, `hang-after`): the tests' clock expires its deadline then. */
+	onHang?: (request: RecordedRequest) => void;
 }
 
 export interface RecordedRequest {
@@ -1105,6 +1107,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 				}
 				if (afterProcessing === 'hang-after' || afterProcessing === 'hang') {
 					hanging.add(res);
+					if (record) options.onHang?.(record);
 					return;
 				}
 				const text = rawText ?? JSON.stringify(reply.body, null, 2);

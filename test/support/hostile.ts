@@ -57,12 +57,13 @@ export async function startHostile(): Promise<HostileServer> {
 
 /**
  * Writes the head and `{`, then one space every `everyMs` for `totalMs`, then `}`: never idle for long,
- * finishing late.
+ * finishing late. `onSpace(n)` is called after the n-th space (tests expire the attempt's deadline there).
  */
-export function trickle(res: http.ServerResponse, everyMs: number, totalMs: number): void {
+export function trickle(res: http.ServerResponse, everyMs: number, totalMs: number, onSpace?: (n: number) => void): void {
 	res.writeHead(200, { 'Content-Type': 'application/json', 'Request-Id': 'req_trickle' });
 	res.write('{');
 	const started = Date.now();
+	let spaces = 0;
 	const tick = setInterval(() => {
 		if (res.destroyed || res.writableEnded) {
 			clearInterval(tick);
@@ -74,6 +75,7 @@ export function trickle(res: http.ServerResponse, everyMs: number, totalMs: numb
 			return;
 		}
 		res.write(' ');
+		onSpace?.(++spaces);
 	}, everyMs);
 	res.on('close', () => clearInterval(tick));
 }

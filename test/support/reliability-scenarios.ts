@@ -8,7 +8,7 @@
  * Idempotency-Key, how many objects the stand-in stored, the backoff delays n8n's sleep was asked for, and
  * the error the user sees.
  */
-import { instantSleep, runNode } from '../harness/engine';
+import { controlledDeadlines, instantSleep, runNode } from '../harness/engine';
 
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -17,7 +17,11 @@ import type { Chaos, Fault, Standin } from '../standin/server';
 
 export const SECRET = 'sk_test_51ReliabilitySecretKeyValue0123456789';
 
-/** The per-attempt timeout the scenarios set (Request Options → Timeout) instead of Stripe's 80 s (DEFAULT_TIMEOUT_MS in transport.ts). */
+/**
+ * The per-attempt timeout the scenarios set (Request Options → Timeout) instead of Stripe's 80 s (DEFAULT_TIMEOUT_MS
+ * in transport.ts). The runs below use the tests' deadline clock (test/harness/deadlines.ts): a deadline passes
+ * when the stand-in leaves the attempt unanswered (its `onHang`, wired by startTestStandin), never on a slow machine.
+ */
 export const TEST_TIMEOUT_MS = 500;
 
 const node = new StripeCore();
@@ -308,26 +312,18 @@ function parametersFor(scenario: Scenario, customerId: string): INodeParameters 
 	}
 }
 
-/**
- * One request through the engine before the scenarios: the first request of a process loads n8n's HTTP stack,
- * which can take longer than the scenarios' short per-attempt deadline on a busy machine.
- */
-export async function warmUp(s: Standin): Promise<void> {
-	s.reset();
-	await runNode({ nodeType: node, parameters: { resource: 'balance', operation: 'retrieve' }, credentials: credentialsFor(s) });
-	s.reset();
-}
-
 /** Runs one scenario on a freshly reset stand-in. */
 export async function runScenario(s: Standin, scenario: Scenario): Promise<ScenarioResult> {
 	s.reset();
 	const [existing] = scenario.request === 'retrieve customer' ? s.seed('customers', [{ email: 'seeded@example.com' }]) : [];
 	for (const f of scenario.faults) s.addFault(f);
 	const sleep = instantSleep();
+	const deadlines = controlledDeadlines();
 	let result;
 	try {
 		result = await runNode({ nodeType: node, parameters: parametersFor(scenario, String(existing?.id ?? '')), credentials: credentialsFor(s) });
 	} finally {
+		deadlines.restore();
 		sleep.restore();
 	}
 	const attempts = s.requests.filter((r) => r.path.startsWith('/v1/') || r.path.startsWith('/v2/'));
@@ -435,6 +431,7 @@ export async function runChaos(s: Standin, items = 1000): Promise<ChaosStats> {
 	s.reset();
 	s.setChaos(CHAOS);
 	const sleep = instantSleep();
+	const deadlines = controlledDeadlines();
 	const started = Date.now();
 	let result;
 	try {
@@ -451,6 +448,7 @@ export async function runChaos(s: Standin, items = 1000): Promise<ChaosStats> {
 			inputItems: Array.from({ length: items }, (_, row) => ({ json: { row } })),
 		});
 	} finally {
+		deadlines.restore();
 		sleep.restore();
 		s.setChaos(undefined);
 	}

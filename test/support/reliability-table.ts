@@ -12,7 +12,8 @@ import '../harness/engine';
 import nock from 'nock';
 
 import { DEFAULT_TIMEOUT_MS, RATE_LIMIT, RETRY } from '../../nodes/shared/client/transport';
-import { startStandin } from '../standin/server';
+import type { Standin } from '../standin/server';
+import { startTestStandin } from './standin';
 import { deadlineRows, dotIdSweep, malformedRows, redirectRows, retryOnFailRow, rowsTable } from './hostile-scenarios';
 import type { ChaosStats, RateStats } from './reliability-scenarios';
 import {
@@ -25,7 +26,6 @@ import {
 	runScenario,
 	SCENARIOS,
 	TEST_TIMEOUT_MS,
-	warmUp,
 } from './reliability-scenarios';
 
 nock.restore();
@@ -46,23 +46,28 @@ function chaosLine(c: ChaosStats): string {
 	].join('\n');
 }
 
-async function main(): Promise<void> {
-	const s = await startStandin({ port: 0 });
-	try {
-		await warmUp(s);
-		const results = [];
-		for (const scenario of SCENARIOS) results.push(await runScenario(s, scenario));
-		const chaos = await runChaos(s, 1000);
-		const creates = await runRateLimitedCreates(s, RATE_RUNS.creates.limit, RATE_RUNS.creates.items);
-		const returnAll = await runRateLimitedReturnAll(s, RATE_RUNS.returnAll.limit, RATE_RUNS.returnAll.total);
-		const redirects = await redirectRows();
-		const dots = await dotIdSweep();
-		const malformed = await malformedRows();
-		const deadlines = await deadlineRows();
-		const retryOnFail = await retryOnFailRow();
-		const mismatches = results.filter((r) => r.outcome !== r.scenario.expect.outcome || r.attempts !== r.scenario.expect.attempts);
+/** Everything RELIABILITY.md reports, measured. */
+async function measure(s: Standin) {
+	const results = [];
+	for (const scenario of SCENARIOS) results.push(await runScenario(s, scenario));
+	const chaos = await runChaos(s, 1000);
+	const creates = await runRateLimitedCreates(s, RATE_RUNS.creates.limit, RATE_RUNS.creates.items);
+	const returnAll = await runRateLimitedReturnAll(s, RATE_RUNS.returnAll.limit, RATE_RUNS.returnAll.total);
+	const redirects = await redirectRows();
+	const dots = await dotIdSweep();
+	const malformed = await malformedRows();
+	const deadlines = await deadlineRows();
+	const retryOnFail = await retryOnFailRow();
+	const mismatches = results.filter((r) => r.outcome !== r.scenario.expect.outcome || r.attempts !== r.scenario.expect.attempts);
 
-		process.stdout.write(`# Reliability
+	return { results, chaos, creates, returnAll, redirects, dots, malformed, deadlines, retryOnFail, mismatches };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+/** The heading, how it was measured, the faults one at a time and 1,000 items under random faults. */
+function faultsSection({ results, mismatches, chaos }: Measured): string {
+	return `# Reliability
 
 What the Stripe nodes do when Stripe or the network misbehaves, measured through n8n's own engine
 (\`WorkflowExecute\`, test/harness) against the loopback Stripe stand-in (test/standin), which honours
@@ -75,7 +80,8 @@ npm run build:test\`; about 30 s). The same scenarios are asserted by \`test/eng
 Settings: Max Retries ${RETRY.defaultMaxRetries} (the default) unless stated; backoff as stripe-node
 (${RETRY.initialDelaySec} s doubling to ${RETRY.maxDelaySec} s, jitter, \`Retry-After\` honoured) — made instant here by
 \`instantSleep()\`, the delays asked for are listed; per-attempt deadline (Request Options → Timeout) ${TEST_TIMEOUT_MS} ms instead of the
-default ${DEFAULT_TIMEOUT_MS / 1000} s (\`DEFAULT_TIMEOUT_MS\` in nodes/shared/client/transport.ts). "Attempts" are the requests the
+default ${DEFAULT_TIMEOUT_MS / 1000} s (\`DEFAULT_TIMEOUT_MS\` in nodes/shared/client/transport.ts), passing when the
+stand-in leaves the attempt unanswered (the tests' deadline clock, test/harness/deadlines.ts), not on a slow machine. "Attempts" are the requests the
 stand-in received; "Objects stored" is what it holds afterwards. Every scenario is one input item.
 ${mismatches.length ? `\n**${mismatches.length} scenario(s) did not behave as the tests expect: ${mismatches.map((m) => m.scenario.name).join(', ')}**\n` : ''}
 ## Faults, one at a time
@@ -94,7 +100,12 @@ Max Retries 5 (with the default 2, three faults in a row — probability 0.1 % p
 
 ${chaosLine(chaos)}
 
-## Rate limiting
+`;
+}
+
+/** The rate-limited runs. */
+function rateSection({ creates, returnAll }: Measured): string {
+	return `## Rate limiting
 
 The stand-in answers 429 \`rate_limit\` when more than N requests arrived in the last second (like Stripe: 25/s in
 test mode, 100/s live). Default Max Retries, real time. After the first 429, the node paces its requests to
@@ -105,7 +116,12 @@ ${Math.round(RATE_LIMIT.targetShare * 100)} % of the rate Stripe accepted (\`RAT
 ${rateRow(`${creates.outputItems} creates`, creates)}
 ${rateRow(`Return All, ${returnAll.outputItems} customers (${returnAll.accepted} pages)`, returnAll)}
 
-## Hostile network, misbehaving API, careless input
+`;
+}
+
+/** Hostile servers: redirects, path IDs, malformed answers, deadlines, header values, Retry On Fail. */
+function hostileSection({ redirects, dots, malformed, deadlines, retryOnFail }: Measured): string {
+	return `## Hostile network, misbehaving API, careless input
 
 Loopback servers that misbehave on purpose (test/support/hostile.ts), through n8n's engine; asserted case by
 case in \`reliability-hostile.test.ts\`. Before these fixes (measured the same way on the previous code): a
@@ -147,7 +163,11 @@ ${rowsTable([retryOnFail])}
 
 Different items, nodes, loop passes (run index) and executions get different keys (tested).
 
-## Bad input and secrets
+`;
+}
+
+/** Bad input, secrets, and what to know: prose over what the tests assert. */
+const CLOSING = `## Bad input and secrets
 
 - **Bad input** (\`reliability-input.test.ts\`): for every field shape the descriptors produce (text, number, boolean,
   option, multi-option, string list, metadata, text map, object map, JSON object, JSON list, scalar union, binary),
@@ -179,7 +199,13 @@ Different items, nodes, loop passes (run index) and executions get different key
 - A 200 answer whose body is not JSON is not retried (the request may have been carried out); the error says so
   in plain words. Error bodies that are not JSON (a proxy's HTML page) are quoted, shortened to 200 characters,
   with anything that looks like a key, a signing secret or an Authorization value masked.
-`);
+`;
+
+async function main(): Promise<void> {
+	const s = await startTestStandin();
+	try {
+		const m = await measure(s);
+		process.stdout.write(faultsSection(m) + rateSection(m) + hostileSection(m) + CLOSING);
 	} finally {
 		await s.close();
 	}

@@ -45,6 +45,22 @@ export const RETRY = { initialDelaySec: 0.5, maxDelaySec: 5, maxRetryAfterSec: 6
  */
 export const DEFAULT_TIMEOUT_MS = 80_000;
 
+/** What an attempt sends, for the clock that starts its deadline. */
+export interface AttemptInfo {
+	method: string;
+	url: string;
+	idempotencyKey?: string;
+}
+
+/**
+ * The clock of every attempt's deadline: a real timer from sending to the last byte (AbortSignal.timeout), the
+ * attempt's only deadline. Tests put in their own clock (test/harness/deadlines.ts), so that a deadline passes
+ * when the test says and not whenever a loaded machine happens to be slow.
+ */
+export const attemptClock: { deadline(timeoutMs: number, attempt: AttemptInfo): AbortSignal } = {
+	deadline: (timeoutMs) => AbortSignal.timeout(timeoutMs),
+};
+
 // Rate-limit pacing (shared per account in this process) and the retry budget of a 429: see pacing.ts.
 export { observeAnswer, pacedDelayMs, RATE_LIMIT } from './pacing';
 export type { Pacing } from './pacing';
@@ -358,7 +374,7 @@ function checkSendable(ctx: StripeContext, req: EncodedRequest, headers: Record<
 }
 
 /** n8n's HTTP request options for every attempt of a request. */
-function httpOptions(req: EncodedRequest, url: string, headers: Record<string, string>, timeoutMs: number): IHttpRequestOptions {
+function httpOptions(req: EncodedRequest, url: string, headers: Record<string, string>): IHttpRequestOptions {
 	const options: IHttpRequestOptions = {
 		method: req.method,
 		url,
@@ -369,7 +385,8 @@ function httpOptions(req: EncodedRequest, url: string, headers: Record<string, s
 		// followed (n8n would re-send the credential to any origin by default), and reported below.
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
-		timeout: timeoutMs,
+		// No `timeout` (axios's idle timeout on the socket): the attempt's deadline (attemptClock) ends it sooner
+		// or at the same time, whether the server is silent or trickles.
 		json: !req.binaryResponse,
 		...(req.binaryResponse ? { encoding: 'arraybuffer' as const } : {}),
 	};
@@ -387,7 +404,11 @@ async function attempt(
 	timeoutMs: number,
 ): Promise<{ res?: StripeResponse; failure?: NetworkFailure }> {
 	// The attempt's deadline: from sending the request to the last byte of the answer.
-	const deadline = AbortSignal.timeout(timeoutMs);
+	const deadline = attemptClock.deadline(timeoutMs, {
+		method: req.method,
+		url: String(options.url),
+		idempotencyKey: options.headers?.['Idempotency-Key'] as string | undefined,
+	});
 	const signal = cancelSignal ? AbortSignal.any([cancelSignal, deadline]) : deadline;
 	try {
 		const raw = (
@@ -467,7 +488,7 @@ export async function sendAnyAnswer(ctx: StripeContext, settings: StripeSettings
 	const url = baseUrlFor(settings, req.host) + req.path;
 	const headers = requestHeaders(settings, req, url, maxRetries);
 	checkSendable(ctx, req, headers);
-	const options = httpOptions(req, url, headers, timeoutMs);
+	const options = httpOptions(req, url, headers);
 	settings.pacing ??= newPacing();
 	const pacing = settings.pacing;
 	const cancelSignal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;

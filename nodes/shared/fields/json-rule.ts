@@ -3,8 +3,9 @@
  * as a pure function of a value's schema (and of its operation's parameters, `planOperation`); the overrides
  * (descriptors/overrides.json `json`, `maxFields`, `nestedAsJson`) are data it reads.
  *
- * A nested value is shown as fields when it is at most MAX_DEPTH levels deep and has at most MAX_FIELDS fields
- * (its `maxFields` if set), counted to the leaves. When a value has more, its largest members become one JSON
+ * A nested value is shown as fields when the descriptor describes its members and it has at most MAX_FIELDS
+ * fields (its `maxFields` if set), counted to the leaves. How deep members are described is decided once, by the
+ * generator (PARAM_MEMBER_DEPTH in scripts/generate/inputs.js): deeper objects have no members, so they are JSON. When a value has more, its largest members become one JSON
  * field each until it fits (a subscription's `payment_settings` shows its fields, its `payment_method_options`
  * is JSON); a value that does not fit even so, an object the typings leave open (no members), and a value with a
  * member named `limit` (n8n's lint rules give that name one meaning, a page size) are JSON.
@@ -15,7 +16,6 @@
  */
 import type { OperationDescriptor, ParamSchema, Schema } from '../model/descriptor';
 
-export const MAX_DEPTH = 3;
 export const MAX_FIELDS = 8;
 /**
  * Inside nested values, an enum of more choices than this (merchant categories, time zones) is a text field
@@ -57,7 +57,7 @@ function fit(members: Schema[], depth: number, limit: number): { total: number; 
 export function fieldCount(schema: Schema, depth: number): number {
 	const members = membersOf(schema);
 	if (!members) return 1;
-	if (schema.json || depth > MAX_DEPTH || !members.length || members.some((m) => m.name === 'limit')) return Infinity;
+	if (schema.json || !members.length || members.some((m) => m.name === 'limit')) return Infinity;
 	return fit(members, depth, schema.maxFields ?? MAX_FIELDS).total;
 }
 

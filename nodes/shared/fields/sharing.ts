@@ -8,7 +8,7 @@
  * operations O stands exactly for the identical properties of every pair in R × O. This pass merges such
  * properties where
  * - the pairs they were shown for are exactly a product R × O (one resource and several operations, or
- *   several resources with the same operations, or several operations with the same resources);
+ *   several resources with the same operations);
  * - no (resource, operation) changes the order of what it shows: n8n shows properties in array order, so
  *   merged properties must fit one order that keeps every pair's order. Each pair's properties, in array
  *   order, are edges of a graph over the properties; a merge is made only if it leaves that graph without a
@@ -141,8 +141,12 @@ function disjointLayers(props: INodeProperties[], indexes: number[]): number[][]
 	return layers.map((l) => l.indexes);
 }
 
-/** Properties of one resource each, grouped by the same key: resources with the same operations (one product each). */
-function rowsOf(props: INodeProperties[], indexes: number[]): number[][] {
+/**
+ * Identical properties with disjoint pairs (of one resource each), cut into products R × O: resources with the
+ * same operations. (Cutting the other way, or greedily from the largest product, found no fewer products in
+ * any node.)
+ */
+function products(props: INodeProperties[], indexes: number[]): number[][] {
 	const rows = new Map<string, { operations: Set<string>; indexes: number[] }>();
 	for (const i of indexes) {
 		const row = rows.get(resourceOf(props[i])) ?? { operations: new Set<string>(), indexes: [] };
@@ -156,44 +160,6 @@ function rowsOf(props: INodeProperties[], indexes: number[]): number[][] {
 		groups.set(key, [...(groups.get(key) ?? []), ...row.indexes]);
 	}
 	return [...groups.values()];
-}
-
-/**
- * Properties of one operation each, cut greedily into the largest products first: from each operation, the
- * resources that have it and the operations all of those have; from each resource, its operations and the
- * resources that have all of them.
- */
-function largestFirst(props: INodeProperties[], indexes: number[]): number[][] {
-	const cells = new Map(indexes.map((i) => [`${resourceOf(props[i])}\n${operationsOf(props[i])[0]}`, i]));
-	const result: number[][] = [];
-	while (cells.size) {
-		const pairs = [...cells.keys()].map((k) => k.split('\n'));
-		const resources = (o: string) => pairs.filter((c) => c[1] === o).map((c) => c[0]);
-		const operations = (r: string) => pairs.filter((c) => c[0] === r).map((c) => c[1]);
-		const all = (rs: string[], os: string[]) => rs.every((r) => os.every((o) => cells.has(`${r}\n${o}`)));
-		let best: [string[], string[]] = [[], []];
-		for (const [r, o] of pairs) {
-			const byColumn = resources(o);
-			const byRow = operations(r);
-			for (const [rs, os] of [
-				[byColumn, [...new Set(pairs.map((c) => c[1]))].filter((x) => all(byColumn, [x]))],
-				[[...new Set(pairs.map((c) => c[0]))].filter((x) => all([x], byRow)), byRow],
-			])
-				if (rs.length * os.length > best[0].length * best[1].length) best = [rs, os];
-		}
-		const product = best[0].flatMap((r) => best[1].map((o) => `${r}\n${o}`));
-		result.push(product.map((k) => cells.get(k)!));
-		for (const k of product) cells.delete(k);
-	}
-	return result;
-}
-
-/** Identical properties with disjoint pairs, cut into as few products R × O as these two ways find. */
-function products(props: INodeProperties[], indexes: number[]): number[][] {
-	const rows = rowsOf(props, indexes);
-	if (!indexes.every((i) => operationsOf(props[i]).length === 1)) return rows;
-	const greedy = largestFirst(props, indexes);
-	return greedy.length < rows.length ? greedy : rows;
 }
 
 /** Merges one product if the order allows, else each resource's part of it, else what can be merged one by one. */

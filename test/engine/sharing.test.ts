@@ -2,8 +2,9 @@
  * Sharing what is repeated (issue 24, point 6; nodes/shared/fields/sharing.ts): the built descriptions merge
  * properties that were the same for several operations into one, and nothing a user sees or saves changes.
  *
- * For every family node and every (resource, operation), with every value of the other parameters the
- * top-level properties' display conditions name (Specify Parameters, Return All, a search's mode, …), n8n-workflow's
+ * For every family node and every (resource, operation), with the values of the other parameters the
+ * top-level properties' display conditions name (Specify Parameters, Return All, a search's mode, …; every
+ * combination when there are at most 64, else each value in turn), n8n-workflow's
  * own logic decides what the editor shows and stores: NodeHelpers.getNodeParameters (the node's parameters,
  * with and without defaults, as the editor keeps them and a saved workflow holds them) and
  * NodeHelpers.displayParameter (which properties are shown, in array order, as the editor lists them). The

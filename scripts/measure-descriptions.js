@@ -2,7 +2,7 @@
 /*
  * The package's weight in n8n's editor: its share of the node types file n8n 2.41.1 writes at start and the
  * editor downloads (`/types/nodes.json`, `<N8N_USER_FOLDER>/.cache/n8n/public/types/nodes.json`), AI tool
- * twins included, raw and gzip, against the issue-20 budgets; the largest node; and the largest operation's
+ * twins included, raw and gzip, against the issue-24 budgets; the largest node; and the largest operation's
  * parameter panel. Run after `npm run build`:
  *
  *   node scripts/measure-descriptions.js [--json] [--nodes-json FILE]
@@ -26,8 +26,12 @@ const zlib = require('zlib');
 const ROOT = path.join(__dirname, '..');
 const pkg = require('../package.json');
 
-/** Issue 20's budgets for the package's share of /types/nodes.json (MB and KB: 10^6 and 10^3 bytes): whole help texts, units and dates grew it from issue 13's 3.0 MB / 350 KB. */
-const BUDGET = { rawBytes: 4.5e6, gzipBytes: 450e3 };
+/**
+ * Issue 24's budgets for the package's share of /types/nodes.json (MB and KB: 10^6 and 10^3 bytes): its new
+ * fields paid for by sharing what is repeated (nodes/shared/fields/sharing.ts), no help text cut. Issue 20's
+ * 4.5 MB / 450 KB (whole help texts, units and dates) stays the upper limit.
+ */
+const BUDGET = { rawBytes: 3.3e6, gzipBytes: 350e3 };
 
 function argValue(name) {
 	const i = process.argv.indexOf(name);

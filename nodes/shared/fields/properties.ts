@@ -22,6 +22,7 @@ import { splitsByCreated } from '../client/pager';
 import { property, shapeKind, versionedObject } from './shapes';
 import { customCallFields, customCallOption } from './custom-call';
 import { searchFields, searchFieldsOf } from './search';
+import { shareRepeatedProperties } from './sharing';
 
 export { locatorField, locatorKind } from '../pickers/kinds';
 export { labelOf } from './naming';
@@ -348,8 +349,13 @@ function requestOptionsField(family: FamilyDescriptor): INodeProperties {
 	};
 }
 
-/** All properties of a family node, generated from its descriptor. */
+/** All properties of a family node, generated from its descriptor, with what is repeated shared (sharing.ts). */
 export function buildProperties(family: FamilyDescriptor): INodeProperties[] {
+	return shareRepeatedProperties(unsharedProperties(family));
+}
+
+/** All properties of a family node, one set per operation: what buildProperties shares. */
+export function unsharedProperties(family: FamilyDescriptor): INodeProperties[] {
 	const resources = family.resources;
 	const firstResource = resources[0].value;
 	const props: INodeProperties[] = [

@@ -140,6 +140,14 @@ describe('field texts: whole help texts', () => {
 		assert.deepEqual(list(leaked), [], `${leaked.length} texts name Stripe's internals`);
 	});
 
+	it('no text tells a user to "post" a value: metadata says an entry with an empty value removes its key', () => {
+		const apiSpeak = descriptions.filter((d) => /by posting an empty value/i.test(d.text));
+		assert.deepEqual(list(apiSpeak), [], `${apiSpeak.length} descriptions speak of posting`);
+		const metadata = descriptions.filter((d) => / › Metadata$/.test(d.where));
+		assert.ok(metadata.length > 100, `${metadata.length} metadata fields`);
+		assert.ok(metadata.filter((d) => /An entry with an empty value removes its key\.$/.test(d.text)).length > 100);
+	});
+
 	it('no label runs words together that Stripe writes apart ("Line1", "Invoiceitem", "Topup", "ApiVersion")', () => {
 		// Stripe's documentation writes "Address line 1", "Invoice item", "Top-up" and "API version".
 		const runTogether = names.filter((d) => /\b(Line\d|Invoiceitems?|Topups?)\b|\b[A-Z][a-z]+[A-Z][a-z]+\b/.test(d.text));

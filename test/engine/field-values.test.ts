@@ -292,6 +292,17 @@ describe('field values: on the wire, compared with stripe-node', () => {
 		await sameAsSdk(() => sdk.subscriptions.create({ customer: 'cus_123', days_until_due: 0, items: [{ price: 'price_123', quantity: 1 }] }));
 	});
 
+	it('a metadata entry with an empty value is sent empty, as stripe-node sends a key to remove', async () => {
+		const result = await viaNode('core', {
+			resource: 'customer',
+			operation: 'update',
+			customer: { __rl: true, mode: 'id', value: 'cus_123' },
+			metadata: { entries: [{ key: 'order_id', value: '' }] },
+		});
+		assert.equal(result.nodeError, undefined, result.nodeError?.message);
+		await sameAsSdk(() => sdk.customers.update('cus_123', { metadata: { order_id: '' } }));
+	});
+
 	it('a created range from expressions: a Luxon DateTime and a JS Date', async () => {
 		const result = await viaNode('core', {
 			resource: 'charge',

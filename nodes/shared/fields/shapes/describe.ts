@@ -43,8 +43,20 @@ function then(text: string, more: string, period = false): string {
 	return `${text}${period && text && !/[.!?]$/.test(text) ? '.' : ''}${text ? ' ' : ''}${more}`;
 }
 
+/**
+ * Key/value pairs (metadata) say what a user does in the field: Stripe's first sentence, then how to remove a
+ * key with an entry, where Stripe's text explains unsetting "by posting an empty value" (106 metadata fields
+ * repeat that paragraph; an entry with an empty value is sent as `metadata[key]=`, which unsets the key).
+ */
+function describePairs(text: string): string {
+	const first = firstSentences(text, 0);
+	return /unset by posting an empty value/i.test(text) ? then(first, 'An entry with an empty value removes its key.', true) : first;
+}
+
 export function describe(schema: Schema, kind: ShapeKind, depth: number): string | undefined {
-	let d = SHORT_DESCRIPTIONS[schema.name ?? ''] ?? firstSentences(schema.description ?? '', DESCRIPTION_LENGTH[Math.min(depth, 2)]);
+	let d =
+		SHORT_DESCRIPTIONS[schema.name ?? ''] ??
+		(kind === 'keyValue' ? describePairs(schema.description ?? '') : firstSentences(schema.description ?? '', DESCRIPTION_LENGTH[Math.min(depth, 2)]));
 	const unit = kind === 'date' || (kind === 'choice' && schema.anyOf?.some(isDate)) ? DATE_HINT : amountHint(schema);
 	if (unit) d = then(d, unit, true);
 	if (kind === 'json') d = then(d, jsonHint(schema, depth));

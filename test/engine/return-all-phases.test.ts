@@ -85,6 +85,22 @@ describe('Return All in ranges: the first phase, in round trips (virtual clock)'
 	});
 });
 
+describe('Return All in ranges: with few pages allowed, few probes (virtual clock)', () => {
+	it('Parallel Requests 2: the oldest end is probed one range at a time, not with a ladder of empty pages', async () => {
+		// 2,000 objects five minutes apart: 20 pages. With two pages in flight, a ladder of ranges down to 1970
+		// would spend the two slots on empty pages.
+		const list = stripeList(Array.from({ length: 2000 }, (_, i) => NOW - i * 300));
+		const result = await simulateRead(list, { pageMs: PAGE_MS, fixed: 2 });
+		expectList(
+			result,
+			list.map((r) => String(r.id)),
+			'the list',
+		);
+		assert.ok(result.requests.length <= 22, `${result.requests.length} requests for 20 pages`);
+		assert.equal(result.mostInFlight, 2);
+	});
+});
+
 describe('Return All in ranges: the list in Stripe’s order whatever its shape (virtual clock)', () => {
 	const shapes: Array<[string, number[]]> = [
 		[

@@ -331,9 +331,10 @@ class LaneRead {
 	 * The lane with the most rows still expected, split. A lane whose lower end is known (a split's, or the
 	 * user's filter) expects its rows per second so far × the seconds it has left, and is split at the middle
 	 * second of those, when it expects at least one page more. The bottom lane's end is unknown (Stripe lists
-	 * cannot be read oldest first), so it comes first, and is probed all at once (see `probe`).
+	 * cannot be read oldest first), so it comes first, and is probed at once by as many ranges as pages may
+	 * start now (`free`; see `probe`).
 	 */
-	private split(): Lane | undefined {
+	private split(free: number): Lane | undefined {
 		let best: { lane: Lane; at: number; expected: number; perSecond: number } | undefined;
 		this.lanes.forEach((lane, at) => {
 			if (lane.done || lane.cursor === undefined || lane.last === undefined || lane.first === undefined) return;
@@ -348,7 +349,7 @@ class LaneRead {
 		const { lane, at, perSecond } = best;
 		const last = lane.last!;
 		const end = lane.lo ?? this.user.lo;
-		if (end === undefined) return this.probe(lane, at, Math.max(1, Math.round(LIST_PAGE_SIZE / perSecond)));
+		if (end === undefined) return this.probe(lane, at, Math.max(1, Math.round(LIST_PAGE_SIZE / perSecond)), free);
 		const middle = end + Math.ceil((last - end) / 2); // end < middle ≤ last: a whole second
 		const lower = newLane(lane.lo, middle);
 		lane.lo = middle;
@@ -357,14 +358,15 @@ class LaneRead {
 	}
 
 	/**
-	 * The bottom lane (no lower end) split into a ladder of ranges below its last row, all at once: it keeps 4
-	 * pages' worth of seconds at its rows per second so far (`page`: one page's worth), the ranges below take
-	 * 16, 64, 256, … pages' worth back from its last row, down to the first second, and the lowest one has no
-	 * lower end (it is probed the same way when it has rows and more). So the list's oldest end is found in one
-	 * round trip, whatever the list's age, and every range of it has a lane; most are split again when their
-	 * first page has told their density. Returns the first of them.
+	 * The bottom lane (no lower end) split into a ladder of up to `free` ranges below its last row, all at once:
+	 * it keeps 4 pages' worth of seconds at its rows per second so far (`page`: one page's worth), the ranges
+	 * below take 16, 64, 256, … pages' worth back from its last row, down to the first second, and the lowest
+	 * one has no lower end (it is probed the same way when it has rows and more). So with enough pages allowed
+	 * in flight the list's oldest end is found in one round trip, whatever the list's age, and every range of it
+	 * has a lane; most are split again when their first page has told their density. With few pages allowed it
+	 * is one range at a time, as reading needs. Returns the first of them.
 	 */
-	private probe(lane: Lane, at: number, page: number): Lane | undefined {
+	private probe(lane: Lane, at: number, page: number, free: number): Lane | undefined {
 		const anchor = lane.last! + 1;
 		let hi = anchor - 4 * page;
 		if (hi <= 1) return undefined;
@@ -372,8 +374,9 @@ class LaneRead {
 		const ladder: Lane[] = [];
 		for (let width = 16 * page; ; width *= 4) {
 			const lo = anchor - width;
-			ladder.push(newLane(lo > 1 ? lo : undefined, hi));
-			if (lo <= 1) break;
+			const open = lo <= 1 || ladder.length + 1 >= free;
+			ladder.push(newLane(open ? undefined : lo, hi));
+			if (open) break;
 			hi = lo;
 		}
 		this.lanes.splice(at + 1, 0, ...ladder);
@@ -400,7 +403,7 @@ class LaneRead {
 			const pump = () => {
 				if (waiting) return;
 				while (failure === undefined && inFlight < limit.limit) {
-					const lane = this.lanes.find((l) => !l.done && !l.busy) ?? this.split();
+					const lane = this.lanes.find((l) => !l.done && !l.busy) ?? this.split(limit.limit - inFlight);
 					if (!lane) break;
 					if (inFlight > 0 && !reserved) {
 						const delayMs = limit.startDelayMs(this.clock.now());

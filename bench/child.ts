@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 
 /** retrieve: `runs` executions at once of `items` retrieves of one customer (the rate-limit part; Stripe Core only). */
 export type Scenario = 'create' | 'list' | 'retrieve';
@@ -62,6 +63,10 @@ export interface Result {
 	/** Peak RSS during the measured run only (VmHWM reset through /proc/self/clear_refs before it). */
 	runPeakRssMb?: number;
 	heapUsedAfterMb: number;
+	/** Heap in use after the run and a forced GC, the output still held: what the run retains. */
+	heapAfterGcMb?: number;
+	/** The largest values seen during the run (sampled every 20 ms): RSS, V8's heap (reserved and in use), its new space, memory outside it. */
+	samplePeaksMb?: { rss: number; heapTotal: number; heapUsed: number; newSpace: number; external: number };
 	nodeVersion: string;
 }
 
@@ -445,6 +450,36 @@ async function makeRunner(task: Task): Promise<Runner> {
 
 let failures: string[] | undefined;
 
+/**
+ * Heap in use after a forced GC (the output is still held in `keep`); with BENCH_HEAP_SNAPSHOT=<dir>, a heap
+ * snapshot of that state too (open it in Chrome DevTools › Memory to see what is retained).
+ */
+/** Samples memory every 20 ms until the returned function is called; that returns the largest values seen. */
+function samplePeaks(): () => NonNullable<Result['samplePeaksMb']> {
+	const peaks = { rss: 0, heapTotal: 0, heapUsed: 0, newSpace: 0, external: 0 };
+	const sample = () => {
+		const m = process.memoryUsage();
+		const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+		const now = { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, newSpace, external: m.external };
+		for (const k of Object.keys(peaks) as Array<keyof typeof peaks>) peaks[k] = Math.max(peaks[k], now[k] / 1048576);
+	};
+	const timer = setInterval(sample, 20);
+	return () => {
+		clearInterval(timer);
+		sample();
+		return peaks;
+	};
+}
+
+function heapAfterGc(): number | undefined {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (!gc) return undefined;
+	gc();
+	const dir = process.env.BENCH_HEAP_SNAPSHOT;
+	if (dir) v8.writeHeapSnapshot(path.join(dir, `${process.pid}.heapsnapshot`));
+	return process.memoryUsage().heapUsed / 1048576;
+}
+
 /** Holds the last list result until the measurement is over, so the peak includes it for every contender. */
 let keep: unknown;
 
@@ -464,9 +499,11 @@ async function main(): Promise<void> {
 	const connectionsBefore = connectionCount;
 	const redirectedBefore = redirected;
 	if (task.startAt !== undefined) await new Promise((r) => setTimeout(r, Math.max(0, task.startAt! - Date.now())));
+	const stopSampling = samplePeaks();
 	const cpu0 = process.cpuUsage();
 	const t0 = process.hrtime.bigint();
 	const { outputItems, objects } = await runner(task.items, 0);
+	const samplePeaksMb = stopSampling();
 	const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
 	const cpu = process.cpuUsage(cpu0);
 	const runPeak = procStatusMb('VmHWM');
@@ -490,6 +527,8 @@ async function main(): Promise<void> {
 		peakRssMb: canReset ? Math.max(peakBeforeRun, runPeak) : runPeak,
 		...(canReset ? { runPeakRssMb: runPeak } : {}),
 		heapUsedAfterMb: process.memoryUsage().heapUsed / 1048576,
+		heapAfterGcMb: heapAfterGc(),
+		samplePeaksMb,
 		nodeVersion: process.version,
 	};
 	void keep;

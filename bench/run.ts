@@ -252,7 +252,7 @@ async function measure(scenario: Scenario, setting: Setting, beforeEach?: () => 
 			);
 			results.get(contender)!.push(r);
 			log(
-				`${setting.name} ${scenario} round ${round + 1}/${setting.rounds} ${contender}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuUserMs + r.cpuSystemMs)} ms CPU, ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`,
+				`${setting.name} ${scenario} round ${round + 1}/${setting.rounds} ${contender}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuUserMs + r.cpuSystemMs)} ms CPU, ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB (before ${fmt(r.rssBeforeMb, 1)}), heap after a forced GC ${fmt(r.heapAfterGcMb ?? NaN, 1)} MB; peaks ${JSON.stringify(r.samplePeaksMb)}`,
 			);
 		}
 	}
@@ -691,7 +691,7 @@ async function readAllContenders(url: string, frontUrl: string, env: NodeJS.Proc
 		const limited = recorded.filter((q) => q.fault === 'rate_limit').length;
 		results[contender] = { ...r, limited, limit };
 		log(
-			`returnall ${n} ${contender}: ${fmt(r.wallMs / 1000, 1)} s, ${r.requests} requests (${limited} × 429), ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB`,
+			`returnall ${n} ${contender}: ${fmt(r.wallMs / 1000, 1)} s, ${r.requests} requests (${limited} × 429), ${r.connections} connections, peak RSS ${fmt(r.peakRssMb, 1)} MB (before ${fmt(r.rssBeforeMb, 1)}), heap after a forced GC ${fmt(r.heapAfterGcMb ?? NaN, 1)} MB; peaks ${JSON.stringify(r.samplePeaksMb)}`,
 		);
 	}
 	await standinCall(url, 'POST', '/__standin/rate-limit', '{}');

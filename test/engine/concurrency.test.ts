@@ -250,12 +250,20 @@ describe('InFlightLimit: 429s, pinned values, the first page (no clock involved)
 		assert.equal(pageLimit(5, { pacing: newPacing(), livemode: false }).limit, 5, 'Parallel Requests pins the pages too');
 	});
 
-	it('the first page of a Return All (warm-up: credentials, connections) is not judged; from the second on it is', () => {
-		const pages = pageLimit(undefined, { pacing: newPacing(), livemode: false });
-		pages.done(5000, 0);
-		assert.equal(pages.limit, 1);
-		pages.done(5000, 0);
-		assert.equal(pages.limit, 2);
+	it('the first page of a Return All (warm-up: credentials, connections) is not judged; from the second on, as many pages as the ceiling allows', () => {
+		// Stripe's limit × the promised share × the page time: how many pages in flight keep below the ceiling.
+		for (const [live, pageMs, lanes] of [
+			[false, 400, Math.floor(PROMISED_SHARE * STRIPE_LIMIT_PER_SEC.test * 0.4)],
+			[true, 400, Math.floor(PROMISED_SHARE * STRIPE_LIMIT_PER_SEC.live * 0.4)],
+			[false, 5000, CONCURRENCY.laneMax],
+			[true, 4, 1],
+		] as const) {
+			const pages = pageLimit(undefined, { pacing: newPacing(), livemode: live });
+			pages.done(5000, 0);
+			assert.equal(pages.limit, 1, 'the first page says nothing');
+			pages.done(pageMs, 0);
+			assert.equal(pages.limit, lanes, `${live ? 'live' : 'test'} key, ${pageMs} ms a page: ${lanes} pages at once after the second`);
+		}
 	});
 
 	it('starts of pages and of items on one account share one spacing', () => {

@@ -78,7 +78,7 @@ export function readPage(body: unknown, read: PageRead, pageNo: number, used: Se
 }
 
 /** How a page is fetched: `step` is undefined for the first page, then what readPage said. Returns the body. */
-type FetchPage = (step: PageStep | undefined, pageNo: number) => Promise<unknown>;
+export type FetchPage = (step: PageStep | undefined, pageNo: number) => Promise<unknown>;
 
 /**
  * The pages of a read whose requests the caller sends itself (`fetch(step, pageNo)` returns a page's body).
@@ -182,11 +182,19 @@ export const LIST_PAGE_SIZE = 100;
 /** How many pages may be in flight and when the next may start (concurrency.ts InFlightLimit). */
 export interface PageLimit {
 	readonly limit: number;
-	/** A page was answered after `ms`. */
-	done(ms: number): void;
-	/** How long to wait before starting another page while others are in flight. */
-	startDelayMs(): number;
+	/** A page was answered after `ms` (at `now`). */
+	done(ms: number, now?: number): void;
+	/** How long to wait before starting another page while others are in flight (at `now`). */
+	startDelayMs(now?: number): number;
 }
+
+/** The time a read in ranges goes by: the real clock, or a test's (a virtual clock, so no test waits). */
+export interface PagerClock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: PagerClock = { now: () => Date.now(), sleep };
 
 /**
  * Whether Return All of an operation can be read in ranges of creation time, from its parameter schema: a
@@ -246,6 +254,11 @@ interface Lane {
 	done: boolean;
 }
 
+/** A lane for [lo, hi) (undefined: no bound) that has read nothing yet. */
+function newLane(lo: number | undefined, hi: number | undefined): Lane {
+	return { lo, hi, count: 0, pages: [], used: new Set(), busy: false, done: false };
+}
+
 /** The rows' `created` times: whole numbers, newest first (also after the lane's previous row), or undefined if a row has none. */
 function createdTimes(rows: IDataObject[], after: number | undefined): number[] | undefined {
 	const times: number[] = [];
@@ -296,7 +309,6 @@ function laneStep(lane: Lane, created: unknown): PageStep {
 /** A read in lanes (see above), once its first page said there is more: lanes split and read within `limit`. */
 class LaneRead {
 	private readonly lanes: Lane[];
-	private bottomSplits = 0;
 	private pageNo = 1;
 
 	constructor(
@@ -305,6 +317,7 @@ class LaneRead {
 		private readonly created: unknown,
 		private readonly user: { lo?: number; hi?: number },
 		top: Lane,
+		private readonly clock: PagerClock,
 	) {
 		this.lanes = [top];
 	}
@@ -317,11 +330,11 @@ class LaneRead {
 	/**
 	 * The lane with the most rows still expected, split. A lane whose lower end is known (a split's, or the
 	 * user's filter) expects its rows per second so far × the seconds it has left, and is split at the middle
-	 * second of those, when it expects at least two pages more. The bottom lane's end is unknown (Stripe lists
-	 * cannot be read oldest first), so it comes first; it keeps 4, 16, 64, … pages' worth of seconds at its rows
-	 * per second so far (a galloping search for the end of the list), the new lane takes everything below.
+	 * second of those, when it expects at least one page more. The bottom lane's end is unknown (Stripe lists
+	 * cannot be read oldest first), so it comes first, and is probed at once by as many ranges as pages may
+	 * start now (`free`; see `probe`).
 	 */
-	private split(): Lane | undefined {
+	private split(free: number): Lane | undefined {
 		let best: { lane: Lane; at: number; expected: number; perSecond: number } | undefined;
 		this.lanes.forEach((lane, at) => {
 			if (lane.done || lane.cursor === undefined || lane.last === undefined || lane.first === undefined) return;
@@ -329,24 +342,45 @@ class LaneRead {
 			const end = lane.lo ?? this.user.lo;
 			const left = end === undefined ? Infinity : lane.last - end;
 			const expected = perSecond * left;
-			if (left < 1 || expected < 2 * LIST_PAGE_SIZE) return;
+			if (left < 1 || expected < LIST_PAGE_SIZE) return;
 			if (!best || expected > best.expected) best = { lane, at, expected, perSecond };
 		});
 		if (!best) return undefined;
 		const { lane, at, perSecond } = best;
 		const last = lane.last!;
 		const end = lane.lo ?? this.user.lo;
-		let middle: number;
-		if (end === undefined) {
-			middle = last + 1 - Math.max(1, Math.round((LIST_PAGE_SIZE / perSecond) * 4 ** ++this.bottomSplits));
-			if (middle < 1) return undefined;
-		} else {
-			middle = end + Math.ceil((last - end) / 2); // end < middle ≤ last: a whole second
-		}
-		const lower: Lane = { lo: lane.lo, hi: middle, count: 0, pages: [], used: new Set(), busy: false, done: false };
+		if (end === undefined) return this.probe(lane, at, Math.max(1, Math.round(LIST_PAGE_SIZE / perSecond)), free);
+		const middle = end + Math.ceil((last - end) / 2); // end < middle ≤ last: a whole second
+		const lower = newLane(lane.lo, middle);
 		lane.lo = middle;
 		this.lanes.splice(at + 1, 0, lower);
 		return lower;
+	}
+
+	/**
+	 * The bottom lane (no lower end) split into a ladder of up to `free` ranges below its last row, all at once:
+	 * it keeps 4 pages' worth of seconds at its rows per second so far (`page`: one page's worth), the ranges
+	 * below take 16, 64, 256, … pages' worth back from its last row, down to the first second, and the lowest
+	 * one has no lower end (it is probed the same way when it has rows and more). So with enough pages allowed
+	 * in flight the list's oldest end is found in one round trip, whatever the list's age, and every range of it
+	 * has a lane; most are split again when their first page has told their density. With few pages allowed it
+	 * is one range at a time, as reading needs. Returns the first of them.
+	 */
+	private probe(lane: Lane, at: number, page: number, free: number): Lane | undefined {
+		const anchor = lane.last! + 1;
+		let hi = anchor - 4 * page;
+		if (hi <= 1) return undefined;
+		lane.lo = hi;
+		const ladder: Lane[] = [];
+		for (let width = 16 * page; ; width *= 4) {
+			const lo = anchor - width;
+			const open = lo <= 1 || ladder.length + 1 >= free;
+			ladder.push(newLane(open ? undefined : lo, hi));
+			if (open) break;
+			hi = lo;
+		}
+		this.lanes.splice(at + 1, 0, ...ladder);
+		return ladder[0];
 	}
 
 	/** The next page of a lane. */
@@ -369,13 +403,13 @@ class LaneRead {
 			const pump = () => {
 				if (waiting) return;
 				while (failure === undefined && inFlight < limit.limit) {
-					const lane = this.lanes.find((l) => !l.done && !l.busy) ?? this.split();
+					const lane = this.lanes.find((l) => !l.done && !l.busy) ?? this.split(limit.limit - inFlight);
 					if (!lane) break;
 					if (inFlight > 0 && !reserved) {
-						const delayMs = limit.startDelayMs();
+						const delayMs = limit.startDelayMs(this.clock.now());
 						if (delayMs > 0) {
 							waiting = reserved = true;
-							void sleep(delayMs).then(() => {
+							void this.clock.sleep(delayMs).then(() => {
 								waiting = false;
 								pump();
 							});
@@ -385,7 +419,7 @@ class LaneRead {
 					reserved = false;
 					lane.busy = true;
 					inFlight++;
-					const since = Date.now();
+					const since = this.clock.now();
 					this.readLane(lane, ++this.pageNo)
 						.catch((e: unknown) => {
 							failure ??= e;
@@ -393,7 +427,8 @@ class LaneRead {
 						.finally(() => {
 							lane.busy = false;
 							inFlight--;
-							limit.done(Date.now() - since);
+							const now = this.clock.now();
+							limit.done(now - since, now);
 							pump();
 						});
 				}
@@ -413,12 +448,12 @@ class LaneRead {
  * of the user's (undefined for the first page). `created`: the user's own filter (kept, narrowed per range).
  * Falls back to one cursor when the first page is the last, or its rows have no whole-second `created`.
  */
-async function splitRows(fetch: FetchPage, read: PageRead, created: unknown, limit: PageLimit): Promise<IDataObject[]> {
+export async function splitRows(fetch: FetchPage, read: PageRead, created: unknown, limit: PageLimit, clock = REAL_CLOCK): Promise<IDataObject[]> {
 	const user = createdBounds(created);
 	const top: Lane = { count: 0, pages: [], used: new Set(), busy: false, done: false };
-	const started = Date.now();
+	const started = clock.now();
 	const firstPage = readPage(await fetch(undefined, 1), read, 1, top.used);
-	limit.done(Date.now() - started);
+	limit.done(clock.now() - started, clock.now());
 	const times = createdTimes(firstPage.rows, undefined);
 	if (!firstPage.next || !times || !user || !('params' in firstPage.next)) {
 		// One cursor, exactly as `pages` reads it.
@@ -432,7 +467,7 @@ async function splitRows(fetch: FetchPage, read: PageRead, created: unknown, lim
 		return out;
 	}
 	takeRows(top, firstPage.rows, times, true);
-	const lanes = new LaneRead(fetch, read, created, user, top);
+	const lanes = new LaneRead(fetch, read, created, user, top, clock);
 	await lanes.run(limit);
 	return lanes.rows();
 }

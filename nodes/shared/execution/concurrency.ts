@@ -54,8 +54,8 @@ export class InFlightLimit {
 
 	/**
 	 * `fixed`: the Parallel Requests option (undefined: automatic). `pages`: the pages of one Return All rather
-	 * than items: it judges from the second answer on, grows by one per clean answer (doubling per round trip),
-	 * only while one more would still stay below the ceiling, up to CONCURRENCY.laneMax.
+	 * than items: it judges from the second answer on and goes at once to as many pages as the ceiling allows at
+	 * the page time so far (the starts keep to the ceiling rate), up to CONCURRENCY.laneMax.
 	 */
 	constructor(
 		fixed: number | undefined,
@@ -94,6 +94,13 @@ export class InFlightLimit {
 		this.clean = 0;
 		// Items per second one lane manages: one more lane only while all of them together stay within the ceiling.
 		const perLane = 1000 / Math.max(1, this.avgMs);
+		if (this.pages) {
+			// Pages: at once as many lanes as the ceiling allows at this page time (starts keep to the ceiling rate).
+			const fits = Math.min(this.max, CONCURRENCY.laneMax, Math.max(1, Math.floor(this.ceilingPerSec / perLane)));
+			if (fits > this.current && recentRate(this.pacing, now) < this.ceilingPerSec) this.current = fits;
+			else if (fits < this.current) this.current--;
+			return;
+		}
 		if (
 			this.current < Math.min(this.max, this.pages ? CONCURRENCY.laneMax : CONCURRENCY.autoMax) &&
 			perLane * (this.current + 1) <= this.ceilingPerSec &&

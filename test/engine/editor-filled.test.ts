@@ -6,17 +6,23 @@
  * never by the package's field code, `write`, descriptors or shapes:
  *
  * - the required top-level fields, and up to four optional simple ones under Additional Fields / Filters (the
- *   first of each kind, in the order the collection lists them);
+ *   first of each kind, in the order the collection lists them); a required object shown as a collection gets
+ *   the fields its default lists (an address), else up to four; a search's Query is typed (its Conditions
+ *   builder, the alternative, is left empty); other shown top-level fields keep what the editor presets, and a
+ *   preset text or number (a Checkout mode, a price's billing scheme) is what the user sees and means;
  * - `string` → a realistic text for its name (an ID with Stripe's prefix, an email, …; `sampleValue` of
- *   test/support/samples.ts for a string, which reads only the name), a list of texts → one text;
+ *   test/support/samples.ts for a string, which reads only the name; an ID for a path's placeholder; digits
+ *   where the help says the field takes integers), a list of texts → one text;
  *   `number` → 3 (within its min/max); `boolean` → true; `options` → the first choice that is not "(Not Set)";
  *   `multiOptions` → that choice alone; `dateTime` → `2025-07-01T12:30:00` (the workflow's time zone is UTC);
  *   `resourceLocator` → `{ __rl: true, mode: 'id', value }` with an ID of the prefix its ID mode's placeholder
  *   shows; a key/value fixed collection (`entries`) → one pair; a fixed collection of one `values` group or a
  *   list of `entry` groups → its members without display conditions filled by the same rules (one entry);
  * - skipped, and counted: JSON fields, a choice between alternatives (a fixed collection of several groups,
- *   a member shown only for another member's value), nested collections, anything else not fillable by type.
- *   An operation with a required field that cannot be filled this way is not sent, and counted.
+ *   a member shown only for another member's value), nested collections, groups deeper than two levels,
+ *   multi-options whose choices load at run time, anything else not fillable by type. An operation with a
+ *   required field that cannot be filled this way (or a file upload, which needs a binary input) is not sent,
+ *   and counted. The counts are logged at the end and the last test fails if fewer than 510 are sent.
  *
  * The Stripe parameters the user meant are derived from what was typed by the mapping below (`meant`),
  * independent of the package: a field's `name` is the Stripe parameter's name; a date → the `Date` of that
@@ -25,7 +31,8 @@
  * `customer`, or `customerId` when a body parameter is also called `customer`) are the path arguments; the
  * operation's header parameters (an ephemeral key's API version) are request options; a list's Limit, shown
  * preset to 50, is the `limit` the user sees. stripe-node 17.4.0 is called with them (the descriptor's
- * stripe-node method name), the node runs with the filled parameters inside n8n-core, and the two requests
+ * stripe-node method name; from the descriptor the test takes only the call: method name, path, header
+ * parameters, whether the endpoint takes `limit`), the node runs with the filled parameters inside n8n-core, and the two requests
  * captured on one loopback server must be equal: method, path, query and form body (as sets of pairs: Stripe
  * reads them by key), JSON body, content type, Stripe-Version, Stripe-Account/Stripe-Context and whether an
  * Idempotency-Key is sent.
@@ -66,6 +73,7 @@ const counts = {
 	optionalFilled: 0,
 	notSent: {} as Record<string, number>,
 	skipped: {} as Record<string, number>,
+	filledTypes: {} as Record<string, number>,
 };
 const bump = (table: Record<string, number>, k: string) => (table[k] = (table[k] ?? 0) + 1);
 
@@ -164,6 +172,7 @@ function pickSome(p: INodeProperties, v2: boolean, label: string) {
 	const stored: Record<string, unknown> = {};
 	const meant: Record<string, unknown> = {};
 	const kinds = new Set<string>();
+	const types: string[] = [];
 	// A collection whose default lists fields shows them all (an address): the user fills each of them.
 	const preset = Object.keys((p.default ?? {}) as object);
 	for (const o of (p.options ?? []) as INodeProperties[]) {
@@ -176,10 +185,11 @@ function pickSome(p: INodeProperties, v2: boolean, label: string) {
 		const kind = preset.length ? o.name : o.type === 'string' && o.typeOptions?.multipleValues ? 'string list' : o.type;
 		if (kinds.has(kind) || (!preset.length && kinds.size >= MAX_OPTIONAL)) continue;
 		kinds.add(kind);
+		types.push(o.type);
 		stored[o.name] = f.stored;
 		meant[o.name] = f.meant;
 	}
-	return { stored, meant, count: kinds.size };
+	return { stored, meant, count: kinds.size, types };
 }
 
 interface EditorCase {
@@ -187,6 +197,8 @@ interface EditorCase {
 	params: Record<string, unknown>;
 	optional: number;
 	filled: number;
+	/** The n8n property type of every field filled. */
+	types: string[];
 }
 
 /** The fields the editor shows for a new node at (resource, operation), filled as above; a reason when it cannot be. */
@@ -200,6 +212,7 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 	const params: Record<string, unknown> = {};
 	let optional = 0;
 	let filled = 0;
+	const types: string[] = [];
 	for (const p of shown) {
 		if (CONTROLS.has(p.name) || p.type === 'notice') continue;
 		if (p.type === 'collection' && (p.name === 'additionalFields' || p.name === 'filters')) {
@@ -207,6 +220,7 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 			parameters[p.name] = some.stored as never;
 			Object.assign(params, some.meant);
 			optional += some.count;
+			types.push(...some.types);
 			continue;
 		}
 		if (p.type === 'collection' && p.required) {
@@ -216,6 +230,7 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 			parameters[p.name] = some.stored as never;
 			params[p.name] = some.meant;
 			filled += some.count;
+			types.push(...some.types);
 			continue;
 		}
 		if (p.name === 'limit') {
@@ -243,8 +258,9 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 		parameters[p.name] = f.stored as never;
 		params[p.name] = f.meant;
 		filled++;
+		types.push(p.type);
 	}
-	return { parameters, params, optional, filled };
+	return { parameters, params, optional, filled, types };
 }
 
 /** A request compared as Stripe reads it: query and form bodies as sorted pairs (their order carries nothing). */
@@ -319,6 +335,7 @@ async function compareOperation(server: CaptureServer, nodeType: INodeType, reso
 	counts.sent++;
 	counts.fieldsFilled += c.filled + c.optional;
 	counts.optionalFilled += c.optional;
+	for (const t of c.types) bump(counts.filledTypes, t);
 	if (result.nodeError) return `${where}: node failed: ${result.nodeError.message} ${result.nodeError.description ?? ''}`;
 	// Send Events first gets a meter event session token with the key (stripe-node leaves that to the caller).
 	const sent = server.requests.filter((r, i) => !(op.auth === 'meterEventSession' && i > 0 && r.url === '/v2/billing/meter_event_session'));
@@ -367,6 +384,6 @@ describe('fields filled as in the editor: coverage', () => {
 afterAll(() => {
 	console.log(
 		`editor-filled: ${counts.matched}/${counts.sent} sent operations matched stripe@17.4.0 (of ${counts.operations} with a stripe-node method); ` +
-			`${counts.fieldsFilled} fields filled (${counts.optionalFilled} optional); not sent: ${JSON.stringify(counts.notSent)}; skipped kinds: ${JSON.stringify(counts.skipped)}`,
+			`${counts.fieldsFilled} fields filled (${counts.optionalFilled} optional; by type ${JSON.stringify(counts.filledTypes)}); not sent: ${JSON.stringify(counts.notSent)}; skipped kinds: ${JSON.stringify(counts.skipped)}`,
 	);
 });

@@ -21,8 +21,9 @@
  * - skipped, and counted: JSON fields, a choice between alternatives (a fixed collection of several groups,
  *   a member shown only for another member's value), nested collections, groups deeper than two levels,
  *   multi-options whose choices load at run time, anything else not fillable by type. An operation with a
- *   required field that cannot be filled this way (or a file upload, which needs a binary input) is not sent,
- *   and counted. The counts are logged at the end and the last test fails if fewer than 510 are sent.
+ *   required field that cannot be filled this way is not sent, and counted. A file upload keeps its preset
+ *   binary property name and its input item carries a small text file there (stripe-node: `{ data, name, type }`).
+ *   The counts are logged at the end and the last test fails if fewer than 510 are sent.
  *
  * The Stripe parameters the user meant are derived from what was typed by the mapping below (`meant`),
  * independent of the package: a field's `name` is the Stripe parameter's name; a date → the `Date` of that
@@ -61,6 +62,8 @@ const TYPED_INSTANT = new Date(`${TYPED_DATE}Z`);
 /** n8n-only controls, left as the editor presets them. */
 const CONTROLS = new Set(['resource', 'operation', 'specifyParameters', 'returnAll', 'searchMatch', 'requestOptions']);
 const MAX_OPTIONAL = 4;
+/** The file an upload's input item carries; stripe-node takes it as { data, name, type }. */
+const UPLOAD = { fileName: 'receipt-6735.txt', mimeType: 'text/plain', text: 'Receipt for order 6735\n' };
 
 /** What was typed into one field: the stored value and the Stripe value it means, or why it was skipped. */
 type Filled = { stored: unknown; meant: unknown } | { skipped: string };
@@ -199,6 +202,8 @@ interface EditorCase {
 	filled: number;
 	/** The n8n property type of every field filled. */
 	types: string[];
+	/** The input item's file, for an upload. */
+	binary?: { property: string; fileName: string; mimeType: string; text: string };
 }
 
 /** The fields the editor shows for a new node at (resource, operation), filled as above; a reason when it cannot be. */
@@ -213,6 +218,7 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 	let optional = 0;
 	let filled = 0;
 	const types: string[] = [];
+	let binary: EditorCase['binary'];
 	for (const p of shown) {
 		if (CONTROLS.has(p.name) || p.type === 'notice') continue;
 		if (p.type === 'collection' && (p.name === 'additionalFields' || p.name === 'filters')) {
@@ -237,7 +243,15 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 			if (takesLimit) params.limit = parameters.limit; // shown preset to 50; Stripe's page size where the endpoint has one
 			continue;
 		}
-		if (p.type === 'string' && /binary/i.test(p.displayName)) return 'binary input (a file upload)';
+		if (p.type === 'string' && /binary/i.test(p.displayName)) {
+			// A file upload: the preset binary property name is kept, and the input item carries a file under it.
+			const property = String(parameters[p.name] || 'data');
+			binary = { property, ...UPLOAD };
+			params[p.name] = { data: Buffer.from(UPLOAD.text), name: UPLOAD.fileName, type: UPLOAD.mimeType };
+			filled++;
+			types.push('binary property name');
+			continue;
+		}
 		if (p.name === 'searchConditions') {
 			bump(counts.skipped, 'search conditions (Query typed instead)');
 			continue;
@@ -260,7 +274,7 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 		filled++;
 		types.push(p.type);
 	}
-	return { parameters, params, optional, filled, types };
+	return { parameters, params, optional, filled, types, binary };
 }
 
 /** A request compared as Stripe reads it: query and form bodies as sorted pairs (their order carries nothing). */
@@ -330,6 +344,11 @@ async function compareOperation(server: CaptureServer, nodeType: INodeType, reso
 		nodeType,
 		parameters: c.parameters,
 		settings: { timezone: 'UTC' },
+		inputItems: [
+			c.binary
+				? { json: {}, binary: { [c.binary.property]: { content: Buffer.from(c.binary.text), fileName: c.binary.fileName, mimeType: c.binary.mimeType } } }
+				: { json: {} },
+		],
 		credentials: { stripeKeyApi: { secretKey: KEY, stripeAccount: ACCOUNT, apiVersion: '2024-11-20.acacia', baseUrl: server.url } },
 	});
 	counts.sent++;

@@ -1229,15 +1229,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 
 	/** Waits (up to 30 s) until the open panel's output matches `re`; the output's text. */
 	async function outputShowingMatch(page: Page, re: RegExp): Promise<string> {
-		const output = page.getByTestId('ndv').getByTestId('output-panel');
-		let shown = '';
-		const until = Date.now() + 30_000;
-		do {
-			shown = await output.innerText().catch(() => '');
-			if (re.test(shown)) break;
-			await sleep(300);
-		} while (Date.now() < until);
-		return shown;
+		return await outputWhen(page, (shown) => re.test(shown), 30_000, 300);
 	}
 
 	// ---------------------------------------------------------------- recorded parameter sets (recorder.ts)
@@ -1783,13 +1775,18 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 
 	/** Waits (up to 10 s) until the open panel's output shows `text` (the table renders after "1 item"); the output's text. */
 	async function outputShowing(page: Page, text: string): Promise<string> {
+		return await outputWhen(page, (shown) => shown.includes(text), 10_000, 200);
+	}
+
+	/** The open panel's output text once `done` holds for it, or when `timeoutMs` has passed (read every `everyMs`). */
+	async function outputWhen(page: Page, done: (shown: string) => boolean, timeoutMs: number, everyMs: number): Promise<string> {
 		const output = page.getByTestId('ndv').getByTestId('output-panel');
 		let shown = '';
-		const until = Date.now() + 10_000;
+		const until = Date.now() + timeoutMs;
 		do {
 			shown = await output.innerText().catch(() => '');
-			if (shown.includes(text)) break;
-			await sleep(200);
+			if (done(shown)) break;
+			await sleep(everyMs);
 		} while (Date.now() < until);
 		return shown;
 	}

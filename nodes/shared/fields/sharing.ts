@@ -18,8 +18,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-/** n8n's "Custom API Call" resource and operation, counted as pairs so the order of their fields is kept too. */
-const CUSTOM = '__CUSTOM_API_CALL__';
+import { N8N_CUSTOM_API_CALL as CUSTOM } from './custom-call';
 
 type Show = Record<string, unknown>;
 const showOf = (p: INodeProperties): Show | undefined => p.displayOptions?.show as Show | undefined;
@@ -27,6 +26,8 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.eve
 
 /** The resource and operation of every pair a family node shows, from its Resource and Operation dropdowns. */
 function pairsOf(props: INodeProperties[]): Array<[string, string]> {
+	// n8n's own "Custom API Call" value (its fields also show for it, custom-call.ts) is counted as a resource of
+	// its own and an operation of every resource, so the order of its fields is kept too.
 	const ops = new Map<string, Set<string>>([[CUSTOM, new Set([CUSTOM])]]);
 	for (const p of props.filter((x) => x.name === 'resource' && !showOf(x)))
 		for (const o of p.options ?? []) ops.set(String((o as { value: unknown }).value), new Set([CUSTOM]));

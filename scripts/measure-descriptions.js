@@ -81,9 +81,16 @@ const shows = (p, key, value) => {
 	return (!show || show.includes(value)) && !(hide && hide.includes(value));
 };
 
-/** The properties n8n may show for one resource/operation (other display conditions counted as shown). */
+/**
+ * The properties n8n may show for one resource/operation (other display conditions counted as shown); of a
+ * collection, the members shown for it (a shared "Additional Fields" holds those of several operations).
+ */
 function panelOf(entry, resource, operation) {
-	const props = entry.properties.filter((p) => shows(p, 'resource', resource) && shows(p, 'operation', operation));
+	const props = entry.properties
+		.filter((p) => shows(p, 'resource', resource) && shows(p, 'operation', operation))
+		.map((p) =>
+			p.type === 'collection' ? { ...p, options: p.options.filter((m) => shows(m, '/resource', resource) && shows(m, '/operation', operation)) } : p,
+		);
 	return { fields: props.length, bytes: Buffer.byteLength(JSON.stringify(props)) };
 }
 

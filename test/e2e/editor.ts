@@ -1603,8 +1603,13 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		let field = props.find(
 			(p) => p.name === names[0] && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
 		);
+		// A shared "Additional Fields" holds the members of several operations, each shown for its own (`/resource`, `/operation`).
+		const forThis = (o: P) =>
+			!(o.displayOptions?.show?.['/resource'] ?? [resource]).includes(resource) || !(o.displayOptions?.show?.['/operation'] ?? [operation]).includes(operation)
+				? []
+				: [o];
 		const inside = (p: P): P[] =>
-			(p.options ?? []).flatMap((o) => (o.values ? o.values : [o])).flatMap((o) => (o.name === 'additionalFields' ? inside(o) : [o]));
+			(p.options ?? []).flatMap((o) => (o.values ? o.values : forThis(o))).flatMap((o) => (o.name === 'additionalFields' ? inside(o) : [o]));
 		for (const name of names.slice(1)) field = field && inside(field).find((p) => p.name === name);
 		return field?.description;
 	}

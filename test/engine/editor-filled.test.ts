@@ -51,6 +51,7 @@ import { runNode } from '../harness/engine';
 import type { CaptureServer, CapturedRequest } from '../support/capture';
 import { comparable, startCaptureServer, stripeNodeAt } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
+import { asShown } from '../support/panel';
 import { sampleValue } from '../support/samples';
 
 nock.restore();
@@ -222,7 +223,8 @@ function editorCase(description: INodeTypeDescription, resource: string, operati
 	for (const p of shown) {
 		if (CONTROLS.has(p.name) || p.type === 'notice') continue;
 		if (p.type === 'collection' && (p.name === 'additionalFields' || p.name === 'filters')) {
-			const some = pickSome(p, v2, 'optional');
+			// The members the editor offers for this operation (shared collections hold other operations' too).
+			const some = pickSome(asShown(p, parameters), v2, 'optional');
 			parameters[p.name] = some.stored as never;
 			Object.assign(params, some.meant);
 			optional += some.count;

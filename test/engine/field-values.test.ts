@@ -17,6 +17,7 @@ import { runNode } from '../harness/engine';
 import type { CaptureServer } from '../support/capture';
 import { comparable, startCaptureServer } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
+import { operationPanel } from '../support/panel';
 
 const Stripe = require('stripe');
 
@@ -59,7 +60,7 @@ function choiceFields(): Array<{ where: string; schema: ParamSchema; field: Prop
 		const props = nodeType.description.properties as Prop[];
 		for (const r of family.resources)
 			for (const op of r.operations) {
-				const own = props.filter((p) => p.displayOptions?.show?.resource?.includes(r.value) && p.displayOptions?.show?.operation?.includes(op.value));
+				const own = operationPanel(props, r.value, op.value) as Prop[];
 				const fields = [...own.filter((p) => p.name !== 'additionalFields'), ...own.filter((p) => p.name === 'additionalFields').flatMap(childFields)];
 				for (const p of op.params) {
 					const field = fields.find((f) => f.name === p.name);
@@ -136,7 +137,7 @@ function allFields(): Array<{ where: string; schema: ParamSchema; field: Prop }>
 		const props = nodeType.description.properties as Prop[];
 		for (const r of family.resources)
 			for (const op of r.operations) {
-				const own = props.filter((p) => p.displayOptions?.show?.resource?.includes(r.value) && p.displayOptions?.show?.operation?.includes(op.value));
+				const own = operationPanel(props, r.value, op.value) as Prop[];
 				const fields = [...own.filter((p) => p.name !== 'additionalFields'), ...own.filter((p) => p.name === 'additionalFields').flatMap(childFields)];
 				for (const p of op.params) {
 					const field = fields.find((f) => f.name === p.name);

@@ -10,13 +10,12 @@ import { describe, it } from '@jest/globals';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FAMILY_NODES } from '../support/families';
+import { operationPanel } from '../support/panel';
 
 function panel(family: string, resource: string, operation: string): INodeProperties[] {
 	const node = FAMILY_NODES.find((f) => f.key === family);
 	assert.ok(node, family);
-	return node.nodeType.description.properties.filter(
-		(p) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
-	);
+	return operationPanel(node.nodeType.description.properties, resource, operation);
 }
 
 /** [family, resource, operation, parameters the reference's example (or the issue) fills]. */

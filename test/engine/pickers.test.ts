@@ -13,6 +13,7 @@ import type { INodeListSearchResult, INodeProperties } from 'n8n-workflow';
 import { NAMES, locatorKind, searchMethodName } from '../../nodes/shared/pickers/kinds';
 import { OBJECTS } from '../../nodes/shared/pickers/objects';
 import { FAMILY_NODES } from '../support/families';
+import { operationPanel } from '../support/panel';
 import type { Standin } from '../standin/server';
 import { startStandin } from '../standin/server';
 
@@ -27,8 +28,7 @@ function nodeOf(family: string) {
 
 /** The field of a parameter of one operation (top level, or in Additional Fields), as the editor gets it. */
 function fieldOf(family: string, resource: string, operation: string, name: string): INodeProperties {
-	const shown = (p: INodeProperties) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation);
-	const props = nodeOf(family).nodeType.description.properties.filter(shown);
+	const props = operationPanel(nodeOf(family).nodeType.description.properties, resource, operation);
 	const top = props.find((p) => p.name === name);
 	if (top) return top;
 	const extra = props.find((p) => p.name === 'additionalFields')?.options as INodeProperties[] | undefined;

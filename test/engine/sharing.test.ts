@@ -20,6 +20,7 @@ import { NodeHelpers } from 'n8n-workflow';
 import { unsharedProperties } from '../../nodes/shared/fields/properties';
 import { shareRepeatedProperties } from '../../nodes/shared/fields/sharing';
 import { FAMILY_NODES } from '../support/families';
+import { asShown } from '../support/panel';
 
 const CUSTOM = '__CUSTOM_API_CALL__';
 
@@ -64,12 +65,41 @@ function seen(p: INodeProperties): unknown {
 	return { ...p, displayOptions: p.displayOptions && { ...p.displayOptions, show } };
 }
 
-/** What n8n's editor shows and keeps for these values: the parameters (stored, and with defaults) and the shown properties in order. */
+/** JSON with every object's keys sorted: the order n8n iterates a collection's members in is not what is compared. */
+function canonical(value: unknown): string {
+	const sort = (v: unknown): unknown =>
+		Array.isArray(v)
+			? v.map(sort)
+			: v && typeof v === 'object'
+				? Object.fromEntries(
+						Object.keys(v)
+							.sort()
+							.map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+					)
+				: v;
+	return JSON.stringify(sort(value));
+}
+
+/**
+ * What n8n's editor shows and keeps for these values: the parameters (stored, and with defaults) and the shown
+ * properties in order, each collection with the members its "Add …" offers.
+ */
 function editorView(props: INodeProperties[], values: INodeParameters) {
 	const stored = NodeHelpers.getNodeParameters(props, values, false, false, null, null);
 	const full = NodeHelpers.getNodeParameters(props, values, true, false, null, null)!;
 	const shown = props.filter((p) => NodeHelpers.displayParameter(full, p, null, null, full));
-	return { stored: JSON.stringify(stored), full: JSON.stringify(full), shown: shown.map(seen) };
+	return { stored: canonical(stored), full: canonical(full), shown: shown.map((p) => seen(asShown(p, full))) };
+}
+
+/**
+ * A value for "Additional Fields" / "Filters" that names every member any operation of the node has, each at
+ * its default: what a collection keeps of it is what the editor keeps of a value set under another operation.
+ */
+function everyMember(props: INodeProperties[]): INodeParameters {
+	const all: INodeParameters = {};
+	for (const p of props.filter((x) => x.name === 'additionalFields' && x.type === 'collection'))
+		for (const m of (p.options ?? []) as INodeProperties[]) if (!(m.name in all)) all[m.name] = m.default;
+	return all;
 }
 
 describe('sharing repeated properties', () => {
@@ -77,10 +107,11 @@ describe('sharing repeated properties', () => {
 		it(`${key}: every operation shows and stores the same as without sharing`, () => {
 			const shared = nodeType.description.properties;
 			const unshared = unsharedProperties(family);
+			const additionalFields = everyMember(unshared);
 			let checked = 0;
 			for (const [resource, operation] of pairsOf(unshared)) {
 				for (const other of otherInputs(unshared, [resource, operation])) {
-					const values: INodeParameters = { resource, operation, ...other };
+					const values: INodeParameters = { resource, operation, ...other, additionalFields };
 					const label = `${key} › ${resource} › ${operation} ${JSON.stringify(other)}`;
 					const [a, b] = [editorView(shared, values), editorView(unshared, values)];
 					assert.deepEqual(
@@ -149,7 +180,26 @@ describe('sharing repeated properties', () => {
 		assert.deepEqual(props[2].displayOptions?.show?.operation, ['a'], 'the input is not changed');
 	});
 
-	it('merges across resources only as a product of resources and operations', () => {
+	const dropdown = (resource: string, ops: string[]): INodeProperties => ({
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		options: ops.map((v) => ({ name: v, value: v })),
+		default: ops[0],
+		displayOptions: { show: { resource: [resource] } },
+	});
+	const resourceDropdown = (values: string[]): INodeProperties => ({
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		options: values.map((v) => ({ name: v, value: v })),
+		default: values[0],
+	});
+	/** Whether any of the properties is shown for the pair, as n8n decides it. */
+	const showsAny = (props: INodeProperties[], resource: string, operation: string) =>
+		props.some((p) => NodeHelpers.displayParameter({ resource, operation }, p, null, null, { resource, operation }));
+
+	it('merges across resources as products of resources and operations, among the operations each resource offers', () => {
 		const field = (resource: string, operation: string): INodeProperties => ({
 			displayName: 'Limit',
 			name: 'limit',
@@ -157,40 +207,62 @@ describe('sharing repeated properties', () => {
 			default: 50,
 			displayOptions: { show: { resource: [resource], operation: [operation] } },
 		});
-		const dropdown = (resource: string, ops: string[]): INodeProperties => ({
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			options: ops.map((v) => ({ name: v, value: v })),
-			default: ops[0],
-			displayOptions: { show: { resource: [resource] } },
+		// q has no "search": {p, q} × {list, search} shows the field for exactly p's list and search and q's list.
+		const offered = [resourceDropdown(['p', 'q']), dropdown('p', ['list', 'search', 'get']), dropdown('q', ['list', 'get'])];
+		const one = shareRepeatedProperties([...offered, field('p', 'list'), field('p', 'search'), field('q', 'list')]).filter((p) => p.name === 'limit');
+		assert.equal(one.length, 1);
+		// r offers "search" without the field: {p, r} × {list, search} would show it for r's search, so two products.
+		const withR = [resourceDropdown(['p', 'r']), dropdown('p', ['list', 'search', 'get']), dropdown('r', ['list', 'search', 'get'])];
+		const two = shareRepeatedProperties([...withR, field('p', 'list'), field('p', 'search'), field('r', 'list')]).filter((p) => p.name === 'limit');
+		assert.equal(two.length, 2);
+		for (const [props, resource, operation, expected] of [
+			[one, 'p', 'list', true],
+			[one, 'p', 'search', true],
+			[one, 'q', 'list', true],
+			[one, 'p', 'get', false],
+			[one, 'q', 'get', false],
+			[two, 'p', 'list', true],
+			[two, 'p', 'search', true],
+			[two, 'r', 'list', true],
+			[two, 'r', 'search', false],
+			[two, 'r', 'get', false],
+		] as const)
+			assert.equal(showsAny(props, resource, operation), expected, `${resource} › ${operation}`);
+	});
+
+	it('merges Additional Fields of several operations into one, each member shown for the operations that had it', () => {
+		const member = (name: string): INodeProperties => ({ displayName: name.toUpperCase(), name, type: 'string', default: '' });
+		const more = (resource: string, operation: string, names: string[]): INodeProperties => ({
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: names.map(member),
+			displayOptions: { show: { resource: [resource], operation: [operation] } },
 		});
-		const props: INodeProperties[] = [
-			{ displayName: 'Resource', name: 'resource', type: 'options', options: ['p', 'q'].map((v) => ({ name: v, value: v })), default: 'p' },
-			dropdown('p', ['list', 'search', 'get']),
-			dropdown('q', ['list', 'get']),
-			field('p', 'list'),
-			field('p', 'search'),
-			field('q', 'list'),
+		const props = [
+			resourceDropdown(['p', 'q']),
+			dropdown('p', ['create', 'update']),
+			dropdown('q', ['create', 'update']),
+			more('p', 'create', ['a', 'b', 'm']),
+			more('p', 'update', ['b', 'm']),
+			more('q', 'create', ['a', 'm']),
+			more('q', 'update', ['c', 'm']),
 		];
-		const shared = shareRepeatedProperties(props).filter((p) => p.name === 'limit');
-		// {p, q} × {list, search} would show it for q's "search": two products, p × {list, search} and q × {list},
-		// or {p, q} × {list} and p × {search}.
-		assert.equal(shared.length, 2);
-		for (const [resource, operation, expected] of [
-			['p', 'list', true],
-			['p', 'search', true],
-			['q', 'list', true],
-			['q', 'search', false],
-			['p', 'get', false],
-			['q', 'get', false],
-		] as const) {
-			const values = { resource, operation };
-			assert.equal(
-				shared.some((p) => NodeHelpers.displayParameter(values, p, null, null, values)),
-				expected,
-				`${resource} › ${operation}`,
-			);
-		}
+		const shared = shareRepeatedProperties(props).filter((p) => p.name === 'additionalFields');
+		assert.equal(shared.length, 1);
+		const lists = (resource: string, operation: string) =>
+			((shared[0].options ?? []) as INodeProperties[])
+				.filter((m) => NodeHelpers.displayParameter({}, m, null, null, { resource, operation }))
+				.map((m) => m.name);
+		assert.deepEqual(lists('p', 'create'), ['a', 'b', 'm']);
+		assert.deepEqual(lists('p', 'update'), ['b', 'm']);
+		assert.deepEqual(lists('q', 'create'), ['a', 'm']);
+		assert.deepEqual(lists('q', 'update'), ['c', 'm']);
+		const conditionOf = (name: string) => ((shared[0].options ?? []) as INodeProperties[]).filter((m) => m.name === name).map((m) => m.displayOptions?.show);
+		assert.deepEqual(conditionOf('m'), [undefined], 'a member of every collection has no condition');
+		assert.deepEqual(conditionOf('a'), [{ '/operation': ['create'] }], 'a: both resources, create only');
+		assert.deepEqual(conditionOf('c'), [{ '/resource': ['q'], '/operation': ['update'] }]);
 	});
 });

@@ -3,22 +3,26 @@
  *
  * An operation's fields are built per operation (properties.ts), so many top-level properties are the same
  * object but for `displayOptions.show.resource` / `.operation`: the same "Customer ID" locator, the same
- * "Return All", the same "Filters" collection for the list operations of many resources. n8n shows a property
- * when every key of its `show` matches (an AND of ORs), so one property shown for the resources R and the
- * operations O stands exactly for the identical properties of every pair in R × O. This pass merges such
- * properties where
- * - the pairs they were shown for are exactly a product R × O (one resource and several operations, or
- *   several resources with the same operations);
+ * "Return All", the same "Specify Parameters" for every resource. n8n shows a property when every key of its
+ * `show` matches (an AND of ORs), so one property shown for the resources R and the operations O stands for the
+ * identical properties of every pair in R × O that the node offers (a resource's Operation dropdown lists its
+ * own operations only). This pass merges such properties where
+ * - the pairs they were shown for are exactly the offered pairs of a product R × O (products);
  * - no (resource, operation) changes the order of what it shows: n8n shows properties in array order, so
  *   merged properties must fit one order that keeps every pair's order. Each pair's properties, in array
  *   order, are edges of a graph over the properties; a merge is made only if it leaves that graph without a
  *   cycle, and the result is its topological order, closest to the original.
+ * The "Additional Fields" and "Filters" collections of operations are merged the same way whatever their
+ * members: the merged collection keeps each member once, shown with `/resource` and `/operation` conditions
+ * for the pairs that had it (sharedMembers). n8n's editor offers under "Add Field" only the members whose
+ * conditions hold, and keeps only those.
  * Names, values, defaults and every other display condition are unchanged, so saved workflows and the wire are
- * too. test/engine/sharing.test.ts checks every pair with n8n-workflow's own display logic.
+ * too. test/engine/sharing.test.ts checks every pair with n8n-workflow's own display and storage logic.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { N8N_CUSTOM_API_CALL as CUSTOM } from './custom-call';
+import { MORE } from './shapes/group';
 
 type Show = Record<string, unknown>;
 const showOf = (p: INodeProperties): Show | undefined => p.displayOptions?.show as Show | undefined;
@@ -44,13 +48,25 @@ function mayShow(p: INodeProperties, [r, o]: [string, string]): boolean {
 	return (!resources || resources.includes(r)) && (!operations || operations.includes(o));
 }
 
-/** What makes properties the same: everything but the resource and operation they show for (or undefined: not shared). */
+/**
+ * Collections whose members are shared: an operation's "Additional Fields" (or "Filters"). They are merged
+ * like identical properties, whatever their members; each member is kept once and shown for the resources and
+ * operations that had it (sharedMembers).
+ */
+const membersShared = (p: INodeProperties): boolean => p.name === MORE && p.type === 'collection';
+
+/**
+ * What makes properties the same: everything but the resource and operation they show for (or undefined: not
+ * shared); for a collection whose members are shared, everything but its members.
+ */
 function sharingKey(p: INodeProperties): string | undefined {
 	const show = showOf(p);
 	const hide = p.displayOptions?.hide as Show | undefined;
 	if (strings(show?.resource)?.length !== 1 || !strings(show?.operation) || hide?.resource || hide?.operation) return undefined;
 	const rest = Object.fromEntries(Object.entries(show!).filter(([k]) => k !== 'resource' && k !== 'operation'));
-	return JSON.stringify({ ...p, displayOptions: { ...p.displayOptions, show: rest } });
+	const same = { ...p, displayOptions: { ...p.displayOptions, show: rest } };
+	if (!membersShared(p)) return JSON.stringify(same);
+	return JSON.stringify({ ...same, options: 'shared' });
 }
 
 /** Properties merged so far (union-find over indexes) and the order edges between them. */
@@ -143,11 +159,15 @@ function disjointLayers(props: INodeProperties[], indexes: number[]): number[][]
 }
 
 /**
- * Identical properties with disjoint pairs (of one resource each), cut into products R × O: resources with the
- * same operations. (Cutting the other way, or greedily from the largest product, found no fewer products in
- * any node.)
+ * Identical properties with disjoint pairs (of one resource each), cut into products R × O that show them for
+ * exactly their pairs among the pairs the node offers. A resource's Operation dropdown offers only its own
+ * operations, and n8n's editor clears an operation the newly chosen resource does not offer (its
+ * removeMismatchedOptionValues, on every change of a parameter the dropdown's display depends on), so
+ * `{customer, price} × {list, search}` stands for customer's list and search and price's list when prices
+ * have no search. Each resource joins the first product it fits: one where no resource would show the
+ * property for an operation it offers but did not have the property for.
  */
-function products(props: INodeProperties[], indexes: number[]): number[][] {
+function products(props: INodeProperties[], indexes: number[], offered: Offered): number[][] {
 	const rows = new Map<string, { operations: Set<string>; indexes: number[] }>();
 	for (const i of indexes) {
 		const row = rows.get(resourceOf(props[i])) ?? { operations: new Set<string>(), indexes: [] };
@@ -155,12 +175,28 @@ function products(props: INodeProperties[], indexes: number[]): number[][] {
 		row.indexes.push(i);
 		rows.set(resourceOf(props[i]), row);
 	}
-	const groups = new Map<string, number[]>();
-	for (const row of rows.values()) {
-		const key = JSON.stringify([...row.operations].sort());
-		groups.set(key, [...(groups.get(key) ?? []), ...row.indexes]);
+	return productsOf(rows, offered).map((g) => g.members.flatMap((r) => rows.get(r)!.indexes));
+}
+
+/** The operations each resource offers (pairs the node has, per resource). */
+type Offered = Map<string, Set<string>>;
+
+/**
+ * Rows (a resource and the operations it has something for) grouped into products: a row joins the first group
+ * in which every resource, for every operation of the group it offers, has that operation in its row.
+ */
+function productsOf<T extends { operations: Set<string> }>(rows: Map<string, T>, offered: Offered): Array<{ members: string[]; operations: Set<string> }> {
+	const groups: Array<{ members: string[]; operations: Set<string> }> = [];
+	const exact = (members: string[], operations: Set<string>) =>
+		members.every((r) => [...operations].every((o) => !offered.get(r)?.has(o) || rows.get(r)!.operations.has(o)));
+	for (const [resource, row] of rows) {
+		const group = groups.find((g) => exact([...g.members, resource], new Set([...g.operations, ...row.operations])));
+		if (group) {
+			group.members.push(resource);
+			for (const o of row.operations) group.operations.add(o);
+		} else groups.push({ members: [resource], operations: new Set(row.operations) });
 	}
-	return [...groups.values()];
+	return groups;
 }
 
 /** Merges one product if the order allows, else each resource's part of it, else what can be merged one by one. */
@@ -181,12 +217,61 @@ function mergedProperty(props: INodeProperties[], unit: number[]): INodeProperti
 	const resources = [...new Set(unit.map((i) => resourceOf(props[i])))];
 	const operations = [...new Set(unit.flatMap((i) => operationsOf(props[i])))];
 	const show = Object.fromEntries(Object.entries(showOf(first)!).map(([k, v]) => [k, k === 'resource' ? resources : k === 'operation' ? operations : v]));
-	return { ...first, displayOptions: { ...first.displayOptions, show } } as INodeProperties;
+	const merged = { ...first, displayOptions: { ...first.displayOptions, show } } as INodeProperties;
+	return membersShared(first) ? { ...merged, options: sharedMembers(props, unit) } : merged;
+}
+
+/**
+ * The members of merged collections, each once. A member every merged collection had is shown as it was;
+ * another is shown for the operations that had it (`/operation`: from the node's root, as n8n reads the
+ * conditions of a collection's members) and, if the collections were of several resources, for its resources
+ * (`/resource`), in products as for properties (productsOf, with the merged collection's pairs as offered). A
+ * member that needs two products is kept twice, once for each: n8n lists and stores only the one shown.
+ * Members stay in the order of their labels, as each collection had them.
+ */
+function sharedMembers(props: INodeProperties[], unit: number[]): INodeProperties[] {
+	const collectionPairs: Offered = new Map();
+	const members = new Map<string, { member: INodeProperties; rows: Map<string, { operations: Set<string> }> }>();
+	for (const i of unit) {
+		const resource = resourceOf(props[i]);
+		const operations = operationsOf(props[i]);
+		collectionPairs.set(resource, new Set([...(collectionPairs.get(resource) ?? []), ...operations]));
+		for (const member of (props[i].options ?? []) as INodeProperties[]) {
+			const key = JSON.stringify(member);
+			const entry = members.get(key) ?? { member, rows: new Map() };
+			const row = entry.rows.get(resource) ?? { operations: new Set<string>() };
+			for (const o of operations) row.operations.add(o);
+			entry.rows.set(resource, row);
+			members.set(key, entry);
+		}
+	}
+	const out: INodeProperties[] = [];
+	for (const { member, rows } of members.values()) {
+		for (const { members: resources, operations } of productsOf(rows, collectionPairs)) {
+			// The fewest conditions that show it for exactly these pairs among the merged collection's.
+			const wanted = (r: string, o: string) => resources.includes(r) && operations.has(o);
+			const conditions: Array<Record<string, string[]>> = [
+				{},
+				{ '/operation': [...operations] },
+				{ '/resource': resources },
+				{ '/resource': resources, '/operation': [...operations] },
+			];
+			const show = conditions.find((c) =>
+				[...collectionPairs].every(([r, ops]) =>
+					[...ops].every((o) => ((!c['/resource'] || c['/resource'].includes(r)) && (!c['/operation'] || c['/operation'].includes(o))) === wanted(r, o)),
+				),
+			)!;
+			out.push(Object.keys(show).length ? { ...member, displayOptions: { show } } : member);
+		}
+	}
+	return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 
 /** The properties with what is repeated shared (see the top of this file); the input is not changed. */
 export function shareRepeatedProperties(props: INodeProperties[]): INodeProperties[] {
 	const graph = new OrderGraph(props);
+	const offered: Offered = new Map();
+	for (const [r, o] of pairsOf(props)) offered.set(r, (offered.get(r) ?? new Set()).add(o));
 	const groups = new Map<string, number[]>();
 	props.forEach((p, i) => {
 		const key = sharingKey(p);
@@ -195,6 +280,6 @@ export function shareRepeatedProperties(props: INodeProperties[]): INodeProperti
 	// The largest savings first: they win where two merges would cross.
 	const worth = (g: [string, number[]]) => g[0].length * (g[1].length - 1);
 	for (const [, indexes] of [...groups].filter((g) => g[1].length > 1).sort((a, b) => worth(b) - worth(a)))
-		for (const layer of disjointLayers(props, indexes)) for (const product of products(props, layer)) mergeProduct(graph, props, product);
+		for (const layer of disjointLayers(props, indexes)) for (const product of products(props, layer, offered)) mergeProduct(graph, props, product);
 	return graph.order().map((unit) => mergedProperty(props, unit));
 }

@@ -12,13 +12,19 @@
  * names, the same properties (all but the resource and operation they are shown for) in the same order, and
  * the same parameters.
  */
+import '../harness/engine';
+
 import assert from 'node:assert/strict';
-import { describe, it } from '@jest/globals';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import type { INodeParameters, INodeProperties, NodeParameterValue } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { unsharedProperties } from '../../nodes/shared/fields/properties';
 import { shareRepeatedProperties } from '../../nodes/shared/fields/sharing';
+import { runNode } from '../harness/engine';
+import type { CaptureServer } from '../support/capture';
+import { startCaptureServer } from '../support/capture';
 import { FAMILY_NODES } from '../support/families';
 import { asShown } from '../support/panel';
 
@@ -264,5 +270,30 @@ describe('sharing repeated properties', () => {
 		assert.deepEqual(conditionOf('m'), [undefined], 'a member of every collection has no condition');
 		assert.deepEqual(conditionOf('a'), [{ '/operation': ['create'] }], 'a: both resources, create only');
 		assert.deepEqual(conditionOf('c'), [{ '/resource': ['q'], '/operation': ['update'] }]);
+	});
+
+	describe('an operation its resource does not offer', () => {
+		// A shared property is shown for a product of resources and operations; the pairs in it that no dropdown
+		// offers (Credit Note has no Send Invoice) are reached only by a workflow edited outside the editor.
+		let server: CaptureServer;
+		beforeAll(async () => {
+			nock.restore();
+			server = await startCaptureServer();
+		});
+		afterAll(async () => server.close());
+
+		it('fails naming the operation and the resource, and sends nothing', async () => {
+			const billing = FAMILY_NODES.find((f) => f.key === 'billing')!;
+			const creditNote = billing.family.resources.find((r) => r.value === 'creditNote')!;
+			assert.ok(!creditNote.operations.some((o) => o.value === 'sendInvoice'), 'Credit Note offers no Send Invoice');
+			const result = await runNode({
+				nodeType: billing.nodeType as never,
+				parameters: { resource: 'creditNote', operation: 'sendInvoice', invoice: 'in_123', additionalFields: { expand: ['customer'] } } as never,
+				credentials: { stripeKeyApi: { secretKey: 'sk_test_stale', apiVersion: '2024-11-20.acacia', baseUrl: server.url } },
+				inputItems: [{ json: {} }] as never,
+			});
+			assert.match(String(result.nodeError?.message), /Unknown operation "sendInvoice" for resource "creditNote"/);
+			assert.equal(server.requests.length, 0);
+		});
 	});
 });

@@ -5,7 +5,7 @@
  * twins included, raw and gzip, against the issue-24 budgets; the largest node; and the largest operation's
  * parameter panel. Run after `npm run build`:
  *
- *   node scripts/measure-descriptions.js [--json] [--nodes-json FILE]
+ *   node scripts/measure-descriptions.js [--json] [--nodes-json FILE] [--check]
  *
  * How the entries are made: with the installed n8n (scripts/ensure-n8n.sh), by n8n's own code. n8n-core's
  * LazyPackageDirectoryLoader loads the package folder as n8n loads an installed community package (it has no
@@ -16,6 +16,7 @@
  * gzip: those lines together, gzip level 6 (zlib's default, the level of the compression n8n serves with).
  * --nodes-json FILE measures the package's entries of a nodes.json n8n wrote instead (the same figures; see
  * BENCHMARKS.md). Without the n8n install, the node descriptions alone are measured (no tool twins).
+ * --check: exit 1 when the share is over a budget, or when it could not be measured with n8n's tool twins.
  */
 'use strict';
 const fs = require('fs');
@@ -180,6 +181,12 @@ async function main() {
 	console.log(`largest node: ${r.largestNode.node} (${r.largestNode.name}), ${kib(r.largestNode.bytes)}`);
 	const o = r.largestOperation;
 	if (o) console.log(`largest operation panel: ${o.node} › ${o.resource} › ${o.operation} ("${o.action}"), ${o.fields} fields, ${kib(o.bytes)} of properties`);
+	if (process.argv.includes('--check')) {
+		if (!r.toolTwins) {
+			console.error('--check: measured without the tool twins (no n8n install: bash scripts/ensure-n8n.sh)');
+			process.exitCode = 1;
+		} else if (!r.withinBudget.raw || !r.withinBudget.gzip) process.exitCode = 1;
+	}
 }
 
 module.exports = { largestOperationPanel };

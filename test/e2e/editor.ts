@@ -114,6 +114,7 @@ interface NodeProperty {
 	default?: unknown;
 	required?: boolean;
 	options?: Array<{ name: string; value?: unknown }>;
+	placeholder?: string;
 	displayOptions?: { show?: Record<string, unknown[]>; hide?: Record<string, unknown[]> };
 }
 export interface DeclaredNode {
@@ -921,6 +922,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			['Find or Create a customer by email, run twice', () => findOrCreateTwice(page, coreNode!)],
 			['a version 1 credit grant, saved as the editor stored it, opens with its values', () => version1CreditGrant(page, String(ada.id))],
 			['Custom API Call to an endpoint without an operation, through fields', () => customApiCall(page, coreNode!)],
+			// After the recording: the nodes it adds are not recorded tasks.
+			["Add Field lists the open operation's fields only (shared collections)", () => addFieldLists(page)],
 		] as const) {
 			await task().catch(async (e: Error) => {
 				check(`editor: ${what}`, false, e.message.split('\n')[0]);
@@ -1309,6 +1312,55 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 				await shot(page, `98-failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
 			}
 			await closeNdv(page).catch(() => undefined);
+		}
+	}
+
+	/**
+	 * Shared collections (nodes/shared/fields/sharing.ts): a node's one "Additional Fields" (or "Filters") holds the
+	 * members of many operations, and "Add Field" must list the open operation's only, in order. Expected: that
+	 * operation's own collection in the node's properties without sharing (unsharedProperties), at node version
+	 * 1.1 (the editor's default).
+	 */
+	async function addFieldLists(page: Page): Promise<void> {
+		phase = 'Add Field lists';
+		const dist = path.join(opts.repoRoot, 'dist');
+		const { unsharedProperties } = require(path.join(dist, 'nodes', 'shared', 'fields', 'properties.js')) as {
+			unsharedProperties: (family: unknown) => NodeProperty[];
+		};
+		const ndv = page.getByTestId('ndv');
+		for (const [suffix, familyFile, action, resource, operation] of [
+			['stripeBilling', 'billing', 'Update a subscription', 'subscription', 'update'],
+			['stripeCore', 'core', 'Get many customers', 'customer', 'list'],
+		]) {
+			const node = nodes.find((n) => n.type.endsWith(`.${suffix}`))!;
+			const { family } = require(path.join(dist, 'generated', 'families', `${familyFile}.js`)) as { family: unknown };
+			const own = unsharedProperties(family).find(
+				(p) =>
+					p.name === 'additionalFields' &&
+					(p.displayOptions?.show?.resource as unknown[] | undefined)?.includes(resource) &&
+					(p.displayOptions?.show?.operation as unknown[] | undefined)?.includes(operation),
+			);
+			const expected = ((own?.options ?? []) as NodeProperty[]).map((o) => o.displayName);
+			await selectTrigger(page);
+			await addNode(page, node, action);
+			// The operation's own Additional Fields / Filters: the last such select but Request Options' "Add Option".
+			const adder = ndv
+				.locator('xpath=.//*[@data-test-id="collection-parameter-add"][not(ancestor::*[starts-with(@data-test-id,"fixed-collection-")])]')
+				.filter({ hasNot: page.locator('input[placeholder="Add Option"]') })
+				.filter({ hasNotText: 'Add Option' })
+				.last();
+			await adder.click();
+			const listed = page.locator('.el-select__popper:visible [data-test-id=collection-parameter-option]');
+			await listed.first().waitFor({ timeout: 10_000 });
+			const shown = (await listed.allInnerTexts()).map((t) => t.trim());
+			await shot(page, `23-add-field-list-${resource}-${operation}`, 500);
+			await page.keyboard.press('Escape');
+			check(
+				`editor: ${action}: "${own?.placeholder}" lists the operation's ${expected.length} fields, in order, and no other operation's`,
+				expected.length > 3 && JSON.stringify(shown) === JSON.stringify(expected),
+				{ expected, shown },
+			);
+			await closeNdv(page);
 		}
 	}
 

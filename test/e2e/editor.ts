@@ -28,7 +28,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import type { INodeProperties } from 'n8n-workflow';
 import type { Browser, Locator, Page } from 'playwright-core';
+
+import { operationPanel } from '../support/panel';
 
 import type { RecordedTask, Recording, SdkCall } from './recorder';
 import { nodeOfTask, RECORD_DIR, recordingOf, writeRecordings, zonedUnixSeconds } from './recorder';
@@ -114,7 +117,6 @@ interface NodeProperty {
 	default?: unknown;
 	required?: boolean;
 	options?: Array<{ name: string; value?: unknown }>;
-	placeholder?: string;
 	displayOptions?: { show?: Record<string, unknown[]>; hide?: Record<string, unknown[]> };
 }
 export interface DeclaredNode {
@@ -1325,7 +1327,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		phase = 'Add Field lists';
 		const dist = path.join(opts.repoRoot, 'dist');
 		const { unsharedProperties } = require(path.join(dist, 'nodes', 'shared', 'fields', 'properties.js')) as {
-			unsharedProperties: (family: unknown) => NodeProperty[];
+			unsharedProperties: (family: unknown) => INodeProperties[];
 		};
 		const ndv = page.getByTestId('ndv');
 		for (const [suffix, familyFile, action, resource, operation] of [
@@ -1334,13 +1336,8 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		]) {
 			const node = nodes.find((n) => n.type.endsWith(`.${suffix}`))!;
 			const { family } = require(path.join(dist, 'generated', 'families', `${familyFile}.js`)) as { family: unknown };
-			const own = unsharedProperties(family).find(
-				(p) =>
-					p.name === 'additionalFields' &&
-					(p.displayOptions?.show?.resource as unknown[] | undefined)?.includes(resource) &&
-					(p.displayOptions?.show?.operation as unknown[] | undefined)?.includes(operation),
-			);
-			const expected = ((own?.options ?? []) as NodeProperty[]).map((o) => o.displayName);
+			const own = operationPanel(unsharedProperties(family), resource, operation).find((p) => p.name === 'additionalFields');
+			const expected = ((own?.options ?? []) as INodeProperties[]).map((o) => o.displayName);
 			await selectTrigger(page);
 			await addNode(page, node, action);
 			// The operation's own Additional Fields / Filters: the last such select but Request Options' "Add Option".
@@ -1652,16 +1649,10 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		type P = { name?: string; description?: string; options?: P[]; values?: P[]; displayOptions?: { show?: Record<string, unknown[]> } };
 		const types = (await (await page.request.get(`${baseUrl}/types/nodes.json`)).json()) as Array<{ name: string; properties: P[] }>;
 		const props = types.find((t) => t.name === `n8n-nodes-stripe.${node}`)?.properties ?? [];
-		let field = props.find(
-			(p) => p.name === names[0] && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation),
-		);
-		// A shared "Additional Fields" holds the members of several operations, each shown for its own (`/resource`, `/operation`).
-		const forThis = (o: P) =>
-			!(o.displayOptions?.show?.['/resource'] ?? [resource]).includes(resource) || !(o.displayOptions?.show?.['/operation'] ?? [operation]).includes(operation)
-				? []
-				: [o];
+		// The operation's fields, a shared "Additional Fields" with this operation's members only (test/support/panel.ts).
+		let field = operationPanel(props as INodeProperties[], resource, operation).find((p) => p.name === names[0]) as P | undefined;
 		const inside = (p: P): P[] =>
-			(p.options ?? []).flatMap((o) => (o.values ? o.values : forThis(o))).flatMap((o) => (o.name === 'additionalFields' ? inside(o) : [o]));
+			(p.options ?? []).flatMap((o) => (o.values ? o.values : [o])).flatMap((o) => (o.name === 'additionalFields' ? inside(o) : [o]));
 		for (const name of names.slice(1)) field = field && inside(field).find((p) => p.name === name);
 		return field?.description;
 	}

@@ -702,9 +702,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 
 		phase = 'checkout session executed';
 		await openCanvasNode(page, 'Create a checkout session');
-		const seq = await lastSeq();
-		const out = await executeInNdv(page);
-		const ours = (await requestsSince(seq)).filter((r) => r.path === '/v1/checkout/sessions');
+		const { out, reqs: ours } = await executeCapturing(page, '/v1/checkout/sessions');
 		const created = (await standinApi('GET', '/v1/checkout/sessions?limit=1')).data as Array<Record<string, unknown>>;
 		const shownSession = out.ok ? await outputShowing(page, String(created[0]?.url)) : out.text;
 		check(
@@ -798,9 +796,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			{ description: valueHelp },
 		);
 		await shot(page, '11-credit-grant-create-fields', 1500);
-		const seq2 = await lastSeq();
-		const out2 = await executeInNdv(page);
-		const grantReqs = (await requestsSince(seq2)).filter((r) => r.path === '/v1/billing/credit_grants');
+		const { out: out2, reqs: grantReqs } = await executeCapturing(page, '/v1/billing/credit_grants');
 		const grants = (await standinApi('GET', '/v1/billing/credit_grants?limit=1')).data as Array<Record<string, unknown>>;
 		const shownGrant = out2.ok ? await outputShowing(page, String(grants[0]?.id)) : out2.text;
 		check(
@@ -857,9 +853,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			{ itemShown, itemsJson },
 		);
 		await shot(page, '14-subscription-item-quantity-fields', 1500);
-		const seq3 = await lastSeq();
-		const out3 = await executeInNdv(page);
-		const subReqs = (await requestsSince(seq3)).filter((r) => r.path === `/v1/subscriptions/${String(sub.id)}`);
+		const { out: out3, reqs: subReqs } = await executeCapturing(page, `/v1/subscriptions/${String(sub.id)}`);
 		const after = await standinApi('GET', `/v1/subscriptions/${String(sub.id)}`);
 		const quantity = (after.items as { data: Array<{ quantity: number }> }).data[0]?.quantity;
 		check(
@@ -893,9 +887,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 		await ndv.getByTestId('parameter-input-amount').locator('input').first().fill('500');
 		await page.keyboard.press('Tab');
 		await shot(page, '16-partial-refund-fields', 1500);
-		const seq4 = await lastSeq();
-		const out4 = await executeInNdv(page);
-		const refundReqs = (await requestsSince(seq4)).filter((r) => r.path === '/v1/refunds');
+		const { out: out4, reqs: refundReqs } = await executeCapturing(page, '/v1/refunds');
 		const refunds = (await standinApi('GET', '/v1/refunds?limit=1')).data as Array<Record<string, unknown>>;
 		check(
 			'editor: partial refund executed in the editor: one POST /v1/refunds of 500 (5.00 USD) of the payment intent picked from the list',
@@ -982,9 +974,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			shown,
 		);
 		await shot(page, '18a-credit-grant-version-1-opened', 1500);
-		const seq = await lastSeq();
-		const out = await executeInNdv(page);
-		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/billing/credit_grants');
+		const { out, reqs } = await executeCapturing(page, '/v1/billing/credit_grants');
 		check(
 			'editor: the version 1 credit grant executed in the editor: one POST /v1/billing/credit_grants',
 			reqs.length === 1 && reqs[0].status === 200 && out.ok,
@@ -1049,9 +1039,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			{ labels, notice },
 		);
 		await shot(page, '30-custom-api-call-fields', 1500);
-		const seq = await lastSeq();
-		const out = await executeInNdv(page);
-		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/invoice_payments');
+		const { out, reqs } = await executeCapturing(page, '/v1/invoice_payments');
 		const payment = `inpay_${String(invoice.id).replace(/^in_/, '')}`;
 		const output = out.ok ? await outputShowing(page, payment) : out.text;
 		check(
@@ -1135,9 +1123,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			{ ...shown, queryTyped },
 		);
 		await shot(page, '25-search-customers-conditions-fields', 1500);
-		const seq = await lastSeq();
-		const out = await executeInNdv(page);
-		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/customers/search');
+		const { out, reqs } = await executeCapturing(page, '/v1/customers/search');
 		const sent = new URLSearchParams(reqs[0]?.rawQuery ?? '').get('query');
 		const output = out.ok ? await outputShowing(page, String(grace.id)) : out.text;
 		check(
@@ -1182,9 +1168,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			return await outputShowingMatch(page, new RegExp(`_created"?\\s*:\\s*${want}`));
 		};
 
-		const seq1 = await lastSeq();
-		const out1 = await executeInNdv(page);
-		const reqs1 = await requestsSince(seq1);
+		const { out: out1, reqs: reqs1 } = await executeCapturing(page);
 		const posts1 = reqs1.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
 		const after1 = await byEmail();
 		const shown1 = out1.ok ? await createdFlag(true) : out1.text;
@@ -1272,9 +1256,7 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			{ wall, zone, days },
 		);
 		await shot(page, '18-subscription-trial-end-picked-fields', 1500);
-		const seq = await lastSeq();
-		const out = await executeInNdv(page);
-		const reqs = (await requestsSince(seq)).filter((r) => r.path === '/v1/subscriptions');
+		const { out, reqs } = await executeCapturing(page, '/v1/subscriptions');
 		check(
 			'editor: subscription with a trial end picked as a date executed in the editor: one POST /v1/subscriptions',
 			reqs.length === 1 && reqs[0].status === 200 && out.ok,
@@ -1808,6 +1790,14 @@ export async function runEditorSmoke(opts: EditorSmokeOptions): Promise<EditorSm
 			.isVisible()
 			.catch(() => false);
 		return { ok: done && !failed, text };
+	}
+
+	/** Executes the open node in the editor: its output, and the requests it sent (only those to `onlyPath`, if given). */
+	async function executeCapturing(page: Page, onlyPath?: string): Promise<{ out: { ok: boolean; text: string }; reqs: StandinRequest[] }> {
+		const seq = await lastSeq();
+		const out = await executeInNdv(page);
+		const reqs = await requestsSince(seq);
+		return { out, reqs: onlyPath === undefined ? reqs : reqs.filter((r) => r.path === onlyPath) };
 	}
 
 	/** Switches the open panel's output to the JSON view (for the screenshot: every field of the new object). */

@@ -102,6 +102,11 @@ function withData(e: Execution): Execution {
 
 const finished = (e: Execution) => !['new', 'running', 'waiting', 'unknown'].includes(e.status);
 
+/** Waits for the first execution of the workflow after its first `before` ones to finish (undefined after `ms`). */
+function firstFinishedAfter(workflowId: string, before: number, ms: number): Promise<Execution | undefined> {
+	return waitFor(() => executions(workflowId).slice(before).find(finished), ms);
+}
+
 /** Waits until the workflow has `count` executions and all have finished. */
 async function settled(workflowId: string, count: number, ms = 60_000): Promise<Execution[]> {
 	const got = await waitFor(() => {
@@ -596,13 +601,7 @@ async function main(): Promise<void> {
 			repaired.length === 1 && repaired[0].id !== prodId && repaired[0].webhook_endpoint?.url === prodUrl,
 			repaired,
 		);
-		const gapRun = await waitFor(
-			() =>
-				executions(wfId)
-					.slice(beforeStart)
-					.find((e) => finished(e)),
-			30_000,
-		);
+		const gapRun = await firstFinishedAfter(wfId, beforeStart, 30_000);
 		const gapItems = gapRun ? output(withData(gapRun), 'Stripe Events Trigger').map((i) => i.id) : [];
 		check(
 			'main start: the event of the gap is started once, on a worker',
@@ -639,13 +638,7 @@ async function main(): Promise<void> {
 			.events()
 			.find((e) => e.type === 'customer.created' && (e.data as { object?: { id?: string } }).object?.id === activeGapCustomer.id);
 		// The check runs every minute (on main): it starts a repair execution, run by a worker.
-		const reportRun = await waitFor(
-			() =>
-				executions(wfId)
-					.slice(beforeActiveGap)
-					.find((e) => finished(e)),
-			80_000,
-		);
+		const reportRun = await firstFinishedAfter(wfId, beforeActiveGap, 80_000);
 		const reportError = reportRun ? withData(reportRun).data?.resultData.error : undefined;
 		check(
 			'active: the check notices the deleted destination within its interval; the execution on a worker reports it with what to do',
@@ -661,13 +654,7 @@ async function main(): Promise<void> {
 		await restActive('POST', `/workflows/${wfId}/deactivate`, {});
 		await restActive('POST', `/workflows/${wfId}/activate`, { versionId: trigger.versionId });
 		const republished = await liveUntil((d) => d.length === 1);
-		const republishRun = await waitFor(
-			() =>
-				executions(wfId)
-					.slice(beforeRepublish)
-					.find((e) => finished(e)),
-			30_000,
-		);
+		const republishRun = await firstFinishedAfter(wfId, beforeRepublish, 30_000);
 		const republishItems = republishRun ? output(withData(republishRun), 'Stripe Events Trigger').map((i) => i.id) : [];
 		check(
 			'active: unpublishing and publishing, as the report says, creates one destination and starts the event of the gap once, on a worker',

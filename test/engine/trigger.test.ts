@@ -45,6 +45,11 @@ async function liveDestinations(): Promise<IDataObject[]> {
 	return ((await res.json()) as { data: IDataObject[] }).data;
 }
 
+/** Deletes an event destination at Stripe (the stand-in), behind n8n's back. */
+async function deleteAtStripe(destinationId: unknown): Promise<void> {
+	await fetch(`${standin.url}/v2/core/event_destinations/${String(destinationId)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+}
+
 function nodeStatic(s: TriggerSetup): IDataObject {
 	return (s.staticData['node:Stripe Events Trigger'] ?? {}) as IDataObject;
 }
@@ -120,7 +125,7 @@ describe('Stripe Events Trigger: activation lifecycle', () => {
 
 		// Deleted behind n8n's back: checkExists notices and forgets it.
 		const id2 = String(nodeStatic(s).destinationId);
-		await fetch(`${standin.url}/v2/core/event_destinations/${id2}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		await deleteAtStripe(id2);
 		assert.equal(await runHook(s, 'checkExists'), false);
 		assert.equal(nodeStatic(s).destinationId, undefined);
 
@@ -617,10 +622,7 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 	it('events while the destination was deleted at Stripe are not lost: after the repair, the next delivery starts them first', async () => {
 		const s = setup();
 		await runHook(s, 'create');
-		await fetch(`${standin.url}/v2/core/event_destinations/${String(nodeStatic(s).destinationId)}`, {
-			method: 'DELETE',
-			headers: { Authorization: `Bearer ${SECRET_KEY}` },
-		});
+		await deleteAtStripe(nodeStatic(s).destinationId);
 		const inv = (await (await api('/v1/customers', {})).json()) as IDataObject;
 		const invoice = (await (await api('/v1/invoices', { customer: String(inv.id) })).json()) as IDataObject;
 		await api(`/v1/invoices/${String(invoice.id)}/pay`);
@@ -721,7 +723,7 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 		await api('/v1/customers', { email: 'before@x.io' });
 		const before = standin.events().at(-1)!;
 		assert.equal((await deliverStored(s, before as IDataObject)).items?.length, 1);
-		await fetch(`${standin.url}/v2/core/event_destinations/${oldId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+		await deleteAtStripe(oldId);
 		const mark = standin.events().length;
 		const customer = (await (await api('/v1/customers', {})).json()) as IDataObject;
 		const invoice = (await (await api('/v1/invoices', { customer: String(customer.id) })).json()) as IDataObject;
@@ -782,10 +784,7 @@ describe('Stripe Events Trigger: catching up what Stripe did not deliver', () =>
 	it('a repair that Stripe refuses, or that runs without static data (queue mode), fails its execution with what to do; nothing is recorded', async () => {
 		const s = setup();
 		await runHook(s, 'create');
-		await fetch(`${standin.url}/v2/core/event_destinations/${String(nodeStatic(s).destinationId)}`, {
-			method: 'DELETE',
-			headers: { Authorization: `Bearer ${SECRET_KEY}` },
-		});
+		await deleteAtStripe(nodeStatic(s).destinationId);
 		await api('/v1/customers', {});
 		const stored = JSON.stringify(s.staticData);
 		standin.addFault({ method: 'POST', path: '/v2/core/event_destinations', status: 400, times: 1 });
